@@ -1,0 +1,123 @@
+"""Settings: one table of (name, default, help); nothing is read at import time.
+
+Every setting can be overridden by an environment variable ``KG_<NAME>`` (upper
+case) and, for the commands that take them, by command-line flags. The table is
+the single source for the CLI help, ``/-/settings`` and the README's settings
+section (a test checks that the README documents every entry).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from kg.errors import ConfigError
+
+DEFAULT_BASE = "https://w3id.org/spkg/"
+
+
+class Setting(NamedTuple):
+    name: str
+    default: Any
+    help: str
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("base", DEFAULT_BASE, "Base namespace of every IRI spkg mints (must end with '/')."),
+    Setting("project_dir", ".", "Folder holding ontology/, shapes/, data/ and queries/."),
+    Setting("store_path", ".kg/store", "Folder of the embedded Oxigraph store (relative to project_dir)."),
+    Setting("host", "127.0.0.1", "Address `kg serve` listens on."),
+    Setting("port", 8000, "Port `kg serve` listens on."),
+    Setting("workers", 2, "Query worker processes; each opens the store read-only and can be killed on timeout."),
+    Setting("query_timeout", 30.0, "Seconds a SPARQL query may run before it is stopped and a timeout error is returned."),
+    Setting("result_limit", 100000, "Most rows (or triples) a query result may carry; a cut result is flagged."),
+    Setting("service_allowlist", "", "Space-separated endpoint IRI prefixes that SPARQL SERVICE may call; empty turns SERVICE off."),
+    Setting("max_query_length", 100000, "Longest accepted query text, in characters."),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    base: str = DEFAULT_BASE
+    project_dir: str = "."
+    store_path: str = ".kg/store"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 2
+    query_timeout: float = 30.0
+    result_limit: int = 100000
+    service_allowlist: str = ""
+    max_query_length: int = 100000
+
+    def __post_init__(self) -> None:
+        if not self.base.endswith("/") or "://" not in self.base:
+            raise ConfigError(f"setting 'base' must be an absolute IRI ending with '/', got {self.base!r}")
+
+    # Paths are resolved against project_dir so the CLI works from any folder.
+    @property
+    def root(self) -> Path:
+        return Path(self.project_dir).resolve()
+
+    @property
+    def store_dir(self) -> Path:
+        p = Path(self.store_path)
+        return p if p.is_absolute() else self.root / p
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    @property
+    def allowlist(self) -> tuple[str, ...]:
+        return tuple(p for p in self.service_allowlist.split() if p)
+
+    def public(self) -> dict[str, Any]:
+        """The effective settings that may be shown to anyone."""
+        return {s.name: getattr(self, s.name) for s in SETTINGS if not s.secret}
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _coerce(setting: Setting, raw: str) -> Any:
+    kind = type(setting.default)
+    try:
+        return kind(raw)
+    except ValueError:
+        raise ConfigError(
+            f"environment variable KG_{setting.name.upper()}={raw!r} is not a valid {kind.__name__}"
+        ) from None
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Defaults, then ``KG_*`` environment variables, then explicit overrides."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        raw = env.get(f"KG_{s.name.upper()}")
+        if raw is not None:
+            values[s.name] = _coerce(s, raw)
+    for name, value in overrides.items():
+        if name not in _BY_NAME:
+            raise ConfigError(f"unknown setting {name!r}")
+        if value is not None:
+            values[name] = value
+    return Settings(**values)

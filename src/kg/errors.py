@@ -1,0 +1,109 @@
+"""One error hierarchy for the whole of spkg.
+
+    KGError
+    ├── ConfigError            a setting has a bad value
+    ├── LoadError              an input file cannot be read or parsed (exit 2)
+    │   └── ParseError         syntax error, with file, line and column
+    ├── StoreError             the store is missing, locked or unusable
+    ├── ValidationFailed       the data violates the SHACL shapes (exit 1)
+    ├── QueryError             a query cannot be run (HTTP 400)
+    │   ├── QuerySyntaxError   with line and column
+    │   ├── UnknownQuery       no canned query of that name (HTTP 404)
+    │   └── BadParameter       a parameter is missing or of the wrong type
+    ├── QueryTimeout           a query ran past its time budget (HTTP 503)
+    └── NotFound               no such resource (HTTP 404)
+
+Each class carries the HTTP status the web layer answers with and the exit
+code the CLI returns, so neither layer needs its own mapping table.
+"""
+
+from __future__ import annotations
+
+
+class KGError(Exception):
+    status = 500
+    exit_code = 2
+    title = "internal error"
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message} ({self.hint})"
+
+
+class ConfigError(KGError):
+    status = 500
+    title = "bad setting"
+
+
+class LoadError(KGError):
+    status = 400
+    title = "cannot load input"
+
+
+class ParseError(LoadError):
+    title = "syntax error"
+
+    def __init__(self, message: str, *, file: str | None = None, line: int | None = None,
+                 column: int | None = None, hint: str | None = None) -> None:
+        self.file, self.line, self.column = file, line, column
+        where = file or "<input>"
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        super().__init__(f"{where}: {message}", hint=hint)
+
+
+class StoreError(KGError):
+    status = 503
+    title = "store unavailable"
+
+
+class ValidationFailed(KGError):
+    status = 422
+    exit_code = 1
+    title = "validation failed"
+
+    def __init__(self, message: str, report: object = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class QueryError(KGError):
+    status = 400
+    title = "bad query"
+
+
+class QuerySyntaxError(QueryError):
+    title = "query syntax error"
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None) -> None:
+        self.line, self.column = line, column
+        super().__init__(message)
+
+
+class UnknownQuery(QueryError):
+    status = 404
+    title = "unknown query"
+
+
+class BadParameter(QueryError):
+    title = "bad parameter"
+
+    def __init__(self, message: str, *, parameter: str | None = None) -> None:
+        self.parameter = parameter
+        super().__init__(message)
+
+
+class QueryTimeout(KGError):
+    status = 503
+    title = "query timeout"
+
+
+class NotFound(KGError):
+    status = 404
+    title = "not found"
