@@ -1,0 +1,331 @@
+"""The store that everything serves from, and `kg build`, which fills it.
+
+:class:`Store` is the small interface the SPARQL endpoint, pages and dumps use;
+:class:`OxigraphStore` is the embedded, persistent implementation (an external
+SPARQL store over HTTP can stand behind the same interface later).
+
+Each input file goes into its own named graph; queries see the union of the
+named graphs as their default graph. :func:`build` is atomic: it loads into a
+fresh sibling folder and swaps it in only when every file parsed and the data
+validated, so a failed build leaves the previous store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import pyoxigraph as ox
+
+from kg import sources as src
+from kg.config import Settings
+from kg.errors import BadParameter, QueryError, QuerySyntaxError, StoreError, ValidationFailed
+from kg.validate import Report, validate_files
+
+logger = logging.getLogger(__name__)
+
+# What a query returns: pyoxigraph's result objects. A remote store can make
+# the same from an HTTP answer (pyoxigraph.parse_query_results, pyoxigraph.parse);
+# graph results may be any iterable of pyoxigraph.Triple.
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | Iterable[ox.Triple]
+Progress = Callable[[str], None]
+
+
+@runtime_checkable
+class Store(Protocol):
+    def query(self, sparql: str, *, default_graph_uris: list[str] | None = None,
+              named_graph_uris: list[str] | None = None,
+              use_default_graph_as_union: bool = True,
+              substitutions: dict | None = None) -> QueryResult:
+        """Run a SPARQL query; the dataset arguments follow the SPARQL protocol.
+
+        ``substitutions`` binds variables to typed terms (canned-query parameters),
+        so values are never pasted into the query text.
+        """
+        ...
+
+    def triple_count(self) -> int:
+        """Triples in all named graphs, counted per graph."""
+        ...
+
+    def named_graphs(self) -> list[str]:
+        ...
+
+    def close(self) -> None:
+        ...
+
+
+class OxigraphStore:
+    """pyoxigraph's RocksDB store at ``settings.store_dir``."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        if not _is_built(path):
+            raise StoreError(f"no store at {path}", hint="run `kg build` first")
+        try:
+            self._store: ox.Store | None = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        except OSError as e:
+            raise StoreError(f"cannot open the store at {path}: {e}") from None
+        self.path = path
+        self.read_only = read_only
+
+    @classmethod
+    def open(cls, settings: Settings) -> OxigraphStore:
+        return cls(settings.store_dir)
+
+    @classmethod
+    def open_read_only(cls, settings: Settings) -> OxigraphStore:
+        """For server workers and `kg query`: many readers may share one store."""
+        return cls(settings.store_dir, read_only=True)
+
+    @property
+    def _s(self) -> ox.Store:
+        if self._store is None:
+            raise StoreError("the store is closed")
+        return self._store
+
+    def query(self, sparql: str, *, default_graph_uris: list[str] | None = None,
+              named_graph_uris: list[str] | None = None,
+              use_default_graph_as_union: bool = True,
+              substitutions: dict | None = None) -> QueryResult:
+        kwargs: dict = {}
+        if substitutions:
+            kwargs["substitutions"] = substitutions
+        if default_graph_uris:
+            kwargs["default_graph"] = _iris(default_graph_uris, "default-graph-uri")
+        else:
+            kwargs["use_default_graph_as_union"] = use_default_graph_as_union
+        if named_graph_uris:
+            kwargs["named_graphs"] = _iris(named_graph_uris, "named-graph-uri")
+        try:
+            return self._s.query(sparql, **kwargs)
+        except SyntaxError as e:
+            raise query_syntax_error(e, sparql) from None
+        except ValueError as e:
+            raise QueryError(str(e)) from None
+        except OSError as e:
+            raise StoreError(f"query failed: {e}") from None
+
+    def triple_count(self) -> int:
+        return len(self._s)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._s.named_graphs())
+
+    def graph_counts(self) -> dict[str, int]:
+        """Triples per named graph."""
+        return _graph_counts(self._s)
+
+    def close(self) -> None:
+        # pyoxigraph has no close(): dropping the last reference releases RocksDB.
+        self._store = None
+
+    def __enter__(self) -> OxigraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _iris(values: list[str], parameter: str) -> list[ox.NamedNode]:
+    out = []
+    for v in values:
+        try:
+            out.append(ox.NamedNode(v))
+        except ValueError as e:
+            raise BadParameter(f"{parameter} {v!r} is not an IRI ({e})", parameter=parameter) from None
+    return out
+
+
+def _graph_counts(store: ox.Store) -> dict[str, int]:
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+    return {row["g"].value: int(row["n"].value) for row in rows}
+
+
+def _is_built(path: Path) -> bool:
+    return path.is_dir() and any(path.iterdir())
+
+
+# -- query errors --------------------------------------------------------------------
+
+_AT = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
+_TOKENS = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
+    r"|(?i:PREFIX)\s+(?P<decl>[A-Za-z][\w.-]*)?:"
+    r"|(?<![\w?$:])(?P<use>[A-Za-z][\w-]*(?:\.[\w-]+)*)?:(?=[\w%\\]|\s|$)"
+)
+
+
+def _undeclared_prefix(sparql: str) -> tuple[str, int, int] | None:
+    """The first prefixed name whose prefix the query never declares."""
+    declared = {m.group("decl") or "" for m in _TOKENS.finditer(sparql) if m.group(0)[:6].upper() == "PREFIX"}
+    for m in _TOKENS.finditer(sparql):
+        if m.group(0)[:6].upper() == "PREFIX" or m.group(0)[:1] in "\"'<#":
+            continue
+        prefix = m.group("use") or ""
+        if prefix not in declared:
+            line = sparql.count("\n", 0, m.start()) + 1
+            column = m.start() - (sparql.rfind("\n", 0, m.start()) + 1) + 1
+            return prefix, line, column
+    return None
+
+
+def query_syntax_error(e: SyntaxError, sparql: str) -> QuerySyntaxError:
+    """pyoxigraph's "error at L:C: expected …" as a short message with line and column."""
+    msg = e.msg or str(e)
+    if undeclared := _undeclared_prefix(sparql):
+        prefix, line, column = undeclared
+        return QuerySyntaxError(f"line {line}, column {column}: unknown prefix '{prefix}'", line=line, column=column)
+    m = _AT.match(msg)
+    if not m:
+        return QuerySyntaxError(" ".join(msg.split()))
+    line, column = int(m.group(1)), int(m.group(2))
+    lines = sparql.split("\n")
+    rest = " ".join([lines[line - 1][column - 1:], *lines[line:]]) if line <= len(lines) else ""
+    expected = " ".join(m.group(3).split())
+    if len(expected) > 100:
+        expected = expected[:100].rsplit(",", 1)[0] + ", …"
+    # The parser reports the furthest point it reached, often the very end.
+    found = f"unexpected {rest.split()[0][:30]!r}, " if rest.strip() else ""
+    where = "" if rest.strip() else " at the end of the query"
+    return QuerySyntaxError(f"line {line}, column {column}: {found}{expected}{where}", line=line, column=column)
+
+
+# -- build ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BuildReport:
+    files: tuple[src.Source, ...]
+    graph_triples: dict[str, int]
+    total_triples: int
+    seconds: float
+    store_dir: Path
+    validation: Report | None = None
+
+
+def manifest_path(settings: Settings) -> Path:
+    """The manifest beside the store: what was built, from what, when.
+
+    ``.kg/build.json`` for the default ``.kg/store``; a store folder with
+    another name X gets ``X.build.json``, so two stores never share one.
+    """
+    store = settings.store_dir
+    return store.with_name("build.json" if store.name == "store" else f"{store.name}.build.json")
+
+
+def read_manifest(settings: Settings) -> dict | None:
+    try:
+        return json.loads(manifest_path(settings).read_text())
+    except FileNotFoundError:
+        return None
+
+
+def _version() -> str:
+    try:
+        return metadata.version("spkg")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def build(settings: Settings, *, validate: bool = True, progress: Progress | None = None) -> BuildReport:
+    """Parse, validate and load every input file into a fresh store, then swap it in."""
+    say = progress or (lambda message: None)
+    started = time.perf_counter()
+    files = src.discover(settings)
+
+    report = None
+    if validate:
+        n_data, n_shapes = (sum(f.folder == k for f in files) for k in ("data", "shapes"))
+        say(f"validating {n_data} data file{'s' * (n_data != 1)} against {n_shapes} shapes file{'s' * (n_shapes != 1)}")
+        report = validate_files(settings)
+        say(f"validation: {report.summary()}")
+        if not report.conforms:
+            raise ValidationFailed(f"validation failed: {report.summary()}", report)
+
+    target = settings.store_dir
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f"{target.name}.new-{os.getpid()}")
+    tmp_manifest = manifest_path(settings).with_name(f"{manifest_path(settings).name}.new-{os.getpid()}")
+    _sweep(target)
+    try:
+        store = ox.Store(str(tmp))
+        store.bulk_extend(_load_quads(files, settings, say))
+        store.flush()
+        counts = dict(sorted(_graph_counts(store).items()))
+        total = len(store)
+        del store  # RocksDB must be released before the folder is renamed
+        tmp_manifest.write_text(json.dumps({
+            "spkg_version": _version(),
+            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "base": settings.base,
+            "content_hash": src.content_hash(files),
+            "triples": total,
+            "graphs": counts,
+            "files": [{"path": f.rel, "graph": f.graph_iri} for f in files],
+            "validated": validate,
+        }, indent=2) + "\n")
+        _swap(tmp, target)
+        os.replace(tmp_manifest, manifest_path(settings))
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp_manifest.unlink(missing_ok=True)
+        raise
+
+    seconds = time.perf_counter() - started
+    logger.info("built %s: %d triples in %d graphs in %.2fs", target, total, len(counts), seconds)
+    return BuildReport(tuple(files), counts, total, seconds, target, report)
+
+
+def _load_quads(files: list[src.Source], settings: Settings, say: Progress) -> Iterator[ox.Quad]:
+    """All files' quads for one bulk load, telling ``say`` as each file is done."""
+    for source in files:
+        n = 0
+        for q in src.parse_oxigraph(source, settings):
+            n += 1
+            yield q
+        say(f"loaded {source.rel}: {n} triples -> <{source.graph_iri}>")
+
+
+def _sweep(target: Path) -> None:
+    """Remove temp folders left by builds that died (their process is gone)."""
+    for p in target.parent.glob(f"{target.name}.*-*"):
+        kind, _, pid = p.name[len(target.name) + 1:].partition("-")
+        if kind in ("new", "old") and pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _swap(new: Path, target: Path) -> None:
+    """Put ``new`` where ``target`` is: rename the old away, the new in, delete the old."""
+    old = target.with_name(f"{target.name}.old-{os.getpid()}")
+    shutil.rmtree(old, ignore_errors=True)
+    had_old = target.exists()
+    if had_old:
+        os.rename(target, old)
+    try:
+        os.rename(new, target)
+    except OSError:
+        if had_old:
+            os.rename(old, target)
+        raise
+    if had_old:
+        shutil.rmtree(old, ignore_errors=True)
