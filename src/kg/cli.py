@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg import config, results
-from kg.errors import KGError, LoadError, QuerySyntaxError, ValidationFailed
+from kg import config, queries, results
+from kg.errors import BadParameter, KGError, LoadError, QuerySyntaxError, ValidationFailed
 from kg.store import OxigraphStore, build
 from kg.validate import format_report, validate_files
 
@@ -107,6 +107,8 @@ def _query_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("query", help="SPARQL text, a .rq file (a path, or a name in queries/), or - for stdin")
     p.add_argument("--format", choices=results.FORMATS, default=None,
                    help="output format (default: table for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE)")
+    p.add_argument("--param", "-p", action="append", default=[], metavar="NAME=VALUE",
+                   help="a parameter of a canned query from queries/ (see its #+ header), e.g. -p target=1.3")
 
 
 def _read_query(arg: str, settings: config.Settings) -> tuple[str, str | None]:
@@ -125,15 +127,33 @@ def _read_query(arg: str, settings: config.Settings) -> tuple[str, str | None]:
 @command("query", "run a SPARQL query on the built store", _query_args)
 def _query(args: argparse.Namespace, settings: config.Settings) -> int:
     sparql, name = _read_query(args.query, settings)
+    raw_params = _parse_params(args.param)
     with OxigraphStore.open_read_only(settings) as store:
         try:
-            text = results.run_query(store, sparql, args.format)
+            if name is not None and sparql.lstrip().startswith("#+"):
+                canned = queries.parse_query(sparql, path=name)
+                result = queries.run(store, canned, raw_params, base=settings.base)
+                text = results.render_result(result, args.format, prefixes=results.query_prefixes(sparql))
+            elif raw_params:
+                raise LoadError("--param applies to canned queries (.rq files with a #+ header) only")
+            else:
+                text = results.run_query(store, sparql, args.format)
         except QuerySyntaxError as e:
             if name is None:
                 raise
             raise QuerySyntaxError(f"{name}: {e.message}", line=e.line, column=e.column) from None
     sys.stdout.write(text)
     return 0
+
+
+def _parse_params(pairs: list[str]) -> dict[str, str]:
+    params: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise BadParameter(f"--param {pair!r} is not NAME=VALUE", parameter=name.strip() or pair)
+        params[name.strip()] = value
+    return params
 
 
 # -- main -------------------------------------------------------------------------
