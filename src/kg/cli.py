@@ -1,4 +1,4 @@
-"""The ``kg`` command: ``kg build``, ``kg validate``, ``kg query``.
+"""The ``kg`` command: ``kg build``, ``kg validate``, ``kg query``, ``kg dump``, ``kg serve``.
 
 Each subcommand is a :class:`Command` in :data:`COMMANDS`; ``main`` parses,
 configures logging (the only place that does) and turns a :class:`KGError`
@@ -154,6 +154,41 @@ def _parse_params(pairs: list[str]) -> dict[str, str]:
             raise BadParameter(f"--param {pair!r} is not NAME=VALUE", parameter=name.strip() or pair)
         params[name.strip()] = value
     return params
+
+
+# -- kg dump ------------------------------------------------------------------------
+
+def _dump_run(args: argparse.Namespace, settings: config.Settings) -> int:
+    from kg import dumps_cli  # keeps rdflib serialisers off the other commands' start-up
+    return dumps_cli.run(args, settings)
+
+
+def _dump_args(p: argparse.ArgumentParser) -> None:
+    from kg import dumps_cli
+    dumps_cli.add_arguments(p)
+
+
+command("dump", "write versioned, checksummed dumps of the built store with their DCAT/VoID description",
+        _dump_args)(_dump_run)
+
+
+# -- kg serve -----------------------------------------------------------------------
+
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default=None, help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port to listen on (default 8000)")
+    p.add_argument("--workers", type=int, default=None, help="query worker processes per HTTP process")
+    p.add_argument("--query-timeout", type=float, default=None, help="seconds a query may run")
+
+
+@command("serve", "serve the built store: SPARQL endpoint, pages and dumps over HTTP", _serve_args)
+def _serve(args: argparse.Namespace, settings: config.Settings) -> int:
+    from kg.server import serve  # the web layer loads only for this command
+
+    settings = settings.replace(host=args.host, port=args.port, workers=args.workers,
+                                query_timeout=args.query_timeout)
+    serve(settings, log_level="warning" if args.quiet else "info")
+    return 0
 
 
 # -- main -------------------------------------------------------------------------

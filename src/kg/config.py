@@ -32,11 +32,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store_path", ".kg/store", "Folder of the embedded Oxigraph store (relative to project_dir)."),
     Setting("host", "127.0.0.1", "Address `kg serve` listens on."),
     Setting("port", 8000, "Port `kg serve` listens on."),
-    Setting("workers", 2, "Query worker processes; each opens the store read-only and can be killed on timeout."),
+    Setting("workers", 3, "Query worker processes per HTTP process; each opens the store read-only and is killed when a query runs out of time. Queries known to be slow may use all but one."),
     Setting("query_timeout", 30.0, "Seconds a SPARQL query may run before it is stopped and a timeout error is returned."),
     Setting("result_limit", 100000, "Most rows (or triples) a query result may carry; a cut result is flagged."),
     Setting("service_allowlist", "", "Space-separated endpoint IRI prefixes that SPARQL SERVICE may call; empty turns SERVICE off."),
     Setting("max_query_length", 100000, "Longest accepted query text, in characters."),
+    Setting("query_queue", 64, "Most queries that may wait for a free query worker (per HTTP process); beyond that the endpoint answers 503."),
+    Setting("worker_allocator", "auto", "malloc for the query workers: auto (jemalloc when installed; big aggregates run up to 2x faster), system, or a library path."),
+    Setting("http_workers", 1, "HTTP processes `kg serve` runs, each with its own `workers` query workers; 1 suits 2 cores (queries run in the workers)."),
+    Setting("dumps_dir", ".kg/dumps", "Folder `kg dump` writes the versioned dumps and their DCAT/VoID description to, and the server offers under /dumps/ (relative to project_dir)."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -49,11 +53,15 @@ class Settings:
     store_path: str = ".kg/store"
     host: str = "127.0.0.1"
     port: int = 8000
-    workers: int = 2
+    workers: int = 3
     query_timeout: float = 30.0
     result_limit: int = 100000
     service_allowlist: str = ""
     max_query_length: int = 100000
+    query_queue: int = 64
+    worker_allocator: str = "auto"
+    http_workers: int = 1
+    dumps_dir: str = ".kg/dumps"
 
     def __post_init__(self) -> None:
         if not self.base.endswith("/") or "://" not in self.base:
@@ -67,6 +75,11 @@ class Settings:
     @property
     def store_dir(self) -> Path:
         p = Path(self.store_path)
+        return p if p.is_absolute() else self.root / p
+
+    @property
+    def dumps_path(self) -> Path:
+        p = Path(self.dumps_dir)
         return p if p.is_absolute() else self.root / p
 
     @property

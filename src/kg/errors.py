@@ -9,8 +9,15 @@
     ├── QueryError             a query cannot be run (HTTP 400)
     │   ├── QuerySyntaxError   with line and column
     │   ├── UnknownQuery       no canned query of that name (HTTP 404)
-    │   └── BadParameter       a parameter is missing or of the wrong type
+    │   ├── BadParameter       a parameter is missing or of the wrong type
+    │   ├── UnsupportedMediaType  a request body of a type we do not read (HTTP 415)
+    │   ├── UpdateRefused      SPARQL Update sent to the read-only endpoint (HTTP 403)
+    │   └── ServiceRefused     SERVICE to an endpoint the allowlist does not allow (HTTP 403)
+    ├── NotAcceptable          no result format fits the Accept header (HTTP 406)
+    ├── MethodNotAllowed       e.g. PUT on /sparql (HTTP 405)
     ├── QueryTimeout           a query ran past its time budget (HTTP 503)
+    ├── ServerBusy             every query worker is busy and the queue is full (HTTP 503)
+    ├── RemoteServiceError     a SERVICE endpoint failed or answered garbage (HTTP 502)
     └── NotFound               no such resource (HTTP 404)
 
 Each class carries the HTTP status the web layer answers with and the exit
@@ -97,6 +104,45 @@ class BadParameter(QueryError):
     def __init__(self, message: str, *, parameter: str | None = None) -> None:
         self.parameter = parameter
         super().__init__(message)
+
+
+class UnsupportedMediaType(QueryError):
+    status = 415
+    title = "unsupported media type"
+
+
+class UpdateRefused(QueryError):
+    status = 403
+    title = "update refused"
+
+
+class ServiceRefused(QueryError):
+    status = 403
+    title = "SERVICE refused"
+
+
+class NotAcceptable(KGError):
+    status = 406
+    title = "not acceptable"
+
+
+class MethodNotAllowed(KGError):
+    status = 405
+    title = "method not allowed"
+
+    def __init__(self, message: str, *, allow: tuple[str, ...] = ("GET", "POST")) -> None:
+        self.allow = allow
+        super().__init__(message)
+
+
+class ServerBusy(KGError):
+    status = 503
+    title = "server busy"
+
+
+class RemoteServiceError(KGError):
+    status = 502
+    title = "remote SERVICE failed"
 
 
 class QueryTimeout(KGError):

@@ -84,6 +84,31 @@ def split_thing(iri: str, base: str = DEFAULT_BASE) -> tuple[str, str] | None:
     return parts[0], parts[1]
 
 
+def split_document(iri: str, base: str = DEFAULT_BASE) -> tuple[str, str] | None:
+    """(type, key) of a document IRI ``{base}doc/{type}/{key}``, else None."""
+    prefix = f"{base}doc/"
+    if not iri.startswith(prefix):
+        return None
+    return split_thing(f"{base}id/{iri[len(prefix):]}", base)
+
+
+def document_of(iri: str, base: str = DEFAULT_BASE) -> str | None:
+    """The document about a thing IRI (``id/`` -> ``doc/``), else None."""
+    parts = split_thing(iri, base)
+    return document(*parts, base) if parts else None
+
+
+def thing_of(iri: str, base: str = DEFAULT_BASE) -> str | None:
+    """The thing a document IRI is about (``doc/`` -> ``id/``), else None."""
+    parts = split_document(iri, base)
+    return thing(*parts, base) if parts else None
+
+
+def is_key(text: str) -> bool:
+    """Whether ``text`` is a valid IRI type or key (lower case, digits, '.', '-')."""
+    return bool(_KEY_RE.match(text))
+
+
 def rebase(text: str, base: str) -> str:
     """Rewrite IRIs written against the default base to ``base`` (identity if equal)."""
     return text if base == DEFAULT_BASE else text.replace(DEFAULT_BASE, base)

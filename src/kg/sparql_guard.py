@@ -1,0 +1,280 @@
+"""What a query may do before it runs: read-only, and SERVICE only to allowed places.
+
+The public endpoint runs SPARQL *queries* only. This module looks at the query
+text with a small lexer (strings, IRIs, comments and prefixed names are told
+apart from keywords, so ``"DELETE"`` in a literal or ``ex:FROM`` in a pattern
+mean nothing) and answers three questions without a full parse:
+
+* :func:`is_update` — is this SPARQL Update sent to the query endpoint?
+* :func:`declares_dataset` — does the query carry its own ``FROM`` / ``FROM
+  NAMED``? (If so, the union-of-named-graphs default must not override it.)
+* :func:`service_iris` — which endpoints would ``SERVICE`` call?
+
+:func:`check_services` applies the SERVICE policy (setting
+``service_allowlist``):
+
+* an empty allowlist turns SERVICE off;
+* an endpoint must start with an allowlisted prefix, compared by parts
+  (scheme, host, port, then path on a segment boundary), so
+  ``http://partner.org`` does not allow ``http://partner.org.evil.com/`` nor
+  ``http://partner.org@evil.com/``;
+* an endpoint whose host is, or resolves to, a loopback, private, link-local,
+  multicast or otherwise non-global address is refused unless the matching
+  allowlist entry names that host itself (``http://127.0.0.1:8001/``,
+  ``http://localhost:8001/``, ``http://[::1]/``), so a public name that points
+  inside the network is still refused (SSRF);
+* ``SERVICE ?var`` is refused: its target cannot be checked before it runs.
+
+Redirects: pyoxigraph's SERVICE client follows none, so a 3xx answer from an
+allowed endpoint never leads the engine anywhere else (tests check it).
+
+No FastAPI here; the query workers call these functions before they run a query.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from kg.errors import QueryError, ServiceRefused, UpdateRefused
+
+# One token at a time; whitespace and comments are dropped by the caller.
+# IRIREF follows the SPARQL grammar, so "?a < ?b" is not an IRI.
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+             |'''(?:[^'\\]|\\.|'(?!''))*'''
+             |"(?:[^"\\\n\r]|\\.)*"
+             |'(?:[^'\\\n\r]|\\.)*')
+  | (?P<var>[?$][^\W]\w*)
+  | (?P<pname>(?:[^\W\d_][\w.\-]*)?:(?:(?:[\w:%\-]|\\.)(?:(?:[\w.:%\-]|\\.)*(?:[\w:%\-]|\\.))?)?)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+_UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
+_QUERY_WORDS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+    start: int
+
+
+def tokens(sparql: str) -> Iterator[Token]:
+    """The query's tokens, without whitespace and comments."""
+    for m in _TOKEN.finditer(sparql):
+        kind = m.lastgroup or "other"
+        if kind in ("ws", "comment"):
+            continue
+        yield Token(kind, m.group(), m.start())
+
+
+def _words(sparql: str) -> Iterator[str]:
+    for t in tokens(sparql):
+        if t.kind == "word":
+            yield t.text.upper()
+
+
+def query_form(sparql: str) -> str | None:
+    """SELECT / CONSTRUCT / DESCRIBE / ASK, an update keyword, or None."""
+    for t in tokens(sparql):
+        if t.kind != "word":
+            continue
+        word = t.text.upper()
+        if word in ("PREFIX", "BASE"):
+            continue
+        if word in _QUERY_WORDS or word in _UPDATE_WORDS:
+            return word
+        return None
+    return None
+
+
+def is_update(sparql: str) -> bool:
+    """True if the text is (or starts like) a SPARQL Update request."""
+    return query_form(sparql) in _UPDATE_WORDS
+
+
+def declares_dataset(sparql: str) -> bool:
+    """True if the query has a FROM or FROM NAMED clause of its own."""
+    if "from" not in sparql.lower():
+        return False
+    return any(w == "FROM" for w in _words(sparql))
+
+
+def service_iris(sparql: str) -> list[str | None]:
+    """The endpoint of each SERVICE clause, resolved; None for ``SERVICE ?var``.
+
+    Prefixed names are expanded with the query's PREFIX declarations and
+    relative IRIs resolved against its BASE.
+    """
+    if "service" not in sparql.lower():
+        return []
+    prefixes: dict[str, str] = {}
+    base = ""
+    found: list[str | None] = []
+    toks = list(tokens(sparql))
+
+    def iri_of(t: Token) -> str | None:
+        if t.kind == "iri":
+            text = _unescape(t.text[1:-1])
+            return urljoin(base, text) if base else text
+        if t.kind == "pname":
+            prefix, _, local = t.text.partition(":")
+            if prefix not in prefixes:
+                raise QueryError(f"unknown prefix '{prefix}' in SERVICE {t.text}")
+            return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+        return None
+
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        word = t.text.upper() if t.kind == "word" else ""
+        if word == "PREFIX" and i + 2 < len(toks) and toks[i + 1].kind == "pname" and toks[i + 2].kind == "iri":
+            prefixes[toks[i + 1].text[:-1]] = iri_of(toks[i + 2]) or ""
+            i += 3
+            continue
+        if word == "BASE" and i + 1 < len(toks) and toks[i + 1].kind == "iri":
+            base = iri_of(toks[i + 1]) or ""
+            i += 2
+            continue
+        if word == "SERVICE":
+            j = i + 1
+            if j < len(toks) and toks[j].kind == "word" and toks[j].text.upper() == "SILENT":
+                j += 1
+            target = toks[j] if j < len(toks) else None
+            if target is not None and target.kind == "var":
+                found.append(None)
+            elif target is not None and target.kind in ("iri", "pname"):
+                found.append(iri_of(target))
+            else:
+                raise ServiceRefused("cannot tell which endpoint SERVICE would call here")
+            i = j + 1
+            continue
+        i += 1
+    return found
+
+
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def _unescape(text: str) -> str:
+    """IRIs may spell characters as \\uXXXX; the engine reads them so, and so must we."""
+    return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
+# -- the SERVICE policy -------------------------------------------------------------
+
+Resolver = Callable[[str], Iterable[str]]
+
+
+def _resolve(host: str) -> list[str]:
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return []
+    return sorted({info[4][0] for info in infos})
+
+
+def _ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return None
+
+
+def _is_internal(addr: str) -> bool:
+    ip = _ip(addr)
+    if ip is None:
+        return True  # not an address we understand: treat as unsafe
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+@dataclass(frozen=True)
+class _Endpoint:
+    scheme: str
+    host: str
+    port: int
+    path: str
+
+    @classmethod
+    def parse(cls, iri: str) -> _Endpoint | None:
+        try:
+            parts = urlsplit(iri)
+            port = parts.port
+        except ValueError:
+            return None
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.username is not None \
+                or parts.password is not None or "@" in parts.netloc:
+            return None
+        default = 443 if parts.scheme == "https" else 80
+        return cls(parts.scheme, parts.hostname.lower(), port or default, parts.path or "/")
+
+    def within(self, prefix: _Endpoint) -> bool:
+        """Same scheme, host and port, and a path under the prefix's (on a segment boundary)."""
+        if (self.scheme, self.host, self.port) != (prefix.scheme, prefix.host, prefix.port):
+            return False
+        if prefix.path.endswith("/"):
+            return self.path.startswith(prefix.path)
+        return self.path == prefix.path or self.path.startswith(prefix.path + "/")
+
+
+def check_service(iri: str | None, allowlist: Iterable[str], resolve: Resolver = _resolve) -> None:
+    """Raise :class:`ServiceRefused` unless SERVICE may call ``iri``."""
+    allowed = [p for p in allowlist if p]
+    if iri is None:
+        raise ServiceRefused("SERVICE with a variable endpoint is not allowed: its target cannot be checked")
+    if not allowed:
+        raise ServiceRefused(f"SERVICE calls are turned off on this endpoint (SERVICE <{iri}>)",
+                             hint="the setting service_allowlist lists the endpoints that may be called")
+    target = _Endpoint.parse(iri)
+    if target is None:
+        raise ServiceRefused(f"SERVICE <{iri}> is not an http(s) endpoint IRI")
+    if not any(p is not None and target.within(p) for p in map(_Endpoint.parse, allowed)):
+        raise ServiceRefused(f"SERVICE <{iri}> is not on this endpoint's allowlist")
+    host = target.host.strip("[]")
+    literal = _ip(host) is not None
+    addresses = [host] if literal else list(resolve(host))
+    if not addresses:
+        raise ServiceRefused(f"SERVICE <{iri}>: cannot resolve host {host!r}")
+    internal = [a for a in addresses if _is_internal(a)]
+    if not internal:
+        return
+    # The matching allowlist entry has the same host as the target; it "names"
+    # an internal address only by writing the address itself, or localhost for
+    # loopback. A host name that merely resolves inside the network is refused.
+    if literal:
+        return
+    if host == "localhost" and all(_ip(a) is not None and _ip(a).is_loopback for a in internal):
+        return
+    raise ServiceRefused(
+        f"SERVICE <{iri}> leads to the internal address {internal[0]}; loopback, private and "
+        "link-local addresses are refused unless the allowlist names the address itself")
+
+
+def check_services(sparql: str, allowlist: Iterable[str], resolve: Resolver = _resolve) -> list[str]:
+    """Check every SERVICE endpoint of ``sparql``; return the endpoints."""
+    iris = service_iris(sparql)
+    allowlist = list(allowlist)
+    for iri in iris:
+        check_service(iri, allowlist, resolve)
+    return [i for i in iris if i is not None]
+
+
+def refuse_update(sparql: str) -> None:
+    """Raise :class:`UpdateRefused` if ``sparql`` is an update."""
+    if is_update(sparql):
+        raise UpdateRefused("SPARQL Update is not allowed: this endpoint is read-only")

@@ -1,0 +1,165 @@
+"""`kg.server.serve` for real: a subprocess on a free 127.0.0.1 port, several HTTP
+processes, each with its query workers. Time budget, light-while-heavy, streaming and
+memory, clean shutdown."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from http_fixtures import BIG, CARTESIAN, EX, LIGHT, alive, free_port, kg_store, rss_mb  # noqa: F401
+
+from kg.config import load_settings
+from kg.server import environment, uvicorn_options
+
+pytestmark = pytest.mark.slow
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+
+def _tree(pid: int) -> set[int]:
+    """``pid`` and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry))
+            except (OSError, IndexError, ValueError):
+                pass
+    out, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        out.add(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+@pytest.fixture(scope="module")
+def served(kg_store):
+    """`serve()` in a subprocess: 2 HTTP processes x 2 query workers, a 5 s budget."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    for key in list(env):
+        if key.startswith("KG_"):
+            del env[key]
+    env.update(KG_STORE_PATH=str(kg_store), KG_PORT=str(port), KG_HTTP_WORKERS="2", KG_WORKERS="2",
+               KG_QUERY_TIMEOUT="5", KG_RESULT_LIMIT="2000000")
+    code = ("from kg.config import load_settings; from kg.server import serve; "
+            "serve(load_settings(), log_level='warning')")
+    started = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    while True:
+        try:
+            if httpx.post(f"{url}/sparql", data={"query": "ASK {}"}, timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() - started > 30:
+            proc.kill()
+            raise RuntimeError(f"kg serve did not start: {proc.stdout.read().decode()}")
+        time.sleep(0.05)
+    startup = time.monotonic() - started
+    try:
+        yield url, proc, startup
+    finally:
+        tree = _tree(proc.pid)
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+        deadline = time.monotonic() + 10
+        while any(alive(p) for p in tree) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(alive(p) for p in tree), "processes left after shutdown"
+
+
+def test_starts_quickly_with_several_processes(served):
+    url, proc, startup = served
+    assert startup < 15  # the target is < 5 s; this only catches a hang
+    tree = _tree(proc.pid)
+    workers = [p for p in tree if b"kg.workers" in Path(f"/proc/{p}/cmdline").read_bytes()]
+    assert len(workers) == 4  # 2 HTTP processes x 2 query workers
+    health = httpx.get(f"{url}/-/health").json()
+    assert health["ok"] is True and health["workers"]["alive"] == 2
+
+
+def test_timeout_stops_a_heavy_query_while_light_ones_are_answered(served):
+    url, proc, _ = served
+    heavy: dict = {}
+
+    def run_heavy() -> None:
+        t = time.monotonic()
+        r = httpx.post(f"{url}/sparql", data={"query": CARTESIAN}, timeout=60)
+        heavy.update(status=r.status_code, body=r.json(), seconds=time.monotonic() - t)
+
+    before = _tree(proc.pid)
+    thread = threading.Thread(target=run_heavy)
+    thread.start()
+    time.sleep(0.3)
+    with httpx.Client(timeout=10) as client:
+        while thread.is_alive():
+            t = time.monotonic()
+            r = client.get(f"{url}/sparql", params={"query": LIGHT})
+            assert r.status_code == 200 and len(r.json()["results"]["bindings"]) == 2
+            assert time.monotonic() - t < 2.0
+            time.sleep(0.1)
+    thread.join()
+    assert heavy["status"] == 503
+    assert heavy["body"]["title"] == "query timeout" and "more than 5 s" in heavy["body"]["error"]
+    assert heavy["seconds"] < 15
+    time.sleep(0.5)
+    assert len(before - _tree(proc.pid)) == 1  # the worker that ran it was killed (and replaced)
+
+
+def test_large_results_stream_with_flat_memory(served):
+    url, proc, _ = served
+    query = (f"SELECT ?a ?x ?b ?y WHERE {{ GRAPH <{BIG}> {{ ?a <{EX}value> ?x . ?b <{EX}value> ?y }} "
+             f"FILTER(?y < 300) }}")
+    baseline = rss_mb(_tree(proc.pid))
+    peak, size, rows = baseline, 0, 0
+    with httpx.stream("POST", f"{url}/sparql", data={"query": query},
+                      headers={"accept": "text/tab-separated-values"}, timeout=60) as r:
+        assert r.status_code == 200
+        assert "content-length" not in r.headers and r.headers.get("transfer-encoding") == "chunked"
+        tail = b""
+        for i, chunk in enumerate(r.iter_raw(65536)):
+            size += len(chunk)
+            rows += chunk.count(b"\n")
+            tail = (tail + chunk)[-64:]
+            if i % 50 == 0:
+                peak = max(peak, rss_mb(_tree(proc.pid)))
+                time.sleep(0.002)  # a reader slower than the server
+    assert rows == 2000 * 300 + 1 and size > 30_000_000
+    print(f"streamed {size >> 20} MB; RSS {baseline:.0f} -> {peak:.0f} MB")
+    assert peak - baseline < 20, f"RSS grew from {baseline:.0f} MB to {peak:.0f} MB while streaming {size >> 20} MB"
+
+
+def test_serve_refuses_without_a_store(tmp_path):
+    from kg.errors import StoreError
+    from kg.server import serve
+
+    with pytest.raises(StoreError, match="kg build"):
+        serve(load_settings({}, store_path=str(tmp_path / "none")))
+
+
+def test_settings_reach_the_http_processes_through_the_environment(tmp_path):
+    settings = load_settings({}, project_dir=str(tmp_path), store_path="x/store", workers=3, query_timeout=2.5,
+                             service_allowlist="http://a.example/ http://b.example/sparql", port=8123)
+    again = load_settings(environment(settings))
+    assert again.store_dir == settings.store_dir and again.workers == 3 and again.query_timeout == 2.5
+    assert again.allowlist == settings.allowlist and again.port == 8123
+    options = uvicorn_options(settings)
+    assert options["factory"] is True and options["workers"] == settings.http_workers
+    assert options["access_log"] is False and json.dumps(options)
