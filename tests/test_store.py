@@ -68,6 +68,19 @@ def test_dataset_parameters_pick_the_graphs(built):
         assert _rows(named) == [(ORGS,), (OUTCOMES,)]
 
 
+def test_named_graphs_alone_leave_the_default_graph_empty(built):
+    # SPARQL 1.1 Protocol: a dataset in the request is the whole dataset.
+    with store.OxigraphStore.open_read_only(built) as s:
+        assert _rows(s.query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", named_graph_uris=[ORGS])) == []
+
+
+def test_from_in_the_query_is_honoured(built):
+    q = f"SELECT DISTINCT ?s FROM <{ORGS}> WHERE {{ ?s ?p ?o }}"
+    with store.OxigraphStore.open_read_only(built) as s:
+        assert _rows(s.query(q)) == [("https://w3id.org/spkg/id/organization/ilo",),
+                                     ("https://w3id.org/spkg/id/organization/mohrss",)]
+
+
 def test_query_syntax_error_has_line_and_column(built):
     with store.OxigraphStore.open_read_only(built) as s:
         with pytest.raises(QuerySyntaxError) as e:

@@ -28,6 +28,7 @@ from typing import Protocol, runtime_checkable
 import pyoxigraph as ox
 
 from kg import sources as src
+from kg import sparql_guard
 from kg.config import Settings
 from kg.errors import BadParameter, QueryError, QuerySyntaxError, StoreError, ValidationFailed
 from kg.validate import Report, validate_files
@@ -100,12 +101,13 @@ class OxigraphStore:
         kwargs: dict = {}
         if substitutions:
             kwargs["substitutions"] = substitutions
-        if default_graph_uris:
-            kwargs["default_graph"] = _iris(default_graph_uris, "default-graph-uri")
-        else:
-            kwargs["use_default_graph_as_union"] = use_default_graph_as_union
-        if named_graph_uris:
-            kwargs["named_graphs"] = _iris(named_graph_uris, "named-graph-uri")
+        if default_graph_uris is not None or named_graph_uris is not None:
+            # A dataset given with the request replaces the query's FROM / FROM NAMED
+            # (SPARQL 1.1 Protocol): what is not named is empty.
+            kwargs["default_graph"] = _iris(default_graph_uris or [], "default-graph-uri")
+            kwargs["named_graphs"] = _iris(named_graph_uris or [], "named-graph-uri")
+        elif use_default_graph_as_union and not sparql_guard.declares_dataset(sparql):
+            kwargs["use_default_graph_as_union"] = True
         try:
             return self._s.query(sparql, **kwargs)
         except SyntaxError as e:
