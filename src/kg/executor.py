@@ -198,6 +198,7 @@ class _Worker:
     heavy: bool = False
     key: int = 0
     started: float = 0.0
+    generation: int = 0
 
     def kill(self) -> None:
         try:
@@ -251,6 +252,7 @@ class Executor:
         self._spawning: set[asyncio.Task] = set()
         self._closed = False
         self._started = False
+        self._generation = 0   # bumped by refresh(); older workers hold an older store
 
     # -- life cycle ------------------------------------------------------------------
 
@@ -303,7 +305,7 @@ class Executor:
         conn = _Conn()
         parent.setblocking(False)
         await loop.create_unix_connection(lambda: conn, sock=parent)
-        worker = _Worker(proc, conn)
+        worker = _Worker(proc, conn, generation=self._generation)
         self._workers.add(worker)
         try:
             frame = await conn.frame(loop.time() + START_TIMEOUT)
@@ -394,12 +396,24 @@ class Executor:
             self._heavy_running += 1
         return worker
 
+    def refresh(self) -> None:
+        """The store was rebuilt: replace every worker, idle ones now, busy ones when they finish.
+
+        Workers hold the store they opened read-only, which a rebuild has swapped away.
+        """
+        self._generation += 1
+        for worker in list(self._idle):
+            self._idle.remove(worker)
+            self._replace(worker)
+
     def _release(self, worker: _Worker) -> None:
         if worker.heavy:
             worker.heavy = False
             self._heavy_running -= 1
         if self._closed or worker not in self._workers:
             return
+        if worker.generation != self._generation:
+            return self._replace(worker)
         self._idle.append(worker)
         self._dispatch()
 

@@ -8,7 +8,7 @@ read; a preflight ``OPTIONS`` is answered here with 204.
 from __future__ import annotations
 
 ALLOW_ORIGIN = (b"access-control-allow-origin", b"*")
-EXPOSE = (b"access-control-expose-headers", b"SPARQL-Results-Truncated, Server-Timing, Content-Length, Allow")
+EXPOSE = (b"access-control-expose-headers", b"SPARQL-Results-Truncated, Server-Timing, Content-Length, Allow, ETag, Last-Modified, Content-Range")
 PREFLIGHT = [
     ALLOW_ORIGIN,
     (b"access-control-allow-methods", b"GET, POST, HEAD, OPTIONS"),

@@ -42,6 +42,8 @@ from urllib.parse import parse_qsl
 from kg.config import Settings
 from kg.errors import BadParameter, KGError, MethodNotAllowed, QueryTimeout, UnsupportedMediaType, UpdateRefused
 from kg.executor import Answer, Executor
+from kg.dumps import Version, VersionWatch
+from kg.http import caching
 from kg.http import negotiation as neg
 from kg.http.errors import error_bytes
 
@@ -108,6 +110,8 @@ class SparqlEndpoint:
         self.describe = describe           # async (request) -> (status, headers, body): SD or page
         self.max_length = settings.max_query_length
         self.max_body = settings.max_query_length * 3 + 64 * 1024
+        self.watch = VersionWatch(settings)
+        self._version: Version | None = None
 
     async def __call__(self, scope, receive, send) -> None:
         method = scope["method"]
@@ -116,11 +120,16 @@ class SparqlEndpoint:
         query = None
         try:
             request = await self._request(scope, receive)
+            version = self._current_version()
             query = request.query
             if query is None:
                 status, headers, body = await self.describe(request)
                 return await _respond(send, status, headers, body, head_only)
-            answer = await self._run(request)
+            results, graphs = self._negotiate(request)
+            validators = self._validators(version, request, results, graphs)
+            if validators and caching.matches(_header(scope, b"if-none-match"), validators[0][1].decode()):
+                return await _respond(send, 304, validators + [VARY], b"", True)
+            answer = await self._run(request, results, graphs)
         except KGError as e:
             if query is not None:
                 self._log(query, started, None, e.status)
@@ -128,7 +137,7 @@ class SparqlEndpoint:
             headers += [(b"content-type", b"application/json"), VARY]
             return await _respond(send, status, headers, body, head_only)
         headers = [(b"content-type", neg_content_type(answer.media_type)), VARY,
-                   (b"server-timing", f"query;dur={answer.seconds * 1000:.1f}".encode())]
+                   (b"server-timing", f"query;dur={answer.seconds * 1000:.1f}".encode()), *validators]
         if answer.stream is None:
             if answer.truncated:
                 headers.append(TRUNCATED)
@@ -210,11 +219,35 @@ class SparqlEndpoint:
 
     # -- running ------------------------------------------------------------------------
 
-    async def _run(self, request: Request) -> Answer:
+    def _current_version(self) -> Version | None:
+        """The dataset version; when a rebuild changed it, the workers reopen the store."""
+        version = self.watch.current()
+        if version != self._version:
+            if self._version is not None:
+                self.executor.refresh()
+            self._version = version
+        return version
+
+    def _negotiate(self, request: Request):
         results = neg.negotiate(request.accept, request.formats, neg.RESULTS)
         graphs = neg.negotiate(request.accept, request.formats, neg.GRAPHS)
         if results is None and graphs is None:
             raise neg.not_acceptable("query results", neg.RESULTS + neg.GRAPHS, formats=request.formats)
+        return results, graphs
+
+    def _validators(self, version: Version | None, request: Request, results, graphs) -> list:
+        """ETag and Last-Modified of the answer, tied to the dataset version.
+
+        None when the answer may depend on something else: SERVICE reaches other endpoints.
+        """
+        if version is None or "service" in request.query.lower():
+            return []
+        tag = caching.query_etag(version, request.query, results.media_type if results else None,
+                                 graphs.media_type if graphs else None,
+                                 request.default_graphs, request.named_graphs)
+        return caching.raw_headers(tag, version.built_at)
+
+    async def _run(self, request: Request, results, graphs) -> Answer:
         try:
             return await self.executor.run(
                 request.query,
@@ -277,6 +310,13 @@ class SparqlEndpoint:
             cut = " truncated" if answer.truncated else ""
             logger.info("query %s %s %.1fms rows=%s status=%d%s worker=%d", _hash(query), answer.form, ms,
                         answer.rows, status, cut, answer.worker)
+
+
+def _header(scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
 
 
 def _url(scope, host: str | None) -> str:
