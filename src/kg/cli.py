@@ -253,3 +253,9 @@ def main(argv: list[str] | None = None) -> int:
     except KGError as e:
         _err(e)
         return e.exit_code
+
+
+# `kg ingest` lives with the ingest package; it registers itself in COMMANDS.
+from kg.ingest import cli as _ingest_cli  # noqa: E402
+
+_ingest_cli.register()

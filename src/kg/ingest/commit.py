@@ -1,0 +1,203 @@
+"""Writing a batch's files all or nothing, so a crash or Ctrl-C leaves data/ as it was.
+
+1. every new file is written in full to a staging folder
+   ``data/.ingest-{pid}/``, beside the files it replaces (same file system),
+   and flushed to disk (one ``os.sync()`` for the batch);
+2. a journal in that folder lists the files; each file about to be replaced is
+   hard-linked into the folder first, as its backup;
+3. the staged files are moved over their targets with ``os.replace`` (atomic
+   per file), a file to delete is moved into the folder;
+4. on any exception (KeyboardInterrupt included) before the batch is done,
+   every target already replaced gets its backup back and new files go;
+5. the journal records each step, so a process killed between two renames is
+   rolled back by the next ``kg ingest`` (:func:`recover`) before it does anything.
+
+The staging folder starts with a dot and holds no ``.ttl`` file at the top of
+data/, so ``kg build`` never loads it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+PREFIX = ".ingest-"
+_replace = os.replace  # module attribute so tests can make a rename fail midway
+
+
+@dataclass
+class _File:
+    name: str  # the target's file name in data/
+    content: bytes | None  # None: delete the target
+    had_old: bool = False
+    done: bool = False
+
+
+@dataclass
+class Transaction:
+    data_dir: Path
+    files: list[_File] = field(default_factory=list)
+    state: str = "new"
+
+    @property
+    def folder(self) -> Path:
+        return self.data_dir / f"{PREFIX}{os.getpid()}"
+
+    @property
+    def journal(self) -> Path:
+        return self.folder / "journal.json"
+
+    def write(self, name: str, content: bytes) -> None:
+        self.files.append(_File(name, content))
+
+    def delete(self, name: str) -> None:
+        self.files.append(_File(name, None))
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    # -- phases -------------------------------------------------------------------------
+
+    def stage(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.folder.mkdir(parents=True)
+        for f in self.files:
+            if f.content is None:
+                continue
+            (self.folder / f.name).write_bytes(f.content)
+        os.sync()  # once for the batch: much cheaper than an fsync per file
+        self._mark("staged")
+
+    def commit(self) -> None:
+        """Move every staged file into place; on any failure, put everything back and re-raise."""
+        for f in self.files:
+            f.had_old = (self.data_dir / f.name).exists()
+        self._mark("committing")
+        try:
+            for f in self.files:
+                target = self.data_dir / f.name
+                backup = self.folder / (f.name + ".old")
+                if f.had_old:
+                    _backup(target, backup)
+                if f.content is None:
+                    if f.had_old:
+                        _replace(target, self.folder / (f.name + ".deleted"))
+                else:
+                    _replace(self.folder / f.name, target)
+                f.done = True
+            _fsync_dir(self.data_dir)
+            self._mark("committed")
+        except BaseException:
+            self.rollback()
+            raise
+
+    def rollback(self) -> None:
+        """Put back every target already replaced (a staged file that is gone was moved into place).
+
+        Only once committing has started: before that, nothing in data/ was touched.
+        """
+        if self.state not in ("committing", "committed"):
+            self.finish()
+            return
+        for f in reversed(self.files):
+            if _moved(self.folder, f.name, f.content is None):
+                _undo(self.data_dir, self.folder, f.name, f.had_old)
+            f.done = False
+        _fsync_dir(self.data_dir)
+        self._mark("rolled-back")
+        self.finish()
+
+    def mark_stored(self) -> None:
+        """The store now holds the batch: recovery must keep the files from here on."""
+        self._mark("stored")
+
+    def finish(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _mark(self, state: str) -> None:
+        self.state = state
+        if not self.folder.exists():
+            return
+        tmp = self.journal.with_suffix(".tmp")
+        tmp.write_text(json.dumps({
+            "pid": os.getpid(), "state": state,
+            "files": [{"name": f.name, "delete": f.content is None, "had_old": f.had_old} for f in self.files],
+        }, indent=1))
+        os.replace(tmp, self.journal)
+
+
+def _backup(target: Path, backup: Path) -> None:
+    try:
+        os.link(target, backup)
+    except OSError:
+        shutil.copy2(target, backup)
+
+
+def _moved(folder: Path, name: str, delete: bool) -> bool:
+    if delete:
+        return (folder / (name + ".deleted")).exists()
+    return not (folder / name).exists()
+
+
+def _undo(data_dir: Path, folder: Path, name: str, had_old: bool) -> None:
+    target = data_dir / name
+    backup = folder / (name + ".old")
+    if had_old and backup.exists():
+        os.replace(backup, target)
+    elif not had_old:
+        target.unlink(missing_ok=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover(data_dir: Path) -> list[str]:
+    """Roll back what ingests that died midway left behind; messages for the user."""
+    messages = []
+    for folder in sorted(data_dir.glob(PREFIX + "*")):
+        pid = folder.name[len(PREFIX):]
+        if not pid.isdigit() or (int(pid) != os.getpid() and _alive(int(pid))):
+            continue
+        try:
+            journal = json.loads((folder / "journal.json").read_text())
+        except (OSError, ValueError):
+            shutil.rmtree(folder, ignore_errors=True)
+            continue
+        state = journal.get("state")
+        if state in ("committing", "committed"):
+            undone = 0
+            for f in reversed(journal.get("files", [])):
+                if _moved(folder, f["name"], f.get("delete", False)):
+                    _undo(data_dir, folder, f["name"], f.get("had_old", False))
+                    undone += 1
+            _fsync_dir(data_dir)
+            messages.append(f"an interrupted kg ingest (process {pid}) was rolled back: {undone} file(s) of data/ "
+                            "restored")
+        shutil.rmtree(folder, ignore_errors=True)
+    return messages

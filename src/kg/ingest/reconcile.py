@@ -1,0 +1,196 @@
+"""Reconciliation: the same body, place or instrument gets one IRI across records.
+
+For each organization, instrument or place mention, in this order:
+
+1. a resource the graph describes (curated data, confirmed suggestions): an
+   organization by acronym, then by name (skos:prefLabel or rdfs:label); an
+   instrument by title; a place by name within the record's country;
+2. an IRI this batch already gave the same acronym, name or title;
+3. an IRI an earlier ingest suggested for it (kg:acronym or kg:suggestedName
+   of the suggestions in the store);
+4. otherwise a new IRI: an organization is keyed by its acronym (by its name
+   when it has none), an instrument by country, date and short title, a place
+   by the country's alpha-2 code and its name (``place/cn-beijing``).
+
+An acronym matches only within one country: "MOH" of Malawi is not "MOH" of
+Zambia. When a national body's acronym is taken by another country's body, its
+key gets the country's code in front (``organization/zmb-moh``).
+
+The graphs the batch replaces are left out of every lookup, so re-ingesting a
+record finds what other records say, not what its own last version said: the
+same input gives the same IRIs. kg:matchMethod says only whether the resource
+is described in the graph ("acronym", "name", "title", "country") or not yet
+("new", whether or not other records suggest the same IRI), so a record's file
+does not depend on which other records were ingested with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from kg import iris
+from kg.ingest.catalog import Catalog, Known, norm
+from kg.ingest.mentions import Mention
+
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
+_RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+@dataclass(frozen=True)
+class Match:
+    iri: str
+    method: str  # acronym, name, title, country: described in the graph; new: not described yet
+    existing: bool  # the graph describes the resource already
+
+
+@dataclass
+class Reconciler:
+    catalog: Catalog
+    store: ox.Store | None
+    exclude: set[str]  # graph IRIs being replaced
+    base: str
+    _orgs_by_acronym: dict[str, list[Known]] = field(default_factory=dict)
+    _orgs_by_name: dict[str, list[Known]] = field(default_factory=dict)
+    _places: dict[tuple[str, str | None], Known] = field(default_factory=dict)
+    _batch: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for org in self.catalog.organizations:
+            if org.graph in self.exclude:
+                continue
+            if org.acronym:
+                self._orgs_by_acronym.setdefault(org.acronym.upper(), []).append(org)
+            if org.name:
+                self._orgs_by_name.setdefault(norm(org.name), []).append(org)
+        for place in self.catalog.places:
+            if place.graph not in self.exclude:
+                self._places.setdefault((norm(place.name), place.country), place)
+        v = f"{self.base}def/kg#"
+        self._kg_acronym = ox.NamedNode(v + "acronym")
+        self._kg_name = ox.NamedNode(v + "suggestedName")
+        self._kg_suggests = ox.NamedNode(v + "suggests")
+        self._kg_for = ox.NamedNode(v + "suggestedFor")
+        self._kg_country = ox.NamedNode(v + "country")
+        self._kg_org_mention = ox.NamedNode(v + "OrganizationMention")
+        self._kg_instrument = ox.NamedNode(v + "PolicyInstrument")
+
+    # -- organizations ---------------------------------------------------------------------
+
+    def organization(self, m: Mention, record_country: str | None) -> Match:
+        country = m.country or record_country
+        acronym = m.acronym.upper() if m.acronym else None
+        if acronym:
+            for org in self._orgs_by_acronym.get(acronym, []):
+                if _same_country(org.country, m.country, record_country, m.type_hint):
+                    return Match(org.iri, "acronym", True)
+        if m.name:
+            for org in self._orgs_by_name.get(norm(m.name), []):
+                if _same_country(org.country, m.country, record_country, m.type_hint):
+                    return Match(org.iri, "name", True)
+        for key in ([("org-acronym", f"{acronym}|{country or ''}")] if acronym else []) + (
+                [("org-name", f"{norm(m.name)}|{country or ''}")] if m.name else []):
+            if key in self._batch:
+                return Match(self._batch[key][0], "new", False)
+        found = self._suggested_org(acronym, m.name, country)
+        if found:
+            iri, _ = found
+            self._remember_org(iri, acronym, m.name, country)
+            return Match(iri, "new", False)
+        key = m.key
+        if acronym and self._acronym_taken(acronym, country, m):
+            key = f"{country.lower()}-{key}" if country else key
+        iri = iris.thing("organization", key, self.base)
+        self._remember_org(iri, acronym, m.name, country)
+        return Match(iri, "new", False)
+
+    def _acronym_taken(self, acronym: str, country: str | None, m: Mention) -> bool:
+        return any(not _same_country(o.country, m.country, country, m.type_hint)
+                   for o in self._orgs_by_acronym.get(acronym, []))
+
+    def _remember_org(self, iri: str, acronym: str | None, name: str | None, country: str | None) -> None:
+        if acronym:
+            self._batch.setdefault(("org-acronym", f"{acronym}|{country or ''}"), (iri, country))
+        if name:
+            self._batch.setdefault(("org-name", f"{norm(name)}|{country or ''}"), (iri, country))
+
+    def _suggested_org(self, acronym: str | None, name: str | None, country: str | None) -> tuple[str, str] | None:
+        if self.store is None:
+            return None
+        probes: list[tuple[ox.NamedNode, ox.Literal, str]] = []
+        if acronym:
+            probes.append((self._kg_acronym, ox.Literal(acronym), "suggestion"))
+        if name:
+            probes.append((self._kg_name, ox.Literal(name, language="en"), "suggestion"))
+        for predicate, literal, method in probes:
+            for q in self.store.quads_for_pattern(None, predicate, literal, None):
+                if q.graph_name.value in self.exclude:
+                    continue
+                mention = q.subject
+                if not any(True for _ in self.store.quads_for_pattern(mention, _RDF_TYPE, self._kg_org_mention, None)):
+                    continue
+                target = next(iter(self.store.quads_for_pattern(mention, self._kg_suggests, None, None)), None)
+                if target is None:
+                    continue
+                if country and not self._suggestion_country_fits(mention, country):
+                    continue
+                return target.object.value, method
+        return None
+
+    def _suggestion_country_fits(self, mention: ox.NamedNode | ox.BlankNode, country: str) -> bool:
+        outcome = next(iter(self.store.quads_for_pattern(mention, self._kg_for, None, None)), None)  # type: ignore[union-attr]
+        if outcome is None:
+            return True
+        c = next(iter(self.store.quads_for_pattern(outcome.object, self._kg_country, None, None)), None)  # type: ignore[union-attr]
+        return c is None or c.object.value.rsplit("/", 1)[-1].upper() == country
+
+    # -- instruments -------------------------------------------------------------------------
+
+    def instrument(self, m: Mention) -> Match:
+        assert m.name is not None
+        if self.store is not None:
+            for predicate in (_DCT_TITLE, _RDFS_LABEL):
+                for q in self.store.quads_for_pattern(None, predicate, ox.Literal(m.name, language="en"), None):
+                    if q.graph_name.value in self.exclude:
+                        continue
+                    if any(True for _ in self.store.quads_for_pattern(q.subject, _RDF_TYPE, self._kg_instrument, None)):
+                        return Match(q.subject.value, "title", True)
+        key = ("instrument", f"{norm(m.name)}|{m.country or ''}")
+        if key in self._batch:
+            return Match(self._batch[key][0], "new", False)
+        if self.store is not None:
+            for q in self.store.quads_for_pattern(None, self._kg_name, ox.Literal(m.name, language="en"), None):
+                if q.graph_name.value in self.exclude:
+                    continue
+                target = next(iter(self.store.quads_for_pattern(q.subject, self._kg_suggests, None, None)), None)
+                if target is not None and "/id/instrument/" in target.object.value:
+                    self._batch[key] = (target.object.value, m.country)
+                    return Match(target.object.value, "new", False)
+        parts = [p for p in ((m.country or "").lower(), m.date or "", m.key) if p]
+        iri = iris.thing("instrument", "-".join(parts), self.base)
+        self._batch[key] = (iri, m.country)
+        return Match(iri, "new", False)
+
+    # -- places ------------------------------------------------------------------------------
+
+    def place(self, m: Mention) -> Match | None:
+        assert m.name is not None
+        country = self.catalog.countries.get(m.country or "")
+        if m.country and norm(m.name) == norm(country.name if country else ""):
+            return Match(country.iri, "country", True) if country else None
+        known = self._places.get((norm(m.name), m.country))
+        if known is not None:
+            return Match(known.iri, "name", True)
+        if country is None:
+            return None  # no country: no key for a new place
+        return Match(iris.thing("place", f"{country.alpha2.lower()}-{m.key}", self.base), "new", False)
+
+
+def _same_country(known: str | None, mentioned: str | None, record: str | None, type_hint: str | None) -> bool:
+    """Whether a described body with country ``known`` can be the one mentioned."""
+    if known is None or type_hint == "International organization":
+        return True
+    wanted = mentioned or record
+    return wanted is None or wanted == known
