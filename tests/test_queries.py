@@ -367,7 +367,78 @@ ORGANIZATION_ROWS = [
      "country": CHN, "countryCode": "CHN", "countryName": "China"},
 ]
 
+PB_ROW = {"indicator": PB_8_3_1, "indicatorCode": "8.3.1", "indicatorText": INDICATOR_8_3_1, **CHN302, **IN_CHINA}
+
+# The record's "Gender equality & non-discrimination" note, and the CALSS research
+# "with a focus on platform workers, migrant workers and women".
+GENDER_ROWS = [
+    {**CHN302, **IN_CHINA, "evidence": "gender note", "genderNote": GENDER_NOTE},
+    {**CHN302, **IN_CHINA, "evidence": "activity focused on women", "activity": RESEARCH,
+     "activityLabel": RESEARCH_LABEL},
+]
+
+# China is in UN M49 Eastern Asia (030), part of Asia (142): data/regions.ttl.
+ASIA = f"{ID}region/142"
+ASIA_COLUMNS = {"region": ASIA, "regionCode": "142", "regionName": "Asia"}
+REGION_ROWS = {
+    "1.3": {**ASIA_COLUMNS, "target": sdg("1.3"), "targetCode": "1.3", **CHN302, **IN_CHINA},
+    "3.8": {**ASIA_COLUMNS, "target": sdg("3.8"), "targetCode": "3.8", **CHN302, **IN_CHINA},
+}
+REGION_YEAR_ROW = {**ASIA_COLUMNS, "year": 2021, "outcomes": 1}
+
+GUIDING_OPINIONS = {"via": INSTRUMENT, "viaLabel": INSTRUMENT_TITLE, **CHN302}
+THE_RESEARCH = {"via": RESEARCH, "viaLabel": RESEARCH_LABEL, **CHN302}
+INVOLVEMENT = {
+    "collaboration": {"organization": COLLABORATION, "name": "MOHRSS and seven other departments/organizations",
+                      "role": "issued", **GUIDING_OPINIONS},
+    "mohrss": {"organization": MOHRSS, "name": "Ministry of Human Resources and Social Security",
+               "role": "member of the body that issued", **GUIDING_OPINIONS},
+    "acftu": {"organization": ACFTU, "name": "All-China Federation of Trade Unions",
+              "role": "member of the body that issued", **GUIDING_OPINIONS},
+    "ilo": {"organization": ILO, "name": "International Labour Organization", "role": "commissioned",
+            **THE_RESEARCH},
+    "calss": {"organization": CALSS, "name": "Chinese Academy of Labour and Social Security",
+              "role": "carried out", **THE_RESEARCH},
+}
+
+# One outcome in one country (China, in Asia); ILO, MOHRSS, ACFTU and CALSS; the
+# Guiding Opinions; targets 1.3 and 3.8; the research, the survey, two seminars.
+DASHBOARD_COUNTS = {"outcomes": 1, "countries": 1, "organizations": 4, "instruments": 1, "sdgTargets": 2,
+                    "activities": 4, "regions": 1}
+
 GOLDEN: dict[str, list[tuple[dict[str, str], list[dict[str, Any]]]]] = {
+    "list-outcomes-by-pb-indicator": [
+        ({}, [PB_ROW]),
+        ({"indicatorCode": "8.3.1"}, [PB_ROW]),
+        ({"indicatorCode": "8.1.1"}, []),
+    ],
+    "list-gender-outcomes": [
+        ({}, GENDER_ROWS),
+        ({"country": "CHN"}, GENDER_ROWS),
+        ({"country": "FRA"}, []),
+    ],
+    "list-outcomes-by-region": [
+        ({}, [REGION_ROWS["1.3"], REGION_ROWS["3.8"]]),
+        ({"region": "Asia", "target": "1.3"}, [REGION_ROWS["1.3"]]),  # the question
+        ({"region": "142"}, [REGION_ROWS["1.3"], REGION_ROWS["3.8"]]),
+        ({"region": "Europe", "target": "1.3"}, []),
+        ({"region": "Asia", "target": "8.5"}, []),
+    ],
+    "count-outcomes-by-region": [
+        ({}, [REGION_YEAR_ROW]),
+        ({"region": "asia"}, [REGION_YEAR_ROW]),
+        ({"region": "Africa"}, []),
+    ],
+    "list-organization-involvement": [
+        ({}, list(INVOLVEMENT.values())),
+        ({"organization": MOHRSS}, [INVOLVEMENT["mohrss"]]),
+        ({"organization": ILO}, [INVOLVEMENT["ilo"]]),
+        ({"organization": COLLABORATION}, [INVOLVEMENT["collaboration"]]),
+        ({"organization": f"{ID}organization/nobody"}, []),
+    ],
+    "get-dashboard-counts": [
+        ({}, [DASHBOARD_COUNTS]),
+    ],
     "list-outcomes": [
         ({}, [OUTCOME_ROW]),
         ({"since": "2021-07-16", "until": "2021-07-16"},  # both ends included

@@ -392,6 +392,14 @@ COMPETENCY_QUESTIONS = {
     "get-source-record": "the source record text of an outcome",
     "list-organizations": "organizations with acronym, type and country",
     "list-activity-focus-groups": "population groups an activity focuses on",
+    # issue 6: the analysts' workbench
+    "list-outcomes-by-pb-indicator": "outcomes by P&B indicator",
+    "list-gender-outcomes": "gender-focused outcomes",
+    "list-outcomes-by-region": "which outcomes in a region address an SDG target",
+    "count-outcomes-by-region": "outcomes per region over time",
+    "list-organization-involvement": "organizations and everything they took part in",
+    "list-outcome-activities": "ILO activities (research, surveys, seminars) per outcome",
+    "get-dashboard-counts": "counts for the dashboard",
 }
 
 

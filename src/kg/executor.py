@@ -448,8 +448,15 @@ class Executor:
 
     async def run(self, query: str, *, results_type: str | None, graph_type: str | None,
                   default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-                  timeout: float | None = None, limit: int | None = None) -> Answer:
+                  timeout: float | None = None, limit: int | None = None,
+                  substitutions: dict | None = None) -> Answer:
         """Run ``query``; the answer comes as ``results_type`` (SELECT/ASK) or ``graph_type``.
+
+        ``substitutions`` binds variables to RDF terms (a canned query's
+        parameters, see :mod:`kg.queries`): variable name -> pyoxigraph
+        NamedNode or Literal. They travel to the worker as plain tuples
+        (:func:`kg.workers.encode_term`) and are bound there, never pasted
+        into the query text.
 
         Either type may be None (the client accepts none of that kind):
         :class:`~kg.errors.NotAcceptable` then if the query is of that kind.
@@ -465,6 +472,8 @@ class Executor:
         self.stats.queries += 1
         job = {"q": query, "rf": results_type, "gf": graph_type, "dg": default_graphs, "ng": named_graphs,
                "limit": self.limit if limit is None else limit, "win": self.window}
+        if substitutions:
+            job["subs"] = {name: w.encode_term(term) for name, term in substitutions.items()}
         worker.key, worker.started = key, loop.time()
         deadline = worker.started + budget
         try:

@@ -153,6 +153,18 @@ def _theme(raw: str, base: str) -> Term:
     return ox.NamedNode(iris.thing("theme", raw, base))
 
 
+#: The UN M49 regions (data/regions.ttl, written by scripts/build_regions.py), by English name.
+M49_REGIONS = {"africa": "002", "americas": "019", "asia": "142", "europe": "150", "oceania": "009"}
+
+
+def _region(raw: str, base: str) -> Term:
+    key = raw.strip().lower()
+    code = M49_REGIONS.get(key, key)
+    if code not in M49_REGIONS.values():
+        raise ValueError(f"the regions are {', '.join(f'{n.capitalize()} ({c})' for n, c in M49_REGIONS.items())}")
+    return ox.NamedNode(iris.thing("region", code, base))
+
+
 PARAM_TYPES: dict[str, ParamType] = {
     t.name: t
     for t in (
@@ -173,6 +185,8 @@ PARAM_TYPES: dict[str, ParamType] = {
                   "2020-21", _biennium),
         ParamType("theme", re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$"),
                   "a theme key: lower case, words joined by '-'", "old-age", _theme),
+        ParamType("region", re.compile(r"^([A-Za-z]+|\d{3})$"),
+                  "a UN M49 region: its name or code", "Asia", _region),
     )
 }
 

@@ -326,8 +326,31 @@ def _error(sock: socket.socket, cls: str, message: str, **extra) -> None:
 
 # -- running one job ------------------------------------------------------------------
 
+def encode_term(term) -> tuple:
+    """A NamedNode or Literal as a marshal-able tuple: ("i", iri) or ("l", value, datatype, language)."""
+    if isinstance(term, ox.NamedNode):
+        return ("i", term.value)
+    if isinstance(term, ox.Literal):
+        return ("l", term.value, term.datatype.value if not term.language else None, term.language)
+    raise TypeError(f"cannot bind a {type(term).__name__} as a query parameter")
+
+
+def decode_term(data) -> ox.NamedNode | ox.Literal:
+    """The term :func:`encode_term` encoded."""
+    if data[0] == "i":
+        return ox.NamedNode(data[1])
+    _, value, datatype, language = data
+    if language:
+        return ox.Literal(value, language=language)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
+
+
 def run_job(store, job: dict, sock: socket.socket, allowlist: list[str]) -> None:
-    """Run ``job`` (q, rf, gf, dg, ng, limit, win) and write the answer to ``sock``."""
+    """Run ``job`` (q, rf, gf, dg, ng, limit, win, subs) and write the answer to ``sock``.
+
+    ``subs`` (optional): variable name -> :func:`encode_term` tuple, bound with
+    pyoxigraph's ``substitutions`` (a canned query's parameters).
+    """
     q = job["q"]
     try:
         services = sparql_guard.check_services(q, allowlist) if "service" in q.lower() else []
@@ -344,6 +367,12 @@ def run_job(store, job: dict, sock: socket.socket, allowlist: list[str]) -> None
             kwargs["use_default_graph_as_union"] = True
     except ValueError as e:
         return _error(sock, "BadParameter", f"default-graph-uri / named-graph-uri: {e}")
+    subs = job.get("subs")
+    if subs:
+        try:
+            kwargs["substitutions"] = {ox.Variable(k): decode_term(v) for k, v in subs.items()}
+        except (ValueError, TypeError, IndexError) as e:
+            return _error(sock, "BadParameter", f"cannot bind the query parameters: {e}")
     limit = job["limit"]
     try:
         result = store.query(q, **kwargs)

@@ -4,7 +4,9 @@ Routers are mounted here and nowhere else:
 
 * ``/sparql`` — the SPARQL 1.1 Protocol (:mod:`.sparql`), a raw ASGI app on
   the hot path, with the service description and query page on a bare GET;
-* ``/-/health`` (:mod:`.health`).
+* ``/-/health`` (:mod:`.health`);
+* ``/api/queries``, ``/openapi.json``, ``/docs`` — the canned queries as an API (:mod:`.canned`);
+* ``/query`` — the query editor (:mod:`.editor`).
 
 Every response carries CORS headers for any origin (:mod:`.cors`); every
 error has one JSON shape (:mod:`.errors`). Queries run in the worker
@@ -21,7 +23,7 @@ from starlette.routing import Route
 
 from kg.config import Settings, load_settings
 from kg.executor import Executor
-from kg.http import errors, health, pages
+from kg.http import canned, editor, errors, health, pages
 from kg.http.cors import CORS
 from kg.http.service_description import ServiceDescription
 from kg.http.sparql import SparqlEndpoint
@@ -61,13 +63,17 @@ def create_app(settings: Settings) -> FastAPI:
         finally:
             await executor.close()
 
+    # FastAPI's /docs loads Swagger UI from a CDN: spkg serves its own OpenAPI 3.1
+    # document, built from the canned-query headers, and a server-rendered /docs (kg.http.canned).
     app = SpkgApp(title="spkg", summary="SPARQL endpoint of the ILO social-protection knowledge graph",
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.executor = executor
     endpoint = SparqlEndpoint(settings, executor, ServiceDescription(settings, executor))
     app.router.routes.append(Route("/sparql", endpoint))
     app.include_router(health.router)
+    app.include_router(canned.router)
+    app.include_router(editor.router)
     app.include_router(pages.router)
     errors.install(app)
     app.add_middleware(CORS)

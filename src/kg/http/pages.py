@@ -19,7 +19,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
-from kg import iris, ld
+from kg import dashboard, iris, ld
 from kg.errors import BadParameter, NotFound
 from kg.http import caching
 from kg.http import dumps as dumps_http
@@ -34,7 +34,8 @@ GET = ["GET", "HEAD"]
 #: What a document answers with; for */* (curl) the first: Turtle.
 DOC_OFFERS = tuple(neg.BY_NAME[n] for n in ("ttl", "html", "jsonld", "nt", "rdf"))
 PAGE_ONLY = (neg.PAGE,)
-STATIC_FILES = {"spkg.css": "text/css; charset=utf-8", "logo.svg": "image/svg+xml"}
+STATIC_FILES = {"spkg.css": "text/css; charset=utf-8", "logo.svg": "image/svg+xml",
+                "workbench.css": "text/css; charset=utf-8", "editor.js": "text/javascript; charset=utf-8"}
 
 
 def _split_suffix(name: str) -> tuple[str, neg.Format | None]:
@@ -257,7 +258,7 @@ def home(request: Request) -> Response:
     if neg.choose(accept, (neg.PAGE,) + tuple(neg.BY_NAME[n] for n in ("ttl", "jsonld", "nt", "rdf"))) \
             not in (None, neg.PAGE) and not request.query_params.get("format"):
         return RedirectResponse(caching.site(request).urls.void(), status_code=303)
-    return _page(request, "home.html", views.home, active="home", cache_key="home")
+    return _page(request, "home.html", dashboard.figures, active="home", cache_key="dashboard")
 
 
 @router.api_route("/outcomes", methods=GET, include_in_schema=False)

@@ -83,6 +83,13 @@ class Urls:
     def sparql(self, query: str | None = None, fmt: str | None = None) -> str:
         return self._p("/sparql", query=query, format=fmt)
 
+    def query(self, query: str | None = None) -> str:
+        """The query editor (with ``query`` in it, run)."""
+        return self._p("/query", query=query)
+
+    def api_docs(self) -> str:
+        return self._p("/docs")
+
     def ontology(self, fmt: str | None = None) -> str:
         return self._p(f"/def/kg.{fmt}" if fmt else "/def/kg")
 

@@ -1,0 +1,55 @@
+"""The dashboard (home page): counts, SVG charts linking to lists and queries, figures cached per version."""
+
+from __future__ import annotations
+
+import re
+import time
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+from ld_fixtures import client, real_settings  # noqa: F401
+
+
+def test_charts_are_server_side_svg_with_links(client) -> None:
+    r = client.get("/", headers={"accept": "text/html"})
+    assert r.status_code == 200
+    html = r.text
+    assert "<script" not in html
+    for chart in ("chart-sdg", "chart-country", "chart-region", "chart-theme", "chart-year"):
+        assert f'id="{chart}"' in html, chart
+    assert html.count("<svg") == 5
+    assert 'href="/outcomes?sdg=1.3"' in html and 'href="/outcomes?sdg=3.8"' in html
+    assert 'href="/outcomes?country=chn"' in html
+    assert 'href="/outcomes?theme=old-age"' in html and 'href="/outcomes?year=2021"' in html
+    assert 'href="/query?name=list-outcomes-by-region&amp;region=142"' in html
+
+
+def test_each_chart_links_to_the_query_behind_it_and_it_runs(client) -> None:
+    html = client.get("/", headers={"accept": "text/html"}).text
+    links = [unescape(h) for h in re.findall(r'href="(/query\?query=[^"]+)" class="query-link"', html)]
+    assert len(links) == 5
+    for link in links:
+        query = parse_qs(urlsplit(link).query)["query"][0]
+        r = client.get("/sparql", params={"query": query, "format": "json"})
+        assert r.status_code == 200 and r.json()["results"]["bindings"], query
+
+
+def test_region_bar_leads_to_the_answer(client) -> None:
+    r = client.get("/query?name=list-outcomes-by-region&region=142&target=1.3", headers={"accept": "text/html"})
+    assert r.status_code == 200
+    assert "CHN302" in r.text and "China" in r.text and 'id="results"' in r.text
+
+
+def test_figures_are_computed_once_per_version(client, monkeypatch) -> None:
+    from kg import dashboard
+
+    client.get("/")
+    calls = []
+    original = dashboard.figures
+    monkeypatch.setattr(dashboard, "figures", lambda ctx: calls.append(1) or original(ctx))
+    started = time.perf_counter()
+    for _ in range(20):
+        assert client.get("/").status_code == 200
+    per_page = (time.perf_counter() - started) / 20
+    assert calls == []
+    assert per_page < 0.1

@@ -1,0 +1,107 @@
+"""The workbench in a real headless browser: dashboard, editor, results, errors.
+
+Same set-up as tests/test_browser.py (Debian's chromium through Playwright, a
+real uvicorn server over the project's store), with JavaScript on. A
+screenshot is saved into a temporary folder when a check fails.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ld_fixtures import real_settings  # noqa: F401
+from test_browser import ARGS, CHROMIUM, browser, server  # noqa: F401
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing"),
+]
+playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+
+
+@pytest.fixture
+def page(browser, tmp_path_factory, request):  # noqa: F811
+    context = browser.new_context(accept_downloads=True)
+    p = context.new_page()
+    failures = request.session.testsfailed
+    yield p
+    if request.session.testsfailed > failures:  # the call phase failed (its report is logged before teardown)
+        folder = tmp_path_factory.mktemp("screenshots")
+        shot = folder / f"{request.node.name}.png"
+        try:
+            p.screenshot(path=str(shot), full_page=True)
+            print(f"screenshot: {shot}")
+        except Exception:  # pragma: no cover - the page is gone
+            pass
+    context.close()
+
+
+def test_home_page_shows_the_charts(page, server) -> None:  # noqa: F811
+    page.goto(server + "/")
+    charts = page.locator("figure.chart svg")
+    assert charts.count() == 5
+    bar = page.locator("#chart-sdg a.bar").first
+    assert bar.locator("rect").bounding_box()["width"] > 0
+    assert "SDG 1.3" in page.locator("#chart-sdg").inner_text()
+    page.locator("#chart-region a.bar").first.click()
+    page.wait_for_load_state()
+    assert "/query?name=list-outcomes-by-region" in page.url
+    page.fill("#p-target", "1.3")
+    page.click("#canned-form button[type=submit]")
+    page.wait_for_selector("#results")
+    assert "CHN302" in page.locator("#results").inner_text()
+
+
+def test_editor_example_run_rows_download(page, server) -> None:  # noqa: F811
+    page.goto(server + "/query")
+    assert page.locator(".code-wrap.enhanced pre.highlight .hl-kw").count() > 0, "highlighting is on"
+    page.click("a.example[data-name=list-outcomes-by-sdg-target]")
+    page.wait_for_load_state()
+    assert "kg:sdgTarget" in page.input_value("#query")
+    page.focus("#query")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector("#results")
+    assert "query=" in page.url, "the query is kept in the URL"
+    rows = page.locator("#results tbody tr")
+    assert rows.count() == 2
+    assert "1.3" in rows.first.inner_text()
+    with page.expect_download() as info:
+        page.click("a.download[data-format=csv]")
+    path = info.value.path()
+    text = Path(path).read_text(encoding="utf-8")
+    assert text.splitlines()[0].startswith("target,targetCode")
+    assert "CHN302" in text
+
+
+def test_result_link_leads_to_the_resource_page(page, server) -> None:  # noqa: F811
+    page.goto(server + "/query?example=list-organizations")
+    page.click("#run")
+    page.wait_for_selector("#results")
+    page.click("#results a[title='https://w3id.org/spkg/id/organization/mohrss']")
+    page.wait_for_load_state()
+    assert page.url.endswith("/doc/organization/mohrss")
+    assert "Ministry of Human Resources and Social Security" in page.locator("h1").inner_text()
+
+
+def test_broken_query_shows_the_error(page, server) -> None:  # noqa: F811
+    page.goto(server + "/query")
+    page.fill("#query", "SELECT ?s WHERE { ?s ?p }")
+    page.click("#run")
+    page.wait_for_selector("#query-error")
+    box = page.locator("#query-error").inner_text()
+    assert "syntax" in box.lower() and "Line 1" in box
+    assert page.input_value("#query") == "SELECT ?s WHERE { ?s ?p }", "the query is kept for fixing"
+
+
+def test_one_edit_in_the_editor_answers_the_question(page, server) -> None:  # noqa: F811
+    """README: open the region example, remove the '#' in front of VALUES, run."""
+    page.goto(server + "/query?example=list-outcomes-by-region")
+    text = page.input_value("#query")
+    assert "  # VALUES (?region ?target)" in text
+    page.fill("#query", text.replace("  # VALUES", "  VALUES", 1))
+    page.click("#run")
+    page.wait_for_selector("#results")
+    rows = page.locator("#results tbody tr")
+    assert rows.count() == 1
+    assert "CHN302" in rows.first.inner_text() and "Asia" in rows.first.inner_text()
