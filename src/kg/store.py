@@ -12,6 +12,7 @@ validated, so a failed build leaves the previous store exactly as it was.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -232,6 +233,23 @@ def read_manifest(settings: Settings) -> dict | None:
         return None
 
 
+def inputs_hash(settings: Settings, files: Iterable[src.Source]) -> str:
+    """The dataset's content hash: the input files, plus the partner graphs when there are any.
+
+    Without partner files it is :func:`kg.sources.content_hash` of ``files``, as before.
+    """
+    from kg import graphstore  # the partner graphs kept beside data/ (kg.graphstore)
+
+    digest = src.content_hash(files)
+    extra = graphstore.partner_files(settings)
+    if not extra:
+        return digest
+    h = hashlib.sha256(digest.encode())
+    for path in extra:
+        h.update(b"\0" + str(path.relative_to(settings.root)).encode() + b"\0" + path.read_bytes())
+    return "sha256:" + h.hexdigest()
+
+
 def _version() -> str:
     try:
         return metadata.version("spkg")
@@ -270,7 +288,7 @@ def build(settings: Settings, *, validate: bool = True, progress: Progress | Non
             "spkg_version": _version(),
             "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "base": settings.base,
-            "content_hash": src.content_hash(files),
+            "content_hash": inputs_hash(settings, files),
             "triples": total,
             "graphs": counts,
             "files": [{"path": f.rel, "graph": f.graph_iri} for f in files],
@@ -296,17 +314,21 @@ def _load_quads(files: list[src.Source], settings: Settings, say: Progress) -> I
             n += 1
             yield q
         say(f"loaded {source.rel}: {n} triples -> <{source.graph_iri}>")
+    from kg import graphstore  # partner graphs and their audit trail (partners/*.nq)
+
+    yield from graphstore.partner_quads(settings, say)
 
 
 def _sweep(target: Path) -> None:
     """Remove temp folders left by builds that died (their process is gone)."""
     for p in target.parent.glob(f"{target.name}.*-*"):
         kind, _, pid = p.name[len(target.name) + 1:].partition("-")
-        if kind in ("new", "old") and pid.isdigit() and (int(pid) == os.getpid() or not _alive(int(pid))):
+        if kind in ("new", "old") and pid.isdigit() and (int(pid) == os.getpid() or not process_alive(int(pid))):
             shutil.rmtree(p, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """True if a process with this pid runs (temp folders carry their owner's pid)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -25,6 +25,8 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.store import process_alive
+
 logger = logging.getLogger(__name__)
 
 PREFIX = ".ingest-"
@@ -167,22 +169,13 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
 
 def recover(data_dir: Path) -> list[str]:
     """Roll back what ingests that died midway left behind; messages for the user."""
     messages = []
     for folder in sorted(data_dir.glob(PREFIX + "*")):
         pid = folder.name[len(PREFIX):]
-        if not pid.isdigit() or (int(pid) != os.getpid() and _alive(int(pid))):
+        if not pid.isdigit() or (int(pid) != os.getpid() and process_alive(int(pid))):
             continue
         try:
             journal = json.loads((folder / "journal.json").read_text())

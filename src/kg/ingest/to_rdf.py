@@ -25,19 +25,15 @@ import hashlib
 from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
 from kg import iris
+from kg.iris import ELI, SCHEMA
 from kg.ingest.catalog import Catalog, norm
 from kg.ingest.mentions import Mention
 from kg.ingest.reconcile import Match
 from kg.ingest.record import EXPECTED, SECTIONS, Located, Record
 
-DCTERMS = Namespace("http://purl.org/dc/terms/")
-PROV = Namespace("http://www.w3.org/ns/prov#")
-SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
-ORG = Namespace("http://www.w3.org/ns/org#")
-ELI = Namespace("http://data.europa.eu/eli/ontology#")
-SCHEMA = Namespace("https://schema.org/")
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                "November", "December")
