@@ -259,3 +259,8 @@ def main(argv: list[str] | None = None) -> int:
 from kg.ingest import cli as _ingest_cli  # noqa: E402
 
 _ingest_cli.register()
+
+# `kg token` (partners' write tokens for /graphs) registers itself the same way.
+from kg import tokens_cli as _tokens_cli  # noqa: E402
+
+_tokens_cli.register()

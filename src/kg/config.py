@@ -41,6 +41,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("worker_allocator", "auto", "malloc for the query workers: auto (jemalloc when installed; big aggregates run up to 2x faster), system, or a library path."),
     Setting("http_workers", 1, "HTTP processes `kg serve` runs, each with its own `workers` query workers; 1 suits 2 cores (queries run in the workers)."),
     Setting("dumps_dir", ".kg/dumps", "Folder `kg dump` writes the versioned dumps and their DCAT/VoID description to, and the server offers under /dumps/ (relative to project_dir)."),
+    Setting("max_upload_bytes", 10_000_000, "Largest request body /graphs accepts (partner graph uploads), in bytes; a larger one is refused with 413 before it is parsed."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -62,6 +63,7 @@ class Settings:
     worker_allocator: str = "auto"
     http_workers: int = 1
     dumps_dir: str = ".kg/dumps"
+    max_upload_bytes: int = 10_000_000
 
     def __post_init__(self) -> None:
         if not self.base.endswith("/") or "://" not in self.base:
@@ -81,6 +83,16 @@ class Settings:
     def dumps_path(self) -> Path:
         p = Path(self.dumps_dir)
         return p if p.is_absolute() else self.root / p
+
+    @property
+    def partners_dir(self) -> Path:
+        """Partner graphs accepted through /graphs and their audit trail (loaded by `kg build`)."""
+        return self.root / "partners"
+
+    @property
+    def tokens_path(self) -> Path:
+        """Partners' write tokens, hashed (beside the store)."""
+        return self.store_dir.parent / "tokens.json"
 
     @property
     def ontology_dir(self) -> Path:

@@ -6,7 +6,8 @@ Routers are mounted here and nowhere else:
   the hot path, with the service description and query page on a bare GET;
 * ``/-/health`` (:mod:`.health`);
 * ``/api/queries``, ``/openapi.json``, ``/docs`` — the canned queries as an API (:mod:`.canned`);
-* ``/query`` — the query editor (:mod:`.editor`).
+* ``/query`` — the query editor (:mod:`.editor`);
+* ``/graphs`` — the Graph Store Protocol for partner graphs (:mod:`.graphs`).
 
 Every response carries CORS headers for any origin (:mod:`.cors`); every
 error has one JSON shape (:mod:`.errors`). Queries run in the worker
@@ -23,7 +24,7 @@ from starlette.routing import Route
 
 from kg.config import Settings, load_settings
 from kg.executor import Executor
-from kg.http import canned, editor, errors, health, pages
+from kg.http import canned, editor, errors, graphs, health, pages
 from kg.http.cors import CORS
 from kg.http.service_description import ServiceDescription
 from kg.http.sparql import SparqlEndpoint
@@ -75,6 +76,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(canned.router)
     app.include_router(editor.router)
     app.include_router(pages.router)
+    app.include_router(graphs.router)
     errors.install(app)
     app.add_middleware(CORS)
     app.sparql_app = CORS(errors.Guard(endpoint))

@@ -111,7 +111,8 @@ class SparqlEndpoint:
         self.max_length = settings.max_query_length
         self.max_body = settings.max_query_length * 3 + 64 * 1024
         self.watch = VersionWatch(settings)
-        self._version: Version | None = None
+        # The version the workers open; a later change (build, ingest, partner write) refreshes them.
+        self._version: Version | None = self.watch.current()
 
     async def __call__(self, scope, receive, send) -> None:
         method = scope["method"]

@@ -338,13 +338,13 @@ def _lock(settings: Settings) -> Iterator[None]:
 
 def _context_store(settings: Settings, files: list[src.Source]) -> tuple[ox.Store, bool, bool]:
     """(store to read the graph from, a store is built, the built store is older than data/)."""
-    from kg.store import read_manifest
+    from kg.store import inputs_hash, read_manifest
 
     directory = settings.store_dir
     built = directory.is_dir() and any(directory.iterdir())
     manifest = read_manifest(settings) if built else None
     if built and manifest is not None and manifest.get("base") == settings.base \
-            and manifest.get("content_hash") == src.content_hash(files):
+            and manifest.get("content_hash") == inputs_hash(settings, files):
         try:
             return ox.Store.read_only(str(directory)), True, False
         except OSError as e:

@@ -27,14 +27,17 @@ import pyoxigraph as ox
 from kg import iris
 from kg import sources as src
 from kg.config import Settings
-from kg.store import _swap, _sweep, manifest_path, read_manifest
+from kg.store import _swap, _sweep, inputs_hash, manifest_path, read_manifest
 
 logger = logging.getLogger(__name__)
 
 
 def update_store(settings: Settings, graphs: Mapping[str, str | None], *, records: int = 0,
-                 say: Callable[[str], None] = lambda m: None) -> dict:
-    """Replace each named graph with the Turtle given (None: drop it); return the new manifest."""
+                 say: Callable[[str], None] = lambda m: None, note: Mapping | None = None) -> dict:
+    """Replace each named graph with the Turtle given (None: drop it); return the new manifest.
+
+    ``note``: manifest entries recording the change (default: ``last_ingest``).
+    """
     target = settings.store_dir
     started = time.perf_counter()
     _sweep(target)
@@ -78,13 +81,13 @@ def update_store(settings: Settings, graphs: Mapping[str, str | None], *, record
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         manifest.update({
             "built_at": now,  # the store in place is a new one: HTTP Last-Modified follows it
-            "content_hash": src.content_hash(files),
+            "content_hash": inputs_hash(settings, files),
             "triples": total,
             "graphs": dict(sorted(counts.items())),
             "files": [{"path": f.rel, "graph": f.graph_iri} for f in files],
             "updated_at": now,
-            "last_ingest": {"records": records, "graphs": names},
         })
+        manifest.update(note if note is not None else {"last_ingest": {"records": records, "graphs": names}})
         tmp_manifest.write_text(json.dumps(manifest, indent=2) + "\n")
         _swap(tmp, target)
         os.replace(tmp_manifest, manifest_path(settings))
