@@ -12,6 +12,8 @@ The functions take graphs, so a batch can be checked without the whole store:
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 import logging
 import re
@@ -219,8 +221,7 @@ def _results(results_graph: Graph, shapes_graph: Graph, locate: Locator | None) 
             line=line,
             component=_local(component) if component is not None else None,
         ))
-    return tuple(sorted(out, key=lambda x: (x.source_shape, x.file or "", x.line or 0, x.focus_node,
-                                            x.path or "", x.value or "")))
+    return tuple(sorted(out, key=_result_order))
 
 
 def _local(iri: Node) -> str:
@@ -323,18 +324,65 @@ def load_shapes(settings: Settings, shape_sources: Iterable[src.Source] | None =
     return shapes
 
 
-def validate_files(settings: Settings) -> Report:
-    """Validate ``data/`` against ``shapes/`` with ``ontology/`` classes: the project check."""
+# Below this many data triples one graph in one process is quicker than forking shards.
+SHARD_ABOVE = 200_000
+
+
+def validate_files(settings: Settings, *, workers: int | None = None) -> Report:
+    """Validate ``data/`` against ``shapes/`` with ``ontology/`` classes: the project check.
+
+    Large graphs are validated in shards on every core (:mod:`kg.shards`) when the
+    shapes allow it; the report is the same either way.
+    """
     found = src.discover(settings)
     by_folder = {f: [s for s in found if s.folder == f] for f in src.FOLDERS}
     shapes = load_shapes(settings, by_folder["shapes"])
     ontology = src.load_graph(by_folder["ontology"], settings)
-    data = Graph()
-    locate, prefixes = _file_locator(by_folder["data"], settings, data)
-    for s in by_folder["ontology"] + by_folder["shapes"]:
+    prefixes: dict[str, str] = {}
+    for s in by_folder["data"] + by_folder["ontology"] + by_folder["shapes"]:
         prefixes.update({k: v for k, v in src.declared_prefixes(src.read_text(s, settings)).items()
                          if k not in prefixes})
-    return validate_graph(data, shapes, ontology, locate=locate, prefixes={**WELL_KNOWN_PREFIXES, **prefixes})
+    prefixes = {**WELL_KNOWN_PREFIXES, **prefixes}
+
+    from kg import shards  # lazy: it imports this module
+
+    store = shards.load_store(by_folder["data"], settings)
+    if len(store) > SHARD_ABOVE and shards.shardable(shapes):
+        started = time.perf_counter()
+        results = shards.validate_store(store, shapes, ontology, workers=workers or shards.default_workers())
+        del store
+        locate = _line_locator(by_folder["data"], settings) if results else None
+        located = sorted((_place(r, locate) for r in results), key=_result_order)
+        return Report(conforms=not any(r.severity == "Violation" for r in located), results=tuple(located),
+                      prefixes=prefixes, seconds=time.perf_counter() - started)
+    del store
+    data = Graph()
+    locate, _ = _file_locator(by_folder["data"], settings, data)
+    return validate_graph(data, shapes, ontology, locate=locate, prefixes=prefixes)
+
+
+def _line_locator(sources: Iterable[src.Source], settings: Settings) -> Locator:
+    """Where each IRI subject is first written, from the files' text alone (no parsing)."""
+    lines: dict[str, tuple[str, int]] = {}
+    for source in sources:
+        for iri, line in src.subject_lines(src.read_text(source, settings)).items():
+            lines.setdefault(iri, (source.rel, line))
+
+    def locate(node: Node) -> tuple[str | None, int | None]:
+        return lines.get(str(node), (None, None))
+
+    return locate
+
+
+def _place(result: Result, locate: Locator | None) -> Result:
+    if locate is None or not result.focus_node.startswith("<"):
+        return result
+    file, line = locate(URIRef(result.focus_node[1:-1]))
+    return dataclasses.replace(result, file=file, line=line)
+
+
+def _result_order(x: Result):
+    return (x.source_shape, x.file or "", x.line or 0, x.focus_node, x.path or "", x.value or "")
 
 
 # -- reporting -----------------------------------------------------------------------
