@@ -47,7 +47,7 @@ def test_shards_find_what_one_graph_finds(broken: config.Settings, monkeypatch: 
         return real_validate_store(*args, **{**kwargs, "shard_subjects": 50})
 
     monkeypatch.setattr(shards, "validate_store", small_shards)
-    sharded = validate.validate_files(broken, workers=2)
+    sharded = validate.validate_files(broken.replace(validate_shards=2))
     assert calls, "the sharded path was not taken"
     assert sharded.results == whole.results
     shapes = {r.source_shape for r in sharded.results if r.severity == "Violation"}

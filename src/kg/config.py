@@ -42,6 +42,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("http_workers", 1, "HTTP processes `kg serve` runs, each with its own `workers` query workers; 1 suits 2 cores (queries run in the workers)."),
     Setting("dumps_dir", ".kg/dumps", "Folder `kg dump` writes the versioned dumps and their DCAT/VoID description to, and the server offers under /dumps/ (relative to project_dir)."),
     Setting("max_upload_bytes", 10_000_000, "Largest request body /graphs accepts (partner graph uploads), in bytes; a larger one is refused with 413 before it is parsed."),
+    Setting("validate_shards", 0, "Processes that validate a large graph in shards (0: one graph in one process). Bounds memory at 100,000 outcomes; see benchmarks/README.md."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -64,6 +65,7 @@ class Settings:
     http_workers: int = 1
     dumps_dir: str = ".kg/dumps"
     max_upload_bytes: int = 10_000_000
+    validate_shards: int = 0
 
     def __post_init__(self) -> None:
         if not self.base.endswith("/") or "://" not in self.base:

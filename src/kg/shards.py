@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
@@ -150,6 +149,3 @@ def validate_store(store: ox.Store, shapes: Graph, ontology: Graph, *, workers: 
     logger.info("validated %d shards on %d processes", len(shards), workers)
     return [r for part in parts for r in part]
 
-
-def default_workers() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))

@@ -328,11 +328,12 @@ def load_shapes(settings: Settings, shape_sources: Iterable[src.Source] | None =
 SHARD_ABOVE = 200_000
 
 
-def validate_files(settings: Settings, *, workers: int | None = None) -> Report:
+def validate_files(settings: Settings) -> Report:
     """Validate ``data/`` against ``shapes/`` with ``ontology/`` classes: the project check.
 
-    Large graphs are validated in shards on every core (:mod:`kg.shards`) when the
-    shapes allow it; the report is the same either way.
+    With the setting ``validate_shards`` above 0, a large graph is validated in
+    shards on that many processes (:mod:`kg.shards`) when the shapes allow it;
+    the report is the same either way.
     """
     found = src.discover(settings)
     by_folder = {f: [s for s in found if s.folder == f] for f in src.FOLDERS}
@@ -344,18 +345,19 @@ def validate_files(settings: Settings, *, workers: int | None = None) -> Report:
                          if k not in prefixes})
     prefixes = {**WELL_KNOWN_PREFIXES, **prefixes}
 
-    from kg import shards  # lazy: it imports this module
+    if settings.validate_shards > 0:
+        from kg import shards  # lazy: it imports this module
 
-    store = shards.load_store(by_folder["data"], settings)
-    if len(store) > SHARD_ABOVE and shards.shardable(shapes):
-        started = time.perf_counter()
-        results = shards.validate_store(store, shapes, ontology, workers=workers or shards.default_workers())
+        store = shards.load_store(by_folder["data"], settings)
+        if len(store) > SHARD_ABOVE and shards.shardable(shapes):
+            started = time.perf_counter()
+            results = shards.validate_store(store, shapes, ontology, workers=settings.validate_shards)
+            del store
+            locate = _line_locator(by_folder["data"], settings) if results else None
+            located = sorted((_place(r, locate) for r in results), key=_result_order)
+            return Report(conforms=not any(r.severity == "Violation" for r in located), results=tuple(located),
+                          prefixes=prefixes, seconds=time.perf_counter() - started)
         del store
-        locate = _line_locator(by_folder["data"], settings) if results else None
-        located = sorted((_place(r, locate) for r in results), key=_result_order)
-        return Report(conforms=not any(r.severity == "Violation" for r in located), results=tuple(located),
-                      prefixes=prefixes, seconds=time.perf_counter() - started)
-    del store
     data = Graph()
     locate, _ = _file_locator(by_folder["data"], settings, data)
     return validate_graph(data, shapes, ontology, locate=locate, prefixes=prefixes)
