@@ -53,3 +53,38 @@ def test_figures_are_computed_once_per_version(client, monkeypatch) -> None:
     per_page = (time.perf_counter() - started) / 20
     assert calls == []
     assert per_page < 0.1
+
+
+def test_figures_are_ready_before_the_first_visit(tmp_path, monkeypatch) -> None:
+    """The server computes them at start-up, so no visitor waits for the full scans."""
+    import shutil
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from kg import config, dashboard, store
+    from kg.http import create_app
+
+    root = Path(__file__).resolve().parents[1]
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(root / folder, tmp_path / folder, ignore=shutil.ignore_patterns("sources"))
+    settings = config.load_settings(environ={}, project_dir=str(tmp_path), workers=1)
+    store.build(settings, validate=False)
+    calls, done = [], []
+    original = dashboard.figures
+
+    def counted(ctx):
+        calls.append(1)
+        figures = original(ctx)
+        done.append(1)
+        return figures
+
+    monkeypatch.setattr(dashboard, "figures", counted)
+    with TestClient(create_app(settings)) as client:
+        deadline = time.monotonic() + 30
+        while not done and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert calls == [1], "the figures were not computed at start-up"
+        time.sleep(0.2)  # the warm-up stores them right after computing
+        assert client.get("/").status_code == 200
+        assert calls == [1], "the first visit computed the figures again"

@@ -156,3 +156,8 @@ def figures(ctx: Context) -> dict:
     charts.append(chart("year", "Outcomes per year reported", bars, query_text("year", base), urls.outcomes(),
                         "/api/queries/list-outcomes"))
     return {"counts": home["counts"], "latest": home["latest"], "charts": charts}
+
+
+def warm(site) -> None:
+    """Compute the figures of the site's current dataset version into its cache (the home page's key)."""
+    site.cached("dashboard", lambda: figures(site.context()))

@@ -138,7 +138,11 @@ _site_lock = threading.Lock()
 
 def site(request: Request) -> Site:
     """The app's :class:`~kg.render.site.Site`, made on first use."""
-    state = request.app.state
+    return site_of(request.app.state)
+
+
+def site_of(state) -> Site:
+    """The :class:`~kg.render.site.Site` kept in an app's state, made on first use."""
     existing = getattr(state, "kg_site", None)
     if existing is None:
         with _site_lock:
