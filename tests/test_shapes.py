@@ -38,6 +38,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, NamespaceManager
 from rdflib.term import Node
 
+from kg.validate import materialise_types
+
 ROOT = Path(__file__).resolve().parents[1]
 SHAPES_DIR = ROOT / "shapes"
 DATA_DIR = ROOT / "data"
@@ -83,33 +85,16 @@ def shapes_graph() -> Graph:
 
 
 @cache
-def superclasses() -> dict[Node, frozenset[Node]]:
-    """Class -> all its superclasses, from rdfs:subClassOf in ontology/*.ttl."""
-    ontology = Graph()
+def ontology() -> Graph:
+    g = Graph()
     for path in sorted(ONTOLOGY_DIR.glob("*.ttl")):
-        ontology.parse(path)
-    direct: dict[Node, set[Node]] = {}
-    for sub, sup in ontology.subject_objects(RDFS.subClassOf):
-        direct.setdefault(sub, set()).add(sup)
-    closure = {}
-    for cls in direct:
-        seen: set[Node] = set()
-        todo = list(direct[cls])
-        while todo:
-            c = todo.pop()
-            if c not in seen:
-                seen.add(c)
-                todo.extend(direct.get(c, ()))
-        closure[cls] = frozenset(seen - {cls})
-    return closure
+        g.parse(path)
+    return g
 
 
 def materialise(g: Graph) -> Graph:
     """Add the rdf:type superclasses the ontology implies (what the loader does)."""
-    sup = superclasses()
-    for node, cls in list(g.subject_objects(RDF.type)):
-        for c in sup.get(cls, ()):
-            g.add((node, RDF.type, c))
+    materialise_types(g, ontology())
     return g
 
 
