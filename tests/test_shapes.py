@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 from pyshacl import validate
 from pyshacl.entrypoints import meta_validate
-from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, NamespaceManager
 from rdflib.term import Node
