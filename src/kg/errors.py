@@ -18,6 +18,8 @@
     ├── QueryTimeout           a query ran past its time budget (HTTP 503)
     ├── ServerBusy             every query worker is busy and the queue is full (HTTP 503)
     ├── RemoteServiceError     a SERVICE endpoint failed or answered garbage (HTTP 502)
+    ├── Unauthorized           no token, or one no partner holds (HTTP 401)
+    ├── Forbidden              a token used outside its partner's graphs (HTTP 403)
     └── NotFound               no such resource (HTTP 404)
 
 Each class carries the HTTP status the web layer answers with and the exit
@@ -153,3 +155,17 @@ class QueryTimeout(KGError):
 class NotFound(KGError):
     status = 404
     title = "not found"
+
+
+class Unauthorized(KGError):
+    """No token, or one no partner holds (HTTP 401)."""
+
+    status = 401
+    title = "unauthorized"
+
+
+class Forbidden(KGError):
+    """A valid token for a graph outside its partner's prefix (HTTP 403)."""
+
+    status = 403
+    title = "forbidden"

@@ -23,23 +23,11 @@ from datetime import datetime, timezone
 
 from kg import iris
 from kg.config import Settings
-from kg.errors import ConfigError, KGError
+from kg.errors import ConfigError, Forbidden, Unauthorized  # noqa: F401  (raised here, re-exported)
 
 PREFIX = "spkg_"
 
 
-class Unauthorized(KGError):
-    """No token, or one no partner holds (HTTP 401)."""
-
-    status = 401
-    title = "unauthorized"
-
-
-class Forbidden(KGError):
-    """A valid token for a graph outside its partner's prefix (HTTP 403)."""
-
-    status = 403
-    title = "forbidden"
 
 
 @dataclass(frozen=True)
