@@ -28,8 +28,6 @@ from kg.errors import ConfigError, Forbidden, Unauthorized  # noqa: F401  (raise
 PREFIX = "spkg_"
 
 
-
-
 @dataclass(frozen=True)
 class Partner:
     name: str
