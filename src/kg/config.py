@@ -38,6 +38,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("service_allowlist", "", "Space-separated endpoint IRI prefixes that SPARQL SERVICE may call; empty turns SERVICE off."),
     Setting("max_query_length", 100000, "Longest accepted query text, in characters."),
     Setting("query_queue", 64, "Most queries that may wait for a free query worker (per HTTP process); beyond that the endpoint answers 503."),
+    Setting("client_query_seconds", 120.0, "Seconds of query-worker time one client (remote address) may use per rolling minute on /sparql, /api/queries and /query; past it, 429 with Retry-After. 0 turns the budget off."),
     Setting("worker_allocator", "auto", "malloc for the query workers: auto (jemalloc when installed; big aggregates run up to 2x faster), system, or a library path."),
     Setting("http_workers", 1, "HTTP processes `kg serve` runs, each with its own `workers` query workers; 1 suits 2 cores (queries run in the workers)."),
     Setting("dumps_dir", ".kg/dumps", "Folder `kg dump` writes the versioned dumps and their DCAT/VoID description to, and the server offers under /dumps/ (relative to project_dir)."),
@@ -61,6 +62,7 @@ class Settings:
     service_allowlist: str = ""
     max_query_length: int = 100000
     query_queue: int = 64
+    client_query_seconds: float = 120.0
     worker_allocator: str = "auto"
     http_workers: int = 1
     dumps_dir: str = ".kg/dumps"

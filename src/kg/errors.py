@@ -17,6 +17,7 @@
     ├── MethodNotAllowed       e.g. PUT on /sparql (HTTP 405)
     ├── QueryTimeout           a query ran past its time budget (HTTP 503)
     ├── ServerBusy             every query worker is busy and the queue is full (HTTP 503)
+    ├── BudgetExceeded         a client used up its query time for the minute (HTTP 429)
     ├── RemoteServiceError     a SERVICE endpoint failed or answered garbage (HTTP 502)
     ├── Unauthorized           no token, or one no partner holds (HTTP 401)
     ├── Forbidden              a token used outside its partner's graphs (HTTP 403)
@@ -140,6 +141,17 @@ class MethodNotAllowed(KGError):
 class ServerBusy(KGError):
     status = 503
     title = "server busy"
+
+
+class BudgetExceeded(KGError):
+    """A client used up its query time (setting ``client_query_seconds``); ``retry_after`` in seconds."""
+
+    status = 429
+    title = "query budget used up"
+
+    def __init__(self, message: str, *, retry_after: int, hint: str | None = None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, hint=hint)
 
 
 class RemoteServiceError(KGError):

@@ -50,13 +50,16 @@ def error_body(exc: BaseException) -> tuple[int, dict]:
 
 
 def error_headers(exc: BaseException) -> list[tuple[bytes, bytes]]:
-    """Extra headers some errors carry (Allow for 405, Retry-After for 503)."""
+    """Extra headers some errors carry (Allow for 405, Retry-After for 429 and 503)."""
     headers = []
     allow = getattr(exc, "allow", None)
     if allow:
         headers.append((b"allow", ", ".join(allow).encode()))
     status = getattr(exc, "status", None)
-    if status == 503:
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is not None:
+        headers.append((b"retry-after", str(retry_after).encode()))
+    elif status == 503:
         headers.append((b"retry-after", b"1"))
     if isinstance(exc, StarletteHTTPException) and exc.headers:
         headers.extend((k.lower().encode(), v.encode()) for k, v in exc.headers.items())
