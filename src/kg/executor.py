@@ -118,6 +118,7 @@ class Answer:
     stream: _Stream | None = None
     seconds: float = 0.0            # until the head was known
     worker: int = 0                 # pid, for the log
+    started: float = 0.0            # loop time a worker took the query: kg.budget charges from it
 
 
 # -- the connection to one worker ---------------------------------------------------
@@ -495,11 +496,12 @@ class Executor:
             self._release(worker)
             seconds = now - started
             return Answer(meta["form"], meta["media_type"], meta["rows"], meta["truncated"], body=body,
-                          seconds=seconds, worker=worker.pid)
+                          seconds=seconds, worker=worker.pid, started=worker.started)
         if kind == w.HEAD:
             meta = marshal.loads(payload)
             seconds = loop.time() - started
-            answer = Answer(meta["form"], meta["media_type"], None, None, seconds=seconds, worker=worker.pid)
+            answer = Answer(meta["form"], meta["media_type"], None, None, seconds=seconds, worker=worker.pid,
+                            started=worker.started)
             answer.stream = _Stream(self, worker, answer, deadline, key, budget)
             return answer
         if kind == w.ERROR:
