@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from kg import iris
+from kg import budget, iris
 from kg.errors import BadParameter, KGError, NotAcceptable
 from kg.http import caching
 from kg.http import errors as http_errors
@@ -165,10 +165,13 @@ async def run_query(name: str, request: Request) -> Response:
         paged_in_sparql = query.form == "SELECT" and not _LIMIT_RE.search(_strip_sparql(text))
         if paged_in_sparql:
             text = f"{text.rstrip()}\nLIMIT {limit + 1} OFFSET {offset}\n"
-        answer = await request.app.state.executor.run(
-            text, results_type=SPARQL_JSON, graph_type="text/turtle", substitutions=bound,
-            limit=(limit + 1) if paged_in_sparql else settings.result_limit)
-        body = answer.body if answer.stream is None else b"".join([c async for c in answer.stream])
+        executor = request.app.state.executor
+        with budget.metered(budget.shared(executor, settings.client_query_seconds), request.scope,
+                            settings.query_timeout) as ticket:  # 429 once the client has used its query time
+            ticket.answer = answer = await executor.run(
+                text, results_type=SPARQL_JSON, graph_type="text/turtle", substitutions=bound,
+                limit=(limit + 1) if paged_in_sparql else settings.result_limit)
+            body = answer.body if answer.stream is None else b"".join([c async for c in answer.stream])
     except KGError as e:
         return http_errors.error_response(e)
     if answer.form == "graph":  # CONSTRUCT / DESCRIBE: the triples, whole

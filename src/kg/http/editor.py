@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
-from kg import ld
+from kg import budget, ld
 from kg.errors import BadParameter, KGError, QueryTimeout
 from kg.http import caching
 from kg.http.canned import catalogue
@@ -126,10 +126,13 @@ def _table(answer_body: bytes, form: str, urls, base: str) -> dict:
 
 async def _run(request: Request, text: str, substitutions=None) -> tuple[dict | None, KGError | None]:
     s = caching.site(request)
+    executor = request.app.state.executor
     try:
-        answer = await request.app.state.executor.run(text, results_type=SPARQL_JSON, graph_type=NTRIPLES,
-                                                      limit=DISPLAY_LIMIT, substitutions=substitutions)
-        body = answer.body if answer.stream is None else b"".join([c async for c in answer.stream])
+        with budget.metered(budget.shared(executor, s.settings.client_query_seconds), request.scope,
+                            s.settings.query_timeout) as ticket:  # 429 once the client has used its query time
+            ticket.answer = answer = await executor.run(text, results_type=SPARQL_JSON, graph_type=NTRIPLES,
+                                                        limit=DISPLAY_LIMIT, substitutions=substitutions)
+            body = answer.body if answer.stream is None else b"".join([c async for c in answer.stream])
         result = _table(body, answer.form, s.urls, s.settings.base)
     except KGError as e:
         return None, e
@@ -141,7 +144,7 @@ async def _run(request: Request, text: str, substitutions=None) -> tuple[dict | 
 def _error_view(e: KGError, text: str) -> dict:
     view = {"title": e.title, "message": e.message, "hint": e.hint, "status": e.status,
             "line": getattr(e, "line", None), "column": getattr(e, "column", None),
-            "timeout": isinstance(e, QueryTimeout)}
+            "timeout": isinstance(e, QueryTimeout), "retry_after": getattr(e, "retry_after", None)}
     if view["line"]:
         lines = text.splitlines()
         n = view["line"]
@@ -167,7 +170,11 @@ def _render(request: Request, template: str, status: int = 200, **context) -> Re
     except KGError:
         version = None
     body = s.renderer.render(template, version=version, active="query", **context)
-    return HTMLResponse(body, status_code=status, headers={"cache-control": "no-cache"})
+    headers = {"cache-control": "no-cache"}
+    retry_after = (context.get("error") or {}).get("retry_after")
+    if retry_after is not None:  # 429: the client's query-time budget is used up
+        headers["retry-after"] = str(retry_after)
+    return HTMLResponse(body, status_code=status, headers=headers)
 
 
 @router.api_route("/query", methods=GET, include_in_schema=False)

@@ -39,6 +39,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
+from kg import budget
 from kg.config import Settings
 from kg.errors import BadParameter, KGError, MethodNotAllowed, QueryTimeout, UnsupportedMediaType, UpdateRefused
 from kg.executor import Answer, Executor
@@ -110,6 +111,7 @@ class SparqlEndpoint:
         self.describe = describe           # async (request) -> (status, headers, body): SD or page
         self.max_length = settings.max_query_length
         self.max_body = settings.max_query_length * 3 + 64 * 1024
+        self.budget = budget.shared(executor, settings.client_query_seconds)
         self.watch = VersionWatch(settings)
         # The version the workers open; a later change (build, ingest, partner write) refreshes them.
         self._version: Version | None = self.watch.current()
@@ -130,7 +132,8 @@ class SparqlEndpoint:
             validators = self._validators(version, request, results, graphs)
             if validators and caching.matches(_header(scope, b"if-none-match"), validators[0][1].decode()):
                 return await _respond(send, 304, validators + [VARY], b"", True)
-            answer = await self._run(request, results, graphs)
+            ticket = budget.admit(self.budget, scope)  # 429 once the client has used its query time
+            answer = await self._run(request, results, graphs, ticket)
         except KGError as e:
             if query is not None:
                 self._log(query, started, None, e.status)
@@ -144,7 +147,7 @@ class SparqlEndpoint:
                 headers.append(TRUNCATED)
             self._log(query, started, answer, 200)
             return await _respond(send, 200, headers, answer.body, head_only)
-        await self._stream(scope, receive, send, answer, headers, head_only, query, started)
+        await self._stream(scope, receive, send, answer, headers, head_only, query, started, ticket)
 
     # -- request parsing ------------------------------------------------------------------
 
@@ -248,22 +251,29 @@ class SparqlEndpoint:
                                  request.default_graphs, request.named_graphs)
         return caching.raw_headers(tag, version.built_at)
 
-    async def _run(self, request: Request, results, graphs) -> Answer:
+    async def _run(self, request: Request, results, graphs, ticket: budget.Ticket = budget.NO_BUDGET) -> Answer:
         try:
-            return await self.executor.run(
+            answer = await self.executor.run(
                 request.query,
                 results_type=results.media_type if results else None,
                 graph_type=graphs.media_type if graphs else None,
                 default_graphs=request.default_graphs, named_graphs=request.named_graphs)
-        except KGError as e:
+        except BaseException as e:
+            ticket.settle_error(e, self.settings.query_timeout)
+            if not isinstance(e, KGError):
+                raise
             form = getattr(e, "form", None)
             if form:
                 what = "CONSTRUCT/DESCRIBE results" if form == "graph" else f"{form.upper()} results"
                 offers = neg.GRAPHS if form == "graph" else neg.RESULTS
                 raise neg.not_acceptable(what, offers, formats=request.formats) from None
             raise
+        if answer.stream is None:
+            ticket.settle_answer(answer)  # a streamed one is charged when its stream ends
+        return answer
 
-    async def _stream(self, scope, receive, send, answer: Answer, headers, head_only, query, started) -> None:
+    async def _stream(self, scope, receive, send, answer: Answer, headers, head_only, query, started,
+                      ticket: budget.Ticket = budget.NO_BUDGET) -> None:
         """Send a streamed answer, within the query's time budget."""
         deadline = answer.stream.deadline
         loop = asyncio.get_running_loop()
@@ -296,6 +306,7 @@ class SparqlEndpoint:
             status = e.status if isinstance(e, KGError) else QueryTimeout.status
             logger.warning("streamed answer to query %s broken off: %s", _hash(query), e)
         finally:
+            ticket.settle_answer(answer)
             await chunks.aclose()
             await answer.stream.aclose()  # frees (or replaces) the worker if the stream did not end
             watcher.cancel()
