@@ -9,8 +9,8 @@ Routers are mounted here and nowhere else:
 * ``/query`` — the query editor (:mod:`.editor`);
 * ``/graphs`` — the Graph Store Protocol for partner graphs (:mod:`.graphs`).
 
-Every response carries CORS headers for any origin (:mod:`.cors`); every
-error has one JSON shape (:mod:`.errors`). Queries run in the worker
+Every response carries CORS headers for any origin (:mod:`.cors`) and
+security headers (:mod:`.security`); every error has one JSON shape (:mod:`.errors`). Queries run in the worker
 processes of a :class:`kg.executor.Executor`, started and stopped with the
 app's lifespan (so tests use ``with TestClient(create_app(settings))``).
 """
@@ -27,7 +27,7 @@ from starlette.routing import Route
 from kg import dashboard
 from kg.config import Settings, load_settings
 from kg.executor import Executor
-from kg.http import caching, canned, editor, errors, graphs, health, pages
+from kg.http import caching, canned, editor, errors, graphs, health, pages, security
 from kg.http.cors import CORS
 from kg.http.service_description import ServiceDescription
 from kg.http.sparql import SparqlEndpoint
@@ -45,6 +45,7 @@ class SpkgApp(FastAPI):
     :class:`~kg.http.sparql.SparqlEndpoint`, wrapped in CORS and the error
     guard. Middleware added with ``add_middleware`` therefore does not see
     ``/sparql``; the route is still registered, for ``root_path`` deployments.
+    The wrappers it does get are set up in :func:`create_app`.
     """
 
     sparql_app = None
@@ -106,7 +107,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(graphs.router)
     errors.install(app)
     app.add_middleware(CORS)
-    app.sparql_app = CORS(errors.Guard(endpoint))
+    app.add_middleware(security.SecurityHeaders)
+    app.sparql_app = CORS(errors.Guard(endpoint), also=(security.NOSNIFF,))
     return app
 
 

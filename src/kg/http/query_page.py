@@ -1,7 +1,9 @@
 """The query page a browser gets at ``GET /sparql``: a plain form, no JavaScript.
 
 The form sends ``GET /sparql?query=…&format=…``; the answer is the raw result
-in the chosen format. (A later issue replaces this with a full editor.)
+in the chosen format. (A later issue replaces this with a full editor.) Its
+stylesheet is a static file, linked relative to ``/sparql`` so that it is found
+under a ``root_path`` too: the pages' Content-Security-Policy allows no inline style.
 """
 
 from __future__ import annotations
@@ -27,12 +29,7 @@ _PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>SPARQL · spkg</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }}
-textarea {{ width: 100%; font-family: ui-monospace, monospace; font-size: 0.95rem; }}
-label, button {{ margin-right: 1rem; }}
-small {{ color: #555; }}
-</style>
+<link rel="stylesheet" href="-/static/sparql-form.css">
 </head>
 <body>
 <h1>SPARQL query</h1>

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from kg.config import Settings
 from kg.executor import Executor
 from kg.http import negotiation as neg
-from kg.http import query_page
+from kg.http import query_page, security
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -143,6 +143,7 @@ class ServiceDescription:
             raise neg.not_acceptable("the service description", offers, formats=request.formats)
         headers = [(b"content-type", chosen.content_type.encode()), (b"vary", b"Accept")]
         if chosen is neg.PAGE:
+            headers.extend(security.PAGE_HEADERS)
             return 200, headers, query_page.render(self.settings).encode()
         graphs, union = await self.counts()
         triples = description(request.url, graphs, union, federation=bool(self.settings.allowlist))
