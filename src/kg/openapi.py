@@ -14,14 +14,30 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from kg.queries import PARAM_TYPES, CannedQuery, Param
+from kg.queries import M49_REGIONS, PARAM_TYPES, CannedQuery, Param
 
-__all__ = ["build", "param_schema"]
+__all__ = ["MAX_OFFSET", "build", "param_schema"]
 
 OPENAPI_VERSION = "3.1.0"
 
+#: The largest ``offset`` a canned query takes (:mod:`kg.http.canned` checks it).
+MAX_OFFSET = 10**9
+
 #: JSON Schema ``format`` of the parameter types that have one.
 _FORMATS = {"date": "date", "iri": "iri", "integer": None}
+
+
+def _any_case(word: str) -> str:
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+#: Where a type's pattern is looser than what the server takes, the pattern that says
+#: it exactly (the server checks the goal's range and the region's name in code).
+_EXACT_PATTERNS = {
+    "sdg-goal": r"^(0?[1-9]|1[0-7])$",
+    "sdg-target": r"^(0?[1-9]|1[0-7])\.(\d{1,2}|[a-z])$",
+    "region": "^(" + "|".join([*map(_any_case, M49_REGIONS), *M49_REGIONS.values()]) + ")$",
+}
 
 
 def param_schema(param: Param) -> dict[str, Any]:
@@ -30,7 +46,7 @@ def param_schema(param: Param) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": "integer" if param.type == "integer" else "string",
                               "description": f"{param.type}: {ptype.expected}"}
     if ptype.pattern is not None and param.type != "integer":
-        schema["pattern"] = ptype.pattern.pattern
+        schema["pattern"] = _EXACT_PATTERNS.get(param.type, ptype.pattern.pattern)
     fmt = _FORMATS.get(param.type)
     if fmt:
         schema["format"] = fmt
@@ -48,6 +64,7 @@ def _error(description: str) -> dict:
 
 _ERRORS = {
     "400": _error("A parameter is missing or has the wrong type; the error names it (`parameter`)."),
+    "429": _error("The client used up its query time for now; `Retry-After` says when to come back."),
     "503": _error("The query ran past its time budget (setting `query_timeout`) or the server is busy."),
 }
 
@@ -64,12 +81,18 @@ def _query_operation(query: CannedQuery, result_limit: int) -> dict:
         {"name": "limit", "in": "query", "required": False, "description": "Most rows in one page.",
          "schema": {"type": "integer", "minimum": 1, "maximum": result_limit, "default": 100}},
         {"name": "offset", "in": "query", "required": False, "description": "Rows to skip (for the next page).",
-         "schema": {"type": "integer", "minimum": 0, "default": 0}},
+         "schema": {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}},
         {"name": "format", "in": "query", "required": False,
          "description": "json or csv (instead of Accept, or of the .json/.csv suffix).",
          "schema": {"type": "string", "enum": ["json", "csv"]}},
     ]
     description = query.description
+    answer = {"application/json": {"schema": {"$ref": "#/components/schemas/QueryAnswer"}},
+              "text/csv": {"schema": {"type": "string"}}}
+    if query.form == "ASK":
+        answer = {"application/json": {"schema": {"type": "object", "required": ["query", "boolean"]}}}
+    elif query.form in ("CONSTRUCT", "DESCRIBE"):
+        answer = {"text/turtle": {"schema": {"type": "string"}}}
     if query.form == "SELECT":
         description += ("\n\nPages of `limit` rows: the `Link` header has `rel=\"next\"` and `rel=\"prev\"` "
                         "when there are more. Also at `.json` and `.csv`.")
@@ -86,23 +109,25 @@ def _query_operation(query: CannedQuery, result_limit: int) -> dict:
                                      "schema": {"type": "string"}},
                             "ETag": {"description": "Changes with the dataset version.",
                                      "schema": {"type": "string"}}},
-                "content": {
-                    "application/json": {"schema": {"$ref": "#/components/schemas/QueryAnswer"}},
-                    "text/csv": {"schema": {"type": "string"}},
-                },
+                "content": answer,
             },
             **_ERRORS,
+            "406": _error("Neither JSON nor CSV fits `Accept`."),
         },
         "x-spkg-query": query.name,
     }
 
 
-def _simple(summary: str, description: str, content: Mapping[str, str], tags: list[str],
+def _body(content: Mapping[str, str | dict]) -> dict:
+    """Response content by media type: a description (any text) or a JSON Schema."""
+    return {t: {"schema": d if isinstance(d, dict) else {"type": "string", "description": d}}
+            for t, d in content.items()}
+
+
+def _simple(summary: str, description: str, content: Mapping[str, str | dict], tags: list[str],
             params: list[dict] | None = None, responses: Mapping[str, dict] | None = None) -> dict:
     op: dict[str, Any] = {"summary": summary, "description": description, "tags": tags,
-                          "responses": {"200": {"description": "OK",
-                                                "content": {t: {"schema": {"type": "string", "description": d}}
-                                                            for t, d in content.items()}},
+                          "responses": {"200": {"description": "OK", "content": _body(content)},
                                         **(responses or {})}}
     if params:
         op["parameters"] = params
@@ -112,6 +137,22 @@ def _simple(summary: str, description: str, content: Mapping[str, str], tags: li
 def _path_param(name: str, description: str, example: str) -> dict:
     return {"name": name, "in": "path", "required": True, "description": description,
             "schema": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9.\-]*$"}, "example": example}
+
+
+def _redirect(description: str) -> dict:
+    return {"description": description, "headers": {"Location": {"schema": {"type": "string"}}}}
+
+
+def _page_error(description: str) -> dict:
+    """An error that is a page for browsers and the JSON error shape for the rest (by Accept)."""
+    return {"description": description, "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
+        "text/html": {"schema": {"type": "string", "description": "the error page"}}}}
+
+
+_JSON_LD = {"type": ["object", "array"], "description": "JSON-LD"}
+_NOT_ACCEPTABLE = _page_error("No format the resource has fits `Accept` or `format=`.")
+_PAGE_ERRORS = {"400": _page_error("The path or a parameter cannot be right."), "406": _NOT_ACCEPTABLE}
 
 
 def _hand_written(result_limit: int) -> dict[str, dict]:
@@ -126,14 +167,26 @@ def _hand_written(result_limit: int) -> dict[str, dict]:
         {"name": "format", "in": "query", "required": False, "description": "json, xml, csv, tsv, ttl, nt, "
          "jsonld, rdf, trig, nq (instead of Accept).", "schema": {"type": "string"}, "example": "csv"},
     ]
-    results = {"application/sparql-results+json": "SPARQL JSON results",
+    results = {"application/sparql-results+json": {"$ref": "#/components/schemas/SparqlResults"},
                "application/sparql-results+xml": "SPARQL XML results", "text/csv": "SPARQL CSV results",
                "text/tab-separated-values": "SPARQL TSV results", "text/turtle": "CONSTRUCT/DESCRIBE as Turtle",
-               "application/n-triples": "N-Triples", "application/ld+json": "JSON-LD"}
-    rdf = {"text/html": "the page", "text/turtle": "Turtle", "application/ld+json": "JSON-LD",
+               "application/n-triples": "N-Triples", "application/ld+json": _JSON_LD,
+               "application/rdf+xml": "RDF/XML", "application/trig": "TriG", "application/n-quads": "N-Quads",
+               "text/html": "without a query: the query page (browsers)"}
+    rdf = {"text/html": "the page", "text/turtle": "Turtle", "application/ld+json": _JSON_LD,
            "application/n-triples": "N-Triples", "application/rdf+xml": "RDF/XML"}
     sparql_errors = {**_ERRORS, "400": _error("Syntax error (with `line` and `column`) or a bad parameter."),
-                     "403": _error("SPARQL Update is refused: the endpoint is read-only.")}
+                     "403": _error("SPARQL Update, or SERVICE to an endpoint the allowlist does not name."),
+                     "405": _error("Only GET, HEAD, POST and OPTIONS."),
+                     "406": _error("No result format fits `Accept` or `format=`."),
+                     "502": _error("A SERVICE endpoint failed or answered garbage.")}
+    post_errors = {**sparql_errors, "415": _error("A body that is neither a form nor application/sparql-query.")}
+    editor_errors = {str(code): {"description": what, "content": _body({"text/html": "the editor, with the error"})}
+                     for code, what in ((400, "A syntax error or a bad parameter."), (403, "An update or SERVICE."),
+                                        (404, "No canned query of that name."),
+                                        (406, "No result format fits."),
+                                        (502, "A SERVICE endpoint failed."),
+                                        (503, "The query ran past its time budget or the server is busy."))}
     return {
         "/api/queries": {"get": {
             "operationId": "listQueries", "summary": "The catalogue of canned queries",
@@ -144,7 +197,8 @@ def _hand_written(result_limit: int) -> dict[str, dict]:
         "/sparql": {
             "get": {**_simple("SPARQL 1.1 Protocol endpoint (query)",
                               f"Runs a read-only SPARQL query over the union of the named graphs. Results past "
-                              f"{result_limit} rows are cut (`SPARQL-Results-Truncated: true`).",
+                              f"{result_limit} rows are cut (`SPARQL-Results-Truncated: true`). Without a query: "
+                              "the service description (RDF) or the query page (browsers).",
                               results, ["sparql"], sparql_params, sparql_errors), "operationId": "sparqlGet"},
             "post": {"operationId": "sparqlPost", "summary": "SPARQL query by POST",
                      "description": "`application/x-www-form-urlencoded` with `query=…`, or "
@@ -154,9 +208,7 @@ def _hand_written(result_limit: int) -> dict[str, dict]:
                          "application/x-www-form-urlencoded": {"schema": {
                              "type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}},
                          "application/sparql-query": {"schema": {"type": "string"}}}},
-                     "responses": {"200": {"description": "OK", "content": {
-                         t: {"schema": {"type": "string", "description": d}} for t, d in results.items()}},
-                         **sparql_errors}},
+                     "responses": {"200": {"description": "OK", "content": _body(results)}, **post_errors}},
         },
         "/id/{type}/{key}": {"get": {
             "operationId": "thing", "summary": "An IRI spkg mints: 303 See Other to its document",
@@ -164,26 +216,34 @@ def _hand_written(result_limit: int) -> dict[str, dict]:
                            "`/doc/{type}/{key}`.", "tags": ["linked data"],
             "parameters": [_path_param("type", "The kind of thing.", "organization"),
                            _path_param("key", "The thing's key.", "mohrss")],
-            "responses": {"303": {"description": "See Other: the document."},
-                          "404": _error("spkg has no such thing.")}}},
+            "responses": {"303": _redirect("See Other: the document."),
+                          "400": _page_error("Not a spkg IRI: types and keys are lower case."),
+                          "404": _page_error("spkg has no such thing.")}}},
         "/doc/{type}/{key}": {"get": {**_simple(
             "The document about a thing", "Its own triples, incoming links and neighbours' labels; HTML for "
             "browsers, RDF by `Accept`, `format=` or a suffix (`.ttl`, `.jsonld`, `.nt`, `.rdf`, `.html`).",
             rdf, ["linked data"], [_path_param("type", "The kind of thing.", "organization"),
                                    _path_param("key", "The thing's key.", "mohrss")],
-            {"404": _error("spkg has no such thing.")}), "operationId": "document"}},
-        "/dumps/": {"get": {**_simple("The versioned dumps", "The list of dump files, with sizes and checksums.",
-                                      {"text/html": "the page"}, ["dumps"]), "operationId": "dumps"}},
-        "/dumps/latest/{file}": {"get": {**_simple(
-            "The latest dump of the whole graph", "ETag, 304 and byte ranges.",
-            {"application/n-quads": "N-Quads", "text/turtle": "Turtle", "application/gzip": "gzip"},
-            ["dumps"], [{"name": "file", "in": "path", "required": True, "schema": {"type": "string"},
-                         "example": "nq"}], {"404": _error("No such dump.")}), "operationId": "latestDump"}},
-        "/-/health": {"get": {**_simple("Liveness and worker status", "Whether the store is open and how many "
-                                        "query workers are alive.", {"application/json": "status"}, ["server"]),
-                              "operationId": "health"}},
+            {**_PAGE_ERRORS, "404": _page_error("spkg has no such thing.")}), "operationId": "document"}},
+        "/dumps/": {"get": {**_simple(
+            "The versioned dumps", "The list of dump files, with sizes and checksums (HTML); the latest "
+            "manifest as JSON.", {"text/html": "the page", "application/json": {"type": "object"}}, ["dumps"],
+            responses={"404": _page_error("No dumps have been written yet."), "406": _NOT_ACCEPTABLE}),
+            "operationId": "dumps"}},
+        "/dumps/latest/{file}": {"get": {
+            "operationId": "latestDump", "summary": "The latest dump of the whole graph",
+            "description": "302 Found to the current file of that kind, which answers with ETag, 304 and byte "
+                           "ranges.", "tags": ["dumps"],
+            "parameters": [{"name": "file", "in": "path", "required": True, "schema": {"type": "string"},
+                            "example": "spkg.nq.gz"}],
+            "responses": {"302": _redirect("The current dump file."), "400": _page_error("Not a dump name."),
+                          "404": _page_error("No such dump.")}}},
+        "/-/health": {"get": {**_simple(
+            "Liveness and worker status", "Whether the store is open and how many query workers are alive.",
+            {"application/json": {"$ref": "#/components/schemas/Health"}}, ["server"],
+            responses={"503": _error("No query worker is running.")}), "operationId": "health"}},
         "/openapi.json": {"get": {**_simple("This document", "The OpenAPI 3.1 description of the API.",
-                                            {"application/json": "OpenAPI 3.1"}, ["server"]),
+                                            {"application/json": {"type": "object"}}, ["server"]),
                                   "operationId": "openapi"}},
         "/docs": {"get": {**_simple("The API documentation", "This document as a page, with links to try "
                                     "each query.", {"text/html": "the page"}, ["server"]), "operationId": "docs"}},
@@ -192,15 +252,18 @@ def _hand_written(result_limit: int) -> dict[str, dict]:
             {"text/html": "the page"}, ["sparql"],
             [{"name": "query", "in": "query", "required": False, "schema": {"type": "string"}},
              {"name": "name", "in": "query", "required": False, "description": "A canned query to run with a form.",
-              "schema": {"type": "string"}}]), "operationId": "editor"}},
-        "/": {"get": {**_simple("The dashboard", "Counts and charts, computed once per dataset version.",
-                                {"text/html": "the page"}, ["pages"]), "operationId": "dashboard"}},
+              "schema": {"type": "string"}}], editor_errors), "operationId": "editor"}},
+        "/": {"get": {**_simple("The dashboard", "Counts and charts, computed once per dataset version; a client "
+                                "that asks for RDF is sent to the dataset's description.",
+                                {"text/html": "the page"}, ["pages"],
+                                responses={"303": _redirect("See Other: the DCAT/VoID description.")}),
+                      "operationId": "dashboard"}},
         "/outcomes": {"get": {**_simple(
             "Outcomes, with filters", "The list of outcomes, filtered by country, SDG target, theme or year.",
             {"text/html": "the page"}, ["pages"],
             [{"name": n, "in": "query", "required": False, "schema": {"type": "string"}, "example": e}
-             for n, e in (("country", "chn"), ("sdg", "1.3"), ("theme", "old-age"), ("year", "2021"))]),
-            "operationId": "outcomes"}},
+             for n, e in (("country", "chn"), ("sdg", "1.3"), ("theme", "old-age"), ("year", "2021"))],
+            _PAGE_ERRORS), "operationId": "outcomes"}},
     }
 
 
@@ -237,6 +300,14 @@ def build(catalogue: Mapping[str, CannedQuery], *, title: str = "spkg", version:
                                 "limit": {"type": "integer"}, "offset": {"type": "integer"},
                                 "count": {"type": "integer"},
                                 "next": {"type": ["string", "null"]}, "prev": {"type": ["string", "null"]}}},
+            "Health": {"type": "object", "required": ["ok", "status", "workers"], "properties": {
+                "ok": {"type": "boolean"}, "status": {"type": "integer"},
+                "workers": {"type": "object", "properties": {n: {"type": "integer"} for n in ("size", "alive", "idle")}},
+                **{n: {"type": "integer"} for n in ("queries", "timeouts", "restarts", "busy_refusals")}}},
+            "SparqlResults": {"type": "object", "required": ["head"], "description": "SPARQL 1.1 Query Results "
+                              "JSON: `results` for SELECT, `boolean` for ASK.", "properties": {
+                "head": {"type": "object"}, "results": {"type": "object", "required": ["bindings"]},
+                "boolean": {"type": "boolean"}}},
             "QueryList": {"type": "object", "properties": {"queries": {"type": "array", "items": {
                 "type": "object", "properties": {"name": {"type": "string"}, "summary": {"type": "string"},
                                                  "params": {"type": "array"}}}}}},

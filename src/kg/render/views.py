@@ -28,7 +28,7 @@ from kg.store import Store
 PROV, ORG, SH = ld.PROV, ld.ORG, ld.SH
 ELI, SCHEMA, SDGO = iris.ELI, iris.SCHEMA, iris.SDGO
 
-_SDG_CODE = re.compile(r"^\d{1,2}\.[0-9a-z]{1,2}$")
+_SDG_CODE = re.compile(r"^[0-9]{1,2}\.[0-9a-z]{1,2}$")
 MAX_LIST = 1000
 
 
@@ -466,7 +466,8 @@ def parse_filters(ctx: Context, country: str | None, sdg: str | None, theme: str
             raise BadParameter(f"theme {theme!r} is not a theme key such as old-age", parameter="theme")
         out["theme"] = key
     if year:
-        if not year.strip().isdigit() or not 1900 <= int(year) <= 2200:
+        # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+        if not re.fullmatch(r"[0-9]{4}", year.strip()) or not 1900 <= int(year) <= 2200:
             raise BadParameter(f"year {year!r} is not a year", parameter="year")
         out["year"] = str(int(year))
     return out
