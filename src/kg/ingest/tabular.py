@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from kg.ingest.catalog import Catalog, norm
@@ -56,12 +57,21 @@ def _column(name: str) -> str:
 
 def parse_csv(raw: str, source: str, catalog: Catalog) -> list[Record]:
     raw = raw.lstrip("\ufeff")
-    lines = raw.splitlines(keepends=True)
+    # Lines as the csv module counts them (\r, \n, \r\n; not str.splitlines' \x0c or \u2028),
+    # so reader.line_num indexes them; newline="" keeps a \r inside a quoted cell.
+    lines = io.StringIO(raw, newline="").readlines()
     try:
         dialect = csv.Sniffer().sniff(raw[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(raw), dialect)
+    reader = csv.reader(io.StringIO(raw, newline=""), dialect)
+    try:
+        return _csv_records(reader, lines, source, catalog)
+    except csv.Error as e:
+        return [_file_error(source, "csv", f"not valid CSV: {e}", reader.line_num or 1)]
+
+
+def _csv_records(reader, lines: list[str], source: str, catalog: Catalog) -> list[Record]:
     try:
         header = next(reader)
     except StopIteration:
@@ -109,46 +119,40 @@ def _file_error(source: str, fmt: str, message: str, line: int | None, hint: str
 
 def parse_json(raw: str, source: str, catalog: Catalog) -> list[Record]:
     raw = raw.lstrip("\ufeff")
-    decoder = json.JSONDecoder()
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as e:
         return [_file_error(source, "json", f"not valid JSON: {e.msg}", e.lineno)]
+    except RecursionError:
+        return [_file_error(source, "json", "not valid JSON: nested too deeply", 1)]
+    # Where the list of outcomes starts in the text, found by walking the document
+    # (not by searching it: a key may be written with escapes, or appear in a value).
+    top = _skip_space(raw, 0)
     items: list[Any]
     if isinstance(value, dict) and isinstance(value.get("outcomes"), list):
         items = value["outcomes"]
-        array_at = raw.index("[", raw.index('"outcomes"'))
+        array_at = [at for key, _, at, _ in _members(raw, top) if key == "outcomes"][-1]  # the last one wins
     elif isinstance(value, list):
-        items = value
-        array_at = raw.index("[")
+        items, array_at = value, top
     else:
         return [_file_error(source, "json", "expected a list of outcomes (or {\"outcomes\": [...]})", 1,
                             hint="start from data/templates/outcomes-template.json")]
-    # Find where each object starts, to keep its text as received and give line numbers.
-    spans: list[tuple[int, int]] = []
-    pos = array_at + 1
-    for _ in items:
-        while raw[pos] in " \t\r\n,":
-            pos += 1
-        _, end = decoder.raw_decode(raw, pos)
-        spans.append((pos, end))
-        pos = end
     records = []
-    for n, (item, (a, b)) in enumerate(zip(items, spans), start=1):
+    for n, (item, (a, b)) in enumerate(zip(items, _elements(raw, array_at)), start=1):
         line = raw.count("\n", 0, a) + 1
         record = Record(source=source, format="json", text=raw[a:b], row=n)
         if not isinstance(item, dict):
             record.error("an outcome is a JSON object", line=line)
             records.append(record)
             continue
+        key_at = {key: at for key, at, _, _ in _members(raw, a)}
         values: dict[str, Located[str]] = {}
         for k, v in item.items():
             col = _column(k)
             if col not in COLUMN_NAMES:
                 record.warn(f"unknown key {k!r} ignored", line=line, hint=f"keys: {', '.join(COLUMN_NAMES)}")
                 continue
-            at = raw.find(json.dumps(k), a, b)
-            kline = raw.count("\n", 0, at) + 1 if at >= 0 else line
+            kline = raw.count("\n", 0, key_at[k]) + 1
             if isinstance(v, list):
                 v = "; ".join(str(x) for x in v)
             values[col] = Located("" if v is None else str(v), kline)
@@ -158,6 +162,42 @@ def parse_json(raw: str, source: str, catalog: Catalog) -> list[Record]:
                          hint="every outcome needs its summary and what was achieved")
         records.append(_fill(record, values, catalog))
     return records
+
+
+# Walking a document json.loads has accepted: where each value is in the text.
+_DECODER = json.JSONDecoder()
+
+
+def _skip_space(raw: str, pos: int) -> int:
+    while pos < len(raw) and raw[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _next(raw: str, end: int) -> int:
+    """Past the comma (if any) after a value that ends at ``end``."""
+    pos = _skip_space(raw, end)
+    return _skip_space(raw, pos + 1) if raw[pos] == "," else pos
+
+
+def _elements(raw: str, at: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each element of the array that starts at ``at``."""
+    pos = _skip_space(raw, at + 1)
+    while raw[pos] != "]":
+        _, end = _DECODER.raw_decode(raw, pos)
+        yield pos, end
+        pos = _next(raw, end)
+
+
+def _members(raw: str, at: int) -> Iterator[tuple[str, int, int, int]]:
+    """(key, key start, value start, value end) of each member of the object that starts at ``at``."""
+    pos = _skip_space(raw, at + 1)
+    while raw[pos] != "}":
+        key, key_end = _DECODER.raw_decode(raw, pos)
+        value_at = _skip_space(raw, _skip_space(raw, key_end) + 1)  # past the ':'
+        _, end = _DECODER.raw_decode(raw, value_at)
+        yield key, pos, value_at, end
+        pos = _next(raw, end)
 
 
 # -- a row as a record -------------------------------------------------------------------
