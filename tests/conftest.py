@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+import external
 from kg import config, store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "project"
@@ -70,9 +71,31 @@ def project(tmp_path: Path) -> Path:
     return dest
 
 
+def pytest_collection_modifyitems(config, items):
+    """In an external-store run (KG_TEST_STORE=external), skip the tests about the embedded store itself."""
+    if not external.ENABLED:
+        return
+    skip = pytest.mark.skip(reason="about the embedded store's folder (KG_TEST_STORE=external)")
+    for item in items:
+        if "embedded" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _stop_external_servers():
+    yield
+    external.stop_servers()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    external.stop_servers(everything=True)
+
+
 @pytest.fixture
 def settings(project: Path) -> config.Settings:
-    return config.load_settings(environ={}, project_dir=str(project))
+    """The project's settings; in an external-store run, its store is an Oxigraph server of its own."""
+    return config.load_settings(environ={}, project_dir=str(project),
+                                **external.store_settings(project / ".kg" / "store"))
 
 
 @pytest.fixture

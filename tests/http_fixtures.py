@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import socket
 import threading
@@ -17,6 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import external
 import pyoxigraph as ox
 import pytest
 
@@ -58,8 +60,14 @@ CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 LIGHT = f"SELECT ?label WHERE {{ <{EX}geneva> <http://www.w3.org/2000/01/rdf-schema#label> ?label }}"
 
 
-def make_store(path: Path, big: int = BIG_SIZE) -> Path:
-    """A persistent store at ``path`` with DATA and ``big`` numbered triples; closed again."""
+def make_store(path: Path, big: int = BIG_SIZE, *, session: bool = False) -> Path:
+    """A persistent store at ``path`` with DATA and ``big`` numbered triples; closed again.
+
+    In an external-store run the same data also goes to the Oxigraph server
+    standing for ``path`` (tests/external.py), with a build manifest beside it.
+    """
+    if external.ENABLED:
+        _load_external(path, big, session=session)
     store = ox.Store(str(path))
     store.load(DATA, format=ox.RdfFormat.TRIG)
     value = ox.NamedNode(f"{EX}value")
@@ -78,8 +86,29 @@ def reference_store() -> ox.Store:
     return store
 
 
+def _load_external(path: Path, big: int, *, session: bool) -> None:
+    from kg import remote
+
+    urls = external.store_settings(path, session=session)
+    client = remote.RemoteStore(remote.Endpoints(urls["store_url"], urls["store_update_url"]))
+    memory = ox.Store()
+    memory.load(DATA, format=ox.RdfFormat.TRIG)
+    value = ox.NamedNode(f"{EX}value")
+    memory.extend(ox.Quad(ox.NamedNode(f"{EX}n/{i}"), value, ox.Literal(str(i), datatype=ox.NamedNode(
+        "http://www.w3.org/2001/XMLSchema#integer")), ox.NamedNode(BIG)) for i in range(big))
+    client.load(memory.quads_for_pattern(None, None, None, None), batch=10**9)
+    client.close()
+    graphs: dict[str, int] = {}
+    for q in memory:
+        graphs[q.graph_name.value] = graphs.get(q.graph_name.value, 0) + 1
+    manifest = path.with_name("build.json" if path.name == "store" else f"{path.name}.build.json")
+    manifest.write_text(json.dumps({"built_at": "2026-01-01T00:00:00+00:00", "content_hash": "sha256:" + "0" * 64,
+                                    "base": "https://w3id.org/spkg/", "triples": len(memory), "graphs": graphs}))
+
+
 def test_settings(store: Path, **changes) -> Settings:
-    values = dict(store_path=str(store), workers=2, query_timeout=20.0, result_limit=100000)
+    values = dict(store_path=str(store), workers=2, query_timeout=20.0, result_limit=100000,
+                  **external.store_settings(store))
     values.update(changes)
     return Settings(**values)
 
@@ -89,7 +118,7 @@ test_settings.__test__ = False  # not a test
 
 @pytest.fixture(scope="session")
 def kg_store(tmp_path_factory) -> Path:
-    return make_store(tmp_path_factory.mktemp("http") / "store")
+    return make_store(tmp_path_factory.mktemp("http") / "store", session=True)
 
 
 # -- a real server in a thread -------------------------------------------------------

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg import config, queries, results
-from kg.errors import BadParameter, KGError, LoadError, QuerySyntaxError, ValidationFailed
-from kg.store import OxigraphStore, build
+from kg.errors import BadParameter, KGError, LoadError, QuerySyntaxError, ValidationFailed, storage_error
+from kg.store import build, open_store
 from kg.validate import format_report, validate_files
 
 logger = logging.getLogger(__name__)
@@ -79,7 +79,7 @@ def _build(args: argparse.Namespace, settings: config.Settings) -> int:
     if report.validation is not None and report.validation.results:
         _out(format_report(report.validation))
     width = max(len(g) for g in report.graph_triples) if report.graph_triples else 0
-    _out(f"built {report.store_dir} in {report.seconds:.2f}s")
+    _out(f"built {settings.store_url if settings.external else report.store_dir} in {report.seconds:.2f}s")
     for graph, n in report.graph_triples.items():
         _out(f"  {graph.ljust(width)}  {n:>9,} triples")
     summary = f"{len(report.files)} files, {report.total_triples:,} triples in {len(report.graph_triples)} graphs"
@@ -128,7 +128,7 @@ def _read_query(arg: str, settings: config.Settings) -> tuple[str, str | None]:
 def _query(args: argparse.Namespace, settings: config.Settings) -> int:
     sparql, name = _read_query(args.query, settings)
     raw_params = _parse_params(args.param)
-    with OxigraphStore.open_read_only(settings) as store:
+    with open_store(settings) as store:
         try:
             if name is not None and sparql.lstrip().startswith("#+"):
                 canned = queries.parse_query(sparql, path=name)

@@ -45,6 +45,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_upload_bytes", 10_000_000, "Largest request body /graphs accepts (partner graph uploads), in bytes; a larger one is refused with 413 before it is parsed."),
     Setting("validate_shards", 0, "Processes that validate a large graph in shards (0: one graph in one process). Bounds memory at 100,000 outcomes; see benchmarks/README.md."),
 )
+    Setting("store_url", "", "SPARQL query endpoint of an external store to use instead of the embedded one (empty: embedded). Its default graph must be the union of its named graphs; see 'External store' in the README."),
+    Setting("store_update_url", "", "SPARQL Update endpoint of the external store (`kg build`, `kg ingest` and /graphs write through it)."),
+    Setting("store_graph_store_url", "", "Graph Store Protocol endpoint of the external store; when set, builds larger than one request load through it."),
+    Setting("store_auth", "", "Credentials for the external store: 'user:password' (HTTP Basic) or 'Bearer TOKEN'.", secret=True),
+    Setting("store_batch_triples", 500000, "Most triples `kg build` sends to an external store in one (atomic) request; a larger dataset is loaded in several."),
 
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -72,6 +77,11 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.base.endswith("/") or "://" not in self.base:
             raise ConfigError(f"setting 'base' must be an absolute IRI ending with '/', got {self.base!r}")
+    store_url: str = ""
+    store_update_url: str = ""
+    store_graph_store_url: str = ""
+    store_auth: str = ""
+    store_batch_triples: int = 500000
 
     # Paths are resolved against project_dir so the CLI works from any folder.
     @property
@@ -101,6 +111,11 @@ class Settings:
     @property
     def ontology_dir(self) -> Path:
         return self.root / "ontology"
+
+    @property
+    def external(self) -> bool:
+        """True when an external SPARQL store stands in for the embedded one."""
+        return bool(self.store_url)
 
     @property
     def shapes_dir(self) -> Path:

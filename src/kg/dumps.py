@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from kg import ld
 from kg.config import Settings
 from kg.errors import NotFound, StoreError
-from kg.store import OxigraphStore, Store, read_manifest
+from kg.store import Store, open_store, read_manifest
 
 logger = logging.getLogger(__name__)
 
@@ -204,7 +204,7 @@ def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
     out_dir.mkdir(parents=True, exist_ok=True)
     own = store is None
     if own:
-        store = OxigraphStore.open_read_only(settings)
+        store = open_store(settings)
     try:
         files = []
         for dump in DUMPS:

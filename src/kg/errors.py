@@ -31,6 +31,8 @@ from __future__ import annotations
 
 
 class KGError(Exception):
+import re
+
     status = 500
     exit_code = 2
     title = "internal error"
@@ -75,6 +77,36 @@ class StoreError(KGError):
 
 class ValidationFailed(KGError):
     status = 422
+class StorageError(StoreError):
+    """A file under the store or the project cannot be written: disk full, read-only, no permission."""
+
+    status = 507
+    title = "cannot write to disk"
+
+
+# (errno, words in pyoxigraph's messages, what happened, what to do): RocksDB's
+# OSErrors carry no errno, only text such as "IO error: No space left on device: …".
+_STORAGE_FAULTS = (
+    ((28, 122), ("No space left", "quota exceeded"), "no space left on the disk",
+     "free some space on that disk or move the folder to a larger one, then try again"),
+    ((30,), ("Read-only file system",), "the file system is read-only",
+     "remount it read-write, or point store_path / project_dir at a writable folder"),
+    ((1, 13), ("Permission denied", "Operation not permitted"), "permission denied",
+     "give this user write access to the folder (and check `lsattr` for the immutable flag)"),
+)
+_PATH = re.compile(r"(?:^|\s)(/[^\s:']+)")
+
+
+def storage_error(e: OSError) -> StorageError | None:
+    """``e`` as a :class:`StorageError` saying what, where and what to do; None if it is another fault."""
+    text = str(e).lower()
+    for errnos, words, what, todo in _STORAGE_FAULTS:
+        if e.errno in errnos or any(w.lower() in text for w in words):
+            path = e.filename or (m.group(1) if (m := _PATH.search(str(e))) else None)
+            return StorageError(f"cannot write {path}: {what}" if path else f"cannot write: {what}", hint=todo)
+    return None
+
+
     exit_code = 1
     title = "validation failed"
 
@@ -111,6 +143,10 @@ class BadParameter(QueryError):
 
 class UnsupportedMediaType(QueryError):
     status = 415
+class QueryTooLong(BadParameter):
+    title = "query too long"
+
+
     title = "unsupported media type"
 
 
@@ -181,3 +217,24 @@ class Forbidden(KGError):
 
     status = 403
     title = "forbidden"
+
+
+class StoreUnreachable(StoreError):
+    """The external store refused the connection or answered with a server error (HTTP 502)."""
+
+    status = 502
+    title = "external store unreachable"
+
+
+class StoreBadAnswer(StoreError):
+    """The external store answered something that is not what was asked for (HTTP 502)."""
+
+    status = 502
+    title = "bad answer from the external store"
+
+
+class StoreTimeout(StoreError):
+    """The external store did not answer in time (HTTP 504)."""
+
+    status = 504
+    title = "external store timeout"

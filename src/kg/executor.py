@@ -51,6 +51,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg import remote
 from kg import workers as w
 from kg.errors import (
     BadParameter,
@@ -61,7 +62,10 @@ from kg.errors import (
     RemoteServiceError,
     ServerBusy,
     ServiceRefused,
+    StoreBadAnswer,
     StoreError,
+    StoreTimeout,
+    StoreUnreachable,
 )
 
 logger = logging.getLogger(__name__)
@@ -259,7 +263,7 @@ class Executor:
 
     async def start(self) -> None:
         """Start the workers; raise StoreError if the store cannot be opened."""
-        if not Path(self.store_path).is_dir():
+        if not remote.is_spec(self.store_path) and not Path(self.store_path).is_dir():
             raise StoreError(f"no store at {self.store_path}", hint="run `kg build` first")
         results = await asyncio.gather(*(self._spawn() for _ in range(self.size)), return_exceptions=True)
         errors = [r for r in results if isinstance(r, BaseException)]
@@ -318,7 +322,8 @@ class Executor:
         if frame is None or frame[0] != w.READY:
             self._drop(worker)
             if frame is not None and frame[0] == w.ERROR:
-                raise StoreError(marshal.loads(frame[1])["message"], hint="run `kg build` first")
+                info = marshal.loads(frame[1])
+                raise StoreError(info["message"], hint=info.get("hint") or "run `kg build` first")
             raise StoreError(f"a query worker did not start (exit code {proc.poll()})")
         worker.pid = marshal.loads(frame[1])["pid"]
         return worker
@@ -590,6 +595,9 @@ _ERRORS: dict[str, type[KGError]] = {
     "ServiceRefused": ServiceRefused,
     "RemoteServiceError": RemoteServiceError,
     "StoreError": StoreError,
+    "StoreUnreachable": StoreUnreachable,
+    "StoreBadAnswer": StoreBadAnswer,
+    "StoreTimeout": StoreTimeout,
 }
 
 

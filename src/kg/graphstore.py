@@ -180,13 +180,9 @@ def parse_body(body: bytes, content_type: str | None, graph_iri: str) -> list[ox
 # -- reading -------------------------------------------------------------------------
 
 def _open_read_only(settings: Settings) -> ox.Store:
-    directory = settings.store_dir
-    if not (directory.is_dir() and any(directory.iterdir())):
-        raise StoreError(f"no store at {directory}", hint="run `kg build` first")
-    try:
-        return ox.Store.read_only(str(directory))
-    except OSError as e:
-        raise StoreError(f"cannot open the store at {directory}: {e}") from None
+    from kg.store import raw_store  # the embedded store read-only, or the external one
+
+    return raw_store(settings)
 
 
 def _graph_triples(store: ox.Store, graph_iri: str | None) -> list[ox.Triple]:

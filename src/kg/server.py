@@ -71,9 +71,11 @@ def serve(settings: Settings, *, log_level: str = "info") -> None:
 
     if settings.workers < 1 or settings.http_workers < 1:
         raise ConfigError("settings 'workers' and 'http_workers' must be at least 1")
-    store = settings.store_dir
-    if not store.is_dir() or not any(store.iterdir()):
-        raise StoreError(f"no store at {store}", hint="run `kg build` first")
+    from kg.store import is_built
+
+    store = settings.store_url if settings.external else settings.store_dir
+    if not is_built(settings):
+        raise StoreError(f"no dataset built in {store}", hint="run `kg build` first")
     os.environ.update(environment(settings))
     logger.debug("serving with settings %s", settings.public())
     logger.info("serving %s on http://%s:%d/sparql (%d HTTP process(es) x %d query workers)",

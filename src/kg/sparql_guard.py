@@ -113,18 +113,20 @@ def declares_dataset(sparql: str) -> bool:
     return any(w == "FROM" for w in _words(sparql))
 
 
-def service_iris(sparql: str) -> list[str | None]:
-    """The endpoint of each SERVICE clause, resolved; None for ``SERVICE ?var``.
+@dataclass
+class _Resolved:
+    """A token, and the IRI it stands for when it is an IRI or a prefixed name."""
 
-    Prefixed names are expanded with the query's PREFIX declarations and
-    relative IRIs resolved against its BASE.
-    """
-    if "service" not in sparql.lower():
-        return []
+    token: Token
+    iri: str | None
+
+
+def _resolved(sparql: str, error: type[QueryError] = QueryError) -> list[_Resolved]:
+    """The query's tokens after its PREFIX and BASE declarations, IRIs expanded and resolved."""
     prefixes: dict[str, str] = {}
     base = ""
-    found: list[str | None] = []
     toks = list(tokens(sparql))
+    out: list[_Resolved] = []
 
     def iri_of(t: Token) -> str | None:
         if t.kind == "iri":
@@ -133,7 +135,7 @@ def service_iris(sparql: str) -> list[str | None]:
         if t.kind == "pname":
             prefix, _, local = t.text.partition(":")
             if prefix not in prefixes:
-                raise QueryError(f"unknown prefix '{prefix}' in SERVICE {t.text}")
+                return None
             return prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
         return None
 
@@ -149,21 +151,54 @@ def service_iris(sparql: str) -> list[str | None]:
             base = iri_of(toks[i + 1]) or ""
             i += 2
             continue
-        if word == "SERVICE":
-            j = i + 1
-            if j < len(toks) and toks[j].kind == "word" and toks[j].text.upper() == "SILENT":
-                j += 1
-            target = toks[j] if j < len(toks) else None
-            if target is not None and target.kind == "var":
-                found.append(None)
-            elif target is not None and target.kind in ("iri", "pname"):
-                found.append(iri_of(target))
-            else:
-                raise ServiceRefused("cannot tell which endpoint SERVICE would call here")
-            i = j + 1
-            continue
+        out.append(_Resolved(t, iri_of(t)))
         i += 1
+    return out
+
+
+def _word(r: _Resolved | None, *words: str) -> bool:
+    return r is not None and r.token.kind == "word" and r.token.text.upper() in words
+
+
+def service_iris(sparql: str) -> list[str | None]:
+    """The endpoint of each SERVICE clause, resolved; None for ``SERVICE ?var``.
+
+    Prefixed names are expanded with the query's PREFIX declarations and
+    relative IRIs resolved against its BASE.
+    """
+    if "service" not in sparql.lower():
+        return []
+    found: list[str | None] = []
+    toks = _resolved(sparql)
+    for i, r in enumerate(toks):
+        if not _word(r, "SERVICE"):
+            continue
+        j = i + 1 + _word(toks[i + 1] if i + 1 < len(toks) else None, "SILENT")
+        target = toks[j] if j < len(toks) else None
+        if target is not None and target.token.kind == "var":
+            found.append(None)
+        elif target is not None and target.token.kind in ("iri", "pname"):
+            if target.iri is None:
+                raise QueryError(f"unknown prefix '{target.token.text.partition(':')[0]}' in SERVICE {target.token.text}")
+            found.append(target.iri)
+        else:
+            raise ServiceRefused("cannot tell which endpoint SERVICE would call here")
     return found
+
+
+def dataset_iris(sparql: str) -> tuple[list[str], list[str]]:
+    """The query's own dataset: the IRIs of its FROM and of its FROM NAMED clauses."""
+    default: list[str] = []
+    named: list[str] = []
+    toks = _resolved(sparql)
+    for i, r in enumerate(toks):
+        if not _word(r, "FROM"):
+            continue
+        is_named = _word(toks[i + 1] if i + 1 < len(toks) else None, "NAMED")
+        j = i + 1 + is_named
+        if j < len(toks) and toks[j].iri is not None:
+            (named if is_named else default).append(toks[j].iri)
+    return default, named
 
 
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")

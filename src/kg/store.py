@@ -67,27 +67,10 @@ class Store(Protocol):
         ...
 
 
-class OxigraphStore:
-    """pyoxigraph's RocksDB store at ``settings.store_dir``."""
+class _Adapter:
+    """The :class:`Store` interface over a pyoxigraph-like store (embedded, or :class:`kg.remote.RemoteStore`)."""
 
-    def __init__(self, path: Path, *, read_only: bool = False) -> None:
-        if not _is_built(path):
-            raise StoreError(f"no store at {path}", hint="run `kg build` first")
-        try:
-            self._store: ox.Store | None = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-        except OSError as e:
-            raise StoreError(f"cannot open the store at {path}: {e}") from None
-        self.path = path
-        self.read_only = read_only
-
-    @classmethod
-    def open(cls, settings: Settings) -> OxigraphStore:
-        return cls(settings.store_dir)
-
-    @classmethod
-    def open_read_only(cls, settings: Settings) -> OxigraphStore:
-        """For server workers and `kg query`: many readers may share one store."""
-        return cls(settings.store_dir, read_only=True)
+    _store: ox.Store | None
 
     @property
     def _s(self) -> ox.Store:
@@ -132,11 +115,77 @@ class OxigraphStore:
         # pyoxigraph has no close(): dropping the last reference releases RocksDB.
         self._store = None
 
-    def __enter__(self) -> OxigraphStore:
+    def __enter__(self):
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class OxigraphStore(_Adapter):
+    """pyoxigraph's RocksDB store at ``settings.store_dir``."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        if not _is_built(path):
+            raise StoreError(f"no store at {path}", hint="run `kg build` first")
+        try:
+            self._store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        except OSError as e:
+            raise StoreError(f"cannot open the store at {path}: {e}") from None
+        self.path = path
+        self.read_only = read_only
+
+    @classmethod
+    def open(cls, settings: Settings) -> OxigraphStore:
+        return cls(settings.store_dir)
+
+    @classmethod
+    def open_read_only(cls, settings: Settings) -> OxigraphStore:
+        """For server workers and `kg query`: many readers may share one store."""
+        return cls(settings.store_dir, read_only=True)
+
+
+class ExternalStore(_Adapter):
+    """An external SPARQL 1.1 store (``settings.store_url``), see :mod:`kg.remote`."""
+
+    def __init__(self, settings: Settings) -> None:
+        from kg import remote
+
+        if read_manifest(settings) is None:
+            raise StoreError(f"spkg has not built its dataset in the external store at {settings.store_url}",
+                             hint="run `kg build` first")
+        self.client = remote.RemoteStore(remote.Endpoints.of(settings))
+        self._store = self.client  # type: ignore[assignment]
+        self.url = settings.store_url
+
+    def close(self) -> None:
+        self.client.close()
+        super().close()
+
+
+def open_store(settings: Settings) -> _Adapter:
+    """The store to read from: the embedded one (read-only) or the external one."""
+    return ExternalStore(settings) if settings.external else OxigraphStore.open_read_only(settings)
+
+
+def raw_store(settings: Settings):
+    """A pyoxigraph-like store for code that walks quads (ingest, /graphs): read-only embedded, or remote."""
+    if settings.external:
+        from kg import remote
+
+        return remote.RemoteStore(remote.Endpoints.of(settings))
+    directory = settings.store_dir
+    if not _is_built(directory):
+        raise StoreError(f"no store at {directory}", hint="run `kg build` first")
+    try:
+        return ox.Store.read_only(str(directory))
+    except OSError as e:
+        raise StoreError(f"cannot open the store at {directory}: {e}") from None
+
+
+def is_built(settings: Settings) -> bool:
+    """A dataset has been built: a store folder, or (external store) a build manifest."""
+    return read_manifest(settings) is not None if settings.external else _is_built(settings.store_dir)
 
 
 def _iris(values: list[str], parameter: str) -> list[ox.NamedNode]:
@@ -272,6 +321,8 @@ def build(settings: Settings, *, validate: bool = True, progress: Progress | Non
         if not report.conforms:
             raise ValidationFailed(f"validation failed: {report.summary()}", report)
 
+    if settings.external:
+        return _build_external(settings, files, report, validate, say, started)
     target = settings.store_dir
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f"{target.name}.new-{os.getpid()}")
@@ -284,16 +335,7 @@ def build(settings: Settings, *, validate: bool = True, progress: Progress | Non
         counts = dict(sorted(_graph_counts(store).items()))
         total = len(store)
         del store  # RocksDB must be released before the folder is renamed
-        tmp_manifest.write_text(json.dumps({
-            "spkg_version": _version(),
-            "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "base": settings.base,
-            "content_hash": inputs_hash(settings, files),
-            "triples": total,
-            "graphs": counts,
-            "files": [{"path": f.rel, "graph": f.graph_iri} for f in files],
-            "validated": validate,
-        }, indent=2) + "\n")
+        tmp_manifest.write_text(json.dumps(_manifest(settings, files, counts, total, validate), indent=2) + "\n")
         _swap(tmp, target)
         os.replace(tmp_manifest, manifest_path(settings))
     except BaseException:
@@ -304,6 +346,55 @@ def build(settings: Settings, *, validate: bool = True, progress: Progress | Non
     seconds = time.perf_counter() - started
     logger.info("built %s: %d triples in %d graphs in %.2fs", target, total, len(counts), seconds)
     return BuildReport(tuple(files), counts, total, seconds, target, report)
+
+
+def _manifest(settings: Settings, files: list[src.Source], counts: dict[str, int], total: int,
+              validate: bool) -> dict:
+    manifest = {
+        "spkg_version": _version(),
+        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "base": settings.base,
+        "content_hash": inputs_hash(settings, files),
+        "triples": total,
+        "graphs": counts,
+        "files": [{"path": f.rel, "graph": f.graph_iri} for f in files],
+        "validated": validate,
+    }
+    if settings.external:
+        manifest["store"] = settings.store_url
+    return manifest
+
+
+def _build_external(settings: Settings, files: list[src.Source], report: Report | None, validate: bool,
+                    say: Progress, started: float) -> BuildReport:
+    """Load everything into the external store, replacing what it held; then write the manifest.
+
+    The manifest stays beside the project (``.kg/build.json``): replicas that
+    share the project folder share the dataset version with it.
+    """
+    from kg import remote
+
+    client = remote.RemoteStore(remote.Endpoints.of(settings))
+    try:
+        say(f"loading into the external store at {settings.store_url}")
+        requests = client.load(_load_quads(files, settings, say), batch=settings.store_batch_triples, say=say)
+        remote.check_union(client)
+        counts = dict(sorted(_graph_counts(client).items()))  # what the store holds, as the embedded build counts
+        total = sum(counts.values())
+    finally:
+        client.close()
+    path = manifest_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.new-{os.getpid()}")
+    try:
+        tmp.write_text(json.dumps(_manifest(settings, files, counts, total, validate), indent=2) + "\n")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    seconds = time.perf_counter() - started
+    logger.info("built %s: %d triples in %d graphs in %.2fs (%d request(s))",
+                settings.store_url, total, len(counts), seconds, requests)
+    return BuildReport(tuple(files), counts, total, seconds, settings.store_dir, report)
 
 
 def _load_quads(files: list[src.Source], settings: Settings, say: Progress) -> Iterator[ox.Quad]:

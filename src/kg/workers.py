@@ -40,7 +40,7 @@ from itertools import islice
 
 import pyoxigraph as ox
 
-from kg import sparql_guard
+from kg import remote, sparql_guard
 from kg.errors import KGError
 
 FRAME = struct.Struct("!IB")
@@ -374,8 +374,10 @@ def run_job(store, job: dict, sock: socket.socket, allowlist: list[str]) -> None
         except (ValueError, TypeError, IndexError) as e:
             return _error(sock, "BadParameter", f"cannot bind the query parameters: {e}")
     limit = job["limit"]
+    answered = False
     try:
         result = store.query(q, **kwargs)
+        answered = True
         if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
             form = "select" if isinstance(result, ox.QuerySolutions) else "ask"
             media_type = job.get("rf")
@@ -406,7 +408,11 @@ def run_job(store, job: dict, sock: socket.socket, allowlist: list[str]) -> None
         if truncated and media_type in MARKERS:
             sink.buf += MARKERS[media_type] % _MARKER.format(n=rows, what=what).encode()
         return sink.finish(rows, truncated)
+    except KGError as e:  # an external store that is down, slow or answers garbage
+        return _error(sock, type(e).__name__, e.message, hint=e.hint)
     except SyntaxError as e:
+        if answered:  # the query was accepted: what failed to parse is an external store's answer
+            return _error(sock, "StoreBadAnswer", f"the external store sent an answer spkg cannot read: {e.msg or e}")
         return _error(sock, "SyntaxError", e.msg or str(e))
     except OSError as e:
         if services:
@@ -472,6 +478,13 @@ def main(fd: int, store_path: str, allowlist: list[str]) -> None:
         pass  # the parent went away (or killed the connection): nothing left to do
 
 
+def _open(store_path: str):
+    """The embedded store read-only, or an external one (``remote:{...}``, see :mod:`kg.remote`)."""
+    if remote.is_spec(store_path):
+        return remote.RemoteStore(remote.Endpoints.from_spec(store_path, os.environ.get(remote.AUTH_ENV, "")))
+    return ox.Store.read_only(store_path)
+
+
 def _serve(fd: int, store_path: str, allowlist: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
@@ -480,7 +493,10 @@ def _serve(fd: int, store_path: str, allowlist: list[str]) -> None:
         return
     sock = socket.socket(fileno=fd)
     try:
-        store = ox.Store.read_only(store_path)
+        store = _open(store_path)
+    except KGError as e:
+        _error(sock, "StoreError", e.message, hint=e.hint)
+        return
     except Exception as e:  # OSError, or RuntimeError for a corrupt store
         _error(sock, "StoreError", f"cannot open the store at {store_path}: {e}")
         return

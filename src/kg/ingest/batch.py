@@ -338,17 +338,14 @@ def _lock(settings: Settings) -> Iterator[None]:
 
 def _context_store(settings: Settings, files: list[src.Source]) -> tuple[ox.Store, bool, bool]:
     """(store to read the graph from, a store is built, the built store is older than data/)."""
-    from kg.store import inputs_hash, read_manifest
+    from kg.store import inputs_hash, is_built, raw_store, read_manifest
 
     directory = settings.store_dir
-    built = directory.is_dir() and any(directory.iterdir())
+    built = is_built(settings)
     manifest = read_manifest(settings) if built else None
     if built and manifest is not None and manifest.get("base") == settings.base \
             and manifest.get("content_hash") == inputs_hash(settings, files):
-        try:
-            return ox.Store.read_only(str(directory)), True, False
-        except OSError as e:
-            raise StoreError(f"cannot open the store at {directory}: {e}") from None
+        return raw_store(settings), True, False
     memory = ox.Store()
     for f in files:
         if f.folder == "data":

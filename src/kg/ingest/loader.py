@@ -37,64 +37,91 @@ def update_store(settings: Settings, graphs: Mapping[str, str | None], *, record
     """Replace each named graph with the Turtle given (None: drop it); return the new manifest.
 
     ``note``: manifest entries recording the change (default: ``last_ingest``).
+    On an external store the graphs are replaced in one update request (one
+    transaction there); the manifest is rewritten only after it succeeded.
     """
-    target = settings.store_dir
     started = time.perf_counter()
+    manifest = read_manifest(settings) or {}
+    names = sorted(graphs)
+    counts = dict(manifest.get("graphs", {}))
+    for g in names:
+        counts.pop(g, None)
+    triples = {g: _triples(graphs[g], settings) for g in names if graphs[g] is not None}
+    counts.update({g: len(t) for g, t in triples.items()})
+    total = sum(counts.values())
+    if settings.external:
+        _replace_external(settings, {g: triples.get(g) for g in names})
+        _write_manifest(settings, manifest, counts, total, records, names, note)
+    else:
+        _replace_embedded(settings, names, triples,
+                          lambda tmp: _write_manifest(settings, manifest, counts, total, records, names, note, tmp))
+    say(f"store updated: {len(graphs)} graph(s) replaced, {total:,} triples in all "
+        f"({time.perf_counter() - started:.2f}s)")
+    return manifest
+
+
+def _triples(turtle: str, settings: Settings) -> list[ox.Triple]:
+    """The graph's distinct triples, rebased (a store keeps each triple once, so counts match)."""
+    parsed = ox.parse(iris.rebase(turtle, settings.base), format=ox.RdfFormat.TURTLE, without_named_graphs=True)
+    return list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in parsed))
+
+
+def _write_manifest(settings: Settings, manifest: dict, counts: dict[str, int], total: int, records: int,
+                    names: list[str], note: Mapping | None, tmp=None) -> None:
+    """Update ``manifest`` in place and write it (to ``tmp``, for the caller to swap in, or in place)."""
+    files = src.discover(settings)
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    manifest.update({
+        "built_at": now,  # the store in place is a new one: HTTP Last-Modified follows it
+        "content_hash": inputs_hash(settings, files),
+        "triples": total,
+        "graphs": dict(sorted(counts.items())),
+        "files": [{"path": f.rel, "graph": f.graph_iri} for f in files],
+        "updated_at": now,
+    })
+    manifest.update(note if note is not None else {"last_ingest": {"records": records, "graphs": names}})
+    path = manifest_path(settings)
+    target = tmp or path.with_name(f"{path.name}.new-{os.getpid()}")
+    target.write_text(json.dumps(manifest, indent=2) + "\n")
+    if tmp is None:
+        os.replace(target, path)
+
+
+def _replace_external(settings: Settings, graphs: Mapping[str, list[ox.Triple] | None]) -> None:
+    from kg import remote
+
+    client = remote.RemoteStore(remote.Endpoints.of(settings))
+    try:
+        client.replace_graphs(graphs)
+    finally:
+        client.close()
+
+
+def _replace_embedded(settings: Settings, names: list[str], triples: Mapping[str, list[ox.Triple]],
+                      write_manifest: Callable) -> None:
+    """A checkpoint copy of the store with the graphs replaced, swapped in with its manifest."""
+    target = settings.store_dir
     _sweep(target)
     tmp = target.with_name(f"{target.name}.new-{os.getpid()}")
     tmp_manifest = manifest_path(settings).with_name(f"{manifest_path(settings).name}.new-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
-    manifest = read_manifest(settings) or {}
     try:
         reader = ox.Store.read_only(str(target))
         reader.backup(str(tmp))
         del reader  # RocksDB is released when the last reference goes
         store = ox.Store(str(tmp))
-        names = sorted(graphs)
-        counts = dict(manifest.get("graphs", {}))
-        total = int(manifest.get("triples", 0))
-        for g in names:
-            total -= counts.pop(g, 0)
         for g in names:  # the copy is private until swapped in: no transaction needed
             node = ox.NamedNode(g)
             if store.contains_named_graph(node):
                 store.remove_graph(node)
-        def quads():
-            nonlocal total
-            for g in names:
-                text = graphs[g]
-                if text is None:
-                    continue
-                node = ox.NamedNode(g)
-                n = 0
-                for q in ox.parse(iris.rebase(text, settings.base), format=ox.RdfFormat.TURTLE,
-                                  without_named_graphs=True):
-                    n += 1
-                    yield ox.Quad(q.subject, q.predicate, q.object, node)
-                counts[g] = n
-                total += n
-
-        store.bulk_extend(quads())
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+                          for g, ts in triples.items() for t in ts)
         store.flush()
         del store
-        files = src.discover(settings)
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        manifest.update({
-            "built_at": now,  # the store in place is a new one: HTTP Last-Modified follows it
-            "content_hash": inputs_hash(settings, files),
-            "triples": total,
-            "graphs": dict(sorted(counts.items())),
-            "files": [{"path": f.rel, "graph": f.graph_iri} for f in files],
-            "updated_at": now,
-        })
-        manifest.update(note if note is not None else {"last_ingest": {"records": records, "graphs": names}})
-        tmp_manifest.write_text(json.dumps(manifest, indent=2) + "\n")
+        write_manifest(tmp_manifest)
         _swap(tmp, target)
         os.replace(tmp_manifest, manifest_path(settings))
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp_manifest.unlink(missing_ok=True)
         raise
-    say(f"store updated: {len(graphs)} graph(s) replaced, {total:,} triples in all "
-        f"({time.perf_counter() - started:.2f}s)")
-    return manifest

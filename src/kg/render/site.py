@@ -20,7 +20,7 @@ from kg.errors import StoreError
 from kg.render import Renderer
 from kg.render.urls import Urls
 from kg.render.views import Context
-from kg.store import OxigraphStore, read_manifest
+from kg.store import Store, open_store, read_manifest
 
 T = TypeVar("T")
 CACHE_SIZE = 64
@@ -33,7 +33,7 @@ class Site:
         self.renderer = Renderer(self.urls)
         self.watch = VersionWatch(settings)
         self._lock = threading.Lock()
-        self._store: OxigraphStore | None = None
+        self._store: Store | None = None
         self._manifest: dict | None = None
         self._opened_for: str | None = None
         self._cache: OrderedDict[tuple[str, str], object] = OrderedDict()
@@ -44,18 +44,18 @@ class Site:
             raise StoreError(f"no built store at {self.settings.store_dir}", hint="run `kg build` first")
         return v
 
-    def _open(self) -> tuple[OxigraphStore, dict, Version]:
+    def _open(self) -> tuple[Store, dict, Version]:
         version = self.version()
         with self._lock:
             if self._store is None or self._opened_for != f"{version.name}|{version.built_at}":
                 # The old handle is dropped, not closed: requests still using it finish on it.
-                self._store = OxigraphStore.open_read_only(self.settings)
+                self._store = open_store(self.settings)
                 self._manifest = read_manifest(self.settings)
                 self._opened_for = f"{version.name}|{version.built_at}"
                 self._cache.clear()
             return self._store, self._manifest or {}, version
 
-    def store(self) -> OxigraphStore:
+    def store(self) -> Store:
         return self._open()[0]
 
     def manifest(self) -> dict:

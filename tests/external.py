@@ -1,0 +1,112 @@
+"""Real Oxigraph servers standing in for the embedded store (``KG_TEST_STORE=external``).
+
+With ``KG_TEST_STORE=external`` the suite runs against external stores: each
+store folder a test would use gets its own ``oxigraph serve`` on a free
+127.0.0.1 port (``--union-default-graph``, data kept in ``{store}.oxigraph``),
+and the settings the fixtures make point ``store_url`` & co. at it. Servers
+started during a test are stopped after it (:func:`stop_servers`). Tests that
+are about the embedded store itself (its folder, RocksDB) are marked
+``embedded`` and skipped in that run.
+
+Without the variable, :func:`store_settings` returns nothing and nothing starts.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ENABLED = os.environ.get("KG_TEST_STORE", "embedded") == "external"
+
+
+def oxigraph_binary() -> str:
+    """The `oxigraph` command installed with the test extras (pip package oxigraph)."""
+    found = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+    if not found:
+        raise RuntimeError("the Oxigraph server is not installed: pip install -e '.[test]' (package oxigraph)")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class OxigraphServer:
+    """A running `oxigraph serve`."""
+
+    process: subprocess.Popen
+    url: str  # http://127.0.0.1:PORT
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return {"store_url": f"{self.url}/query", "store_update_url": f"{self.url}/update",
+                "store_graph_store_url": f"{self.url}/store"}
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_oxigraph(location: Path | None = None, *, union: bool = True, port: int | None = None,
+                   timeout: float = 20.0) -> OxigraphServer:
+    """Start `oxigraph serve` (in memory without ``location``) and wait until it answers."""
+    port = port or free_port()
+    command = [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}"]
+    if location is not None:
+        location.mkdir(parents=True, exist_ok=True)
+        command += ["--location", str(location)]
+    if union:
+        command.append("--union-default-graph")
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               stdin=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2):
+                return OxigraphServer(process, url)
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(f"oxigraph serve did not start on port {port}") from None
+            time.sleep(0.05)
+
+
+_SERVERS: dict[Path, OxigraphServer] = {}
+_SESSION: set[Path] = set()
+
+
+def store_settings(store_dir: Path | str, *, session: bool = False) -> dict[str, str]:
+    """Settings that put the store of ``store_dir`` on its own Oxigraph server (external runs only)."""
+    if not ENABLED:
+        return {}
+    key = Path(store_dir).resolve()
+    server = _SERVERS.get(key)
+    if server is None or server.process.poll() is not None:
+        server = _SERVERS[key] = start_oxigraph(key.with_name(key.name + ".oxigraph"))
+    if session:
+        _SESSION.add(key)
+    return server.settings
+
+
+def stop_servers(*, everything: bool = False) -> None:
+    """Stop the servers started for one test (all of them at the end of the session)."""
+    for key in list(_SERVERS):
+        if everything or key not in _SESSION:
+            _SERVERS.pop(key).stop()
