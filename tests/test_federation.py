@@ -212,6 +212,7 @@ def test_service_to_loopback_is_refused_unless_allowlisted(kg_store, server):
         assert r.status_code == 403 and "variable" in r.json()["error"]
 
 
+@pytest.mark.embedded  # on an external store, that store makes the SERVICE calls (README, "External store")
 def test_redirects_are_not_followed(kg_store):
     _Recorder.hits = []
     target, target_url = _tiny_server(_Recorder)

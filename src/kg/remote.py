@@ -285,9 +285,17 @@ class RemoteStore:
 
     def query(self, sparql: str, *, default_graph=None, named_graphs=None,
               use_default_graph_as_union: bool = True, substitutions: Mapping | None = None):
-        """Like :meth:`pyoxigraph.Store.query`: the store's default graph is already the union."""
+        """Like :meth:`pyoxigraph.Store.query`, but the store's default graph is already the union.
+
+        ``use_default_graph_as_union=False`` asks for the real default graph,
+        which spkg leaves empty: sent as a dataset of one graph that does not
+        exist (and so, by the protocol, no named graphs either).
+        """
         if substitutions:
             sparql = bind_values(sparql, substitutions)
+        if default_graph is None and named_graphs is None and not use_default_graph_as_union \
+                and not sparql_guard.declares_dataset(sparql):
+            default_graph = []  # the real default graph, which spkg leaves empty
         if default_graph is None and named_graphs is None and sparql_guard.declares_dataset(sparql):
             # A union-default-graph store may put its union above the query's own FROM
             # (Oxigraph does): the query's dataset goes with the request instead.

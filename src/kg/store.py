@@ -90,8 +90,8 @@ class _Adapter:
             # (SPARQL 1.1 Protocol): what is not named is empty.
             kwargs["default_graph"] = _iris(default_graph_uris or [], "default-graph-uri")
             kwargs["named_graphs"] = _iris(named_graph_uris or [], "named-graph-uri")
-        elif use_default_graph_as_union and not sparql_guard.declares_dataset(sparql):
-            kwargs["use_default_graph_as_union"] = True
+        elif not sparql_guard.declares_dataset(sparql):
+            kwargs["use_default_graph_as_union"] = use_default_graph_as_union
         try:
             return self._s.query(sparql, **kwargs)
         except SyntaxError as e:

@@ -409,6 +409,10 @@ def run_job(store, job: dict, sock: socket.socket, allowlist: list[str]) -> None
             sink.buf += MARKERS[media_type] % _MARKER.format(n=rows, what=what).encode()
         return sink.finish(rows, truncated)
     except KGError as e:  # an external store that is down, slow or answers garbage
+        if services and type(e).__name__ in ("StoreUnreachable", "StoreBadAnswer"):
+            # The external store runs the SERVICE calls: its error is most likely theirs.
+            return _error(sock, "RemoteServiceError", f"SERVICE call failed (as the external store reports it): "
+                                                      f"{e.message}")
         return _error(sock, type(e).__name__, e.message, hint=e.hint)
     except SyntaxError as e:
         if answered:  # the query was accepted: what failed to parse is an external store's answer
