@@ -208,3 +208,15 @@ def test_partner_graphs_and_audit_survive_kg_build(client, project, token):
     assert len(fetch(client)) == 1
     assert json.dumps(rebuilt)  # the manifest stays plain JSON
     assert token not in "".join(p.read_text() for p in project.partners_dir.rglob("*") if p.is_file())
+
+
+def test_a_graph_has_an_etag_that_changes_with_a_write(client, token):
+    auth = {"authorization": f"Bearer {token}", **TTL}
+    assert client.put("/graphs", params={"graph": GRAPH}, content=NOTE, headers=auth).status_code == 201
+    first = client.get("/graphs", params={"graph": GRAPH}, headers={"accept": "text/turtle"})
+    tag = first.headers["etag"]
+    again = client.get("/graphs", params={"graph": GRAPH}, headers={"accept": "text/turtle", "if-none-match": tag})
+    assert again.status_code == 304 and again.content == b""
+    assert client.post("/graphs", params={"graph": GRAPH}, content=MORE, headers=auth).status_code == 204
+    changed = client.get("/graphs", params={"graph": GRAPH}, headers={"accept": "text/turtle", "if-none-match": tag})
+    assert changed.status_code == 200 and "ilo.org" in changed.text and changed.headers["etag"] != tag

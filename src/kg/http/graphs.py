@@ -19,6 +19,7 @@ from starlette.responses import Response
 
 from kg import graphstore, tokens
 from kg.errors import BadParameter, KGError, ValidationFailed
+from kg.http import caching
 from kg.http import errors as http_errors
 from kg.http import negotiation as neg
 
@@ -84,11 +85,16 @@ async def read(request: Request) -> Response:
         chosen = neg.negotiate(request.headers.get("accept"), request.query_params.getlist("format") or None, OFFERS)
         if chosen is None:
             raise neg.not_acceptable("a graph", OFFERS)
+        # A graph changes only with the dataset version: its ETag says which one.
+        version = caching.site(request).version()
+        tag = caching.etag(version, "graphs", graph, chosen.media_type)
+        headers = {"vary": "Accept", **caching.validators(tag, version.built_at)}
+        if caching.not_modified(caching.lower_headers(request), tag, version.built_at):
+            return Response(status_code=304, headers=headers)
         triples = await run_in_threadpool(graphstore.get, settings, graph)
         body = graphstore.serialize(triples, chosen.media_type)
     except KGError as e:
         return _failure(e, request)
-    headers = {"vary": "Accept"}
     if request.method == "HEAD":
         headers["content-length"] = str(len(body))
         return Response(b"", media_type=chosen.content_type, headers=headers)
