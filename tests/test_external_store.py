@@ -279,7 +279,9 @@ def test_a_store_that_goes_down_gets_502_and_recovers_when_it_returns(tmp_path):
     try:
         with TestClient(create_app(s)) as client:
             assert client.get("/sparql", params={"query": COUNT}).status_code == 200
+            assert client.get("/-/health").json()["store"]["reachable"] is True
             server.stop()
+            assert client.get("/-/health").status_code == 502
             r = client.get("/sparql", params={"query": COUNT})
             assert r.status_code == 502 and "cannot reach" in r.json()["error"], r.text
             assert client.get("/outcomes").status_code == 502
