@@ -64,16 +64,23 @@ def _build_args(p: argparse.ArgumentParser) -> None:
 def _build(args: argparse.Namespace, settings: config.Settings) -> int:
     say = (lambda m: None) if args.quiet else (lambda m: _out(f"  {m}"))
     try:
+        from kg.ingest import commit  # an ingest killed midway is undone first: never build half a batch
+
+        for message in commit.recover(settings.data_dir, settings) if settings.data_dir.is_dir() else []:
+            print(message, file=sys.stderr)
         report = build(settings, validate=not args.no_validate, progress=say)
     except ValidationFailed as e:
         _out(format_report(e.report))
         print(f"error: {e.message}; the store was not changed", file=sys.stderr)
         print("hint: fix the data files listed above (or build with --no-validate)", file=sys.stderr)
         return e.exit_code
-    except KGError as e:
-        _err(e)
+    except (KGError, OSError) as e:
+        fault = e if isinstance(e, KGError) else storage_error(e)
+        if fault is None:
+            raise
+        _err(fault)
         print("the store was not changed", file=sys.stderr)
-        return e.exit_code
+        return fault.exit_code
     if args.quiet:
         return 0
     if report.validation is not None and report.validation.results:
@@ -253,6 +260,11 @@ def main(argv: list[str] | None = None) -> int:
     except KGError as e:
         _err(e)
         return e.exit_code
+    except OSError as e:  # a full or read-only disk: what and where, not a traceback
+        if (fault := storage_error(e)) is None:
+            raise
+        _err(fault)
+        return fault.exit_code
 
 
 # `kg ingest` lives with the ingest package; it registers itself in COMMANDS.

@@ -5,6 +5,7 @@
     ├── LoadError              an input file cannot be read or parsed (exit 2)
     │   └── ParseError         syntax error, with file, line and column
     ├── StoreError             the store is missing, locked or unusable
+    │   └── StorageError       a disk is full or read-only: nothing can be written (HTTP 507)
     ├── ValidationFailed       the data violates the SHACL shapes (exit 1)
     ├── QueryError             a query cannot be run (HTTP 400)
     │   ├── QuerySyntaxError   with line and column
@@ -29,10 +30,10 @@ code the CLI returns, so neither layer needs its own mapping table.
 
 from __future__ import annotations
 
-
-class KGError(Exception):
 import re
 
+
+class KGError(Exception):
     status = 500
     exit_code = 2
     title = "internal error"
@@ -75,13 +76,15 @@ class StoreError(KGError):
     title = "store unavailable"
 
 
-class ValidationFailed(KGError):
-    status = 422
 class StorageError(StoreError):
     """A file under the store or the project cannot be written: disk full, read-only, no permission."""
 
     status = 507
     title = "cannot write to disk"
+
+    def __init__(self, message: str, *, what: str, hint: str | None = None) -> None:
+        self.what = what  # the fault without the path, for HTTP clients
+        super().__init__(message, hint=hint)
 
 
 # (errno, words in pyoxigraph's messages, what happened, what to do): RocksDB's
@@ -97,16 +100,25 @@ _STORAGE_FAULTS = (
 _PATH = re.compile(r"(?:^|\s)(/[^\s:']+)")
 
 
-def storage_error(e: OSError) -> StorageError | None:
-    """``e`` as a :class:`StorageError` saying what, where and what to do; None if it is another fault."""
+def storage_error(e: OSError, *, public: bool = False) -> StorageError | None:
+    """``e`` as a :class:`StorageError` saying what, where and what to do; None if it is another fault.
+
+    ``public``: for HTTP clients, who get neither the server's paths nor its to-do.
+    """
     text = str(e).lower()
     for errnos, words, what, todo in _STORAGE_FAULTS:
         if e.errno in errnos or any(w.lower() in text for w in words):
+            if public:
+                return StorageError(f"the server cannot write to its disk: {what}", what=what,
+                                    hint="try again later; the server's operator has to fix the disk first")
             path = e.filename or (m.group(1) if (m := _PATH.search(str(e))) else None)
-            return StorageError(f"cannot write {path}: {what}" if path else f"cannot write: {what}", hint=todo)
+            return StorageError(f"cannot write {path}: {what}" if path else f"cannot write: {what}", what=what,
+                                hint=todo)
     return None
 
 
+class ValidationFailed(KGError):
+    status = 422
     exit_code = 1
     title = "validation failed"
 
@@ -141,12 +153,12 @@ class BadParameter(QueryError):
         super().__init__(message)
 
 
-class UnsupportedMediaType(QueryError):
-    status = 415
 class QueryTooLong(BadParameter):
     title = "query too long"
 
 
+class UnsupportedMediaType(QueryError):
+    status = 415
     title = "unsupported media type"
 
 

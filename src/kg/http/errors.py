@@ -21,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from kg.errors import KGError
+from kg.errors import KGError, storage_error
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,8 @@ JSON = "application/json"
 
 def error_body(exc: BaseException) -> tuple[int, dict]:
     """(status, body) for any exception."""
+    if isinstance(exc, OSError) and (fault := storage_error(exc, public=True)) is not None:
+        exc = fault  # a full or read-only disk: 507 saying so (the path is in the server's log)
     if isinstance(exc, KGError):
         body: dict = {"ok": False, "error": exc.message, "status": exc.status, "title": exc.title}
         if exc.hint:

@@ -10,7 +10,9 @@
 4. on any exception (KeyboardInterrupt included) before the batch is done,
    every target already replaced gets its backup back and new files go;
 5. the journal records each step, so a process killed between two renames is
-   rolled back by the next ``kg ingest`` (:func:`recover`) before it does anything.
+   rolled back by the next ``kg ingest`` or ``kg build`` (:func:`recover`) before
+   it does anything; a batch killed after the store took it, but before the
+   journal said so, is kept instead (the store's manifest matches data/).
 
 The staging folder starts with a dot and holds no ``.ttl`` file at the top of
 data/, so ``kg build`` never loads it.
@@ -25,6 +27,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg.config import Settings
 from kg.store import process_alive
 
 logger = logging.getLogger(__name__)
@@ -72,7 +75,7 @@ class Transaction:
         for f in self.files:
             if f.content is None:
                 continue
-            (self.folder / f.name).write_bytes(f.content)
+            _write(self.folder / f.name, f.content)
         os.sync()  # once for the batch: much cheaper than an fsync per file
         self._mark("staged")
 
@@ -112,26 +115,46 @@ class Transaction:
                 _undo(self.data_dir, self.folder, f.name, f.had_old)
             f.done = False
         _fsync_dir(self.data_dir)
-        self._mark("rolled-back")
+        self._mark("rolled-back", required=False)
         self.finish()
 
     def mark_stored(self) -> None:
-        """The store now holds the batch: recovery must keep the files from here on."""
-        self._mark("stored")
+        """The store now holds the batch: recovery must keep the files from here on.
+
+        Not required: the folder goes next anyway, and should the process die
+        first, :func:`recover` sees from the store's manifest that it is current.
+        """
+        self._mark("stored", required=False)
 
     def finish(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def _mark(self, state: str) -> None:
+    def _mark(self, state: str, *, required: bool = True) -> None:
+        """Record ``state`` in the journal; ``required=False``: a full disk must not stop what follows."""
         self.state = state
         if not self.folder.exists():
             return
         tmp = self.journal.with_suffix(".tmp")
-        tmp.write_text(json.dumps({
-            "pid": os.getpid(), "state": state,
-            "files": [{"name": f.name, "delete": f.content is None, "had_old": f.had_old} for f in self.files],
-        }, indent=1))
-        os.replace(tmp, self.journal)
+        try:
+            _write(tmp, json.dumps({
+                "pid": os.getpid(), "state": state,
+                "files": [{"name": f.name, "delete": f.content is None, "had_old": f.had_old} for f in self.files],
+            }, indent=1).encode())
+            os.replace(tmp, self.journal)
+        except OSError:
+            if required:
+                raise
+            logger.warning("could not record %r in %s", state, self.journal, exc_info=True)
+
+
+def _write(path: Path, content: bytes) -> None:
+    """Write a file; an OSError names it (a full disk's error on write() alone does not)."""
+    try:
+        path.write_bytes(content)
+    except OSError as e:
+        if e.filename is not None:
+            raise
+        raise OSError(e.errno, e.strerror, str(path)) from None
 
 
 def _backup(target: Path, backup: Path) -> None:
@@ -169,9 +192,13 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def recover(data_dir: Path, settings: Settings | None = None) -> list[str]:
+    """Roll back what ingests that died midway left behind; messages for the user.
 
-def recover(data_dir: Path) -> list[str]:
-    """Roll back what ingests that died midway left behind; messages for the user."""
+    With ``settings``, a batch whose files were all in place is kept when the
+    store was already updated with it (killed after the swap, before the journal
+    said "stored"): rolling data/ back then would leave the store ahead of it.
+    """
     messages = []
     for folder in sorted(data_dir.glob(PREFIX + "*")):
         pid = folder.name[len(PREFIX):]
@@ -183,7 +210,10 @@ def recover(data_dir: Path) -> list[str]:
             shutil.rmtree(folder, ignore_errors=True)
             continue
         state = journal.get("state")
-        if state in ("committing", "committed"):
+        if state == "committed" and settings is not None and store_matches_data(settings):
+            messages.append(f"an interrupted kg ingest (process {pid}) had already updated the store: its files "
+                            "in data/ were kept")
+        elif state in ("committing", "committed"):
             undone = 0
             for f in reversed(journal.get("files", [])):
                 if _moved(folder, f["name"], f.get("delete", False)):
@@ -194,3 +224,16 @@ def recover(data_dir: Path) -> list[str]:
                             "restored")
         shutil.rmtree(folder, ignore_errors=True)
     return messages
+
+
+def store_matches_data(settings: Settings) -> bool:
+    """True when the store's manifest was made from data/ (and partners/) exactly as they are now."""
+    from kg import sources as src
+    from kg.errors import KGError
+    from kg.store import inputs_hash, read_manifest
+
+    try:
+        manifest = read_manifest(settings)
+        return manifest is not None and manifest.get("content_hash") == inputs_hash(settings, src.discover(settings))
+    except (OSError, ValueError, KGError):
+        return False
