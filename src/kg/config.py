@@ -41,15 +41,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("client_query_seconds", 120.0, "Seconds of query-worker time one client (remote address) may use per rolling minute on /sparql, /api/queries and /query; past it, 429 with Retry-After. 0 turns the budget off."),
     Setting("worker_allocator", "auto", "malloc for the query workers: auto (jemalloc when installed; big aggregates run up to 2x faster), system, or a library path."),
     Setting("http_workers", 1, "HTTP processes `kg serve` runs, each with its own `workers` query workers; 1 suits 2 cores (queries run in the workers)."),
+    Setting("shutdown_grace", 30.0, "Seconds `kg serve` gives requests in flight to finish after SIGTERM or Ctrl-C; it stops accepting connections at once, and cuts what is still running when the time is up."),
     Setting("dumps_dir", ".kg/dumps", "Folder `kg dump` writes the versioned dumps and their DCAT/VoID description to, and the server offers under /dumps/ (relative to project_dir)."),
     Setting("max_upload_bytes", 10_000_000, "Largest request body /graphs accepts (partner graph uploads), in bytes; a larger one is refused with 413 before it is parsed."),
-    Setting("validate_shards", 0, "Processes that validate a large graph in shards (0: one graph in one process). Bounds memory at 100,000 outcomes; see benchmarks/README.md."),
-)
     Setting("store_url", "", "SPARQL query endpoint of an external store to use instead of the embedded one (empty: embedded). Its default graph must be the union of its named graphs; see 'External store' in the README."),
     Setting("store_update_url", "", "SPARQL Update endpoint of the external store (`kg build`, `kg ingest` and /graphs write through it)."),
     Setting("store_graph_store_url", "", "Graph Store Protocol endpoint of the external store; when set, builds larger than one request load through it."),
     Setting("store_auth", "", "Credentials for the external store: 'user:password' (HTTP Basic) or 'Bearer TOKEN'.", secret=True),
     Setting("store_batch_triples", 500000, "Most triples `kg build` sends to an external store in one (atomic) request; a larger dataset is loaded in several."),
+    Setting("validate_shards", 0, "Processes that validate a large graph in shards (0: one graph in one process). Bounds memory at 100,000 outcomes; see benchmarks/README.md."),
+)
 
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -70,18 +71,19 @@ class Settings:
     client_query_seconds: float = 120.0
     worker_allocator: str = "auto"
     http_workers: int = 1
+    shutdown_grace: float = 30.0
     dumps_dir: str = ".kg/dumps"
     max_upload_bytes: int = 10_000_000
     validate_shards: int = 0
-
-    def __post_init__(self) -> None:
-        if not self.base.endswith("/") or "://" not in self.base:
-            raise ConfigError(f"setting 'base' must be an absolute IRI ending with '/', got {self.base!r}")
     store_url: str = ""
     store_update_url: str = ""
     store_graph_store_url: str = ""
     store_auth: str = ""
     store_batch_triples: int = 500000
+
+    def __post_init__(self) -> None:
+        if not self.base.endswith("/") or "://" not in self.base:
+            raise ConfigError(f"setting 'base' must be an absolute IRI ending with '/', got {self.base!r}")
 
     # Paths are resolved against project_dir so the CLI works from any folder.
     @property
@@ -109,13 +111,13 @@ class Settings:
         return self.store_dir.parent / "tokens.json"
 
     @property
-    def ontology_dir(self) -> Path:
-        return self.root / "ontology"
-
-    @property
     def external(self) -> bool:
         """True when an external SPARQL store stands in for the embedded one."""
         return bool(self.store_url)
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
 
     @property
     def shapes_dir(self) -> Path:

@@ -16,6 +16,11 @@ query work, is the bottleneck (tiny stores, many cores).
 
 Settings reach the HTTP processes through ``KG_*`` environment variables
 (uvicorn starts them as fresh interpreters that call the factory).
+
+Shutdown (SIGTERM or Ctrl-C): the listening socket is closed at once, so new
+connections are refused; requests in flight, queries in the workers included,
+get ``shutdown_grace`` seconds to finish; then the app's lifespan stops the
+query workers and ``kg serve`` exits 0.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from kg.config import SETTINGS, Settings
 from kg.errors import ConfigError, StoreError
@@ -56,7 +65,7 @@ def uvicorn_options(settings: Settings, *, log_level: str = "info") -> dict:
         # would add a second one and cost ~10% of the throughput.
         "access_log": False,
         "log_level": log_level,
-        "timeout_graceful_shutdown": 5,
+        "timeout_graceful_shutdown": settings.shutdown_grace,
         "server_header": False,
     }
 
@@ -80,4 +89,56 @@ def serve(settings: Settings, *, log_level: str = "info") -> None:
     logger.debug("serving with settings %s", settings.public())
     logger.info("serving %s on http://%s:%d/sparql (%d HTTP process(es) x %d query workers)",
                 store, settings.host, settings.port, settings.http_workers, settings.workers)
-    uvicorn.run("kg.http:app_factory", **uvicorn_options(settings, log_level=log_level))
+    options = uvicorn_options(settings, log_level=log_level)
+    with _sigterm_exits_cleanly():
+        if settings.http_workers > 1:
+            config = uvicorn.Config("kg.http:app_factory", **options)
+            _supervisor()(config, sockets=[config.bind_socket()]).run()
+        else:
+            uvicorn.run("kg.http:app_factory", **options)
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped
+
+
+@contextmanager
+def _sigterm_exits_cleanly() -> Iterator[None]:
+    """Exit 0 on SIGTERM, not by the signal.
+
+    uvicorn handles SIGTERM itself (the graceful shutdown), then raises it again
+    for whatever handler was there before: this one, which ends ``serve``.
+    Before uvicorn is listening, the same handler stops the start-up.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        yield
+    except _Stopped:
+        logger.info("stopped by SIGTERM")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _supervisor():
+    """uvicorn's process supervisor, closing its copy of the listening socket as soon as it stops.
+
+    Each HTTP process closes its own copy when it starts shutting down; while
+    the supervisor still held one, new connections would queue unanswered
+    instead of being refused.
+    """
+    from uvicorn.supervisors import Multiprocess
+
+    class Supervisor(Multiprocess):
+        def terminate_all(self) -> None:
+            for sock in self.sockets:
+                sock.close()
+            super().terminate_all()
+
+    return Supervisor
