@@ -350,12 +350,12 @@ def test_health(client):
 
 
 def test_query_log_line(client, caplog):
-    caplog.set_level("INFO", logger="kg.http.sparql")
+    caplog.set_level("INFO", logger="kg.querylog")
     get(client, CITIES)
     get(client, "SELECT ?x WHERE {")
-    lines = [r.getMessage() for r in caplog.records if r.name == "kg.http.sparql"]
-    assert any(line.startswith("query ") and " select " in line and "rows=4 status=200" in line for line in lines)
-    assert any(line.endswith("status=400") for line in lines)
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "kg.querylog"]
+    assert any(e["form"] == "select" and e["rows"] == 4 and e["status"] == 200 for e in lines)
+    assert any(e["status"] == 400 and e["reason"] == "syntax" for e in lines)
 
 
 def test_json_results_are_valid_json_documents(client):

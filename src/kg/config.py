@@ -37,6 +37,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("result_limit", 100000, "Most rows (or triples) a query result may carry; a cut result is flagged."),
     Setting("service_allowlist", "", "Space-separated endpoint IRI prefixes that SPARQL SERVICE may call; empty turns SERVICE off."),
     Setting("max_query_length", 100000, "Longest accepted query text, in characters."),
+    Setting("log_query_text", False, "Write each query's whole text into the query log (kg.querylog); off: only its hash and length."),
     Setting("query_queue", 64, "Most queries that may wait for a free query worker (per HTTP process); beyond that the endpoint answers 503."),
     Setting("client_query_seconds", 120.0, "Seconds of query-worker time one client (remote address) may use per rolling minute on /sparql, /api/queries and /query; past it, 429 with Retry-After. 0 turns the budget off."),
     Setting("worker_allocator", "auto", "malloc for the query workers: auto (jemalloc when installed; big aggregates run up to 2x faster), system, or a library path."),
@@ -67,6 +68,7 @@ class Settings:
     result_limit: int = 100000
     service_allowlist: str = ""
     max_query_length: int = 100000
+    log_query_text: bool = False
     query_queue: int = 64
     client_query_seconds: float = 120.0
     worker_allocator: str = "auto"
@@ -145,6 +147,13 @@ class Settings:
 
 def _coerce(setting: Setting, raw: str) -> Any:
     kind = type(setting.default)
+    if kind is bool:  # bool("false") is True: read the usual spellings instead
+        word = raw.strip().lower()
+        if word in ("1", "true", "yes", "on"):
+            return True
+        if word in ("0", "false", "no", "off", ""):
+            return False
+        raise ConfigError(f"environment variable KG_{setting.name.upper()}={raw!r} is not true or false")
     try:
         return kind(raw)
     except ValueError:

@@ -11,6 +11,7 @@
     │   ├── QuerySyntaxError   with line and column
     │   ├── UnknownQuery       no canned query of that name (HTTP 404)
     │   ├── BadParameter       a parameter is missing or of the wrong type
+    │   │   └── QueryTooLong   the query text (or request body) is over max_query_length
     │   ├── UnsupportedMediaType  a request body of a type we do not read (HTTP 415)
     │   ├── UpdateRefused      SPARQL Update sent to the read-only endpoint (HTTP 403)
     │   └── ServiceRefused     SERVICE to an endpoint the allowlist does not allow (HTTP 403)
@@ -151,6 +152,10 @@ class BadParameter(QueryError):
     def __init__(self, message: str, *, parameter: str | None = None) -> None:
         self.parameter = parameter
         super().__init__(message)
+
+
+class QueryTooLong(BadParameter):
+    title = "query too long"
 
 
 class QueryTooLong(BadParameter):

@@ -4,13 +4,14 @@ Routers are mounted here and nowhere else:
 
 * ``/sparql`` — the SPARQL 1.1 Protocol (:mod:`.sparql`), a raw ASGI app on
   the hot path, with the service description and query page on a bare GET;
-* ``/-/health`` (:mod:`.health`);
+* ``/-/health`` (:mod:`.health`); ``/-/metrics`` and ``/-/settings`` (:mod:`.observability`);
 * ``/api/queries``, ``/openapi.json``, ``/docs`` — the canned queries as an API (:mod:`.canned`);
 * ``/query`` — the query editor (:mod:`.editor`);
 * ``/graphs`` — the Graph Store Protocol for partner graphs (:mod:`.graphs`).
 
 Every response carries CORS headers for any origin (:mod:`.cors`) and
-security headers (:mod:`.security`); every error has one JSON shape (:mod:`.errors`). Queries run in the worker
+security headers (:mod:`.security`) and is counted (:mod:`.observability`);
+every error has one JSON shape (:mod:`.errors`). Queries run in the worker
 processes of a :class:`kg.executor.Executor`, started and stopped with the
 app's lifespan (so tests use ``with TestClient(create_app(settings))``).
 """
@@ -24,11 +25,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.routing import Route
 
-from kg import dashboard
+from kg import dashboard, redaction
 from kg.config import Settings, load_settings
 from kg.executor import Executor
-from kg.http import caching, canned, editor, errors, graphs, health, pages, security
+from kg.http import caching, canned, editor, errors, graphs, health, observability, pages, security
 from kg.http.cors import CORS
+from kg.metrics import Metrics
+from kg.store import manifest_path
 from kg.http.service_description import ServiceDescription
 from kg.http.sparql import SparqlEndpoint
 
@@ -49,9 +52,11 @@ class SpkgApp(FastAPI):
     """
 
     sparql_app = None
+    metrics = None  # the app's kg.metrics.Metrics: an attribute, not in app.state, as it is read on every query
 
     async def __call__(self, scope, receive, send) -> None:
         if self.sparql_app is not None and scope["type"] == "http" and scope["path"] == "/sparql":
+            scope["app"] = self  # as Starlette would: the query log finds the app there
             return await self.sparql_app(scope, receive, send)
         await super().__call__(scope, receive, send)
 
@@ -98,6 +103,9 @@ def create_app(settings: Settings) -> FastAPI:
                   lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.settings = settings
     app.state.executor = executor
+    app.metrics = metrics = Metrics(manifest_path(settings))
+    # uvicorn's access log prints URLs whole: a token put in one must not reach the log.
+    redaction.install("uvicorn.access", "uvicorn.error")
     endpoint = SparqlEndpoint(settings, executor, ServiceDescription(settings, executor))
     app.router.routes.append(Route("/sparql", endpoint))
     app.include_router(health.router)
@@ -105,10 +113,13 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(editor.router)
     app.include_router(pages.router)
     app.include_router(graphs.router)
+    app.include_router(observability.router)
     errors.install(app)
     app.add_middleware(CORS)
     app.add_middleware(security.SecurityHeaders)
-    app.sparql_app = CORS(errors.Guard(endpoint), also=(security.NOSNIFF,))
+    app.add_middleware(observability.Metered, metrics=metrics)  # last added: outermost, times everything
+    app.sparql_app = observability.Metered(CORS(errors.Guard(endpoint), also=(security.NOSNIFF,)), metrics,
+                                           route="/sparql")
     return app
 
 

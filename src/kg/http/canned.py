@@ -22,6 +22,7 @@ import io
 import json
 import re
 import threading
+import time
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -29,7 +30,7 @@ from starlette.responses import Response
 
 from kg import budget, iris
 from kg.errors import BadParameter, KGError, NotAcceptable
-from kg.http import caching
+from kg.http import caching, observability
 from kg.http import errors as http_errors
 from kg.http import negotiation as neg
 from kg.queries import PARAM_TYPES, CannedQuery, _strip_sparql, bind, get_query, load_catalogue
@@ -135,6 +136,15 @@ def plain(term: dict) -> object:
     return value
 
 
+def _done(request: Request, name: str, started: float, status: int, answer=None, error=None) -> None:
+    """Count and log one canned query (:func:`kg.http.observability.query_done`)."""
+    known = getattr(request.app.state, "kg_catalogue", None) or {}
+    params = {k: v for k, v in request.query_params.items() if k not in RESERVED}
+    observability.query_done(request.scope, "/api/queries/{name}", status=status,
+                             seconds=time.perf_counter() - started, name=name if name in known else None,
+                             params=params, answer=answer, error=error)
+
+
 def _page_url(request: Request, offset: int, limit: int) -> str:
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in ("offset", "limit")]
     params += [("limit", str(limit)), ("offset", str(offset))]
@@ -144,6 +154,7 @@ def _page_url(request: Request, offset: int, limit: int) -> str:
 @router.api_route("/api/queries/{name}", methods=GET, include_in_schema=False)
 async def run_query(name: str, request: Request) -> Response:
     settings = request.app.state.settings
+    started = time.perf_counter()
     stem, dot, ext = name.rpartition(".")
     suffix = None
     if dot and ext in FORMATS:
@@ -173,7 +184,9 @@ async def run_query(name: str, request: Request) -> Response:
                 limit=(limit + 1) if paged_in_sparql else settings.result_limit)
             body = answer.body if answer.stream is None else b"".join([c async for c in answer.stream])
     except KGError as e:
+        _done(request, name, started, e.status, error=e)
         return http_errors.error_response(e)
+    _done(request, name, started, 200, answer=answer)
     if answer.form == "graph":  # CONSTRUCT / DESCRIBE: the triples, whole
         return Response(body, media_type="text/turtle", headers=headers)
     data = json.loads(body)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -27,7 +28,7 @@ from starlette.responses import HTMLResponse, Response
 
 from kg import budget, ld
 from kg.errors import BadParameter, KGError, QueryTimeout
-from kg.http import caching
+from kg.http import caching, observability
 from kg.http.canned import catalogue
 from kg.queries import PARAM_TYPES, CannedQuery, bind, convert, get_query
 
@@ -126,6 +127,7 @@ def _table(answer_body: bytes, form: str, urls, base: str) -> dict:
 
 async def _run(request: Request, text: str, substitutions=None) -> tuple[dict | None, KGError | None]:
     s = caching.site(request)
+    started = time.perf_counter()
     executor = request.app.state.executor
     try:
         with budget.metered(budget.shared(executor, s.settings.client_query_seconds), request.scope,
@@ -135,7 +137,11 @@ async def _run(request: Request, text: str, substitutions=None) -> tuple[dict | 
             body = answer.body if answer.stream is None else b"".join([c async for c in answer.stream])
         result = _table(body, answer.form, s.urls, s.settings.base)
     except KGError as e:
+        observability.query_done(request.scope, "/query", status=e.status, seconds=time.perf_counter() - started,
+                                 query=text, error=e)
         return None, e
+    observability.query_done(request.scope, "/query", status=200, seconds=time.perf_counter() - started,
+                             query=text, answer=answer)
     result.update(truncated=bool(answer.truncated), seconds=answer.seconds, form=answer.form,
                   count=len(result["rows"]))
     return result, None

@@ -9,8 +9,8 @@
 * ``GET /sparql`` without a query: the service description, or the query
   page for a browser.
 * Updates are refused (403), bad requests are 4xx with the one JSON error
-  shape (:mod:`.errors`), and each query is logged in one line: hash, form,
-  duration, rows, status.
+  shape (:mod:`.errors`), and each query, answered or refused, is counted
+  (:mod:`kg.metrics`) and logged as one JSON line (:mod:`kg.querylog`).
 * A result cut at ``result_limit`` rows (or triples) is signalled by the
   header ``SPARQL-Results-Truncated: true`` whenever the cut is known before
   the response starts, which is always the case for answers up to 1 MiB;
@@ -41,10 +41,11 @@ from urllib.parse import parse_qsl
 
 from kg import budget
 from kg.config import Settings
-from kg.errors import BadParameter, KGError, MethodNotAllowed, QueryTimeout, UnsupportedMediaType, UpdateRefused
+from kg.errors import (BadParameter, KGError, MethodNotAllowed, QueryTimeout, QueryTooLong, UnsupportedMediaType,
+                       UpdateRefused)
 from kg.executor import Answer, Executor
 from kg.dumps import Version, VersionWatch
-from kg.http import caching
+from kg.http import caching, observability
 from kg.http import negotiation as neg
 from kg.http.errors import error_bytes
 
@@ -121,11 +122,13 @@ class SparqlEndpoint:
         head_only = method == "HEAD"
         started = time.perf_counter()
         query = None
+        describing = False  # a bare GET: the service description, not a query
         try:
             request = await self._request(scope, receive)
             version = self._current_version()
             query = request.query
             if query is None:
+                describing = True
                 status, headers, body = await self.describe(request)
                 return await _respond(send, status, headers, body, head_only)
             results, graphs = self._negotiate(request)
@@ -135,8 +138,8 @@ class SparqlEndpoint:
             ticket = budget.admit(self.budget, scope)  # 429 once the client has used its query time
             answer = await self._run(request, results, graphs, ticket)
         except KGError as e:
-            if query is not None:
-                self._log(query, started, None, e.status)
+            if not describing:
+                self._log(scope, query, started, None, e.status, e)
             status, body, headers = error_bytes(e)
             headers += [(b"content-type", b"application/json"), VARY]
             return await _respond(send, status, headers, body, head_only)
@@ -145,7 +148,7 @@ class SparqlEndpoint:
         if answer.stream is None:
             if answer.truncated:
                 headers.append(TRUNCATED)
-            self._log(query, started, answer, 200)
+            self._log(scope, query, started, answer, 200)
             return await _respond(send, 200, headers, answer.body, head_only)
         await self._stream(scope, receive, send, answer, headers, head_only, query, started, ticket)
 
@@ -201,7 +204,7 @@ class SparqlEndpoint:
             if not query.strip():
                 raise BadParameter("the query is empty", parameter="query")
             if len(query) > self.max_length:
-                raise BadParameter(f"the query is {len(query)} characters long; the limit is {self.max_length} "
+                raise QueryTooLong(f"the query is {len(query)} characters long; the limit is {self.max_length} "
                                    "(setting max_query_length)", parameter="query")
         return Request(method, query, params.get("default-graph-uri"), params.get("named-graph-uri"),
                        params.get("format"), accept, _url(scope, host), params)
@@ -215,7 +218,7 @@ class SparqlEndpoint:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
-                raise BadParameter(f"the request body is larger than {self.max_body} bytes "
+                raise QueryTooLong(f"the request body is larger than {self.max_body} bytes "
                                    "(setting max_query_length)")
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -310,18 +313,12 @@ class SparqlEndpoint:
             await chunks.aclose()
             await answer.stream.aclose()  # frees (or replaces) the worker if the stream did not end
             watcher.cancel()
-            self._log(query, started, answer, status)
+            self._log(scope, query, started, answer, status)
 
-    def _log(self, query: str, started: float, answer: Answer | None, status: int) -> None:
-        if not logger.isEnabledFor(logging.INFO):
-            return
-        ms = (time.perf_counter() - started) * 1000
-        if answer is None:
-            logger.info("query %s %.1fms status=%d", _hash(query), ms, status)
-        else:
-            cut = " truncated" if answer.truncated else ""
-            logger.info("query %s %s %.1fms rows=%s status=%d%s worker=%d", _hash(query), answer.form, ms,
-                        answer.rows, status, cut, answer.worker)
+    def _log(self, scope, query: str | None, started: float, answer: Answer | None, status: int,
+             error: BaseException | None = None) -> None:
+        observability.query_done(scope, "/sparql", status=status, seconds=time.perf_counter() - started,
+                                 query=query, answer=answer, error=error)
 
 
 def _header(scope, name: bytes) -> str | None:
