@@ -158,10 +158,6 @@ class QueryTooLong(BadParameter):
     title = "query too long"
 
 
-class QueryTooLong(BadParameter):
-    title = "query too long"
-
-
 class UnsupportedMediaType(QueryError):
     status = 415
     title = "unsupported media type"
