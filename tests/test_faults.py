@@ -234,11 +234,11 @@ def test_a_server_killed_during_a_partner_write_restarts_on_the_last_version(sma
     token = tokens.add(s, "ilo-geneva", GENEVA)[1]
     before = fingerprint(s.store_dir)
 
-    served = Served(s.root, crash=crash)
-    workers = descendants(served.proc.pid)
-    with pytest.raises(httpx.TransportError):
-        _put(served.url, token)
-    assert served.proc.wait(10) == KILLED
+    with Served(s.root, crash=crash) as served:
+        workers = descendants(served.proc.pid)
+        with pytest.raises(httpx.TransportError):
+            _put(served.url, token)
+        assert served.proc.wait(10) == KILLED
     assert gone(workers), "query workers outlived the killed server"
 
     with Served(s.root) as served:  # restarted as it is: no repair by hand
