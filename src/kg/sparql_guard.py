@@ -9,6 +9,7 @@ mean nothing) and answers three questions without a full parse:
 * :func:`declares_dataset` — does the query carry its own ``FROM`` / ``FROM
   NAMED``? (If so, the union-of-named-graphs default must not override it.)
 * :func:`service_iris` — which endpoints would ``SERVICE`` call?
+* :func:`check_nesting` — is the query nested deeper than the engine can parse?
 
 :func:`check_services` applies the SERVICE policy (setting
 ``service_allowlist``):
@@ -40,7 +41,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from kg.errors import QueryError, ServiceRefused, UpdateRefused
+from kg.errors import QueryError, QuerySyntaxError, ServiceRefused, UpdateRefused
 
 # One token at a time; whitespace and comments are dropped by the caller.
 # IRIREF follows the SPARQL grammar, so "?a < ?b" is not an IRI.
@@ -324,6 +325,34 @@ def check_services(sparql: str, allowlist: Iterable[str], resolve: Resolver = _r
     for iri in iris:
         check_service(iri, allowlist, resolve)
     return [i for i in iris if i is not None]
+
+
+#: Deepest nesting of ``{``, ``(`` and ``[`` accepted. The engine's parser recurses per
+#: level and overflows its stack (killing the query worker) from about 1,000 nested
+#: FILTER EXISTS or function calls; some constructs parse in cubic time well before
+#: (300 nested collections: 25 s). Real queries nest a few dozen levels at most.
+MAX_NESTING = 128
+_OPENING, _CLOSING = frozenset("{(["), frozenset("})]")
+
+
+def check_nesting(sparql: str, limit: int = MAX_NESTING) -> None:
+    """Raise :class:`QuerySyntaxError` (400) if brackets outside strings, IRIs and comments
+    nest deeper than ``limit``."""
+    if sum(sparql.count(c) for c in _OPENING) <= limit:
+        return  # too few brackets to nest that deep: no need to lex (this runs on the event loop)
+    depth = 0
+    for t in tokens(sparql):
+        if t.kind != "other":
+            continue
+        if t.text in _OPENING:
+            depth += 1
+            if depth > limit:
+                line = sparql.count("\n", 0, t.start) + 1
+                column = t.start - (sparql.rfind("\n", 0, t.start) + 1) + 1
+                raise QuerySyntaxError(f"line {line}, column {column}: the query nests brackets more than {limit} "
+                                       "levels deep", line=line, column=column)
+        elif t.text in _CLOSING:
+            depth = max(0, depth - 1)
 
 
 def refuse_update(sparql: str) -> None:

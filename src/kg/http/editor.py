@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
 
-from kg import budget, ld
+from kg import budget, ld, sparql_guard
 from kg.errors import BadParameter, KGError, QueryTimeout
 from kg.http import caching, observability
 from kg.http.canned import catalogue
@@ -130,6 +130,7 @@ async def _run(request: Request, text: str, substitutions=None) -> tuple[dict | 
     started = time.perf_counter()
     executor = request.app.state.executor
     try:
+        sparql_guard.check_nesting(text)  # deeper nesting kills the engine's parser
         with budget.metered(budget.shared(executor, s.settings.client_query_seconds), request.scope,
                             s.settings.query_timeout) as ticket:  # 429 once the client has used its query time
             ticket.answer = answer = await executor.run(text, results_type=SPARQL_JSON, graph_type=NTRIPLES,

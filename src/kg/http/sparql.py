@@ -39,7 +39,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-from kg import budget
+from kg import budget, sparql_guard
 from kg.config import Settings
 from kg.errors import (BadParameter, KGError, MethodNotAllowed, QueryTimeout, QueryTooLong, UnsupportedMediaType,
                        UpdateRefused)
@@ -184,6 +184,8 @@ class SparqlEndpoint:
                 query = _single(params, "query")
             elif media == SPARQL_QUERY:
                 params = url_params
+                if "update" in params:  # as for GET and forms: never run a query in an update's place
+                    raise UpdateRefused("SPARQL Update is not allowed: this endpoint is read-only", hint=UPDATE_HINT)
                 if "query" in params:
                     raise BadParameter("two queries: the body holds a query and the URL has a 'query' parameter",
                                        parameter="query")
@@ -206,6 +208,7 @@ class SparqlEndpoint:
             if len(query) > self.max_length:
                 raise QueryTooLong(f"the query is {len(query)} characters long; the limit is {self.max_length} "
                                    "(setting max_query_length)", parameter="query")
+            sparql_guard.check_nesting(query)  # deeper nesting kills the engine's parser
         return Request(method, query, params.get("default-graph-uri"), params.get("named-graph-uri"),
                        params.get("format"), accept, _url(scope, host), params)
 
