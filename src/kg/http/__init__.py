@@ -19,13 +19,14 @@ app's lifespan (so tests use ``with TestClient(create_app(settings))``).
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from starlette.routing import Route
 
-from kg import dashboard, redaction
+from kg import dashboard, remote, redaction
 from kg.config import Settings, load_settings
 from kg.executor import Executor
 from kg.http import caching, canned, editor, errors, graphs, health, observability, pages, security
@@ -34,6 +35,8 @@ from kg.metrics import Metrics
 from kg.store import manifest_path
 from kg.http.service_description import ServiceDescription
 from kg.http.sparql import SparqlEndpoint
+from kg.errors import StoreError
+from kg.store import is_built
 
 logger = logging.getLogger(__name__)
 
@@ -79,14 +82,31 @@ def _keep_dashboard_warm(app: FastAPI, stop: threading.Event, every: float = 5.0
         stop.wait(every)
 
 
+def store_location(settings: Settings) -> str:
+    """What the query workers open: the embedded store's folder, or the external store's endpoints.
+
+    The external store's credentials reach the workers through the environment they inherit.
+    """
+    if not settings.external:
+        return str(settings.store_dir)
+    if settings.store_auth:
+        os.environ[remote.AUTH_ENV] = settings.store_auth
+    return remote.Endpoints.of(settings).spec()
+
+
 def create_app(settings: Settings) -> FastAPI:
     """The spkg web app over the store at ``settings.store_dir``."""
-    executor = Executor(settings.store_dir, size=settings.workers, timeout=settings.query_timeout,
+    # On an external store a worker's own HTTP timeout (query_timeout) ends a slow query
+    # first, with a 504 that says so; the kill is the backstop.
+    timeout = settings.query_timeout + (2.0 if settings.external else 0.0)
+    executor = Executor(store_location(settings), size=settings.workers, timeout=timeout,
                         limit=settings.result_limit, allowlist=settings.allowlist,
                         queue=settings.query_queue, allocator=settings.worker_allocator)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if settings.external and not is_built(settings):
+            raise StoreError(f"no store built in {settings.store_url}", hint="run `kg build` first")
         await executor.start()
         stop = threading.Event()
         threading.Thread(target=_keep_dashboard_warm, args=(app, stop), daemon=True,
