@@ -10,8 +10,8 @@ moment we watch for), then restarts as a user would, with no repair by hand, and
   it, and the store matches the files (what a fresh `kg build` would make);
 * the next ordinary command just works and leaves no temp folder behind.
 
-Crash points marked xfail are bugs in files this suite does not own; the
-reason says what to fix.
+What puts things right after a kill is kg.recovery, which `kg serve`, `kg build`,
+`kg ingest` and every partner write run first.
 """
 
 from __future__ import annotations
@@ -44,32 +44,6 @@ from kg import config, store, tokens
 pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 FIXTURE = Path(__file__).parent / "fixtures" / "project"
 KILLED = -signal.SIGKILL
-
-
-def xfail(*reasons: str):
-    return pytest.mark.xfail(strict=True, reason="; ".join(reasons))
-
-
-SWAP_NOT_ATOMIC = (
-    "store.py _swap: killed between its two renames there is no store at store_path, and the next "
-    "_sweep deletes the old copy (store.old-PID); swap with one atomic step (renameat2 RENAME_EXCHANGE) "
-    "or have _sweep rename a dead process's store.old-PID back when store_path is missing")
-MANIFEST_NOT_ATOMIC = (
-    "store.py build / loader.py: the store is swapped in, then build.json replaced: killed between the "
-    "two, the new store is served under the old manifest (version, ETag, counts, content hash); keep "
-    "a copy of the manifest inside the store folder and restore build.json from it in _sweep/read_manifest")
-MANIFEST_LEFT = (
-    "store.py _sweep removes dead processes' store.new-PID / store.old-PID folders but not their "
-    "build.json.new-PID files: a build killed after writing its manifest copy leaves one for good")
-FILES_BEFORE_STORE = (
-    "graphstore.write: partners/ files (graph file, audit.nq) are written before the store is updated: "
-    "killed in between, the restarted server serves the old graph while partners/ holds the new one, "
-    "which the next kg build loads; stage the files (like ingest/commit.py) and move them in only "
-    "after update_store, with recovery deciding by the manifest")
-JOURNAL_AFTER_STORE = (
-    "ingest/batch.py calls commit.recover(settings.data_dir) without settings: a batch killed after "
-    "the store took it but before the journal said 'stored' is rolled back in data/ while the store "
-    "keeps it; pass settings (commit.recover(settings.data_dir, settings)), as kg build does")
 
 
 # -- kg build --------------------------------------------------------------------------------
@@ -105,12 +79,9 @@ def _loading(settings: config.Settings):
 
 @pytest.mark.parametrize("crash, expect", [
     pytest.param(None, "before", id="while-loading"),
-    pytest.param("rename:store:1:before", "before", id="before-the-old-store-moves-away",
-                 marks=xfail(MANIFEST_LEFT)),
-    pytest.param("rename:store:2:before", "before", id="between-the-two-renames",
-                 marks=xfail(SWAP_NOT_ATOMIC, MANIFEST_LEFT)),
-    pytest.param("replace:build.json:1:before", "either", id="store-swapped-manifest-not",
-                 marks=xfail(MANIFEST_NOT_ATOMIC, MANIFEST_LEFT)),
+    pytest.param("rename:store:1:before", "before", id="before-the-old-store-moves-away"),
+    pytest.param("rename:store:2:before", "before", id="between-the-two-renames"),
+    pytest.param("replace:build.json:1:before", "either", id="store-swapped-manifest-not"),
     pytest.param("replace:build.json:1:after", "after", id="after-the-manifest"),
 ])
 def test_a_killed_build_leaves_the_last_version_served(build_project, tmp_path, crash, expect):
@@ -151,12 +122,9 @@ def _batch_files(settings: config.Settings) -> set[str]:
 INGEST_POINTS = [
     pytest.param("sync::1:before", "before", id="staged-not-flushed"),
     pytest.param("replace:outcome-:2:before", "before", id="between-two-file-moves"),
-    pytest.param("rename:store:2:before", "before", id="store-between-renames",
-                 marks=xfail(SWAP_NOT_ATOMIC, MANIFEST_LEFT)),
-    pytest.param("replace:build.json:1:before", "either", id="store-swapped-manifest-not",
-                 marks=xfail(MANIFEST_NOT_ATOMIC, MANIFEST_LEFT)),
-    pytest.param("replace:journal.json:4:before", "after", id="stored-journal-not-told",
-                 marks=xfail(JOURNAL_AFTER_STORE)),
+    pytest.param("rename:store:2:before", "before", id="store-between-renames"),
+    pytest.param("replace:build.json:1:before", "either", id="store-swapped-manifest-not"),
+    pytest.param("replace:journal.json:4:before", "after", id="stored-journal-not-told"),
     pytest.param("rmtree:.ingest-:2:before", "after", id="done-folder-not-removed"),
 ]
 
@@ -170,6 +138,8 @@ def test_a_killed_ingest_leaves_the_last_version_served(ingest_settings, tmp_pat
     assert r.returncode == KILLED, r.stderr
 
     # What a restarted server opens: a store its manifest describes, before or after the batch.
+    with Served(s.root) as served:
+        assert served.counts() == manifest(s)["graphs"]
     assert_manifest_matches_store(s)
     now = fingerprint(s.store_dir)
     if expect == "before":
@@ -220,13 +190,10 @@ def _put(url: str, token: str) -> httpx.Response:
 
 
 @pytest.mark.parametrize("crash", [
-    pytest.param("replace:.nq:1:after", id="graph-file-written-store-not", marks=xfail(FILES_BEFORE_STORE)),
-    pytest.param("rename:store:1:before", id="store-ready-not-swapped",
-                 marks=xfail(FILES_BEFORE_STORE, MANIFEST_LEFT)),
-    pytest.param("rename:store:2:before", id="store-between-renames",
-                 marks=xfail(SWAP_NOT_ATOMIC, MANIFEST_LEFT)),
-    pytest.param("replace:build.json:1:before", id="store-swapped-manifest-not",
-                 marks=xfail(MANIFEST_NOT_ATOMIC, MANIFEST_LEFT)),
+    pytest.param("replace:.nq:1:after", id="graph-file-written-store-not"),
+    pytest.param("rename:store:1:before", id="store-ready-not-swapped"),
+    pytest.param("rename:store:2:before", id="store-between-renames"),
+    pytest.param("replace:build.json:1:before", id="store-swapped-manifest-not"),
     pytest.param("replace:build.json:1:after", id="all-done-no-answer"),
 ])
 def test_a_server_killed_during_a_partner_write_restarts_on_the_last_version(small_project, tmp_path, crash):

@@ -261,10 +261,6 @@ def test_replacing_a_partner_graph_on_a_full_disk_keeps_the_old_one(tmp_path):
             filler.unlink()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "graphstore._write_atomic leaves its temp file (partners/NAME/.FILE.nq.new-PID) behind when the write "
-    "fails, and write() puts an existing graph file back by rewriting its bytes, which fails on a full "
-    "disk too; remove the temp file on failure, and keep the old file as a hard-link backup to rename back"))
 def test_a_partner_write_that_fails_on_a_full_disk_leaves_no_temp_file(tmp_path):
     with tmpfs(tmp_path / "project", "8m") as root:
         s, token = _served_project(root)

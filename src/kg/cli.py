@@ -64,9 +64,9 @@ def _build_args(p: argparse.ArgumentParser) -> None:
 def _build(args: argparse.Namespace, settings: config.Settings) -> int:
     say = (lambda m: None) if args.quiet else (lambda m: _out(f"  {m}"))
     try:
-        from kg.ingest import commit  # an ingest killed midway is undone first: never build half a batch
+        from kg.recovery import recover  # a write killed midway is finished or undone first
 
-        for message in commit.recover(settings.data_dir, settings) if settings.data_dir.is_dir() else []:
+        for message in recover(settings):
             print(message, file=sys.stderr)
         report = build(settings, validate=not args.no_validate, progress=say)
     except ValidationFailed as e:

@@ -30,7 +30,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import logging
-import os
 import re
 import time
 import uuid
@@ -97,7 +96,9 @@ def partner_files(settings: Settings) -> list[Path]:
     folder = settings.partners_dir
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*.nq") if p.is_file())
+    # Dot folders are write journals (kg.ingest.commit), not graphs.
+    return sorted(p for p in folder.rglob("*.nq")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
 def partner_quads(settings: Settings, say: Callable[[str], None] = lambda m: None) -> Iterator[ox.Quad]:
@@ -139,16 +140,6 @@ def _nquads(triples: list[ox.Triple], graph_iri: str, base: str) -> bytes:
 def _ntriples(triples: list[ox.Triple], base: str) -> str:
     """The triples as N-Triples (a subset of Turtle) against the default base, for the loader."""
     return _to_default(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), base)
-
-
-def _write_atomic(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.new-{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        fh.write(content)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 # -- parsing -------------------------------------------------------------------------
@@ -276,6 +267,7 @@ def _to_rdflib(triples: list[ox.Triple]) -> Graph:
 def write(settings: Settings, operation: str, graph_iri: str, partner: Partner,
           triples: list[ox.Triple] | None = None) -> WriteResult:
     """PUT (replace), POST (merge) or DELETE a partner graph: validated, persisted, audited, loaded."""
+    from kg.ingest import commit  # ingest's journal: files all or nothing
     from kg.ingest.incremental import Context, validate_batch
     from kg.ingest.loader import update_store
 
@@ -285,6 +277,10 @@ def write(settings: Settings, operation: str, graph_iri: str, partner: Partner,
     check_writable(settings, graph_iri, partner)
     shapes, ontology = _shapes_and_ontology(settings)
     with _lock(settings):
+        from kg.recovery import recover
+
+        for message in recover(settings):  # an earlier write or ingest killed midway
+            logger.warning("%s", message)
         store = _open_read_only(settings)
         node = ox.NamedNode(graph_iri)
         exists = store.contains_named_graph(node)
@@ -313,35 +309,30 @@ def write(settings: Settings, operation: str, graph_iri: str, partner: Partner,
         record = _audit_record(activity, operation, graph_iri, partner, settings.base, now, len(old), len(new))
         audit_new = list(dict.fromkeys([*audit_old, *record]))
 
+        # The files go in through ingest's journal, then the store: killed between the
+        # two, the next start (kg.recovery) puts the files back, as the store never changed.
         path = graph_file(settings, partner, graph_iri)
         audit_path = settings.partners_dir / "audit.nq"
-        old_bytes = path.read_bytes() if path.exists() else None
-        audit_size = audit_path.stat().st_size if audit_path.exists() else None
+        txn = commit.Transaction(settings.partners_dir)
+        name = str(path.relative_to(settings.partners_dir))
+        if new:
+            txn.write(name, _nquads(new, graph_iri, settings.base))
+        elif path.exists():
+            txn.delete(name)
+        old_audit = audit_path.read_bytes() if audit_path.exists() else b""
+        txn.write(audit_path.name, old_audit + _nquads(record, audit, settings.base))
+        txn.stage()
+        txn.commit()
         try:
-            if new:
-                _write_atomic(path, _nquads(new, graph_iri, settings.base))
-            elif path.exists():
-                path.unlink()
-            audit_path.parent.mkdir(parents=True, exist_ok=True)
-            with open(audit_path, "ab") as fh:
-                fh.write(_nquads(record, audit, settings.base))
-                fh.flush()
-                os.fsync(fh.fileno())
             update_store(settings, {graph_iri: _ntriples(new, settings.base) if new else None,
                                     audit: _ntriples(audit_new, settings.base)},
                          note={"last_graph_write": {"operation": operation, "graph": graph_iri,
                                                     "partner": partner.name, "at": now.isoformat()}})
         except BaseException:
-            if old_bytes is None:
-                path.unlink(missing_ok=True)
-            else:
-                _write_atomic(path, old_bytes)
-            if audit_size is None:
-                audit_path.unlink(missing_ok=True)
-            else:
-                with open(audit_path, "r+b") as fh:
-                    fh.truncate(audit_size)
+            txn.rollback()
             raise
+        txn.mark_stored()
+        txn.finish()
     logger.info("%s <%s> by %s: %d -> %d triples", operation, graph_iri, partner.name, len(old), len(new))
     return WriteResult(operation, graph_iri, partner.name, not exists, len(old), len(new), activity, report)
 

@@ -80,7 +80,11 @@ def serve(settings: Settings, *, log_level: str = "info") -> None:
 
     if settings.workers < 1 or settings.http_workers < 1:
         raise ConfigError("settings 'workers' and 'http_workers' must be at least 1")
+    from kg.recovery import recover
     from kg.store import is_built
+
+    for message in recover(settings):  # a write killed midway: served data is the last committed version
+        logger.warning("%s", message)
 
     store = settings.store_url if settings.external else settings.store_dir
     if not is_built(settings):

@@ -336,6 +336,7 @@ def build(settings: Settings, *, validate: bool = True, progress: Progress | Non
         total = len(store)
         del store  # RocksDB must be released before the folder is renamed
         tmp_manifest.write_text(json.dumps(_manifest(settings, files, counts, total, validate), indent=2) + "\n")
+        keep_manifest_inside(tmp, tmp_manifest)
         _swap(tmp, target)
         os.replace(tmp_manifest, manifest_path(settings))
     except BaseException:
@@ -410,12 +411,77 @@ def _load_quads(files: list[src.Source], settings: Settings, say: Progress) -> I
     yield from graphstore.partner_quads(settings, say)
 
 
+INNER_MANIFEST = "spkg-build.json"  # the manifest's copy inside the store folder it describes
+
+
+def keep_manifest_inside(store_dir: Path, manifest_file: Path) -> None:
+    """Copy the manifest into the (not yet swapped-in) store folder.
+
+    The store and ``build.json`` are replaced by two renames; a process killed
+    between them leaves a new store beside the old manifest. The copy inside
+    lets :func:`recover` put the right manifest back. RocksDB ignores the file.
+    """
+    shutil.copyfile(manifest_file, store_dir / INNER_MANIFEST)
+
+
+def _dead(pid: str) -> bool:
+    return pid.isdigit() and (int(pid) == os.getpid() or not process_alive(int(pid)))
+
+
 def _sweep(target: Path) -> None:
-    """Remove temp folders left by builds that died (their process is gone)."""
+    """Clean up after builds and writes that died (their process is gone).
+
+    Killed between the two renames of :func:`_swap`, a writer leaves no store
+    at ``target`` but the previous one at ``target.old-PID``: it is put back
+    (its manifest is still the current one). Then the temp folders and
+    manifest files of dead processes go.
+    """
+    if not _is_built(target):
+        for old in sorted(target.parent.glob(f"{target.name}.old-*")):
+            if _dead(old.name.rpartition("-")[2]) and _is_built(old):
+                logger.warning("putting back the store a killed build had moved away (%s)", old.name)
+                os.rename(old, target)
+                break
     for p in target.parent.glob(f"{target.name}.*-*"):
         kind, _, pid = p.name[len(target.name) + 1:].partition("-")
-        if kind in ("new", "old") and pid.isdigit() and (int(pid) == os.getpid() or not process_alive(int(pid))):
+        if kind in ("new", "old") and _dead(pid):
             shutil.rmtree(p, ignore_errors=True)
+    manifest_name = "build.json" if target.name == "store" else f"{target.name}.build.json"
+    for p in target.parent.glob(f"{manifest_name}.new-*"):
+        if _dead(p.name.rpartition("-")[2]):
+            p.unlink(missing_ok=True)
+
+
+def recover(settings: Settings) -> list[str]:
+    """Repair what a killed `kg build`, ingest or partner write left in the store folder; messages.
+
+    Run before a store is opened for serving or written: afterwards the store
+    in place and ``build.json`` describe the same version.
+    """
+    target = settings.store_dir
+    if not target.parent.is_dir():
+        return []
+    had_store = _is_built(target)
+    _sweep(target)
+    messages = []
+    if not had_store and _is_built(target):
+        messages.append(f"put back the store an interrupted build had moved away ({target})")
+    inner, outer = target / INNER_MANIFEST, manifest_path(settings)
+    if settings.external or not inner.is_file():
+        return messages
+    data = inner.read_bytes()
+    if outer.is_file() and outer.read_bytes() == data:
+        return messages
+    tmp = outer.with_name(f"{outer.name}.new-{os.getpid()}")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, outer)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        logger.warning("could not restore %s from the store: %s", outer, e)
+        return messages
+    messages.append(f"restored {outer.name} from the store (a build or write was interrupted after the swap)")
+    return messages
 
 
 def process_alive(pid: int) -> bool:

@@ -199,7 +199,9 @@ def ingest(paths: Sequence[str | Path], settings: Settings, *, fmt: str | None =
     inputs = expand(paths, fmt)
     with _lock(settings):
         report = IngestReport(results=[])
-        report.recovered = commit.recover(settings.data_dir) if settings.data_dir.is_dir() else []
+        from kg.recovery import recover  # a build, ingest or partner write killed midway
+
+        report.recovered = recover(settings)
         for message in report.recovered:
             tell(message)
         t = time.perf_counter()

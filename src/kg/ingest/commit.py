@@ -71,13 +71,17 @@ class Transaction:
 
     def stage(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
-        self.folder.mkdir(parents=True)
-        for f in self.files:
-            if f.content is None:
-                continue
-            _write(self.folder / f.name, f.content)
-        os.sync()  # once for the batch: much cheaper than an fsync per file
-        self._mark("staged")
+        try:
+            self.folder.mkdir(parents=True)
+            for f in self.files:
+                if f.content is None:
+                    continue
+                _write(self.folder / f.name, f.content)
+            os.sync()  # once for the batch: much cheaper than an fsync per file
+            self._mark("staged")
+        except BaseException:  # a full disk, say: nothing outside the folder was touched yet
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
 
     def commit(self) -> None:
         """Move every staged file into place; on any failure, put everything back and re-raise."""
@@ -88,6 +92,8 @@ class Transaction:
             for f in self.files:
                 target = self.data_dir / f.name
                 backup = self.folder / (f.name + ".old")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                backup.parent.mkdir(parents=True, exist_ok=True)
                 if f.had_old:
                     _backup(target, backup)
                 if f.content is None:
@@ -150,6 +156,7 @@ class Transaction:
 def _write(path: Path, content: bytes) -> None:
     """Write a file; an OSError names it (a full disk's error on write() alone does not)."""
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # partners/ keeps graphs in a folder per partner
         path.write_bytes(content)
     except OSError as e:
         if e.filename is not None:
