@@ -20,7 +20,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from kg import querylog
-from kg.errors import QueryTimeout
+from kg.errors import QueryTimeout, StoreTimeout
 from kg.metrics import CONTENT_TYPE, UNMATCHED, Metrics, reason
 
 router = APIRouter()
@@ -65,8 +65,9 @@ def query_done(scope, route: str, *, status: int, seconds: float, query: str | N
     :class:`~kg.executor.Answer` when there is one.
     """
     app = scope["app"]
-    # A 503 with no error is a streamed answer cut at the time budget (kg.http.sparql).
-    timed_out = isinstance(error, QueryTimeout) or (error is None and status == QueryTimeout.status)
+    # A 503 with no error is a streamed answer cut at the time budget (kg.http.sparql); on an
+    # external store the store's own timeout (504) usually ends a slow query first.
+    timed_out = isinstance(error, (QueryTimeout, StoreTimeout)) or (error is None and status == QueryTimeout.status)
     refused = reason(error, status)
     app.metrics.query(route, status, seconds, timed_out=timed_out, refused=refused, canned=name)
     if not querylog.enabled():
