@@ -46,7 +46,8 @@ def server(real_settings):  # noqa: F811
 
 # Built as the server builds it, at import: schemathesis makes one test per operation from it.
 # (Its lazy loader, schemathesis.pytest.from_fixture, fails under pytest 9.)
-schemathesis.serializer.alias("application/sparql-query", "text/plain")  # the query text is the body
+for _media in ("application/sparql-query", "text/turtle", "application/n-triples"):  # bodies sent as text
+    schemathesis.serializer.alias(_media, "text/plain")
 DOCUMENT = openapi.build(load_catalogue(ROOT / "queries"), title="spkg", version=CODE)
 schema = schemathesis.openapi.from_dict(DOCUMENT)
 

@@ -12,6 +12,7 @@
     │   ├── UnknownQuery       no canned query of that name (HTTP 404)
     │   ├── BadParameter       a parameter is missing or of the wrong type
     │   │   └── QueryTooLong   the query text (or request body) is over max_query_length
+    │   │       └── BodyTooLarge  a request body over the limit, refused unread (HTTP 413)
     │   ├── UnsupportedMediaType  a request body of a type we do not read (HTTP 415)
     │   ├── UpdateRefused      SPARQL Update sent to the read-only endpoint (HTTP 403)
     │   └── ServiceRefused     SERVICE to an endpoint the allowlist does not allow (HTTP 403)
@@ -156,6 +157,13 @@ class BadParameter(QueryError):
 
 class QueryTooLong(BadParameter):
     title = "query too long"
+
+
+class BodyTooLarge(QueryTooLong):
+    """A request body over the limit: refused as soon as that is known, and the connection closed."""
+
+    status = 413
+    title = "request body too large"
 
 
 class UnsupportedMediaType(QueryError):

@@ -180,7 +180,35 @@ def _hand_written(result_limit: int) -> dict[str, dict]:
                      "405": _error("Only GET, HEAD, POST and OPTIONS."),
                      "406": _error("No result format fits `Accept` or `format=`."),
                      "502": _error("A SERVICE endpoint failed or answered garbage.")}
-    post_errors = {**sparql_errors, "415": _error("A body that is neither a form nor application/sparql-query.")}
+    post_errors = {**sparql_errors, "413": _error("A body over the limit, refused before it is read."),
+                   "415": _error("A body that is neither a form nor application/sparql-query.")}
+    graph_params = [
+        {"name": "graph", "in": "query", "required": False, "description": "The named graph (or `default`).",
+         "schema": {"type": "string", "format": "iri"}, "example": "https://w3id.org/spkg/graph/data/organizations"},
+        {"name": "default", "in": "query", "required": False, "allowEmptyValue": True,
+         "description": "The default graph, the union of all (read only).", "schema": {"type": "string"}},
+    ]
+    triples = {"text/turtle": "Turtle", "application/n-triples": "N-Triples", "application/ld+json": _JSON_LD,
+               "application/rdf+xml": "RDF/XML"}
+    write_errors = {"400": _error("Not exactly one of `graph` and `default`, or a body that does not parse."),
+                    "401": _error("No partner token, or an unknown one."),
+                    "403": _error("A graph outside the partner's prefix."),
+                    "405": _error("The default graph is read only."),
+                    "413": _error("A body over `max_upload_bytes`, refused before it is read."),
+                    "415": _error("A body that is not RDF."),
+                    "422": _error("The graph does not conform to the shapes (with the SHACL report)."),
+                    "503": _error("Another write is in progress.")}
+
+    def graph_write(method: str, summary: str) -> dict:
+        op: dict[str, Any] = {"operationId": f"graphs{method.capitalize()}", "summary": summary, "tags": ["graphs"],
+                              "description": "With `Authorization: Bearer <token>` (`kg token`).",
+                              "parameters": graph_params,
+                              "responses": {"201": {"description": "Created."}, "204": {"description": "Done."},
+                                            **write_errors}}
+        if method != "delete":
+            op["requestBody"] = {"required": True, "content": {t: {"schema": {"type": "string"}} for t in
+                                                               ("text/turtle", "application/n-triples")}}
+        return op
     editor_errors = {str(code): {"description": what, "content": _body({"text/html": "the editor, with the error"})}
                      for code, what in ((400, "A syntax error or a bad parameter."), (403, "An update or SERVICE."),
                                         (404, "No canned query of that name."),
@@ -209,6 +237,17 @@ def _hand_written(result_limit: int) -> dict[str, dict]:
                              "type": "object", "properties": {"query": {"type": "string"}}, "required": ["query"]}},
                          "application/sparql-query": {"schema": {"type": "string"}}}},
                      "responses": {"200": {"description": "OK", "content": _body(results)}, **post_errors}},
+        },
+        "/graphs": {
+            "get": {**_simple("A graph (SPARQL 1.1 Graph Store Protocol)", "A named graph, or the default graph "
+                              "(the union of all), in the format `Accept` or `format=` asks for.", triples,
+                              ["graphs"], graph_params,
+                              {"400": _error("Not exactly one of `graph` and `default`, or not an IRI."),
+                               "404": _error("No such graph."), "406": _error("No RDF format fits `Accept`.")}),
+                    "operationId": "graphsGet"},
+            "put": graph_write("put", "Replace a partner graph"),
+            "post": graph_write("post", "Add to a partner graph"),
+            "delete": graph_write("delete", "Delete a partner graph"),
         },
         "/id/{type}/{key}": {"get": {
             "operationId": "thing", "summary": "An IRI spkg mints: 303 See Other to its document",

@@ -59,7 +59,10 @@ def uvicorn_options(settings: Settings, *, log_level: str = "info") -> dict:
         "factory": True,
         "workers": settings.http_workers,
         "loop": "uvloop" if _has("uvloop") else "asyncio",
-        "http": "httptools" if _has("httptools") else "h11",
+        # httptools with limits on the request head and a deadline for it (kg.server_protocol);
+        # h11 has the size limit built in (400 past it).
+        "http": "kg.server_protocol:BoundedHttpTools" if _has("httptools") else "h11",
+        "h11_max_incomplete_event_size": 32 * 1024,
         "lifespan": "on",
         # The SPARQL endpoint logs one line per query; uvicorn's access log
         # would add a second one and cost ~10% of the throughput.

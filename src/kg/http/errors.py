@@ -58,6 +58,8 @@ def error_headers(exc: BaseException) -> list[tuple[bytes, bytes]]:
     if allow:
         headers.append((b"allow", ", ".join(allow).encode()))
     status = getattr(exc, "status", None)
+    if status == 413:  # the rest of the body is not read: the connection cannot carry another request
+        headers.append((b"connection", b"close"))
     retry_after = getattr(exc, "retry_after", None)
     if retry_after is not None:
         headers.append((b"retry-after", str(retry_after).encode()))

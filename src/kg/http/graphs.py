@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -37,7 +38,13 @@ def _target(request: Request) -> str | None:
     default = "default" in params
     if default == bool(graphs) or len(graphs) > 1:
         raise BadParameter("give exactly one of ?graph=IRI or ?default", parameter="graph")
-    return None if default else graphs[0]
+    if default:
+        return None
+    try:
+        ox.NamedNode(graphs[0])  # the store would refuse it later, as a 500
+    except ValueError as e:
+        raise BadParameter(f"graph={graphs[0]!r} is not an IRI ({e})", parameter="graph") from None
+    return graphs[0]
 
 
 async def _read_body(request: Request, limit: int) -> bytes:

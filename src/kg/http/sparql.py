@@ -41,8 +41,8 @@ from urllib.parse import parse_qsl
 
 from kg import budget, sparql_guard
 from kg.config import Settings
-from kg.errors import (BadParameter, KGError, MethodNotAllowed, QueryTimeout, QueryTooLong, UnsupportedMediaType,
-                       UpdateRefused)
+from kg.errors import (BadParameter, BodyTooLarge, KGError, MethodNotAllowed, QueryTimeout, QueryTooLong,
+                       UnsupportedMediaType, UpdateRefused)
 from kg.executor import Answer, Executor
 from kg.dumps import Version, VersionWatch
 from kg.http import caching, observability
@@ -173,7 +173,7 @@ class SparqlEndpoint:
         elif method == "POST":
             media, _, rest = (content_type or "").partition(";")
             media = media.strip().lower()
-            body = await self._body(receive)
+            body = await self._body(receive, _header(scope, b"content-length"))
             if media == FORM:
                 params = _parse_qs(body, "form body")
                 if "update" in params:
@@ -212,7 +212,10 @@ class SparqlEndpoint:
         return Request(method, query, params.get("default-graph-uri"), params.get("named-graph-uri"),
                        params.get("format"), accept, _url(scope, host), params)
 
-    async def _body(self, receive) -> bytes:
+    async def _body(self, receive, declared: str | None) -> bytes:
+        if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > self.max_body:
+            raise BodyTooLarge(f"the request body is {int(declared)} bytes; the limit is {self.max_body} "
+                               "(setting max_query_length)")  # refused before any of it is read
         chunks, size = [], 0
         while True:
             message = await receive()
@@ -221,7 +224,7 @@ class SparqlEndpoint:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
-                raise QueryTooLong(f"the request body is larger than {self.max_body} bytes "
+                raise BodyTooLarge(f"the request body is larger than {self.max_body} bytes "
                                    "(setting max_query_length)")
             chunks.append(chunk)
             if not message.get("more_body", False):
