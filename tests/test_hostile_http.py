@@ -9,7 +9,8 @@
 * paths that climb out of /dumps/ or the page routes (``..``, encoded, doubly
   encoded, backslashes, NUL) are 4xx and never show a file from outside;
 * CR/LF in parameters never splits a response header (Location, Link,
-  Content-Disposition): refused or percent-encoded.
+  Content-Disposition): refused or percent-encoded;
+* any Accept header gets a format on offer or 406, never a 5xx.
 
 Everything is bounded: a few seconds of slow clients, bodies cut at 50 MB.
 """
@@ -27,6 +28,9 @@ from urllib.parse import quote
 
 import pytest
 import uvicorn
+from fuzzing import bounded
+from hypothesis import given
+from hypothesis import strategies as st
 from kg_process import kg_serve
 from ld_fixtures import ROOT, real_settings  # noqa: F401  (fixture)
 
@@ -350,3 +354,27 @@ def test_a_line_break_in_the_request_line_goes_no_further_than_the_request(serve
                       .encode())
     assert answer.status in (200, 400) and answer.header("x-injected") is None, answer
     assert serves(server.url)
+
+
+# -- Accept ------------------------------------------------------------------------------------
+
+ACCEPT = st.one_of(
+    # what HTTP allows in a field value: visible ASCII, space, tab and obs-text (the parser refuses the rest)
+    st.text(alphabet=st.characters(codec="latin-1", exclude_characters="".join(map(chr, [*range(0, 9), *range(10, 32),
+                                                                                          127]))), max_size=200),
+    st.lists(st.tuples(st.sampled_from(["text/turtle", "application/sparql-results+json", "text/*", "*/*", "text/html",
+                                        "application/ld+json", "image/png", "*/json", "text/csv;charset=utf-8"]),
+                       st.sampled_from(["", ";q=0", ";q=0.5", ";q=1.0", ";q=2", ";q=-1", ";q=x", ";Q=0.001"])),
+             max_size=5).map(lambda items: ", ".join(m + q for m, q in items)),
+)
+ACCEPT_TARGETS = ["/sparql?query=" + quote("SELECT * { ?s ?p ?o } LIMIT 1"),
+                  "/sparql?query=" + quote("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"),
+                  "/sparql", "/doc/organization/ilo", "/api/queries/list-organizations", "/outcomes", "/.well-known/void",
+                  "/graphs?graph=" + quote("https://w3id.org/spkg/graph/data/organizations", safe="")]
+
+
+@bounded(60)
+@given(accept=ACCEPT, target=st.sampled_from(ACCEPT_TARGETS))
+def test_any_accept_header_gets_a_format_or_406(server, accept: str, target: str) -> None:
+    answer = get(server.url, target, f"Accept: {accept}\r\n")
+    assert answer.status in (200, 303, 406), (target, accept, answer.status, answer.body[:200])
