@@ -44,7 +44,7 @@ def _tree(pid: int) -> set[int]:
 
 
 @pytest.fixture(scope="module")
-def served(kg_store):
+def served(kg_store, tmp_path_factory):
     """`serve()` in a subprocess: 2 HTTP processes x 2 query workers, a 5 s budget."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
@@ -56,7 +56,10 @@ def served(kg_store):
     code = ("from kg.config import load_settings; from kg.server import serve; "
             "serve(load_settings(), log_level='warning')")
     started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # The output goes to a file: a pipe nobody reads would fill with the query log and stall the server.
+    output = tmp_path_factory.mktemp("serve") / "output.log"
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=output.open("wb"), stderr=subprocess.STDOUT)
+    proc.output = output
     url = f"http://127.0.0.1:{port}"
     while True:
         try:
@@ -66,7 +69,7 @@ def served(kg_store):
             pass
         if proc.poll() is not None or time.monotonic() - started > 30:
             proc.kill()
-            raise RuntimeError(f"kg serve did not start: {proc.stdout.read().decode()}")
+            raise RuntimeError(f"kg serve did not start: {output.read_text()}")
         time.sleep(0.05)
     startup = time.monotonic() - started
     try:
@@ -175,3 +178,22 @@ def test_settings_reach_the_http_processes_through_the_environment(tmp_path):
     options = uvicorn_options(settings)
     assert options["factory"] is True and options["workers"] == settings.http_workers
     assert options["access_log"] is False and json.dumps(options)
+
+
+def test_every_query_is_one_json_line_in_the_query_log(served):
+    url, proc, _ = served
+    marker = "SELECT (COUNT(*) AS ?querylog) WHERE { ?s ?p ?o }"
+    assert httpx.post(f"{url}/sparql", data={"query": marker}, timeout=30).status_code == 200
+    deadline = time.monotonic() + 10
+    entries: list[dict] = []
+    while time.monotonic() < deadline:
+        entries = []
+        for line in proc.output.read_text().splitlines():
+            if line.startswith("{"):
+                entries.append(json.loads(line))
+        if any(e.get("query_length") == len(marker) for e in entries):
+            break
+        time.sleep(0.1)
+    entry = next(e for e in entries if e.get("query_length") == len(marker))
+    assert entry["route"] == "/sparql" and entry["status"] == 200 and entry["rows"] == 1
+    assert "query" not in entry  # the text only with log_query_text

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import threading
 from contextlib import asynccontextmanager
 
@@ -145,4 +146,19 @@ def create_app(settings: Settings) -> FastAPI:
 
 def app_factory() -> FastAPI:
     """For ``uvicorn --factory kg.http:app_factory``: settings from ``KG_*`` variables."""
+    _log_queries_to_stderr()
     return create_app(load_settings())
+
+
+def _log_queries_to_stderr() -> None:
+    """The query log (kg.querylog) as bare JSON lines on stderr, in every HTTP process of `kg serve`.
+
+    Each process configures its own: uvicorn starts extra HTTP processes afresh.
+    """
+    log = logging.getLogger("kg.querylog")
+    if not log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False  # one line per query, not a second one through the kg logger
