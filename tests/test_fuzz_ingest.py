@@ -58,7 +58,8 @@ def parses_or_kg_error(parse, raw: str) -> list[Record]:
 
 _HEADING_TEXT = [h for _, h in HEADINGS]
 _META = st.builds("{} {}{} {} {} | {} {}".format,
-                  st.sampled_from(["16.07.2021", "2021-07-16", "2017", "١٦.٠٧.٢٠٢١", "31.02.2021", "99.99.9999"]),
+                  st.sampled_from(["16.07.2021", "2021-07-16", "2017", "١٦.٠٧.٢٠٢١", "31.02.2021",
+                                   "99.99.9999"]),
                   st.sampled_from(["CHN", "RAF", "ZZ", "ABCD"]), st.integers(0, 99999),
                   st.sampled_from(["Public", "Draft", "Secret", ""]), st.sampled_from(["2020-21", "2020-22", "x"]),
                   st.sampled_from(["8.3.1", "8", "1.2.3.4"]),
@@ -91,7 +92,8 @@ HTML_LIKE = st.builds(
     "".join,
     st.lists(st.one_of(
         st.builds("<{}>".format, _TAGS), st.builds("</{}>".format, _TAGS), _LINE,
-        st.sampled_from(['<link rel="canonical" href="https://x">', '<meta property="og:url">', "<!-- saved from url=(0014)about:blank -->",
+        st.sampled_from(['<link rel="canonical" href="https://x">', '<meta property="og:url">',
+                         "<!-- saved from url=(0014)about:blank -->",
                          '<div class="nav menu" hidden>', "<p style='display: none'>", "&amp;", "&#0;", "&#x110000;",
                          "<![CDATA[", "<!", "<?xml?>", "<", ">", '"'])),
         max_size=40))
@@ -117,7 +119,8 @@ def test_csv_parser_takes_any_text(raw: str) -> None:
         assert record.format == "csv"
 
 
-JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20)
+JSON_VALUES = st.recursive(JSON_SCALARS,
                            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
                                                                                         max_size=4),
                            max_leaves=12)
@@ -175,7 +178,8 @@ def test_sections_are_verbatim_at_their_lines(raw: str) -> None:
 WORDS = ["the", "ministry", "workers", "platform", "coverage", "pension", "Genève", "北京", "3,145", "70%",
          "(CALSS)", "reform", "“quoted”", "social-security", "2021", "women", "a", "of", "in", "and"]
 SENTENCE = st.builds(lambda first, rest: " ".join([first, *rest]) + ".",
-                     st.sampled_from(["The", "A", "Its", "Some", "Many"]), st.lists(st.sampled_from(WORDS), max_size=15))
+                     st.sampled_from(["The", "A", "Its", "Some", "Many"]),
+                     st.lists(st.sampled_from(WORDS), max_size=15))
 PARAGRAPH = st.builds(" ".join, st.lists(SENTENCE, min_size=1, max_size=3))
 _THEMES = sorted(CATALOG.theme_labels)
 _TARGETS = sorted(CATALOG.targets)

@@ -199,7 +199,8 @@ def test_a_parameter_value_is_a_term_or_a_value_error(type_name: str, raw: str) 
     assert isinstance(term, (ox.NamedNode, ox.Literal))
 
 
-FILTER_VALUES = st.one_of(st.none(), st.text(max_size=12), st.sampled_from(["²", "١٢٣٤", "2021", " 2021 ", "1.3", "chn"]))
+FILTER_VALUES = st.one_of(st.none(), st.text(max_size=12),
+                          st.sampled_from(["²", "١٢٣٤", "2021", " 2021 ", "1.3", "chn"]))
 
 
 @bounded(300)

@@ -369,7 +369,8 @@ ACCEPT = st.one_of(
 )
 ACCEPT_TARGETS = ["/sparql?query=" + quote("SELECT * { ?s ?p ?o } LIMIT 1"),
                   "/sparql?query=" + quote("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"),
-                  "/sparql", "/doc/organization/ilo", "/api/queries/list-organizations", "/outcomes", "/.well-known/void",
+                  "/sparql", "/doc/organization/ilo", "/api/queries/list-organizations", "/outcomes",
+                  "/.well-known/void",
                   "/graphs?graph=" + quote("https://w3id.org/spkg/graph/data/organizations", safe="")]
 
 

@@ -184,7 +184,8 @@ def test_the_corpus_is_refused_or_stopped_and_the_server_keeps_serving(server) -
         elif nasty.expect == "stopped":
             ok = (r.status == 503 and r.json().get("title") == "query timeout") or (r.status == 200 and r.broken_off)
         else:
-            ok = (r.status == 200 and not r.broken_off) or (r.status == 503 and r.json().get("title") == "query timeout")
+            ok = (r.status == 200 and not r.broken_off) or \
+                (r.status == 503 and r.json().get("title") == "query timeout")
         if not ok or r.seconds > TIMEOUT + 10:
             wrong.append(f"{nasty.name}: {r.status}{' broken off' if r.broken_off else ''} in {r.seconds:.1f}s "
                          f"{r.body[:160]!r}")
@@ -226,9 +227,10 @@ def test_update_side_doors_are_closed(server) -> None:
                       headers={"accept": "application/sparql-results+json"}).json()["boolean"] is False
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="kg.store._undeclared_prefix, which words a syntax error on the HTTP "
-                   "process's event loop, is quadratic on runs like 'a.a.a' (14,000 characters: ~4 s); "
-                   "store.py is another change's file for now")
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="kg.store._undeclared_prefix, which words a syntax error on the HTTP process's event "
+                          "loop, is quadratic on runs like 'a.a.a' (14,000 characters: ~4 s); store.py is another "
+                          "change's file for now")
 def test_a_syntax_error_does_not_stall_other_clients(server) -> None:
     bad = "SELECT * FROM <http://x/> { " + "a." * 7_000 + " }"  # a syntax error, 14,000 characters
     sender = threading.Thread(target=lambda: httpx.post(f"{server.url}/sparql", data={"query": bad}, timeout=120))

@@ -341,7 +341,8 @@ def build(catalogue: Mapping[str, CannedQuery], *, title: str = "spkg", version:
                                 "next": {"type": ["string", "null"]}, "prev": {"type": ["string", "null"]}}},
             "Health": {"type": "object", "required": ["ok", "status", "workers"], "properties": {
                 "ok": {"type": "boolean"}, "status": {"type": "integer"},
-                "workers": {"type": "object", "properties": {n: {"type": "integer"} for n in ("size", "alive", "idle")}},
+                "workers": {"type": "object",
+                            "properties": {n: {"type": "integer"} for n in ("size", "alive", "idle")}},
                 **{n: {"type": "integer"} for n in ("queries", "timeouts", "restarts", "busy_refusals")}}},
             "SparqlResults": {"type": "object", "required": ["head"], "description": "SPARQL 1.1 Query Results "
                               "JSON: `results` for SELECT, `boolean` for ASK.", "properties": {
