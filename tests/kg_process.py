@@ -79,8 +79,7 @@ def kg_serve(store: Path, **settings) -> Iterator[Served]:
     env.update(KG_STORE_PATH=str(store), KG_PORT=str(port))
     log = Path(tempfile.mkstemp(prefix="kg-serve-", suffix=".log")[1])
     with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "kg", "serve"], env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen([sys.executable, "-m", "kg", "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)
     served = Served(f"http://127.0.0.1:{port}", proc, log)
     try:
         deadline = time.monotonic() + 30
