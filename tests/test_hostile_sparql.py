@@ -229,16 +229,19 @@ def test_update_side_doors_are_closed(server) -> None:
 
 @pytest.mark.xfail(strict=True, raises=AssertionError,
                    reason="kg.store._undeclared_prefix, which words a syntax error on the HTTP process's event "
-                          "loop, is quadratic on runs like 'a.a.a' (14,000 characters: ~4 s); store.py is another "
-                          "change's file for now")
+                          "loop, is quadratic on runs like 'a.a.a' (20,000 characters: 3.5 s on a quiet machine); "
+                          "store.py is another change's file for now")
 def test_a_syntax_error_does_not_stall_other_clients(server) -> None:
-    bad = "SELECT * FROM <http://x/> { " + "a." * 7_000 + " }"  # a syntax error, 14,000 characters
+    bad = "SELECT * FROM <http://x/> { " + "a." * 10_000 + " }"  # a syntax error, 20,000 characters
     sender = threading.Thread(target=lambda: httpx.post(f"{server.url}/sparql", data={"query": bad}, timeout=120))
     sender.start()
+    worst = 0.0
     try:
-        time.sleep(0.5)
-        started = time.monotonic()
-        assert server.light_query_works(timeout=30)
-        assert time.monotonic() - started < 1.5
+        while sender.is_alive():  # normal queries all the while the bad one is in flight
+            started = time.monotonic()
+            assert server.light_query_works(timeout=30)
+            worst = max(worst, time.monotonic() - started)
+            time.sleep(0.05)
     finally:
         sender.join()
+    assert worst < 1.0, f"a normal query waited {worst:.1f} s behind another client's syntax error"
