@@ -10,7 +10,14 @@ from __future__ import annotations
 
 import os
 
+import external
+import pytest
 from hypothesis import HealthCheck, settings
+
+#: For tests that use no store: the external-store run (KG_TEST_STORE=external) would only repeat them.
+ONCE = pytest.mark.skipif(external.ENABLED, reason="no store involved: the embedded-store run covers it")
+#: For tests that serve a store made in a folder: they are about the embedded store.
+EMBEDDED = [pytest.mark.slow, pytest.mark.embedded]
 
 
 def bounded(examples: int) -> settings:

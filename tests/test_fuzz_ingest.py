@@ -20,7 +20,7 @@ import json
 import string
 
 import pytest
-from fuzzing import bounded
+from fuzzing import ONCE, bounded
 from hypothesis import given
 from hypothesis import strategies as st
 from ld_fixtures import ROOT
@@ -34,6 +34,7 @@ from kg.ingest.tabular import parse_csv, parse_json
 from kg.ingest.text import HEADINGS, parse_text
 
 BASE = config.DEFAULT_BASE
+pytestmark = ONCE
 
 
 def _catalog() -> catalog_mod.Catalog:

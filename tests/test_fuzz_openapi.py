@@ -19,7 +19,7 @@ from __future__ import annotations
 import httpx
 import pytest
 import schemathesis
-from fuzzing import bounded
+from fuzzing import EMBEDDED, bounded
 from http_fixtures import live_server
 from ld_fixtures import ROOT, real_settings  # noqa: F401  (fixture)
 from schemathesis.checks import not_a_server_error
@@ -31,7 +31,7 @@ from kg.http import create_app
 from kg.http.caching import CODE
 from kg.queries import load_catalogue
 
-pytestmark = pytest.mark.slow
+pytestmark = EMBEDDED  # kg serve over a store built in a folder
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]

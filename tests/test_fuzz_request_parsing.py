@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 
 import pyoxigraph as ox
-from fuzzing import bounded
+from fuzzing import ONCE, bounded
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -28,6 +28,8 @@ from kg.errors import BadParameter, KGError
 from kg.http import negotiation as neg
 from kg.queries import PARAM_TYPES, convert
 from kg.render.views import parse_filters
+
+pytestmark = ONCE
 
 # -- content negotiation ---------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 import pytest
 import uvicorn
-from fuzzing import bounded
+from fuzzing import EMBEDDED, bounded
 from hypothesis import given
 from hypothesis import strategies as st
 from kg_process import kg_serve
@@ -37,7 +37,7 @@ from ld_fixtures import ROOT, real_settings  # noqa: F401  (fixture)
 from kg import dumps, tokens
 from kg.server_protocol import BoundedHttpTools
 
-pytestmark = pytest.mark.slow
+pytestmark = EMBEDDED  # kg serve over a store built in a folder
 
 BIG = 50_000_000
 CHUNK = b"q" * 65536

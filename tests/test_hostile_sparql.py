@@ -17,10 +17,11 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from fuzzing import EMBEDDED
 from http_fixtures import kg_store  # noqa: F401  (fixture)
 from kg_process import kg_serve
 
-pytestmark = pytest.mark.slow
+pytestmark = EMBEDDED  # kg serve over a store built in a folder
 
 TIMEOUT = 1.0
 MAX_LENGTH = 100_000  # the default max_query_length
