@@ -228,10 +228,6 @@ def test_update_side_doors_are_closed(server) -> None:
                       headers={"accept": "application/sparql-results+json"}).json()["boolean"] is False
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="kg.store._undeclared_prefix, which words a syntax error on the HTTP process's event "
-                          "loop, is quadratic on runs like 'a.a.a' (20,000 characters: 3.5 s on a quiet machine); "
-                          "store.py is another change's file for now")
 def test_a_syntax_error_does_not_stall_other_clients(server) -> None:
     bad = "SELECT * FROM <http://x/> { " + "a." * 10_000 + " }"  # a syntax error, 20,000 characters
     sender = threading.Thread(target=lambda: httpx.post(f"{server.url}/sparql", data={"query": bad}, timeout=120))

@@ -210,24 +210,23 @@ def _is_built(path: Path) -> bool:
 # -- query errors --------------------------------------------------------------------
 
 _AT = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
-_TOKENS = re.compile(
-    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
-    r"|(?i:PREFIX)\s+(?P<decl>[A-Za-z][\w.-]*)?:"
-    r"|(?<![\w?$:])(?P<use>[A-Za-z][\w-]*(?:\.[\w-]+)*)?:(?=[\w%\\]|\s|$)"
-)
 
 
 def _undeclared_prefix(sparql: str) -> tuple[str, int, int] | None:
-    """The first prefixed name whose prefix the query never declares."""
-    declared = {m.group("decl") or "" for m in _TOKENS.finditer(sparql) if m.group(0)[:6].upper() == "PREFIX"}
-    for m in _TOKENS.finditer(sparql):
-        if m.group(0)[:6].upper() == "PREFIX" or m.group(0)[:1] in "\"'<#":
+    """The first prefixed name whose prefix the query never declares (one linear pass of the lexer)."""
+    toks = list(sparql_guard.tokens(sparql))
+
+    def declaring(i: int) -> bool:
+        return i > 0 and toks[i - 1].kind == "word" and toks[i - 1].text.upper() == "PREFIX"
+
+    declared = {t.text.partition(":")[0] for i, t in enumerate(toks) if t.kind == "pname" and declaring(i)}
+    for i, t in enumerate(toks):
+        if t.kind != "pname" or declaring(i):
             continue
-        prefix = m.group("use") or ""
+        prefix = t.text.partition(":")[0]
         if prefix not in declared:
-            line = sparql.count("\n", 0, m.start()) + 1
-            column = m.start() - (sparql.rfind("\n", 0, m.start()) + 1) + 1
+            line = sparql.count("\n", 0, t.start) + 1
+            column = t.start - (sparql.rfind("\n", 0, t.start) + 1) + 1
             return prefix, line, column
     return None
 
