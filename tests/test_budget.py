@@ -72,17 +72,24 @@ def test_the_budget_frees_after_the_window() -> None:
     assert b.used(A) == pytest.approx(9.0)
 
 
-def test_queries_in_flight_count_before_they_are_charged() -> None:
+def test_time_waiting_for_a_worker_is_not_charged() -> None:
     clock = Clock()
     b = budget.Budget(10, clock=clock)
-    tickets = [b.admit(A) for _ in range(4)]        # a client opens four connections at once
-    clock.advance(3)                                 # 4 x 3 s in flight > 10 s
-    over(b, A)
-    b.admit(B).settle()
+    tickets = [b.admit(A) for _ in range(4)]        # four lookups queued behind someone's aggregates
+    clock.advance(30)
+    assert b.in_flight(A) == 4
+    b.admit(A).settle()                              # still welcome: nothing ran yet
     for t in tickets:
-        t.settle(0.0)                                # (waiting in the queue is not charged)
-    assert b.in_flight(A) == 0
-    b.admit(A).settle()
+        t.settle(0.002)
+    assert b.in_flight(A) == 0 and b.used(A) == pytest.approx(0.008)
+
+
+def test_queries_running_at_once_are_charged_when_they_end() -> None:
+    b = budget.Budget(10, clock=Clock())
+    tickets = [b.admit(A) for _ in range(3)]         # admitted together, while under budget
+    for t in tickets:
+        t.settle(8.0)
+    assert over(b, A).retry_after == 85              # 14 s over at 1/6 s per second, then strictly under
 
 
 def test_a_ticket_settles_once_and_a_timeout_costs_the_whole_timeout() -> None:

@@ -9,10 +9,13 @@ one that is over it gets its next query after ``(used - seconds) / rate``
 
 * Worker time is charged when a query ends (time in the worker, not in the
   queue, so a client waiting behind a heavy one pays nothing for it); a
-  query stopped at ``query_timeout`` costs the whole timeout.
-* Queries still running count from the moment they were admitted, so a
-  client that opens many connections at once cannot run past its budget
-  before the first of them is charged.
+  query stopped at ``query_timeout`` costs the whole timeout. Admission
+  looks at what is charged, so a client can overrun its budget by the
+  queries it has running at once (at most ``query_timeout`` each), and then
+  waits that much longer. Counting queries from their admission instead
+  was tried and measured: under congestion it refused the *victims*, whose
+  lookups sat in the queue behind someone else's aggregates
+  (benchmarks/README.md, "Load test and per-client fairness").
 * O(1) per request, bounded memory: clients are kept in order of last use,
   and the least recent ones are forgotten once their bucket has drained
   (or, past :data:`MAX_CLIENTS`, regardless: a forgotten client starts
@@ -50,17 +53,16 @@ MAX_CLIENTS = 100_000  # accounts kept at most (about 150 bytes each)
 class _Account:
     used: float = 0.0         # seconds charged, drained since `last`
     last: float = 0.0         # clock time of the last drain
-    running: int = 0          # admitted queries not settled yet
-    admitted_sum: float = 0.0  # sum of their admission times: in-flight time = running * now - admitted_sum
+    running: int = 0          # admitted queries not settled yet (an account with some is never forgotten)
 
 
 class Ticket:
     """One admitted query; :meth:`settle` it exactly once (later calls do nothing)."""
 
-    __slots__ = ("budget", "client", "admitted", "settled", "answer")
+    __slots__ = ("budget", "client", "settled", "answer")
 
-    def __init__(self, budget: Budget | None, client: str, admitted: float) -> None:
-        self.budget, self.client, self.admitted, self.settled = budget, client, admitted, False
+    def __init__(self, budget: Budget | None, client: str) -> None:
+        self.budget, self.client, self.settled = budget, client, False
         self.answer = None  # the executor's Answer, for metered()
 
     def settle(self, seconds: float = 0.0) -> None:
@@ -80,7 +82,7 @@ class Ticket:
         self.settle(timeout if isinstance(error, QueryTimeout) else 0.0)
 
 
-NO_BUDGET = Ticket(None, "", 0.0)  # what admit() gives when budgets are off
+NO_BUDGET = Ticket(None, "")  # what admit() gives when budgets are off
 
 
 class Budget:
@@ -106,7 +108,7 @@ class Budget:
         with self._lock:
             now = self.clock()
             account = self._touch(client, now)
-            used = account.used + account.running * now - account.admitted_sum
+            used = account.used
             if used >= self.seconds:
                 wait = math.floor((used - self.seconds) / self.rate) + 1
                 raise BudgetExceeded(
@@ -114,8 +116,7 @@ class Budget:
                     f"the budget is {self.seconds:g} s (setting client_query_seconds); try again in {wait} s",
                     retry_after=wait, hint="wait for Retry-After seconds, or make the queries more selective")
             account.running += 1
-            account.admitted_sum += now
-            return Ticket(self, client, now)
+            return Ticket(self, client)
 
     def used(self, client: str) -> float:
         """Seconds charged to ``client`` and not yet drained (for tests and metrics)."""
@@ -142,9 +143,8 @@ class Budget:
         with self._lock:
             now = self.clock()
             account = self._touch(ticket.client, now)
-            if account.running:  # else it was forgotten meanwhile (MAX_CLIENTS): charge what we can
+            if account.running:  # else it was forgotten meanwhile (past MAX_CLIENTS): charge it afresh
                 account.running -= 1
-                account.admitted_sum -= ticket.admitted
             account.used += max(0.0, seconds)
 
     def _touch(self, client: str, now: float) -> _Account:
