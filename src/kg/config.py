@@ -39,7 +39,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_query_length", 100000, "Longest accepted query text, in characters."),
     Setting("log_query_text", False, "Write each query's whole text into the query log (kg.querylog); off: only its hash and length."),
     Setting("query_queue", 64, "Most queries that may wait for a free query worker (per HTTP process); beyond that the endpoint answers 503."),
-    Setting("client_query_seconds", 120.0, "Seconds of query-worker time one client (remote address) may use per rolling minute on /sparql, /api/queries and /query; past it, 429 with Retry-After. 0 turns the budget off."),
+    Setting("client_query_seconds", 60.0, "Seconds of query-worker time one client (remote address) may use per rolling minute on /sparql, /api/queries and /query (60: one worker's worth, as the Wikidata Query Service allows); past it, 429 with Retry-After. 0 turns the budget off."),
     Setting("worker_allocator", "auto", "malloc for the query workers: auto (jemalloc when installed; big aggregates run up to 2x faster), system, or a library path."),
     Setting("http_workers", 1, "HTTP processes `kg serve` runs, each with its own `workers` query workers; 1 suits 2 cores (queries run in the workers)."),
     Setting("shutdown_grace", 30.0, "Seconds `kg serve` gives requests in flight to finish after SIGTERM or Ctrl-C; it stops accepting connections at once, and cuts what is still running when the time is up."),
@@ -70,7 +70,7 @@ class Settings:
     max_query_length: int = 100000
     log_query_text: bool = False
     query_queue: int = 64
-    client_query_seconds: float = 120.0
+    client_query_seconds: float = 60.0
     worker_allocator: str = "auto"
     http_workers: int = 1
     shutdown_grace: float = 30.0
