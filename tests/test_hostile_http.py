@@ -41,6 +41,9 @@ pytestmark = EMBEDDED  # kg serve over a store built in a folder
 
 BIG = 50_000_000
 CHUNK = b"q" * 65536
+# What a refused body may have taken: socket buffers and what the server read before it saw
+# the head fill megabytes on a loaded machine; the promise is that it stops long before BIG.
+READ_AT_MOST = BIG // 5
 
 
 @dataclass
@@ -139,13 +142,13 @@ def test_an_oversized_query_body_is_refused_before_it_is_read(server) -> None:
             f"Content-Length: {BIG}\r\n\r\n").encode()
     answer = exchange(server.url, head, [CHUNK] * (BIG // len(CHUNK)))
     assert answer.status == 413 and answer.header("connection") == "close", answer
-    assert answer.sent < 4_000_000, f"the server read {answer.sent:,} bytes before it answered"
+    assert answer.sent < READ_AT_MOST, f"the server read {answer.sent:,} bytes before it answered"
     assert answer.closed
     # Without Content-Length (chunked), it stops once the limit is passed.
     head = (f"POST /sparql HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/sparql-query\r\n"
             "Transfer-Encoding: chunked\r\n\r\n").encode()
     answer = exchange(server.url, head, [b"%x\r\n%s\r\n" % (len(CHUNK), CHUNK)] * (BIG // len(CHUNK)))
-    assert answer.status == 413 and answer.sent < 4_000_000, answer
+    assert answer.status == 413 and answer.sent < READ_AT_MOST, answer
     assert serves(server.url)
 
 
@@ -158,7 +161,7 @@ def test_an_oversized_graph_upload_is_refused_before_it_is_read(server, partner_
                 f"Content-Length: {BIG}\r\n\r\n").encode()
         answer = exchange(server.url, head, [CHUNK] * (BIG // len(CHUNK)))
         assert answer.status == status, answer
-        assert answer.sent < 4_000_000, f"the server read {answer.sent:,} bytes before it answered {status}"
+        assert answer.sent < READ_AT_MOST, f"the server read {answer.sent:,} bytes before it answered {status}"
     assert serves(server.url)
 
 
