@@ -79,7 +79,8 @@ def _build(args: argparse.Namespace, settings: config.Settings) -> int:
         if fault is None:
             raise
         _err(fault)
-        print("the store was not changed", file=sys.stderr)
+        if not settings.external:  # an external store may have taken part of a build (README)
+            print("the store was not changed", file=sys.stderr)
         return fault.exit_code
     if args.quiet:
         return 0

@@ -221,8 +221,11 @@ def _chunks(nodes: Iterable[URIRef], size: int = 400) -> Iterable[list[URIRef]]:
 def add_labels(store: Store, graph: Graph, nodes: Iterable[URIRef]) -> None:
     """Add the labels of ``nodes`` that the store has to ``graph``."""
     for batch in _chunks(nodes):
-        query = (f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {_values(batch)} }} "
-                 f"VALUES ?p {{ {_values(LABELS)} }} ?x ?p ?l }}")
+        # One VALUES block and a filter: a second VALUES block for ?p made the engine join
+        # the two first (about 30x slower on an outcome page).
+        predicates = ", ".join(f"<{p}>" for p in LABELS)
+        query = (f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {_values(batch)} }} ?x ?p ?l "
+                 f"FILTER(?p IN ({predicates})) }}")
         for r in rows(store, query):
             graph.add((r["x"], r["p"], r["l"]))
 

@@ -47,6 +47,7 @@ _ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/t
            "application/sparql-results+xml;q=0.7")
 _EMPTY_GRAPH = "urn:x-spkg:empty"  # an explicitly empty default graph, which the protocol cannot say
 _ERROR_TEXT = 300                  # characters of a store's error page quoted in our message
+WRITE_TIMEOUT = 900.0              # seconds a write may take: a build's first request carries a whole dataset
 
 
 @dataclass(frozen=True)
@@ -108,13 +109,16 @@ class _Http:
         self.headers = {"User-Agent": "spkg", **_authorization(auth)}
         self._pool = _Pool()
 
-    def _connection(self, scheme: str, netloc: str) -> tuple[http.client.HTTPConnection, bool]:
+    def _connection(self, scheme: str, netloc: str, timeout: float) -> tuple[http.client.HTTPConnection, bool]:
         key = (scheme, netloc)
         conn = self._pool.connections.get(key)
         if conn is not None:
+            conn.timeout = timeout
+            if conn.sock is not None:
+                conn.sock.settimeout(timeout)
             return conn, True
         kind = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
-        conn = kind(netloc, timeout=self.timeout)
+        conn = kind(netloc, timeout=timeout)
         self._pool.connections[key] = conn
         return conn, False
 
@@ -124,8 +128,14 @@ class _Http:
             conn.close()
 
     def request(self, method: str, url: str, *, body: bytes | None = None, content_type: str | None = None,
-                accept: str | None = None, params: Mapping[str, str] | None = None) -> tuple[int, str, bytes]:
-        """(status, content type, body); network failures raised as StoreUnreachable / StoreTimeout."""
+                accept: str | None = None, params: Mapping[str, str] | None = None,
+                write: bool = False) -> tuple[int, str, bytes]:
+        """(status, content type, body); network failures raised as StoreUnreachable / StoreTimeout.
+
+        ``write``: an update or an upload, which gets :data:`WRITE_TIMEOUT` and
+        a timeout message that says it may still be applied.
+        """
+        timeout = max(self.timeout, WRITE_TIMEOUT) if write else self.timeout
         parts = urlsplit(url)
         target = parts.path or "/"
         query = "&".join(q for q in (parts.query, urlencode(params or {})) if q)
@@ -137,14 +147,18 @@ class _Http:
         if accept:
             headers["Accept"] = accept
         for attempt in (1, 2):
-            conn, reused = self._connection(parts.scheme, parts.netloc)
+            conn, reused = self._connection(parts.scheme, parts.netloc, timeout)
             try:
                 conn.request(method, target, body=body, headers=headers)
                 response = conn.getresponse()
                 data = response.read()
             except TimeoutError:
                 self._forget(parts.scheme, parts.netloc)
-                raise StoreTimeout(f"the external store at {url} did not answer within {self.timeout:g} s",
+                if write:
+                    raise StoreTimeout(f"the external store at {url} did not confirm a write within {timeout:g} s",
+                                       hint="it may still apply it: check the store, then run the command again"
+                                       ) from None
+                raise StoreTimeout(f"the external store at {url} did not answer within {timeout:g} s",
                                    hint="try again later, or simplify the query") from None
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as e:
                 self._forget(parts.scheme, parts.netloc)
@@ -345,7 +359,7 @@ class RemoteStore:
             raise StoreError("spkg cannot write to the external store: setting 'store_update_url' is empty",
                              hint="set store_update_url to the store's SPARQL Update endpoint")
         status, _, data = self._http.request("POST", url, body=sparql.encode("utf-8"),
-                                             content_type="application/sparql-update")
+                                             content_type="application/sparql-update", write=True)
         if status == 400:
             raise StoreBadAnswer(f"the external store at {url} refused spkg's update: {_text(data)}")
         if not 200 <= status < 300:
@@ -355,7 +369,7 @@ class RemoteStore:
         """Graph Store Protocol POST: merge N-Triples into ``graph``."""
         url = self.endpoints.graph_store
         status, _, data = self._http.request("POST", url, body=ntriples, content_type="application/n-triples",
-                                             params={"graph": graph})
+                                             params={"graph": graph}, write=True)
         if not 200 <= status < 300:
             raise _fail(status, url, data, "Graph Store Protocol")
 
