@@ -335,9 +335,7 @@ def build(settings: Settings, *, validate: bool = True, progress: Progress | Non
         total = len(store)
         del store  # RocksDB must be released before the folder is renamed
         tmp_manifest.write_text(json.dumps(_manifest(settings, files, counts, total, validate), indent=2) + "\n")
-        keep_manifest_inside(tmp, tmp_manifest)
-        _swap(tmp, target)
-        os.replace(tmp_manifest, manifest_path(settings))
+        install(settings, tmp, tmp_manifest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp_manifest.unlink(missing_ok=True)
@@ -421,6 +419,13 @@ def keep_manifest_inside(store_dir: Path, manifest_file: Path) -> None:
     lets :func:`recover` put the right manifest back. RocksDB ignores the file.
     """
     shutil.copyfile(manifest_file, store_dir / INNER_MANIFEST)
+
+
+def install(settings: Settings, new_store: Path, new_manifest: Path) -> None:
+    """Swap a finished store folder and its manifest in: a copy inside, the store, then build.json."""
+    keep_manifest_inside(new_store, new_manifest)
+    _swap(new_store, settings.store_dir)
+    os.replace(new_manifest, manifest_path(settings))
 
 
 def _dead(pid: str) -> bool:

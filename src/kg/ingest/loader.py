@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from kg import iris
 from kg import sources as src
 from kg.config import Settings
-from kg.store import _swap, _sweep, inputs_hash, keep_manifest_inside, manifest_path, read_manifest
+from kg.store import _sweep, inputs_hash, install, manifest_path, read_manifest
 
 logger = logging.getLogger(__name__)
 
@@ -119,9 +119,7 @@ def _replace_embedded(settings: Settings, names: list[str], triples: Mapping[str
         store.flush()
         del store
         write_manifest(tmp_manifest)
-        keep_manifest_inside(tmp, tmp_manifest)
-        _swap(tmp, target)
-        os.replace(tmp_manifest, manifest_path(settings))
+        install(settings, tmp, tmp_manifest)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp_manifest.unlink(missing_ok=True)
