@@ -468,6 +468,10 @@ def run_pages(args: argparse.Namespace) -> dict:
 
 # -- report ---------------------------------------------------------------------------------
 
+def _ms(x: float | None) -> str:
+    return "—" if x is None else f"{x:,.0f}" if x >= 100 else f"{x:.1f}"
+
+
 def _cell(k: dict | None) -> str:
     if not k:
         return ""
@@ -532,8 +536,9 @@ def markdown(mix: dict | None, fair: dict | None, pages: dict | None = None) -> 
             an_bad = sum(1 for x in p.get("analyst", []) if x[2] != "ok")
             analyst = (f"{an[len(an) // 2]:.1f} ({an[-1]:.1f}), {len(an)} answered" if an else "—") + \
                 (f", {an_bad} refused" if an_bad else "")
-            out.append(f"| {p['phase']} ({p['seconds']:g} s) | {li['p50_ms']} / {li['p99_ms']} | "
-                       f"{after['p99_ms'] if after else '—'} | {bad} | {heavy} | {analyst} | {p['loadavg_before']} |")
+            out.append(f"| {p['phase']} ({p['seconds']:g} s) | {_ms(li['p50_ms'])} / {_ms(li['p99_ms'])} | "
+                       f"{_ms(after['p99_ms']) if after else '—'} | {bad:,} | {heavy} | {analyst} | "
+                       f"{p['loadavg_before']} |")
     if pages:
         out.append(f"\nPages at {pages['outcomes']:,} outcomes, one request at a time ({pages['when']}).\n")
         out.append("| page | first view | second view | load avg before |")
