@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from http_fixtures import LIGHT, alive, free_port
+from http_fixtures import LIGHT, alive, free_port, process_tree
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
 
@@ -32,21 +32,7 @@ class Served:
     log: Path
 
     def descendants(self) -> set[int]:
-        children: dict[int, list[int]] = {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    with open(f"/proc/{entry}/stat") as f:
-                        ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-                    children.setdefault(ppid, []).append(int(entry))
-                except (OSError, IndexError, ValueError):
-                    pass
-        out, todo = set(), list(children.get(self.proc.pid, []))
-        while todo:
-            pid = todo.pop()
-            out.add(pid)
-            todo.extend(children.get(pid, []))
-        return out
+        return process_tree(self.proc.pid) - {self.proc.pid}
 
     def workers(self) -> set[int]:
         """The query worker processes alive now."""

@@ -15,32 +15,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from http_fixtures import BIG, CARTESIAN, EX, LIGHT, alive, free_port, kg_store, rss_mb  # noqa: F401
+from http_fixtures import (  # noqa: F401
+    BIG, CARTESIAN, EX, LIGHT, alive, free_port, kg_store, process_tree, rss_mb)
 
 from kg.config import load_settings
 from kg.server import environment, uvicorn_options
 
 pytestmark = pytest.mark.slow
 SRC = str(Path(__file__).resolve().parents[1] / "src")
-
-
-def _tree(pid: int) -> set[int]:
-    """``pid`` and all its descendants."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-                children.setdefault(ppid, []).append(int(entry))
-            except (OSError, IndexError, ValueError):
-                pass
-    out, todo = set(), [pid]
-    while todo:
-        p = todo.pop()
-        out.add(p)
-        todo.extend(children.get(p, []))
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +57,7 @@ def served(kg_store, tmp_path_factory):
     try:
         yield url, proc, startup
     finally:
-        tree = _tree(proc.pid)
+        tree = process_tree(proc.pid)
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(20)
@@ -101,7 +83,7 @@ def test_starts_quickly_with_several_processes(served):
     # The first answer may come before the second HTTP process has started its workers.
     deadline = time.monotonic() + 15
     while True:
-        workers = [p for p in _tree(proc.pid) if b"kg.workers" in _cmdline(p)]
+        workers = [p for p in process_tree(proc.pid) if b"kg.workers" in _cmdline(p)]
         if len(workers) >= 4 or time.monotonic() > deadline:
             break
         time.sleep(0.2)
@@ -119,7 +101,7 @@ def test_timeout_stops_a_heavy_query_while_light_ones_are_answered(served):
         r = httpx.post(f"{url}/sparql", data={"query": CARTESIAN}, timeout=60)
         heavy.update(status=r.status_code, body=r.json(), seconds=time.monotonic() - t)
 
-    before = _tree(proc.pid)
+    before = process_tree(proc.pid)
     thread = threading.Thread(target=run_heavy)
     thread.start()
     time.sleep(0.3)
@@ -135,14 +117,14 @@ def test_timeout_stops_a_heavy_query_while_light_ones_are_answered(served):
     assert heavy["body"]["title"] == "query timeout" and "more than 5 s" in heavy["body"]["error"]
     assert heavy["seconds"] < 15
     time.sleep(0.5)
-    assert len(before - _tree(proc.pid)) == 1  # the worker that ran it was killed (and replaced)
+    assert len(before - process_tree(proc.pid)) == 1  # the worker that ran it was killed (and replaced)
 
 
 def test_large_results_stream_with_flat_memory(served):
     url, proc, _ = served
     query = (f"SELECT ?a ?x ?b ?y WHERE {{ GRAPH <{BIG}> {{ ?a <{EX}value> ?x . ?b <{EX}value> ?y }} "
              f"FILTER(?y < 300) }}")
-    baseline = rss_mb(_tree(proc.pid))
+    baseline = rss_mb(process_tree(proc.pid))
     peak, size, rows = baseline, 0, 0
     with httpx.stream("POST", f"{url}/sparql", data={"query": query},
                       headers={"accept": "text/tab-separated-values"}, timeout=60) as r:
@@ -154,7 +136,7 @@ def test_large_results_stream_with_flat_memory(served):
             rows += chunk.count(b"\n")
             tail = (tail + chunk)[-64:]
             if i % 50 == 0:
-                peak = max(peak, rss_mb(_tree(proc.pid)))
+                peak = max(peak, rss_mb(process_tree(proc.pid)))
                 time.sleep(0.002)  # a reader slower than the server
     assert rows == 2000 * 300 + 1 and size > 30_000_000
     print(f"streamed {size >> 20} MB; RSS {baseline:.0f} -> {peak:.0f} MB")
