@@ -23,7 +23,7 @@ from kg.errors import (
     StoreError,
     UpdateRefused,
 )
-from kg.executor import HEAVY_AFTER, Executor, query_key
+from kg.executor import HEAVY_AFTER, TRIAL, Executor, query_key
 
 JSON = "application/sparql-results+json"
 TTL = "text/turtle"
@@ -120,6 +120,65 @@ def test_known_heavy_queries_leave_a_worker_for_the_others(kg_store):
         results = await asyncio.gather(*heavy, return_exceptions=True)
         # two ran into their budget; the third waited for a heavy slot, then ran into its own
         assert [type(r).__name__ for r in results] == ["QueryTimeout"] * 3
+    run(_with(kg_store, body, size=3))
+
+
+def test_a_first_burst_of_a_new_heavy_query_leaves_a_worker_for_light_ones(kg_store):
+    # A client's new aggregate, sent on four connections at once before anyone has seen
+    # it run: two take the heavy slots, one goes on trial on the third worker and is
+    # stopped after TRIAL seconds, the fourth waits. Lookups get the third worker.
+    async def body(ex):
+        loop = asyncio.get_running_loop()
+        heavy = [asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=2.0))
+                 for _ in range(4)]
+        await asyncio.sleep(TRIAL + 0.3)
+        for _ in range(5):
+            t = loop.time()
+            assert (await _rows(ex, LIGHT))[0].rows == 2
+            assert loop.time() - t < 1.0
+        assert ex.stats.requeued == 1 and ex._heavy_running == ex.heavy_cap == 2
+        results = await asyncio.gather(*heavy, return_exceptions=True)
+        # each ran into its own budget in a heavy slot, the one on trial too
+        assert [type(r).__name__ for r in results] == ["QueryTimeout"] * 4
+    run(_with(kg_store, body, size=3))
+
+
+def test_a_new_light_query_runs_at_once_while_the_heavy_slots_are_taken(kg_store):
+    async def body(ex):
+        ex.stats.durations[query_key(CARTESIAN)] = HEAVY_AFTER * 10
+        heavy = asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=2.0))
+        await asyncio.sleep(0.2)
+        t = asyncio.get_running_loop().time()
+        assert (await _rows(ex, LIGHT))[0].rows == 2  # on trial, and answered within it
+        assert asyncio.get_running_loop().time() - t < TRIAL and ex.stats.requeued == 0
+        assert ex.stats.durations[query_key(LIGHT)] < HEAVY_AFTER
+        with pytest.raises(QueryTimeout):
+            await heavy
+    run(_with(kg_store, body, size=2))
+
+
+def test_the_last_heavy_slot_is_not_handed_out_twice(kg_store):
+    # A heavy slot frees and goes to a waiter; before that waiter resumes, a light
+    # query's worker frees too. The second waiting heavy query must not take it.
+    async def body(ex):
+        key = query_key(CARTESIAN)
+        ex.stats.durations[key] = HEAVY_AFTER * 10
+        ex.stats.durations[query_key(LIGHT)] = 0.001
+        deadline = asyncio.get_running_loop().time() + 10
+        first, second = await ex._acquire(key, deadline), await ex._acquire(key, deadline)
+        light = await ex._acquire(query_key(LIGHT), deadline)
+        waiters = [asyncio.ensure_future(ex._acquire(key, deadline)) for _ in range(2)]
+        await asyncio.sleep(0.05)
+        ex._release(first)   # its slot goes to the first waiter...
+        ex._release(light)   # ...and this worker is no heavy slot
+        await asyncio.sleep(0.05)
+        assert waiters[0].done() and not waiters[1].done()
+        assert ex._heavy_running == ex.heavy_cap == 2
+        ex._release(second)
+        third = await waiters[1]
+        for worker in (waiters[0].result(), third):
+            ex._release(worker)
+        assert ex._heavy_running == 0 and ex.idle == 3
     run(_with(kg_store, body, size=3))
 
 

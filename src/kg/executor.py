@@ -19,9 +19,14 @@ place. The caller gets :class:`~kg.errors.QueryTimeout`.
   text without IRIs, strings and numbers) ran for longer than
   :data:`HEAVY_AFTER` last time are *heavy*: at most ``size - 1`` of them run
   at once, so one client hammering an aggregate (or a template with changing
-  parameters) leaves a worker free for lookups. At most ``queue`` queries
-  wait, each for at most :data:`QUEUE_WAIT` budgets; beyond that the answer
-  is :class:`~kg.errors.ServerBusy` (503).
+  parameters) leaves a worker free for lookups. A shape never seen takes a
+  heavy slot when one is free; otherwise it is *on trial* on the free worker:
+  one at a time, and if it has not answered within :data:`TRIAL` seconds it
+  is stopped, remembered as heavy and queued again for a heavy slot (else a
+  client's first burst of new aggregates would take every worker). Slots are
+  counted when a worker is handed out, never later. At most ``queue``
+  queries wait, each for at most :data:`QUEUE_WAIT` budgets; beyond that the
+  answer is :class:`~kg.errors.ServerBusy` (503).
 * The budget starts when a worker takes the query and covers streaming the
   answer too (a client that reads too slowly loses the rest of it).
 * Streaming: an answer larger than ``window`` comes as DATA frames; the
@@ -71,6 +76,7 @@ from kg.errors import (
 logger = logging.getLogger(__name__)
 
 HEAVY_AFTER = 0.1            # seconds: a query that took this long last time is "heavy"
+TRIAL = 0.5                  # seconds a never-seen query may hold the worker kept for light ones
 HIGH_WATER = 1024 * 1024     # bytes of DATA held before the worker socket is paused
 WINDOW = 1024 * 1024         # answers up to this size come in one piece (exact headers)
 START_TIMEOUT = 60.0         # seconds a new worker may take to open the store
@@ -200,7 +206,7 @@ class _Worker:
     proc: subprocess.Popen
     conn: _Conn
     pid: int = 0
-    heavy: bool = False
+    role: str = ""     # what it runs now: "light", "heavy" or "trial" (see Executor._role)
     key: int = 0
     started: float = 0.0
     generation: int = 0
@@ -222,6 +228,7 @@ class _Stats:
     timeouts: int = 0
     restarts: int = 0
     busy_refusals: int = 0
+    requeued: int = 0    # queries on trial stopped for running long, then queued as heavy
     durations: dict[int, float] = field(default_factory=dict)
 
 
@@ -252,8 +259,9 @@ class Executor:
         self.stats = _Stats()
         self._workers: set[_Worker] = set()
         self._idle: list[_Worker] = []
-        self._waiting: collections.deque[tuple[asyncio.Future, bool]] = collections.deque()
+        self._waiting: collections.deque[tuple[asyncio.Future, int]] = collections.deque()  # (future, shape key)
         self._heavy_running = 0
+        self._trial_running = 0
         self._spawning: set[asyncio.Task] = set()
         self._closed = False
         self._started = False
@@ -337,9 +345,7 @@ class Executor:
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` and start another in its place, in the background."""
-        if worker.heavy:
-            self._heavy_running -= 1
-            worker.heavy = False
+        self._unassign(worker)
         self._drop(worker)
         if self._closed:
             return
@@ -363,11 +369,40 @@ class Executor:
 
     # -- scheduling -------------------------------------------------------------------
 
-    async def _acquire(self, heavy: bool, deadline: float) -> _Worker:
+    def _role(self, key: int, heavy_free: bool, trial_free: bool) -> str | None:
+        """How a query of shape ``key`` may run now, or None if it must wait."""
+        seconds = self.stats.durations.get(key)
+        if seconds is None:  # never seen: a heavy slot if one is free, else a short trial
+            return "heavy" if heavy_free else "trial" if trial_free else None
+        if seconds >= HEAVY_AFTER:
+            return "heavy" if heavy_free else None
+        return "light"
+
+    def _assign(self, role: str) -> _Worker:
+        # Counted here, as the worker is handed out: a waiter resumes later, and a
+        # dispatch in between must already see the slot taken.
+        worker = self._idle.pop()
+        worker.role = role
+        if role == "heavy":
+            self._heavy_running += 1
+        elif role == "trial":
+            self._trial_running += 1
+        return worker
+
+    def _unassign(self, worker: _Worker) -> None:
+        if worker.role == "heavy":
+            self._heavy_running -= 1
+        elif worker.role == "trial":
+            self._trial_running -= 1
+        worker.role = ""
+
+    async def _acquire(self, key: int, deadline: float) -> _Worker:
         if not self._started:
             raise StoreError("the query workers are not running", hint="start the app with its lifespan")
-        if self._idle and not self._waiting and (not heavy or self._heavy_running < self.heavy_cap):
-            worker = self._idle.pop()
+        role = self._role(key, self._heavy_running < self.heavy_cap, self._trial_running == 0) \
+            if self._idle and not self._waiting else None
+        if role is not None:
+            worker = self._assign(role)
         else:
             if len(self._waiting) >= self.queue:
                 self.stats.busy_refusals += 1
@@ -376,7 +411,7 @@ class Executor:
             loop = asyncio.get_running_loop()
             waiting_since = loop.time()
             fut = loop.create_future()
-            entry = (fut, heavy)
+            entry = (fut, key)
             self._waiting.append(entry)
             self._dispatch()
             timer = loop.call_at(deadline, _wake_up, fut)
@@ -397,9 +432,6 @@ class Executor:
                 self.stats.busy_refusals += 1
                 raise ServerBusy(f"no query worker became free within {loop.time() - waiting_since:.0f} s",
                                  hint="the server is overloaded; try again later")
-        if heavy:
-            worker.heavy = True
-            self._heavy_running += 1
         return worker
 
     def refresh(self) -> None:
@@ -413,9 +445,7 @@ class Executor:
             self._replace(worker)
 
     def _release(self, worker: _Worker) -> None:
-        if worker.heavy:
-            worker.heavy = False
-            self._heavy_running -= 1
+        self._unassign(worker)
         if self._closed or worker not in self._workers:
             return
         if worker.generation != self._generation:
@@ -424,25 +454,22 @@ class Executor:
         self._dispatch()
 
     def _dispatch(self) -> None:
-        """Hand idle workers to waiting queries, oldest first, heavy ones within their cap."""
-        if not self._idle or not self._waiting:
-            return
-        heavy_slots = self.heavy_cap - self._heavy_running
+        """Hand idle workers to waiting queries, oldest first, heavy ones within their cap.
+
+        A waiter's role is decided now, not when it queued: its shape may have
+        been measured meanwhile.
+        """
         for entry in list(self._waiting):
             if not self._idle:
                 break
-            fut, heavy = entry
+            fut, key = entry
             if fut.done():
                 continue
-            if heavy:
-                if heavy_slots <= 0:
-                    continue
-                heavy_slots -= 1
+            role = self._role(key, self._heavy_running < self.heavy_cap, self._trial_running == 0)
+            if role is None:
+                continue
             self._waiting.remove(entry)
-            fut.set_result(self._idle.pop())
-
-    def _is_heavy(self, key: int) -> bool:
-        return self.stats.durations.get(key, 0.0) >= HEAVY_AFTER
+            fut.set_result(self._assign(role))
 
     def _remember(self, key: int, seconds: float) -> None:
         durations = self.stats.durations
@@ -471,26 +498,33 @@ class Executor:
         started = loop.time()
         budget = self.timeout if timeout is None else timeout
         key = query_key(query)
-        heavy = self._is_heavy(key)
-        # The budget starts when a worker takes the query; waiting for one
-        # (behind slow queries, when all are busy) may take twice as long.
-        worker = await self._acquire(heavy, started + QUEUE_WAIT * budget)
-        self.stats.queries += 1
         job = {"q": query, "rf": results_type, "gf": graph_type, "dg": default_graphs, "ng": named_graphs,
                "limit": self.limit if limit is None else limit, "win": self.window}
         if substitutions:
             job["subs"] = {name: w.encode_term(term) for name, term in substitutions.items()}
-        worker.key, worker.started = key, loop.time()
-        deadline = worker.started + budget
-        try:
-            worker.conn.transport.write(_frame(w.JOB, marshal.dumps(job)))
-            frame = await worker.conn.frame(deadline)
-        except EOFError:
+        while True:
+            # The budget starts when a worker takes the query; waiting for one
+            # (behind slow queries, when all are busy) may take twice as long.
+            worker = await self._acquire(key, started + QUEUE_WAIT * budget)
+            worker.key, worker.started = key, loop.time()
+            deadline = worker.started + budget
+            trial_end = worker.started + TRIAL if worker.role == "trial" else deadline
+            try:
+                worker.conn.transport.write(_frame(w.JOB, marshal.dumps(job)))
+                frame = await worker.conn.frame(min(deadline, trial_end))
+            except EOFError:
+                self._replace(worker)
+                raise StoreError("the query worker died while running the query") from None
+            except BaseException:
+                self._replace(worker)
+                raise
+            if frame is not None or trial_end >= deadline:
+                break
+            # Still running at the end of its trial: heavy. Stop it and queue it for a heavy slot.
+            self._remember(key, TRIAL)
+            self.stats.requeued += 1
             self._replace(worker)
-            raise StoreError("the query worker died while running the query") from None
-        except BaseException:
-            self._replace(worker)
-            raise
+        self.stats.queries += 1
         if frame is None:
             self._timed_out(worker, budget)
         kind, payload = frame

@@ -34,6 +34,7 @@ async def health(request: Request) -> dict:
         "timeouts": stats.timeouts,
         "restarts": stats.restarts,
         "busy_refusals": stats.busy_refusals,
+        "requeued": stats.requeued,
     }
 
 
