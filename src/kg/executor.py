@@ -76,7 +76,7 @@ from kg.errors import (
 logger = logging.getLogger(__name__)
 
 HEAVY_AFTER = 0.1            # seconds: a query that took this long last time is "heavy"
-TRIAL = 0.5                  # seconds a never-seen query may hold the worker kept for light ones
+TRIAL = 0.25                 # seconds a never-seen query may hold the worker kept for light ones
 HIGH_WATER = 1024 * 1024     # bytes of DATA held before the worker socket is paused
 WINDOW = 1024 * 1024         # answers up to this size come in one piece (exact headers)
 START_TIMEOUT = 60.0         # seconds a new worker may take to open the store
