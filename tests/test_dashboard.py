@@ -88,3 +88,46 @@ def test_figures_are_ready_before_the_first_visit(tmp_path, monkeypatch) -> None
         time.sleep(0.2)  # the warm-up stores them right after computing
         assert client.get("/").status_code == 200
         assert calls == [1], "the first visit computed the figures again"
+
+
+def test_index_pages_are_ready_before_the_first_visit_and_filters_reuse_them(tmp_path, monkeypatch) -> None:
+    """/outcomes' filter options, /organizations and /instruments cost full scans: once per version, at start-up."""
+    import shutil
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from kg import config, store
+    from kg.http import create_app, pages
+    from kg.render import views
+
+    root = Path(__file__).resolve().parents[1]
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(root / folder, tmp_path / folder, ignore=shutil.ignore_patterns("sources"))
+    settings = config.load_settings(environ={}, project_dir=str(tmp_path), workers=1)
+    store.build(settings, validate=False)
+    calls: dict[str, int] = {}
+
+    def counted(name, original):
+        def wrapper(*args, **kwargs):
+            value = original(*args, **kwargs)
+            calls[name] = calls.get(name, 0) + 1
+            return value
+        return wrapper
+
+    for name in ("outcome_facets", "organizations_index", "instruments_index"):
+        monkeypatch.setattr(views, name, counted(name, getattr(views, name)))
+    monkeypatch.setitem(pages.WARM, "organizations", lambda s: views.organizations_index(s.context()))
+    monkeypatch.setitem(pages.WARM, "instruments", lambda s: views.instruments_index(s.context()))
+    with TestClient(create_app(settings)) as client:
+        deadline = time.monotonic() + 60
+        while len(calls) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.2)  # stored right after computing
+        assert calls == {"outcome_facets": 1, "organizations_index": 1, "instruments_index": 1}
+        for path in ("/outcomes", "/outcomes?country=chn", "/outcomes?year=2021", "/organizations", "/instruments"):
+            assert client.get(path, headers={"accept": "text/html"}).status_code == 200, path
+        assert calls == {"outcome_facets": 1, "organizations_index": 1, "instruments_index": 1}
+        # a filtered view still offers the options from the cache, with their counts
+        html = client.get("/outcomes?country=chn", headers={"accept": "text/html"}).text
+        assert re.search(r'<option value="chn" selected>[^<]*\(1\)</option>', html)

@@ -65,10 +65,11 @@ class SpkgApp(FastAPI):
         await super().__call__(scope, receive, send)
 
 
-def _keep_dashboard_warm(app: FastAPI, stop: threading.Event, every: float = 5.0) -> None:
-    """Compute the dashboard's figures at start-up and after each new dataset version.
+def _keep_pages_warm(app: FastAPI, stop: threading.Event, every: float = 5.0) -> None:
+    """Compute the dashboard's figures and the index pages at start-up and after each new dataset version.
 
-    They cost full scans (about 24 s at 100,000 outcomes); done here, no visitor waits for them.
+    They cost full scans (about 24 s for the dashboard at 100,000 outcomes); done here, no
+    visitor waits for them.
     """
     done = None
     while not stop.is_set():
@@ -77,6 +78,7 @@ def _keep_dashboard_warm(app: FastAPI, stop: threading.Event, every: float = 5.0
             version = site.version()
             if version != done:
                 dashboard.warm(site)
+                pages.warm(site)
                 done = version
         except Exception:  # a missing or half-swapped store: try again later, keep serving
             logger.warning("could not compute the dashboard figures yet", exc_info=True)
@@ -110,8 +112,8 @@ def create_app(settings: Settings) -> FastAPI:
             raise StoreError(f"no store built in {settings.store_url}", hint="run `kg build` first")
         await executor.start()
         stop = threading.Event()
-        threading.Thread(target=_keep_dashboard_warm, args=(app, stop), daemon=True,
-                         name="dashboard-warmer").start()
+        threading.Thread(target=_keep_pages_warm, args=(app, stop), daemon=True,
+                         name="page-warmer").start()
         try:
             yield
         finally:

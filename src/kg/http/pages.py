@@ -253,6 +253,26 @@ def _page(request: Request, template: str, make, *, active: str | None = None, c
     return caching.answer(request, PAGE_ONLY, produce)
 
 
+def _outcomes(s, ctx, filters: dict[str, str]) -> dict:
+    return views.outcomes_index(ctx, filters, s.cached("outcome-facets", lambda: views.outcome_facets(ctx)))
+
+
+#: Index pages whose data costs full scans (seconds each at 100,000 outcomes), computed
+#: once per dataset version: by the start-up warmer, so no visitor waits and repeated
+#: visits cannot tie up the HTTP process.
+WARM = {
+    "outcomes": lambda s: _outcomes(s, s.context(), {}),
+    "organizations": lambda s: views.organizations_index(s.context()),
+    "instruments": lambda s: views.instruments_index(s.context()),
+}
+
+
+def warm(site) -> None:
+    """Compute the index pages' data of the site's current dataset version into its cache."""
+    for key, make in WARM.items():
+        site.cached(key, lambda: make(site))
+
+
 @router.api_route("/", methods=GET, include_in_schema=False)
 def home(request: Request) -> Response:
     accept = request.headers.get("accept")
@@ -269,7 +289,10 @@ def outcomes(request: Request, country: str = "", sdg: str = "", theme: str = ""
         filters = views.parse_filters(s.context(), country, sdg, theme, year)
     except BadParameter as e:
         return caching.error(request, e)
-    return _page(request, "outcomes.html", lambda ctx: views.outcomes_index(ctx, filters), active="outcomes")
+    # Filtered views are narrow, so computed each time; keeping them would let a crawler of
+    # filter combinations push the costly entries out of the cache.
+    return _page(request, "outcomes.html", lambda ctx: _outcomes(s, ctx, filters), active="outcomes",
+                 cache_key=None if filters else "outcomes")
 
 
 @router.api_route("/organizations", methods=GET, include_in_schema=False)

@@ -510,7 +510,15 @@ SELECT ?o ?date ?code ?country ?summary WHERE {{
              "themes": sorted(by_theme[r["o"]], key=lambda t: t.text)} for r in outcomes]
 
 
-def outcomes_index(ctx: Context, filters: dict[str, str]) -> dict:
+def outcomes_index(ctx: Context, filters: dict[str, str], options: dict | None = None) -> dict:
+    """The outcomes page: the filters' options (``outcome_facets``, which may be cached) and the matching rows."""
+    rows = outcome_rows(ctx, filters)
+    return {"filters": filters, "options": outcome_facets(ctx) if options is None else options, "outcomes": rows,
+            "truncated": len(rows) >= MAX_LIST}
+
+
+def outcome_facets(ctx: Context) -> dict:
+    """Each filter's values with their outcome counts: full scans, the same whatever the filters."""
     options = {}
     countries = ctx.rows("SELECT ?c (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a kg:Outcome ; kg:country ?c } GROUP BY ?c")
     themes = ctx.rows("SELECT ?c (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a kg:Outcome ; kg:theme ?c } GROUP BY ?c")
@@ -531,9 +539,7 @@ def outcomes_index(ctx: Context, filters: dict[str, str]) -> dict:
                               "n": _int(r["n"])} for r in targets if r.get("code")),
                             key=lambda o: sdg_sort_key(o["value"]))
     options["year"] = [{"value": str(r["y"]), "label": str(r["y"]), "n": _int(r["n"])} for r in years if "y" in r]
-    rows = outcome_rows(ctx, filters)
-    return {"filters": filters, "options": options, "outcomes": rows,
-            "truncated": len(rows) >= MAX_LIST}
+    return options
 
 
 def organizations_index(ctx: Context) -> dict:
