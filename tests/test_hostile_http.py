@@ -5,7 +5,8 @@
 * an oversized request head (one huge header, too many headers) gets 431;
 * clients that send their head a byte at a time do not hold up the others, and
   are cut off (408) when the head takes too long (that deadline is checked on a
-  small server of its own, with a 1 s deadline instead of 10 s);
+  small server of its own, with a 1 s deadline instead of 10 s); so are clients that
+  dribble a body, while a slow but steady upload goes through;
 * paths that climb out of /dumps/ or the page routes (``..``, encoded, doubly
   encoded, backslashes, NUL) are 4xx and never show a file from outside;
 * CR/LF in parameters never splits a response header (Location, Link,
@@ -218,13 +219,23 @@ def test_slow_clients_do_not_hold_up_the_others(server) -> None:
 
 class _QuickHeads(BoundedHttpTools):
     head_timeout = 1.0
+    body_timeout = 1.0
 
 
 async def _hello(scope, receive, send) -> None:
+    """Reads the body, answers with its length."""
     if scope["type"] != "http":
         return
-    await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"2")]})
-    await send({"type": "http.response.body", "body": b"ok"})
+    size, more = 0, True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+        size, more = size + len(message.get("body", b"")), message.get("more_body", False)
+    answer = str(size).encode()
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-length", str(len(answer)).encode())]})
+    await send({"type": "http.response.body", "body": answer})
 
 
 @contextlib.contextmanager
@@ -281,6 +292,53 @@ def test_a_head_that_takes_too_long_is_cut_off() -> None:
             assert get(url, "/").status == 200  # and the server serves on
         finally:
             for sock in (dribbling, silent, kept):
+                sock.close()
+
+
+def _complete(answer: bytes) -> bool:
+    head, sep, body = answer.partition(b"\r\n\r\n")
+    length = [line.split(b":", 1)[1] for line in head.lower().split(b"\r\n") if line.startswith(b"content-length:")]
+    return bool(sep and length) and len(body) >= int(length[0])
+
+
+def test_a_body_that_dribbles_is_cut_off_and_a_slow_steady_upload_is_not() -> None:
+    # The quick server gives a body 1 s, plus a second per 500 bytes that arrive.
+    with _quick_server() as url:
+        host, port = url.removeprefix("http://").split(":")
+        dribbling = socket.create_connection((host, int(port)))
+        steady = socket.create_connection((host, int(port)))
+        size = 24_000
+        for sock in (dribbling, steady):
+            sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n"
+                         b"Content-Length: %d\r\n\r\n" % size)
+            sock.settimeout(0.25)
+        answers = {"dribbling": b"", "steady": b""}
+        open_ = {"dribbling": dribbling, "steady": steady}
+        sent = 0
+        started = time.monotonic()
+        try:
+            while open_ and time.monotonic() - started < 8:
+                for name, sock in list(open_.items()):
+                    with contextlib.suppress(OSError):
+                        if name == "dribbling":
+                            sock.send(b"a")                 # 4 bytes a second
+                        elif sent < size:
+                            sock.send(b"b" * 2000)          # 8,000 bytes a second, for 3 s
+                            sent += 2000
+                    try:
+                        data = sock.recv(65536)
+                    except TimeoutError:
+                        continue
+                    except OSError:
+                        data = b""
+                    answers[name] += data
+                    if not data or _complete(answers[name]):
+                        del open_[name]
+            assert answers["dribbling"].startswith(b"HTTP/1.1 408 "), answers["dribbling"][:100]
+            assert answers["steady"].startswith(b"HTTP/1.1 200 ") and answers["steady"].endswith(b"24000")
+            assert time.monotonic() - started > 2.5  # the steady one took longer than the body timeout
+        finally:
+            for sock in (dribbling, steady):
                 sock.close()
 
 
