@@ -91,14 +91,15 @@ def test_figures_are_ready_before_the_first_visit(tmp_path, monkeypatch) -> None
 
 
 def test_index_pages_are_ready_before_the_first_visit_and_filters_reuse_them(tmp_path, monkeypatch) -> None:
-    """/outcomes' filter options, /organizations and /instruments cost full scans: once per version, at start-up."""
+    """/outcomes' filter options, /organizations and /instruments cost full scans: rendered once per version,
+    at start-up."""
     import shutil
     from pathlib import Path
 
     from fastapi.testclient import TestClient
 
     from kg import config, store
-    from kg.http import create_app, pages
+    from kg.http import create_app
     from kg.render import views
 
     root = Path(__file__).resolve().parents[1]
@@ -117,8 +118,6 @@ def test_index_pages_are_ready_before_the_first_visit_and_filters_reuse_them(tmp
 
     for name in ("outcome_facets", "organizations_index", "instruments_index"):
         monkeypatch.setattr(views, name, counted(name, getattr(views, name)))
-    monkeypatch.setitem(pages.WARM, "organizations", lambda s: views.organizations_index(s.context()))
-    monkeypatch.setitem(pages.WARM, "instruments", lambda s: views.instruments_index(s.context()))
     with TestClient(create_app(settings)) as client:
         deadline = time.monotonic() + 60
         while len(calls) < 3 and time.monotonic() < deadline:

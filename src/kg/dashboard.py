@@ -158,6 +158,11 @@ def figures(ctx: Context) -> dict:
     return {"counts": home["counts"], "latest": home["latest"], "charts": charts}
 
 
+def cached_figures(site) -> dict:
+    """The figures of the site's current dataset version, computed once."""
+    return site.cached("dashboard", lambda: figures(site.context()))
+
+
 def warm(site) -> None:
-    """Compute the figures of the site's current dataset version into its cache (the home page's key)."""
-    site.cached("dashboard", lambda: figures(site.context()))
+    """Compute the figures of the site's current dataset version into its cache."""
+    cached_figures(site)

@@ -243,34 +243,44 @@ def named_graph(folder: str, name: str, request: Request) -> Response:
 
 def _page(request: Request, template: str, make, *, active: str | None = None, cache_key: str | None = None,
           **extra) -> Response:
+    """A page from ``make(ctx)``'s data; with ``cache_key``, rendered once per dataset version."""
     s = caching.site(request)
+    return caching.answer(request, PAGE_ONLY, lambda fmt: _rendered(s, template, make, active, cache_key, **extra))
 
-    def produce(fmt: neg.Format) -> str:
-        ctx = s.context()
-        data = s.cached(cache_key, lambda: make(ctx)) if cache_key else make(ctx)
-        return s.renderer.render(template, version=s.version().name, active=active, **data, **extra)
 
-    return caching.answer(request, PAGE_ONLY, produce)
+def _rendered(s, template: str, make, active: str | None, cache_key: str | None, **extra) -> str:
+    def render() -> str:
+        return s.renderer.render(template, version=s.version().name, active=active, **make(s.context()), **extra)
+
+    # The page itself is kept, not its data: rendering 100,000 instruments alone takes seconds.
+    return s.cached(f"page:{cache_key}", render) if cache_key else render()
 
 
 def _outcomes(s, ctx, filters: dict[str, str]) -> dict:
     return views.outcomes_index(ctx, filters, s.cached("outcome-facets", lambda: views.outcome_facets(ctx)))
 
 
-#: Index pages whose data costs full scans (seconds each at 100,000 outcomes), computed
-#: once per dataset version: by the start-up warmer, so no visitor waits and repeated
-#: visits cannot tie up the HTTP process.
-WARM = {
-    "outcomes": lambda s: _outcomes(s, s.context(), {}),
-    "organizations": lambda s: views.organizations_index(s.context()),
-    "instruments": lambda s: views.instruments_index(s.context()),
+#: Index pages whose data costs full scans (seconds each at 100,000 outcomes), rendered
+#: once per dataset version by the start-up warmer, so no visitor waits and repeated
+#: visits cannot tie up the HTTP process. Cache key: (template, make(site, ctx), active).
+INDEXES = {
+    "home": ("home.html", lambda s, ctx: dashboard.cached_figures(s), "home"),
+    "outcomes": ("outcomes.html", lambda s, ctx: _outcomes(s, ctx, {}), "outcomes"),
+    "organizations": ("organizations.html", lambda s, ctx: views.organizations_index(ctx), "organizations"),
+    "instruments": ("instruments.html", lambda s, ctx: views.instruments_index(ctx), "instruments"),
 }
 
 
+def _index(request: Request, key: str) -> Response:
+    template, make, active = INDEXES[key]
+    s = caching.site(request)
+    return _page(request, template, lambda ctx: make(s, ctx), active=active, cache_key=key)
+
+
 def warm(site) -> None:
-    """Compute the index pages' data of the site's current dataset version into its cache."""
-    for key, make in WARM.items():
-        site.cached(key, lambda: make(site))
+    """Render the index pages of the site's current dataset version into its cache."""
+    for key, (template, make, active) in INDEXES.items():
+        _rendered(site, template, lambda ctx: make(site, ctx), active, key)
 
 
 @router.api_route("/", methods=GET, include_in_schema=False)
@@ -279,7 +289,7 @@ def home(request: Request) -> Response:
     if neg.choose(accept, (neg.PAGE,) + tuple(neg.BY_NAME[n] for n in ("ttl", "jsonld", "nt", "rdf"))) \
             not in (None, neg.PAGE) and not request.query_params.get("format"):
         return RedirectResponse(caching.site(request).urls.void(), status_code=303)
-    return _page(request, "home.html", dashboard.figures, active="home", cache_key="dashboard")
+    return _index(request, "home")
 
 
 @router.api_route("/outcomes", methods=GET, include_in_schema=False)
@@ -291,19 +301,19 @@ def outcomes(request: Request, country: str = "", sdg: str = "", theme: str = ""
         return caching.error(request, e)
     # Filtered views are narrow, so computed each time; keeping them would let a crawler of
     # filter combinations push the costly entries out of the cache.
-    return _page(request, "outcomes.html", lambda ctx: _outcomes(s, ctx, filters), active="outcomes",
-                 cache_key=None if filters else "outcomes")
+    if not filters:
+        return _index(request, "outcomes")
+    return _page(request, "outcomes.html", lambda ctx: _outcomes(s, ctx, filters), active="outcomes")
 
 
 @router.api_route("/organizations", methods=GET, include_in_schema=False)
 def organizations(request: Request) -> Response:
-    return _page(request, "organizations.html", views.organizations_index, active="organizations",
-                 cache_key="organizations")
+    return _index(request, "organizations")
 
 
 @router.api_route("/instruments", methods=GET, include_in_schema=False)
 def instruments(request: Request) -> Response:
-    return _page(request, "instruments.html", views.instruments_index, active="instruments", cache_key="instruments")
+    return _index(request, "instruments")
 
 
 @router.api_route("/sdg-targets", methods=GET, include_in_schema=False)
