@@ -456,7 +456,8 @@ def run_pages(args: argparse.Namespace) -> dict:
             for view in ("first_s", "second_s"):
                 t = time.perf_counter()
                 try:
-                    row["status"] = http.get(path, headers={"accept": "text/html"}).status_code
+                    answer = http.get(path, headers={"accept": "text/html"})
+                    row["status"], row["bytes"] = answer.status_code, len(answer.content)
                     row[view] = round(time.perf_counter() - t, 3)
                 except httpx.TimeoutException:
                     row[view] = None   # longer than --page-limit
@@ -541,12 +542,13 @@ def markdown(mix: dict | None, fair: dict | None, pages: dict | None = None) -> 
                        f"{p['loadavg_before']} |")
     if pages:
         out.append(f"\nPages at {pages['outcomes']:,} outcomes, one request at a time ({pages['when']}).\n")
-        out.append("| page | first view | second view | load avg before |")
-        out.append("|---|---|---|---|")
+        out.append("| page | first view | second view | size | load avg before |")
+        out.append("|---|---|---|---|---|")
         for p in pages["pages"]:
             first = f"{p['first_s']:,.2f} s" if p.get("first_s") is not None else "over the limit"
             second = f"{p['second_s']:,.3f} s" if p.get("second_s") is not None else "—"
-            out.append(f"| `{p['path']}` | {first} | {second} | {p['loadavg_before']} |")
+            size = f"{p['bytes'] / 1e6:,.2f} MB" if p.get("bytes") is not None else "—"
+            out.append(f"| `{p['path']}` | {first} | {second} | {size} | {p['loadavg_before']} |")
     return "\n".join(out)
 
 
