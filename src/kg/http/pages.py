@@ -268,6 +268,8 @@ INDEXES = {
     "outcomes": ("outcomes.html", lambda s, ctx: _outcomes(s, ctx, {}), "outcomes"),
     "organizations": ("organizations.html", lambda s, ctx: views.organizations_index(ctx), "organizations"),
     "instruments": ("instruments.html", lambda s, ctx: views.instruments_index(ctx), "instruments"),
+    "sdg-targets": ("sdg_targets.html", lambda s, ctx: views.sdg_targets_index(ctx, False), "sdg-targets"),
+    "sdg-targets?addressed": ("sdg_targets.html", lambda s, ctx: views.sdg_targets_index(ctx, True), "sdg-targets"),
 }
 
 
@@ -319,8 +321,7 @@ def instruments(request: Request) -> Response:
 @router.api_route("/sdg-targets", methods=GET, include_in_schema=False)
 def sdg_targets(request: Request, addressed: str = "") -> Response:
     only = addressed not in ("", "0", "false", "no")
-    return _page(request, "sdg_targets.html", lambda ctx: views.sdg_targets_index(ctx, only), active="sdg-targets",
-                 cache_key=f"sdg-targets:{only}")
+    return _index(request, "sdg-targets?addressed" if only else "sdg-targets")
 
 
 @router.api_route("/search", methods=GET, include_in_schema=False)
