@@ -444,3 +444,36 @@ def test_the_endpoint_routes_are_not_shadowed(client) -> None:
     assert client.get("/-/health").json()["ok"] is True
     r = client.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}, headers={"accept": "application/sparql-results+json"})
     assert r.status_code == 200 and r.json()["boolean"] is True
+
+
+def test_long_index_pages_come_a_page_at_a_time(real_settings, monkeypatch) -> None:  # noqa: F811
+    from fastapi.testclient import TestClient
+
+    from kg.http import create_app, pages
+
+    with TestClient(create_app(real_settings)) as whole:
+        everyone = [h for h in page(whole, "/organizations").hrefs() if h.startswith("/doc/organization/")]
+    assert len(everyone) >= 4
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    with TestClient(create_app(real_settings)) as client:
+        seen, path, visited = [], "/organizations", []
+        while path:
+            text = client.get(path, headers=HTML).text
+            visited.append(path)
+            on_page = [h for h in Page(text).hrefs() if h.startswith("/doc/organization/")]
+            seen += on_page
+            nxt = re.search(r'<a rel="next" href="([^"]+)"', text)
+            if nxt:
+                assert len(set(on_page)) == 2, path  # full pages but the last
+            path = html.unescape(nxt.group(1)) if nxt else None
+        assert sorted(seen) == sorted(everyone) and len(seen) == len(set(seen))
+        pages_n = -(-len(everyone) // 2)
+        assert visited == ["/organizations"] + [f"/organizations?page={n}" for n in range(2, pages_n + 1)]
+        last = client.get(visited[-1], headers=HTML).text
+        assert f"Page {pages_n} of {pages_n}" in last and 'rel="prev"' in last
+        assert client.get("/organizations?page=1", headers=HTML).text == client.get("/organizations", headers=HTML).text
+        beyond = client.get(f"/organizations?page={pages_n + 1}", headers=HTML)
+        assert beyond.status_code == 404 and f"has {pages_n} pages" in beyond.text
+        for bad in ("0", "two", "-1", "1e3"):
+            r = client.get(f"/instruments?page={bad}", headers={"accept": "application/json"})
+            assert r.status_code == 400 and r.json()["parameter"] == "page", bad

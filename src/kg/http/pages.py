@@ -16,6 +16,8 @@ paths 400; nothing here reads a file named by a request.
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
@@ -263,6 +265,7 @@ def _outcomes(s, ctx, filters: dict[str, str]) -> dict:
 #: Index pages whose data costs full scans (seconds each at 100,000 outcomes), rendered
 #: once per dataset version by the start-up warmer, so no visitor waits and repeated
 #: visits cannot tie up the HTTP process. Cache key: (template, make(site, ctx), active).
+#: Long lists come a page at a time (``PAGED``); their data is kept whole, their first page rendered.
 INDEXES = {
     "home": ("home.html", lambda s, ctx: dashboard.cached_figures(s), "home"),
     "outcomes": ("outcomes.html", lambda s, ctx: _outcomes(s, ctx, {}), "outcomes"),
@@ -273,16 +276,56 @@ INDEXES = {
 }
 
 
-def _index(request: Request, key: str) -> Response:
-    template, make, active = INDEXES[key]
+PAGED = {"organizations": ("organizations", "collaborations"), "instruments": ("instruments",)}
+PAGE_SIZE = 500
+
+
+def _index(request: Request, key: str, page: str = "") -> Response:
+    try:
+        number = _page_number(page)
+    except BadParameter as e:
+        return caching.error(request, e)
+    template, _, active = INDEXES[key]
     s = caching.site(request)
-    return _page(request, template, lambda ctx: make(s, ctx), active=active, cache_key=key)
+    # Only first pages are kept: a crawler walking every page must not push out the rest.
+    return _page(request, template, lambda ctx: _index_data(s, key, ctx, number), active=active,
+                 cache_key=key if number == 1 else None)
+
+
+def _index_data(s, key: str, ctx, number: int) -> dict:
+    make = INDEXES[key][1]
+    if key not in PAGED:
+        return make(s, ctx)
+    return paginate(s.cached(f"data:{key}", lambda: make(s, ctx)), PAGED[key], number,
+                    getattr(s.urls, key))
+
+
+def _page_number(page: str) -> int:
+    if not page:
+        return 1
+    if not re.fullmatch(r"[0-9]{1,6}", page.strip()) or int(page) < 1:
+        raise BadParameter(f"page {page!r} is not a page number (1, 2, ...)", parameter="page")
+    return int(page)
+
+
+def paginate(data: dict, lists: tuple[str, ...], number: int, url) -> dict:
+    """Page ``number`` of the ``lists`` in ``data`` (each sliced alike), with the pager's figures."""
+    total = max(len(data[name]) for name in lists)
+    pages = max(1, -(-total // PAGE_SIZE))
+    if number > pages:
+        raise NotFound(f"there is no page {number}: the list has {pages} page{'s' if pages != 1 else ''}",
+                       hint=f"see {url()}")
+    start = (number - 1) * PAGE_SIZE
+    pager = {"page": number, "pages": pages, "size": PAGE_SIZE, "first": start + 1,
+             "counts": {name: len(data[name]) for name in lists},
+             "prev": url(number - 1) if number > 1 else None, "next": url(number + 1) if number < pages else None}
+    return {**data, **{name: data[name][start:start + PAGE_SIZE] for name in lists}, "pager": pager}
 
 
 def warm(site) -> None:
-    """Render the index pages of the site's current dataset version into its cache."""
-    for key, (template, make, active) in INDEXES.items():
-        _rendered(site, template, lambda ctx: make(site, ctx), active, key)
+    """Render the index pages (first pages of long ones) of the site's current dataset version into its cache."""
+    for key, (template, _, active) in INDEXES.items():
+        _rendered(site, template, lambda ctx: _index_data(site, key, ctx, 1), active, key)
 
 
 @router.api_route("/", methods=GET, include_in_schema=False)
@@ -309,13 +352,13 @@ def outcomes(request: Request, country: str = "", sdg: str = "", theme: str = ""
 
 
 @router.api_route("/organizations", methods=GET, include_in_schema=False)
-def organizations(request: Request) -> Response:
-    return _index(request, "organizations")
+def organizations(request: Request, page: str = "") -> Response:
+    return _index(request, "organizations", page)
 
 
 @router.api_route("/instruments", methods=GET, include_in_schema=False)
-def instruments(request: Request) -> Response:
-    return _index(request, "instruments")
+def instruments(request: Request, page: str = "") -> Response:
+    return _index(request, "instruments", page)
 
 
 @router.api_route("/sdg-targets", methods=GET, include_in_schema=False)

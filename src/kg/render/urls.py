@@ -68,11 +68,11 @@ class Urls:
     def outcomes(self, **filters: object) -> str:
         return self._p("/outcomes", **filters)
 
-    def organizations(self) -> str:
-        return self._p("/organizations")
+    def organizations(self, page: int | None = None) -> str:
+        return self._p("/organizations", page=page if page and page > 1 else None)
 
-    def instruments(self) -> str:
-        return self._p("/instruments")
+    def instruments(self, page: int | None = None) -> str:
+        return self._p("/instruments", page=page if page and page > 1 else None)
 
     def sdg_targets(self, **params: object) -> str:
         return self._p("/sdg-targets", **params)
