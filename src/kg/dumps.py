@@ -142,21 +142,25 @@ def _graphs(store: Store, settings: Settings, part: str) -> list[str]:
     return sorted(str(g) for g in names if str(g).startswith(prefix))
 
 
+# No ORDER BY: the store's index order is already stable for the same data (the same
+# bytes each time) and keeps a subject's triples together, which is what Turtle needs.
+# Sorting cost more than everything else: at 100,000 outcomes (5.4 million quads) the
+# sorted query had not answered after 14 minutes.
+
 def triples(store: Store, settings: Settings, part: str = "all") -> Iterator[ox.Triple]:
-    """The distinct triples of ``part`` (all named graphs merged), sorted by subject."""
+    """The distinct triples of ``part`` (all named graphs merged), a subject's together, in index order."""
     if part == "all":
-        query = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
+        query = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
     else:
         values = " ".join(f"<{g}>" for g in _graphs(store, settings, part)) or "<urn:x-spkg:none>"
-        query = (f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }} "
-                 "ORDER BY ?s ?p ?o")
+        query = f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
     for row in store.query(query):
         yield ox.Triple(row[0], row[1], row[2])
 
 
 def quads(store: Store) -> Iterator[ox.Quad]:
-    """Every quad, graph by graph."""
-    for row in store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g ?s ?p ?o"):
+    """Every quad, in index order."""
+    for row in store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
         yield ox.Quad(row[0], row[1], row[2], row[3])
 
 
