@@ -109,6 +109,17 @@ def test_a_timeout_is_counted(small):
         value(before, "spkg_queries_rejected_total", route="/sparql", reason="queue_full")
 
 
+def test_the_query_workers_are_counted_by_state(small):
+    before = scrape(small)
+    assert small.get("/sparql", params={"query": CARTESIAN}, headers=JSON).status_code in (503, 504)
+    after = scrape(small)
+    # the budget killed one worker, and a fresh one took its place
+    assert value(after, "spkg_query_worker_restarts_total") - value(before, "spkg_query_worker_restarts_total") == 1
+    states = {s: value(after, "spkg_query_workers", state=s) for s in ("idle", "light", "heavy", "trial", "starting")}
+    assert sum(states.values()) == 2 and states["light"] == states["heavy"] == states["trial"] == 0
+    assert ("spkg_queries_requeued_total", frozenset()) in after
+
+
 def test_labels_never_carry_a_raw_path(small):
     before = scrape(small)
     assert small.get("/etc/passwd-0123456789").status_code == 404

@@ -307,6 +307,15 @@ class Executor:
     def idle(self) -> int:
         return len(self._idle)
 
+    def states(self) -> dict[str, int]:
+        """How many workers are idle, running each role, or being started (for the metrics)."""
+        counts = {"idle": len(self._idle), "light": 0, "heavy": 0, "trial": 0}
+        for worker in self._workers:
+            if worker.role:
+                counts[worker.role] += 1
+        counts["starting"] = max(0, self.size - sum(counts.values()))
+        return counts
+
     async def _spawn(self) -> _Worker:
         loop = asyncio.get_running_loop()
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -9,7 +9,11 @@ What is counted (all names start with ``spkg_``):
 * ``canned_query_duration_seconds{query}`` — each canned query by name;
 * ``query_timeouts_total{route}`` — queries stopped at the time budget;
 * ``queries_rejected_total{route,reason}`` — refused queries, by :func:`reason`;
-* ``store_triples``, ``store_named_graphs`` — from the build manifest.
+* ``store_triples``, ``store_named_graphs`` — from the build manifest;
+* ``query_workers{state}``, ``query_worker_restarts_total``, ``queries_requeued_total``
+  — the query worker pool (:mod:`kg.executor`): workers idle, running a light, heavy or
+  on-trial query, or starting; restarts after a kill; never-seen queries stopped at the
+  end of their trial and queued again as heavy.
 
 One :class:`Metrics` per app, hence per HTTP process: with ``http_workers`` > 1
 each process counts its own requests. All updates happen on the event loop's
@@ -134,7 +138,7 @@ class Metrics:
 
     # -- exposition -----------------------------------------------------------------------
 
-    def render(self) -> str:
+    def render(self, executor=None) -> str:
         out: list[str] = []
         _family(out, "http_requests_total", "counter", "HTTP requests answered, by route template and status.",
                 [({"route": r, "status": str(s)}, n) for (r, s), n in sorted(self.requests.items())])
@@ -154,7 +158,20 @@ class Metrics:
             _family(out, "store_triples", "gauge", "Triples in the store (build manifest).", [({}, size[0])])
             _family(out, "store_named_graphs", "gauge", "Named graphs in the store (build manifest).",
                     [({}, size[1])])
+        if executor is not None:
+            _workers(out, executor)
         return "\n".join(out) + "\n"
+
+
+def _workers(out: list[str], executor) -> None:
+    states = executor.states()
+    _family(out, "query_workers", "gauge", "Query worker processes, by what they do now "
+            "(idle, light, heavy, trial: a never-seen query; starting: after a kill).",
+            [({"state": state}, n) for state, n in states.items()])
+    _family(out, "query_worker_restarts_total", "counter", "Query workers killed (budget, abandoned stream, "
+            "trial) and started again.", [({}, executor.stats.restarts)])
+    _family(out, "queries_requeued_total", "counter", "Never-seen queries stopped at the end of their trial "
+            "on the worker kept for light queries, then queued as heavy.", [({}, executor.stats.requeued)])
 
 
 def _read_size(manifest: Path) -> tuple[int, int] | None:

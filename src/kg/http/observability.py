@@ -84,7 +84,8 @@ def query_done(scope, route: str, *, status: int, seconds: float, query: str | N
 
 @router.api_route("/-/metrics", methods=["GET", "HEAD"], include_in_schema=False)
 def metrics_page(request: Request) -> Response:
-    return Response(request.app.metrics.render(), media_type=CONTENT_TYPE,
+    executor = getattr(request.app.state, "executor", None)
+    return Response(request.app.metrics.render(executor), media_type=CONTENT_TYPE,
                     headers={"cache-control": "no-store"})
 
 
