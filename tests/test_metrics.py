@@ -111,10 +111,13 @@ def test_a_timeout_is_counted(small):
 
 def test_the_query_workers_are_counted_by_state(small):
     before = scrape(small)
-    assert small.get("/sparql", params={"query": CARTESIAN}, headers=JSON).status_code in (503, 504)
+    status = small.get("/sparql", params={"query": CARTESIAN}, headers=JSON).status_code
+    assert status in (503, 504)
     after = scrape(small)
-    # the budget killed one worker, and a fresh one took its place
-    assert value(after, "spkg_query_worker_restarts_total") - value(before, "spkg_query_worker_restarts_total") == 1
+    # 503: the budget killed one worker, and a fresh one took its place; 504: an external
+    # store's own timeout came first (KG_TEST_STORE=external), and the worker lives on
+    restarts = value(after, "spkg_query_worker_restarts_total") - value(before, "spkg_query_worker_restarts_total")
+    assert restarts == (1 if status == 503 else 0)
     states = {s: value(after, "spkg_query_workers", state=s) for s in ("idle", "light", "heavy", "trial", "starting")}
     assert sum(states.values()) == 2 and states["light"] == states["heavy"] == states["trial"] == 0
     assert ("spkg_queries_requeued_total", frozenset()) in after
