@@ -130,3 +130,30 @@ def test_index_pages_are_ready_before_the_first_visit_and_filters_reuse_them(tmp
         # a filtered view still offers the options from the cache, with their counts
         html = client.get("/outcomes?country=chn", headers={"accept": "text/html"}).text
         assert re.search(r'<option value="chn" selected>[^<]*\(1\)</option>', html)
+
+
+def test_a_crowd_waits_for_one_computation_of_a_costly_view(real_settings) -> None:  # noqa: F811
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pytest
+
+    from kg.render.site import Site
+
+    site = Site(real_settings)
+    calls = []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.3)
+        return object()
+
+    with ThreadPoolExecutor(8) as pool:
+        values = list(pool.map(lambda _: site.cached("slow", slow), range(8)))
+    assert len(calls) == 1 and all(v is values[0] for v in values)
+
+    def failing():
+        raise RuntimeError("the store went away")
+
+    with pytest.raises(RuntimeError):
+        site.cached("flaky", failing)
+    assert site.cached("flaky", lambda: 42) == 42  # the next caller makes it

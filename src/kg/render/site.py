@@ -37,6 +37,7 @@ class Site:
         self._manifest: dict | None = None
         self._opened_for: str | None = None
         self._cache: OrderedDict[tuple[str, str], object] = OrderedDict()
+        self._making: dict[tuple[str, str], threading.Event] = {}
 
     def version(self) -> Version:
         v = self.watch.current()
@@ -66,15 +67,31 @@ class Site:
         return Context(store, self.settings, self.urls, manifest)
 
     def cached(self, key: str, make: Callable[[], T]) -> T:
+        """``make()``'s value for ``key`` at the current version, made once.
+
+        Callers that arrive while another is making it wait for that one: after a
+        rebuild, a crowd on a page that costs seconds must not compute it once each.
+        """
         version = self.version()
         k = (f"{version.name}|{version.built_at}", key)
-        with self._lock:
-            if k in self._cache:
-                self._cache.move_to_end(k)
-                return self._cache[k]  # type: ignore[return-value]
-        value = make()
-        with self._lock:
-            self._cache[k] = value
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return value
+        while True:
+            with self._lock:
+                if k in self._cache:
+                    self._cache.move_to_end(k)
+                    return self._cache[k]  # type: ignore[return-value]
+                making = self._making.get(k)
+                if making is None:
+                    making = self._making[k] = threading.Event()
+                    break
+            making.wait()  # then look again; if the maker failed, the next caller makes it
+        try:
+            value = make()
+            with self._lock:
+                self._cache[k] = value
+                while len(self._cache) > CACHE_SIZE:
+                    self._cache.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                del self._making[k]
+            making.set()
