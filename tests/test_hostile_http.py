@@ -256,6 +256,19 @@ def _quick_server():
         sock.close()
 
 
+def _read(name: str, open_: dict[str, socket.socket], answers: dict[str, bytes], done=lambda answer: False) -> None:
+    """What ``open_[name]`` has sent within its socket timeout, into ``answers``; closed or ``done``: no longer open."""
+    try:
+        data = open_[name].recv(65536)
+    except TimeoutError:
+        return
+    except OSError:
+        data = b""
+    answers[name] += data
+    if not data or done(answers[name]):
+        del open_[name]
+
+
 def test_a_head_that_takes_too_long_is_cut_off() -> None:
     with _quick_server() as url:
         host, port = url.removeprefix("http://").split(":")
@@ -275,15 +288,7 @@ def test_a_head_that_takes_too_long_is_cut_off() -> None:
                     with contextlib.suppress(OSError):
                         if name == "dribbling":
                             sock.send(b"a")
-                    try:
-                        data = sock.recv(65536)
-                    except TimeoutError:
-                        continue
-                    except OSError:
-                        data = b""
-                    if not data:
-                        del open_[name]
-                    answers[name] += data
+                    _read(name, open_, answers)
             assert not open_, f"still open after {time.monotonic() - started:.1f} s: {sorted(open_)}"
             assert time.monotonic() - started < 3
             assert answers["dribbling"].startswith(b"HTTP/1.1 408 ")
@@ -325,15 +330,7 @@ def test_a_body_that_dribbles_is_cut_off_and_a_slow_steady_upload_is_not() -> No
                         elif sent < size:
                             sock.send(b"b" * 2000)          # 8,000 bytes a second, for 3 s
                             sent += 2000
-                    try:
-                        data = sock.recv(65536)
-                    except TimeoutError:
-                        continue
-                    except OSError:
-                        data = b""
-                    answers[name] += data
-                    if not data or _complete(answers[name]):
-                        del open_[name]
+                    _read(name, open_, answers, done=_complete)
             assert answers["dribbling"].startswith(b"HTTP/1.1 408 "), answers["dribbling"][:100]
             assert answers["steady"].startswith(b"HTTP/1.1 200 ") and answers["steady"].endswith(b"24000")
             assert time.monotonic() - started > 2.5  # the steady one took longer than the body timeout
