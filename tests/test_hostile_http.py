@@ -18,18 +18,16 @@ Everything is bounded: a few seconds of slow clients, bodies cut at 50 MB.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import select
 import socket
-import threading
 import time
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import pytest
-import uvicorn
 from fuzzing import EMBEDDED, bounded
+from http_fixtures import live_server
 from hypothesis import given
 from hypothesis import strategies as st
 from kg_process import kg_serve
@@ -238,22 +236,8 @@ async def _hello(scope, receive, send) -> None:
     await send({"type": "http.response.body", "body": answer})
 
 
-@contextlib.contextmanager
 def _quick_server():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(_hello, http=_QuickHeads, lifespan="off", log_level="critical")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        server.should_exit = True
-        thread.join(5)
-        sock.close()
+    return live_server(_hello, http=_QuickHeads, lifespan="off", log_level="critical")
 
 
 def _read(name: str, open_: dict[str, socket.socket], answers: dict[str, bytes], done=lambda answer: False) -> None:
