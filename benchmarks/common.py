@@ -26,6 +26,18 @@ BASE = "https://w3id.org/spkg/"
 
 FOLDERS = ("ontology", "shapes", "data")
 
+#: The end of every wrk script: one line, WRKJSON {...}, with the counts and latencies.
+WRK_REPORT_LUA = r"""
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,' ..
+    '"p50_us":%d,"p90_us":%d,"p99_us":%d,"mean_us":%.1f,"max_us":%d}\n',
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.mean, latency.max))
+end
+"""
+
 
 # -- queries ------------------------------------------------------------------------
 
