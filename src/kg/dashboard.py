@@ -162,7 +162,3 @@ def cached_figures(site) -> dict:
     """The figures of the site's current dataset version, computed once."""
     return site.cached("dashboard", lambda: figures(site.context()))
 
-
-def warm(site) -> None:
-    """Compute the figures of the site's current dataset version into its cache."""
-    cached_figures(site)

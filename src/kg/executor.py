@@ -378,8 +378,9 @@ class Executor:
 
     # -- scheduling -------------------------------------------------------------------
 
-    def _role(self, key: int, heavy_free: bool, trial_free: bool) -> str | None:
+    def _role(self, key: int) -> str | None:
         """How a query of shape ``key`` may run now, or None if it must wait."""
+        heavy_free, trial_free = self._heavy_running < self.heavy_cap, self._trial_running == 0
         seconds = self.stats.durations.get(key)
         if seconds is None:  # never seen: a heavy slot if one is free, else a short trial
             return "heavy" if heavy_free else "trial" if trial_free else None
@@ -408,8 +409,7 @@ class Executor:
     async def _acquire(self, key: int, deadline: float) -> _Worker:
         if not self._started:
             raise StoreError("the query workers are not running", hint="start the app with its lifespan")
-        role = self._role(key, self._heavy_running < self.heavy_cap, self._trial_running == 0) \
-            if self._idle and not self._waiting else None
+        role = self._role(key) if self._idle and not self._waiting else None
         if role is not None:
             worker = self._assign(role)
         else:
@@ -474,7 +474,7 @@ class Executor:
             fut, key = entry
             if fut.done():
                 continue
-            role = self._role(key, self._heavy_running < self.heavy_cap, self._trial_running == 0)
+            role = self._role(key)
             if role is None:
                 continue
             self._waiting.remove(entry)

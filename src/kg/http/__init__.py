@@ -27,7 +27,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.routing import Route
 
-from kg import dashboard, remote, redaction
+from kg import remote, redaction
 from kg.config import Settings, load_settings
 from kg.executor import Executor
 from kg.http import caching, canned, editor, errors, graphs, health, observability, pages, security
@@ -77,11 +77,10 @@ def _keep_pages_warm(app: FastAPI, stop: threading.Event, every: float = 5.0) ->
             site = caching.site_of(app.state)
             version = site.version()
             if version != done:
-                dashboard.warm(site)
-                pages.warm(site)
+                pages.warm(site)  # the home page's figures first
                 done = version
         except Exception:  # a missing or half-swapped store: try again later, keep serving
-            logger.warning("could not compute the dashboard figures yet", exc_info=True)
+            logger.warning("could not compute the dashboard and index pages yet", exc_info=True)
         stop.wait(every)
 
 
