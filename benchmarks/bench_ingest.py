@@ -26,7 +26,7 @@ For scale, benchmarks/results/validate.json holds the time of a full `kg
 validate` of the same project, if it was run.
 
 Everything is written under benchmarks/out/ingest/ (results.json at the end).
-Standard library only; the ingest runs through .venv/bin/python -m kg.ingest.
+Standard library only; the ingest runs through .venv/bin/python -m kg ingest.
 """
 
 from __future__ import annotations
@@ -196,7 +196,7 @@ def ingest(project: Path, inputs: Path, label: str) -> dict:
     timefile = OUT / "time.txt"
     timer = ["/usr/bin/time", "-f", "%M", "-o", str(timefile)] if Path("/usr/bin/time").exists() else []
     started = time.perf_counter()
-    done = subprocess.run([*timer, str(PY), "-m", "kg.ingest", "--project-dir", str(project), str(inputs), "-q",
+    done = subprocess.run([*timer, str(PY), "-m", "kg", "--project-dir", str(project), "ingest", str(inputs), "-q",
                            "--skip-invalid", "--report", "json"], capture_output=True, text=True)
     wall = time.perf_counter() - started
     peak = int(timefile.read_text().split()[-1]) if timer and timefile.exists() else 0  # KiB

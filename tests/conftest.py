@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 import external
-from kg import config, store
+from kg import config
+from kg.store import core as store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "project"
 BASE = config.DEFAULT_BASE

@@ -23,10 +23,10 @@ from kg.errors import (
     UnknownQuery,
     ValidationFailed,
 )
-from kg.results import render_result, run_query
-from kg.sources import Source, discover
-from kg.store import BuildReport, OxigraphStore, Store, build, read_manifest
-from kg.validate import Report, Result, format_report, validate_files, validate_graph
+from kg.query.results import render_result, run_query
+from kg.rdf.sources import Source, discover
+from kg.store.core import BuildReport, OxigraphStore, Store, build, read_manifest
+from kg.validate.core import Report, Result, format_report, validate_files, validate_graph
 
 try:
     __version__ = _metadata.version("spkg")

@@ -37,7 +37,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("result_limit", 100000, "Most rows (or triples) a query result may carry; a cut result is flagged."),
     Setting("service_allowlist", "", "Space-separated endpoint IRI prefixes that SPARQL SERVICE may call; empty turns SERVICE off."),
     Setting("max_query_length", 100000, "Longest accepted query text, in characters."),
-    Setting("log_query_text", False, "Write each query's whole text into the query log (kg.querylog); off: only its hash and length."),
+    Setting("log_query_text", False, "Write each query's whole text into the query log (kg.web.querylog); off: only its hash and length."),
     Setting("query_queue", 64, "Most queries that may wait for a free query worker (per HTTP process); beyond that the endpoint answers 503."),
     Setting("client_query_seconds", 60.0, "Seconds of query-worker time one client (remote address) may use per rolling minute on /sparql, /api/queries and /query (60: one worker's worth, as the Wikidata Query Service allows); past it, 429 with Retry-After. 0 turns the budget off."),
     Setting("worker_allocator", "auto", "malloc for the query workers: auto (jemalloc when installed; big aggregates run up to 2x faster), system, or a library path."),

@@ -4,13 +4,13 @@
 2. **extract**: the country (CPO code or text), the key, the curation file,
    the mentions and their reconciliation, the facts and suggestions graphs;
 3. **validate** the batch's graphs with the SHACL shapes, incrementally
-   (:mod:`kg.ingest.incremental`): only the batch's nodes and what they touch;
+   (:mod:`kg.validate.incremental`): only the batch's nodes and what they touch;
 4. when a record fails, nothing is written (or, with ``skip_invalid``, the
    valid records are);
 5. **write** one deterministic Turtle file per record and graph in data/,
-   all or nothing (:mod:`kg.ingest.commit`); a file whose bytes would not
+   all or nothing (:mod:`kg.write.journal`); a file whose bytes would not
    change is not touched;
-6. **load** the changed graphs into the built store (:mod:`kg.ingest.loader`),
+6. **load** the changed graphs into the built store (:mod:`kg.write.loader`),
    or say "run kg build" when there is none (or it is older than data/).
 
 Only one ingest runs at a time on a project (a lock beside the store).
@@ -30,21 +30,22 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from kg import iris
-from kg import sources as src
+from kg.rdf import iris
+from kg.rdf import sources as src
 from kg.config import Settings
 from kg.errors import LoadError, StoreError
 from kg.ingest import catalog as catalog_mod
-from kg.ingest import commit, country, curation, loader, mentions, tabular
+from kg.write import journal as commit, loader
+from kg.ingest import country, curation, mentions, tabular
 from kg.ingest import html as html_mod
 from kg.ingest import text as text_mod
 from kg.ingest.catalog import Catalog, norm
-from kg.ingest.incremental import Context, validate_batch
+from kg.validate.incremental import Context, validate_batch
 from kg.ingest.reconcile import Reconciler
 from kg.ingest.record import Issue, Located, Record
 from kg.ingest.to_rdf import FIELD_OF_PROPERTY, Builder, Built, outcome_key
-from kg.ingest.writer import _LOCAL, PREFIXES, serialize
-from kg.validate import load_shapes
+from kg.rdf.turtle import _LOCAL, PREFIXES, serialize
+from kg.validate.core import load_shapes
 
 logger = logging.getLogger(__name__)
 
@@ -199,7 +200,7 @@ def ingest(paths: Sequence[str | Path], settings: Settings, *, fmt: str | None =
     inputs = expand(paths, fmt)
     with _lock(settings):
         report = IngestReport(results=[])
-        from kg.recovery import recover  # a build, ingest or partner write killed midway
+        from kg.write.recovery import recover  # a build, ingest or partner write killed midway
 
         report.recovered = recover(settings)
         for message in report.recovered:
@@ -340,7 +341,7 @@ def _lock(settings: Settings) -> Iterator[None]:
 
 def _context_store(settings: Settings, files: list[src.Source]) -> tuple[ox.Store, bool, bool]:
     """(store to read the graph from, a store is built, the built store is older than data/)."""
-    from kg.store import inputs_hash, is_built, raw_store, read_manifest
+    from kg.store.core import inputs_hash, is_built, raw_store, read_manifest
 
     directory = settings.store_dir
     built = is_built(settings)

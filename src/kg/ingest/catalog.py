@@ -233,7 +233,7 @@ def _scheme_biennium(scheme: str | None, base: str) -> str | None:
 
 def memory_store(paths: Iterable[Path], base: str, graph_of) -> ox.Store:
     """An in-memory store of the given Turtle files, each in its named graph (for projects not built)."""
-    from kg import iris
+    from kg.rdf import iris
 
     store = ox.Store()
     for path in paths:

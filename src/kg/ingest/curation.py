@@ -47,13 +47,13 @@ import pyoxigraph as ox
 import yaml
 from rdflib import BNode, Graph
 
-from kg import iris
+from kg.rdf import iris
 from kg.ingest import text as text_parser
 from kg.ingest.catalog import Catalog, norm
 from kg.ingest.country import ALIASES
 from kg.ingest.record import SECTIONS, Issue, Located, Record
-from kg.ingest.writer import prefix_block
-from kg.sources import to_rdflib
+from kg.rdf.turtle import prefix_block
+from kg.rdf.sources import to_rdflib
 
 CURATION_DIR = "curation"
 LIST_FIELDS = ("themes", "sdg_goals", "sdg_targets")

@@ -39,7 +39,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from kg import iris
+from kg.rdf import iris
 from kg.ingest.catalog import Catalog, norm, plain
 from kg.ingest.country import ALIASES, GOVERNMENT_ABBREVIATIONS, _names
 from kg.ingest.record import SECTIONS, Record

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from kg import iris
+from kg.rdf import iris
 from kg.ingest.catalog import Catalog, Known, norm
 from kg.ingest.mentions import Mention
 

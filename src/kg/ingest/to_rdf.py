@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
-from kg import iris
-from kg.iris import ELI, SCHEMA
+from kg.rdf import iris
+from kg.rdf.iris import ELI, SCHEMA
 from kg.ingest.catalog import Catalog, norm
 from kg.ingest.mentions import Mention
 from kg.ingest.reconcile import Match

@@ -1,0 +1,673 @@
+"""A pool of query worker processes, with a time budget that really stops a query.
+
+pyoxigraph has no query timeout, and a query running in a thread cannot be
+stopped. So queries run in worker processes (:mod:`kg.query.workers`), each with the
+store open read-only; when a query runs past its budget the worker is killed
+(SIGKILL), which frees its core at once, and a fresh one is started in its
+place. The caller gets :class:`~kg.errors.QueryTimeout`.
+
+::
+
+    HTTP process (asyncio)                       worker processes
+    Executor.run(query) ── JOB ──► socketpair ──► Store.read_only(...).query()
+                        ◄─ COMPLETE | HEAD DATA… END | ERROR ──
+
+* One :class:`Executor` per HTTP process; it owns ``size`` workers, started
+  with :func:`spawn_command` (a fresh interpreter that imports only
+  pyoxigraph and :mod:`kg.query.workers`: about 0.15 s and 20-30 MB each).
+* Scheduling: an idle worker takes the next query. Queries whose shape (the
+  text without IRIs, strings and numbers) ran for longer than
+  :data:`HEAVY_AFTER` last time are *heavy*: at most ``size - 1`` of them run
+  at once, so one client hammering an aggregate (or a template with changing
+  parameters) leaves a worker free for lookups. A shape never seen takes a
+  heavy slot when one is free; otherwise it is *on trial* on the free worker:
+  one at a time, and if it has not answered within :data:`TRIAL` seconds it
+  is stopped, remembered as heavy and queued again for a heavy slot (else a
+  client's first burst of new aggregates would take every worker). Slots are
+  counted when a worker is handed out, never later. At most ``queue``
+  queries wait, each for at most :data:`QUEUE_WAIT` budgets; beyond that the
+  answer is :class:`~kg.errors.ServerBusy` (503).
+* The budget starts when a worker takes the query and covers streaming the
+  answer too (a client that reads too slowly loses the rest of it).
+* Streaming: an answer larger than ``window`` comes as DATA frames; the
+  reader stops reading the socket when it holds more than
+  :data:`HIGH_WATER` bytes, so a slow client slows the worker instead of
+  filling memory. Smaller answers come in one frame, with their row count
+  and cut flag, which lets the HTTP layer set exact headers.
+* Workers get jemalloc preloaded when it is installed (setting
+  ``worker_allocator``): pyoxigraph's aggregates allocate a lot.
+
+No FastAPI here: :mod:`kg.web` turns an :class:`Answer` into a response.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import logging
+import marshal
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.store import remote
+from kg.query import workers as w
+from kg.errors import (
+    BadParameter,
+    KGError,
+    NotAcceptable,
+    QueryError,
+    QueryTimeout,
+    RemoteServiceError,
+    ServerBusy,
+    ServiceRefused,
+    StoreBadAnswer,
+    StoreError,
+    StoreTimeout,
+    StoreUnreachable,
+)
+
+logger = logging.getLogger(__name__)
+
+HEAVY_AFTER = 0.1            # seconds: a query that took this long last time is "heavy"
+TRIAL = 0.25                 # seconds a never-seen query may hold the worker kept for light ones
+HIGH_WATER = 1024 * 1024     # bytes of DATA held before the worker socket is paused
+WINDOW = 1024 * 1024         # answers up to this size come in one piece (exact headers)
+START_TIMEOUT = 60.0         # seconds a new worker may take to open the store
+QUEUE_WAIT = 2.0             # a query may wait this many budgets for a free worker
+
+
+def allocator_library(choice: str) -> str | None:
+    """The malloc library to preload into workers for ``choice`` (setting ``worker_allocator``).
+
+    pyoxigraph allocates through the C library; glibc's malloc makes big
+    aggregates up to twice slower than jemalloc (measured: agg-country on the
+    10k benchmark store 0.40 s with glibc, 0.19-0.25 s with jemalloc). "auto"
+    uses jemalloc when it is installed (Debian: libjemalloc2), else the system's.
+    """
+    if choice in ("", "system"):
+        return None
+    if choice == "auto":
+        import ctypes.util
+
+        return ctypes.util.find_library("jemalloc")
+    return choice
+
+
+def spawn_command(fd: int, store_path: str, allowlist: tuple[str, ...]) -> list[str]:
+    """The command line of a worker process.
+
+    The worker imports :mod:`kg.query.workers` without running ``kg/__init__``
+    (which pulls in rdflib and pyshacl): it registers a bare ``kg`` package
+    pointing at this folder first. Start-up drops from ~0.7 s to ~0.15 s and
+    each worker saves about 25 MB.
+    """
+    boot = (
+        "import sys, types; "
+        "p = types.ModuleType('kg'); p.__path__ = [sys.argv[1]]; sys.modules.setdefault('kg', p); "
+        "from kg.query.workers import main; main(int(sys.argv[2]), sys.argv[3], sys.argv[4:])"
+    )
+    return [sys.executable, "-c", boot, str(Path(__file__).parents[1]), str(fd), store_path, *allowlist]
+
+
+@dataclass
+class Answer:
+    """What a query gave: the head now, the body whole or as a stream."""
+
+    form: str                       # "select", "ask" or "graph"
+    media_type: str
+    rows: int | None                # rows or triples; None for ASK or until a stream ends
+    truncated: bool | None          # None: a streamed answer whose end is not known yet
+    body: bytes | None = None
+    stream: _Stream | None = None
+    seconds: float = 0.0            # until the head was known
+    worker: int = 0                 # pid, for the log
+    started: float = 0.0            # loop time a worker took the query: kg.query.budget charges from it
+
+
+# -- the connection to one worker ---------------------------------------------------
+
+class _Conn(asyncio.Protocol):
+    """Frames from one worker's socket, handed to whoever waits for them."""
+
+    def __init__(self) -> None:
+        self.buf = bytearray()
+        self.frames: collections.deque[tuple[int, bytes]] = collections.deque()
+        self.held = 0
+        self.waiter: asyncio.Future | None = None
+        self.transport: asyncio.Transport | None = None
+        self.paused = False
+        self.lost = False
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        buf = self.buf
+        buf += data
+        size = w.FRAME.size
+        while len(buf) >= size:
+            n, kind = w.FRAME.unpack_from(buf)
+            if len(buf) < size + n:
+                break
+            self.frames.append((kind, bytes(buf[size:size + n])))
+            self.held += n
+            del buf[:size + n]
+        if self.frames:
+            self._wake()
+            if self.held > HIGH_WATER and not self.paused and self.transport is not None:
+                self.paused = True
+                self.transport.pause_reading()
+
+    def connection_lost(self, exc) -> None:
+        self.lost = True
+        self._wake()
+
+    def _wake(self) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
+
+    async def frame(self, deadline: float) -> tuple[int, bytes] | None:
+        """The next frame; None when the deadline passes; EOFError if the worker died."""
+        while not self.frames:
+            if self.lost:
+                raise EOFError
+            loop = asyncio.get_running_loop()
+            if loop.time() >= deadline:
+                return None
+            self.waiter = fut = loop.create_future()
+            timer = loop.call_at(deadline, _wake_up, fut)
+            try:
+                await fut
+            finally:
+                timer.cancel()
+                self.waiter = None
+        kind, payload = self.frames.popleft()
+        self.held -= len(payload)
+        if self.paused and self.held < HIGH_WATER // 2 and self.transport is not None:
+            self.paused = False
+            self.transport.resume_reading()
+        return kind, payload
+
+
+def _wake_up(fut: asyncio.Future) -> None:
+    if not fut.done():
+        fut.set_result(None)
+
+
+@dataclass(eq=False)
+class _Worker:
+    proc: subprocess.Popen
+    conn: _Conn
+    pid: int = 0
+    role: str = ""     # what it runs now: "light", "heavy" or "trial" (see Executor._role)
+    key: int = 0
+    started: float = 0.0
+    generation: int = 0
+
+    def kill(self) -> None:
+        try:
+            self.proc.send_signal(signal.SIGKILL)
+        except ProcessLookupError:  # pragma: no cover - already gone
+            pass
+        if self.conn.transport is not None:
+            self.conn.transport.close()
+
+
+# -- the pool -------------------------------------------------------------------------
+
+@dataclass
+class _Stats:
+    queries: int = 0
+    timeouts: int = 0
+    restarts: int = 0
+    busy_refusals: int = 0
+    requeued: int = 0    # queries on trial stopped for running long, then queued as heavy
+    durations: dict[int, float] = field(default_factory=dict)
+
+
+class Executor:
+    """Run SPARQL queries in ``size`` killable worker processes.
+
+    Use inside one event loop: ``await start()``, many ``await run(...)``,
+    ``await close()``.
+    """
+
+    def __init__(self, store_path: str | os.PathLike, *, size: int = 2, timeout: float = 30.0,
+                 limit: int = 100000, allowlist: tuple[str, ...] = (), queue: int = 64,
+                 window: int = WINDOW, allocator: str = "auto") -> None:
+        if size < 1:
+            raise ValueError("an executor needs at least one worker")
+        self.store_path = str(store_path)
+        self.size = size
+        self.timeout = timeout
+        self.limit = limit
+        self.allowlist = tuple(allowlist)
+        self.queue = queue
+        self.window = window
+        self.heavy_cap = max(1, size - 1)
+        self.env = dict(os.environ)
+        library = allocator_library(allocator)
+        if library:
+            self.env["LD_PRELOAD"] = " ".join(p for p in (library, os.environ.get("LD_PRELOAD")) if p)
+        self.stats = _Stats()
+        self._workers: set[_Worker] = set()
+        self._idle: list[_Worker] = []
+        self._waiting: collections.deque[tuple[asyncio.Future, int]] = collections.deque()  # (future, shape key)
+        self._heavy_running = 0
+        self._trial_running = 0
+        self._spawning: set[asyncio.Task] = set()
+        self._closed = False
+        self._started = False
+        self._generation = 0   # bumped by refresh(); older workers hold an older store
+
+    # -- life cycle ------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start the workers; raise StoreError if the store cannot be opened."""
+        if not remote.is_spec(self.store_path) and not Path(self.store_path).is_dir():
+            raise StoreError(f"no store at {self.store_path}", hint="run `kg build` first")
+        results = await asyncio.gather(*(self._spawn() for _ in range(self.size)), return_exceptions=True)
+        errors = [r for r in results if isinstance(r, BaseException)]
+        for r in results:
+            if isinstance(r, _Worker):
+                self._idle.append(r)
+        if errors:
+            await self.close()
+            raise errors[0]
+        self._started = True
+        logger.debug("started %d query workers on %s", self.size, self.store_path)
+
+    async def close(self) -> None:
+        self._closed = True
+        for task in list(self._spawning):
+            task.cancel()
+        for worker in list(self._workers):
+            worker.kill()
+        for worker in list(self._workers):
+            await _reap(worker.proc)
+        self._workers.clear()
+        self._idle.clear()
+        while self._waiting:
+            fut, _ = self._waiting.popleft()
+            if not fut.done():
+                fut.set_exception(StoreError("the query workers were stopped"))
+
+    @property
+    def alive(self) -> int:
+        return len(self._workers)
+
+    @property
+    def idle(self) -> int:
+        return len(self._idle)
+
+    def states(self) -> dict[str, int]:
+        """How many workers are idle, running each role, or being started (for the metrics)."""
+        counts = {"idle": len(self._idle), "light": 0, "heavy": 0, "trial": 0}
+        for worker in self._workers:
+            if worker.role:
+                counts[worker.role] += 1
+        counts["starting"] = max(0, self.size - sum(counts.values()))
+        return counts
+
+    async def _spawn(self) -> _Worker:
+        loop = asyncio.get_running_loop()
+        parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            proc = subprocess.Popen(spawn_command(child.fileno(), self.store_path, self.allowlist),
+                                    pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, env=self.env)
+        finally:
+            child.close()
+        conn = _Conn()
+        parent.setblocking(False)
+        await loop.create_unix_connection(lambda: conn, sock=parent)
+        worker = _Worker(proc, conn, generation=self._generation)
+        self._workers.add(worker)
+        try:
+            frame = await conn.frame(loop.time() + START_TIMEOUT)
+        except EOFError:
+            frame = None
+        except BaseException:
+            self._drop(worker)
+            raise
+        if frame is None or frame[0] != w.READY:
+            self._drop(worker)
+            if frame is not None and frame[0] == w.ERROR:
+                info = marshal.loads(frame[1])
+                raise StoreError(info["message"], hint=info.get("hint") or "run `kg build` first")
+            raise StoreError(f"a query worker did not start (exit code {proc.poll()})")
+        worker.pid = marshal.loads(frame[1])["pid"]
+        return worker
+
+    def _drop(self, worker: _Worker) -> None:
+        worker.kill()
+        self._workers.discard(worker)
+        if worker in self._idle:
+            self._idle.remove(worker)
+        asyncio.get_running_loop().create_task(_reap(worker.proc))
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` and start another in its place, in the background."""
+        self._unassign(worker)
+        self._drop(worker)
+        if self._closed:
+            return
+        self.stats.restarts += 1
+        task = asyncio.get_running_loop().create_task(self._respawn())
+        self._spawning.add(task)
+        task.add_done_callback(self._spawning.discard)
+
+    async def _respawn(self) -> None:
+        delay = 0.1
+        while not self._closed:
+            try:
+                worker = await self._spawn()
+            except StoreError as e:
+                logger.error("cannot restart a query worker: %s; retrying in %.1fs", e, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            self._release(worker)
+            return
+
+    # -- scheduling -------------------------------------------------------------------
+
+    def _role(self, key: int) -> str | None:
+        """How a query of shape ``key`` may run now, or None if it must wait."""
+        heavy_free, trial_free = self._heavy_running < self.heavy_cap, self._trial_running == 0
+        seconds = self.stats.durations.get(key)
+        if seconds is None:  # never seen: a heavy slot if one is free, else a short trial
+            return "heavy" if heavy_free else "trial" if trial_free else None
+        if seconds >= HEAVY_AFTER:
+            return "heavy" if heavy_free else None
+        return "light"
+
+    def _assign(self, role: str) -> _Worker:
+        # Counted here, as the worker is handed out: a waiter resumes later, and a
+        # dispatch in between must already see the slot taken.
+        worker = self._idle.pop()
+        worker.role = role
+        if role == "heavy":
+            self._heavy_running += 1
+        elif role == "trial":
+            self._trial_running += 1
+        return worker
+
+    def _unassign(self, worker: _Worker) -> None:
+        if worker.role == "heavy":
+            self._heavy_running -= 1
+        elif worker.role == "trial":
+            self._trial_running -= 1
+        worker.role = ""
+
+    async def _acquire(self, key: int, deadline: float) -> _Worker:
+        if not self._started:
+            raise StoreError("the query workers are not running", hint="start the app with its lifespan")
+        role = self._role(key) if self._idle and not self._waiting else None
+        if role is not None:
+            worker = self._assign(role)
+        else:
+            if len(self._waiting) >= self.queue:
+                self.stats.busy_refusals += 1
+                raise ServerBusy(f"all {self.size} query workers are busy and {self.queue} queries are waiting",
+                                 hint="try again in a moment")
+            loop = asyncio.get_running_loop()
+            waiting_since = loop.time()
+            fut = loop.create_future()
+            entry = (fut, key)
+            self._waiting.append(entry)
+            self._dispatch()
+            timer = loop.call_at(deadline, _wake_up, fut)
+            try:
+                await fut
+            except BaseException:
+                if entry in self._waiting:
+                    self._waiting.remove(entry)
+                elif fut.done() and not fut.cancelled() and fut.exception() is None \
+                        and isinstance(fut.result(), _Worker):
+                    self._release(fut.result())
+                raise
+            finally:
+                timer.cancel()
+            worker = fut.result()
+            if worker is None:
+                self._waiting.remove(entry)
+                self.stats.busy_refusals += 1
+                raise ServerBusy(f"no query worker became free within {loop.time() - waiting_since:.0f} s",
+                                 hint="the server is overloaded; try again later")
+        return worker
+
+    def refresh(self) -> None:
+        """The store was rebuilt: replace every worker, idle ones now, busy ones when they finish.
+
+        Workers hold the store they opened read-only, which a rebuild has swapped away.
+        """
+        self._generation += 1
+        for worker in list(self._idle):
+            self._idle.remove(worker)
+            self._replace(worker)
+
+    def _release(self, worker: _Worker) -> None:
+        self._unassign(worker)
+        if self._closed or worker not in self._workers:
+            return
+        if worker.generation != self._generation:
+            return self._replace(worker)
+        self._idle.append(worker)
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        """Hand idle workers to waiting queries, oldest first, heavy ones within their cap.
+
+        A waiter's role is decided now, not when it queued: its shape may have
+        been measured meanwhile.
+        """
+        for entry in list(self._waiting):
+            if not self._idle:
+                break
+            fut, key = entry
+            if fut.done():
+                continue
+            role = self._role(key)
+            if role is None:
+                continue
+            self._waiting.remove(entry)
+            fut.set_result(self._assign(role))
+
+    def _remember(self, key: int, seconds: float) -> None:
+        durations = self.stats.durations
+        if len(durations) > 4096:
+            durations.clear()
+        durations[key] = seconds
+
+    # -- running ------------------------------------------------------------------------
+
+    async def run(self, query: str, *, results_type: str | None, graph_type: str | None,
+                  default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+                  timeout: float | None = None, limit: int | None = None,
+                  substitutions: dict | None = None) -> Answer:
+        """Run ``query``; the answer comes as ``results_type`` (SELECT/ASK) or ``graph_type``.
+
+        ``substitutions`` binds variables to RDF terms (a canned query's
+        parameters, see :mod:`kg.sparql.catalogue`): variable name -> pyoxigraph
+        NamedNode or Literal. They travel to the worker as plain tuples
+        (:func:`kg.query.workers.encode_term`) and are bound there, never pasted
+        into the query text.
+
+        Either type may be None (the client accepts none of that kind):
+        :class:`~kg.errors.NotAcceptable` then if the query is of that kind.
+        """
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        budget = self.timeout if timeout is None else timeout
+        key = query_key(query)
+        job = {"q": query, "rf": results_type, "gf": graph_type, "dg": default_graphs, "ng": named_graphs,
+               "limit": self.limit if limit is None else limit, "win": self.window}
+        if substitutions:
+            job["subs"] = {name: w.encode_term(term) for name, term in substitutions.items()}
+        while True:
+            # The budget starts when a worker takes the query; waiting for one
+            # (behind slow queries, when all are busy) may take twice as long.
+            worker = await self._acquire(key, started + QUEUE_WAIT * budget)
+            worker.key, worker.started = key, loop.time()
+            deadline = worker.started + budget
+            trial_end = worker.started + TRIAL if worker.role == "trial" else deadline
+            try:
+                worker.conn.transport.write(_frame(w.JOB, marshal.dumps(job)))
+                frame = await worker.conn.frame(min(deadline, trial_end))
+            except EOFError:
+                self._replace(worker)
+                raise StoreError("the query worker died while running the query") from None
+            except BaseException:
+                self._replace(worker)
+                raise
+            if frame is not None or trial_end >= deadline:
+                break
+            # Still running at the end of its trial: heavy. Stop it and queue it for a heavy slot.
+            self._remember(key, TRIAL)
+            self.stats.requeued += 1
+            self._replace(worker)
+        self.stats.queries += 1
+        if frame is None:
+            self._timed_out(worker, budget)
+        kind, payload = frame
+        if kind == w.COMPLETE:
+            meta, body = marshal.loads(payload)
+            now = loop.time()
+            self._remember(key, now - worker.started)
+            self._release(worker)
+            seconds = now - started
+            return Answer(meta["form"], meta["media_type"], meta["rows"], meta["truncated"], body=body,
+                          seconds=seconds, worker=worker.pid, started=worker.started)
+        if kind == w.HEAD:
+            meta = marshal.loads(payload)
+            seconds = loop.time() - started
+            answer = Answer(meta["form"], meta["media_type"], None, None, seconds=seconds, worker=worker.pid,
+                            started=worker.started)
+            answer.stream = _Stream(self, worker, answer, deadline, key, budget)
+            return answer
+        if kind == w.ERROR:
+            self._release(worker)
+            raise _error_from(marshal.loads(payload), query)
+        self._replace(worker)
+        raise _error_from({"cls": "Internal", "message": f"unexpected frame {kind}"}, query)
+
+    def _timed_out(self, worker: _Worker, budget: float) -> None:
+        self.stats.timeouts += 1
+        self._remember(worker.key, budget)
+        self._replace(worker)
+        raise QueryTimeout(f"the query ran for more than {budget:g} s and was stopped",
+                           hint="make it more selective, or add a LIMIT")
+
+
+class _Stream:
+    """The body of a streamed answer; iterate it exactly once (or ``aclose`` it)."""
+
+    def __init__(self, executor: Executor, worker: _Worker, answer: Answer, deadline: float,
+                 key: int, budget: float) -> None:
+        self.executor, self.worker, self.answer = executor, worker, answer
+        self.deadline, self.key, self.budget = deadline, key, budget
+        self.done = False
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        try:
+            while True:
+                try:
+                    frame = await self.worker.conn.frame(self.deadline)
+                except EOFError:
+                    raise StoreError("the query worker died while streaming the answer") from None
+                if frame is None:
+                    self.done = True
+                    self.executor._timed_out(self.worker, self.budget)
+                kind, payload = frame
+                if kind == w.DATA:
+                    yield payload
+                elif kind == w.END:
+                    meta = marshal.loads(payload)
+                    self.answer.rows, self.answer.truncated = meta["rows"], meta["truncated"]
+                    self.done = True
+                    self.executor._remember(self.key, asyncio.get_running_loop().time() - self.worker.started)
+                    self.executor._release(self.worker)
+                    return
+                elif kind == w.ERROR:
+                    self.done = True
+                    self.executor._release(self.worker)
+                    raise _error_from(marshal.loads(payload), "")
+        finally:
+            if not self.done:
+                # The consumer went away mid-stream: the worker is still writing.
+                self.done = True
+                self.executor._replace(self.worker)
+
+    async def aclose(self) -> None:
+        if not self.done:
+            self.done = True
+            self.executor._replace(self.worker)
+
+
+# A query's shape: its text without IRIs, strings and numbers, so one query
+# template with different parameters counts as one (for "heavy" history).
+_SHAPE = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\b\d+(?:\.\d+)?\b")
+
+
+def query_key(query: str) -> int:
+    """The key of a query's shape in the "heavy" history."""
+    return hash(_SHAPE.sub("", query))
+
+
+def _frame(kind: int, payload: bytes) -> bytes:
+    return w.FRAME.pack(len(payload), kind) + payload
+
+
+async def _reap(proc: subprocess.Popen) -> None:
+    for _ in range(200):
+        if proc.poll() is not None:
+            return
+        await asyncio.sleep(0.01)
+    logger.warning("query worker %s did not exit", proc.pid)  # pragma: no cover
+
+
+_ERRORS: dict[str, type[KGError]] = {
+    "QueryError": QueryError,
+    "ServiceRefused": ServiceRefused,
+    "RemoteServiceError": RemoteServiceError,
+    "StoreError": StoreError,
+    "StoreUnreachable": StoreUnreachable,
+    "StoreBadAnswer": StoreBadAnswer,
+    "StoreTimeout": StoreTimeout,
+}
+
+
+def _error_from(info: dict, query: str) -> KGError:
+    """The worker's ERROR frame as the exception the HTTP layer answers with."""
+    cls, message = info.get("cls"), info.get("message", "")
+    if cls == "SyntaxError":
+        from kg.sparql.guard import is_update
+        from kg.store.core import query_syntax_error
+
+        if is_update(query):
+            from kg.errors import UpdateRefused
+
+            return UpdateRefused("SPARQL Update is not allowed: this endpoint is read-only",
+                                 hint="send queries (SELECT, ASK, CONSTRUCT, DESCRIBE) only")
+        exc = SyntaxError(message)
+        exc.msg = message
+        return query_syntax_error(exc, query)
+    if cls == "NotAcceptable":
+        err = NotAcceptable(f"no acceptable format for {info.get('form', '').upper()} results")
+        err.form = info.get("form", "")
+        return err
+    if cls == "BadParameter":
+        return BadParameter(message)
+    if cls in _ERRORS:
+        err = _ERRORS[cls](message)
+        err.hint = info.get("hint")
+        return err
+    logger.error("query worker failed: %s", message)
+    return KGError(f"internal error in a query worker: {message}")

@@ -1,0 +1,683 @@
+"""What each page shows, as plain data for the templates (no HTML, no HTTP).
+
+Every function takes a :class:`Context` (store, settings, URLs, the build
+manifest) and returns a dict. Values that come from users (filters, search
+text) are validated here or bound as query parameters, never pasted raw into
+SPARQL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from kg.rdf import iris
+from kg.publish import ld
+from kg.config import Settings
+from kg.errors import BadParameter
+from kg.site.terms import Term, Terms, best_labels, fetch_labels, fmt_literal
+from kg.site.urls import FORMAT_LABELS, Urls
+from kg.store.core import Store
+
+PROV, ORG, SH = ld.PROV, ld.ORG, ld.SH
+ELI, SCHEMA, SDGO = iris.ELI, iris.SCHEMA, iris.SDGO
+
+_SDG_CODE = re.compile(r"^[0-9]{1,2}\.[0-9a-z]{1,2}$")
+MAX_LIST = 1000
+
+
+@dataclass
+class Context:
+    store: Store
+    settings: Settings
+    urls: Urls
+    manifest: dict | None = None      # the build manifest
+
+    @property
+    def base(self) -> str:
+        return self.settings.base
+
+    @property
+    def kg(self) -> str:
+        return str(iris.vocab(self.base))
+
+    def prologue(self) -> str:
+        return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in ld.prefixes(self.base).items())
+
+    def rows(self, body: str, **bindings) -> list[dict[str, Node]]:
+        return ld.rows(self.store, self.prologue() + body, **bindings)
+
+    def labels(self, nodes: Iterable[Node]) -> dict[URIRef, str]:
+        return fetch_labels(self.store, nodes, self.base)
+
+    def terms(self, nodes: Iterable[Node] = ()) -> Terms:
+        return Terms(self.urls, self.labels(nodes))
+
+    def file_of(self, graph_iri: str) -> str | None:
+        for f in (self.manifest or {}).get("files", []):
+            if f.get("graph") == graph_iri:
+                return f.get("path")
+        prefix = f"{self.base}graph/"
+        return graph_iri[len(prefix):] + ".ttl" if graph_iri.startswith(prefix) else None
+
+
+def _v(node: Node) -> str:
+    """A term for a query text (only for IRIs that came from the store or were validated)."""
+    return str(ox.NamedNode(str(node)))
+
+
+def _values(nodes: Iterable[Node]) -> str:
+    return " ".join(_v(n) for n in nodes)
+
+
+def _int(node: Node | None) -> int:
+    try:
+        return int(node) if node is not None else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+def sdg_sort_key(code: str) -> tuple:
+    parts = []
+    for p in code.split("."):
+        parts.append((0, int(p), "") if p.isdigit() else (1, 0, p))
+    return tuple(parts)
+
+
+# -- resources ----------------------------------------------------------------------------
+
+NAMES = {RDFS.label, SKOS.prefLabel, SKOS.altLabel, DCTERMS.title, SCHEMA.name, SKOS.notation,
+         DCTERMS.identifier}
+ELSEWHERE = {SKOS.exactMatch, SKOS.closeMatch, OWL.sameAs, FOAF.homepage, RDFS.seeAlso}
+PROVENANCE = {PROV.wasDerivedFrom, PROV.hadPrimarySource, DCTERMS.source, RDFS.isDefinedBy}
+GROUPS = ("Names and codes", "Text", "Details", "Links", "Elsewhere", "Provenance")
+
+
+def _group(ctx: Context, p: URIRef, values: list[Node]) -> str:
+    kg = ctx.kg
+    if p in NAMES or str(p) in (kg + "acronym", kg + "cpoCode", kg + "isoAlpha3", kg + "isoAlpha2",
+                                kg + "isoNumeric", kg + "officialName"):
+        return "Names and codes"
+    if p in ELSEWHERE:
+        return "Elsewhere"
+    if p in PROVENANCE:
+        return "Provenance"
+    if all(isinstance(v, Literal) for v in values):
+        long = any(len(str(v)) > 160 or "\n" in str(v) for v in values)
+        return "Text" if long or p in (RDFS.comment, SKOS.definition) else "Details"
+    return "Links"
+
+
+def kind_of(ctx: Context, types: Iterable[URIRef]) -> str | None:
+    kg = ctx.kg
+    types = {str(t) for t in types}
+    if kg + "Outcome" in types:
+        return "outcome"
+    if kg + "PolicyInstrument" in types:
+        return "instrument"
+    if types & {str(ORG.Organization), str(ORG.FormalOrganization), str(PROV.Organization),
+                str(ORG.OrganizationalCollaboration)}:
+        return "organization"
+    if str(SDGO.Target) in types:
+        return "sdg-target"
+    if kg + "Country" in types:
+        return "country"
+    return None
+
+
+def formats(ctx: Context, iri: str, doc_url) -> list[dict]:
+    return [{"name": f, "label": FORMAT_LABELS[f], "href": doc_url(iri, f)} for f in ("ttl", "jsonld", "nt", "rdf")]
+
+
+def sparql_for(ctx: Context, iri: str) -> dict:
+    node = _v(URIRef(iri))
+    query = (f"# The facts about {iri} and the links to it\n"
+             f"CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} }}\n"
+             f"WHERE {{ {{ {node} ?p ?o }} UNION {{ ?s ?q {node} }} }}")
+    return {"query": query, "href": ctx.urls.sparql(query, "ttl")}
+
+
+def resource(ctx: Context, desc: ld.Description) -> dict:
+    """The page of one resource, from its description."""
+    terms = Terms(ctx.urls, _labels_of(desc), desc.graph)
+    iri = desc.iri
+    types = desc.types()
+    graphs = desc.graphs()
+    multi = len(graphs) > 1
+
+    by_p: dict[URIRef, list[Node]] = defaultdict(list)
+    for s, p, o in desc.own():
+        if p != RDF.type:
+            by_p[p].append(o)
+    groups: dict[str, list[dict]] = {g: [] for g in GROUPS}
+    for p, values in by_p.items():
+        row_values = []
+        for o in sorted(set(values), key=lambda v: terms.label(v).lower()):
+            t = terms.term(o)
+            graph_names = sorted(desc.provenance.get((iri, p, o), ()))
+            row_values.append({"term": t, "graphs": [_graph_term(ctx, g) for g in graph_names] if multi else []})
+        groups[_group(ctx, p, values)].append({"predicate": _predicate(ctx, terms, p), "values": row_values})
+    group_list = [{"title": g, "rows": sorted(rows, key=lambda r: r["predicate"].text.lower())}
+                  for g, rows in groups.items() if rows]
+
+    incoming: dict[URIRef, list[Node]] = defaultdict(list)
+    for s, p, o in desc.incoming():
+        incoming[p].append(s)
+    mentioned = [{"predicate": _predicate(ctx, terms, p), "subjects": terms.terms(set(ss))}
+                 for p, ss in sorted(incoming.items(), key=lambda kv: terms.label(kv[0]).lower())]
+
+    sources = sorted({o for p in (PROV.wasDerivedFrom, PROV.hadPrimarySource)
+                      for o in desc.graph.objects(iri, p) if isinstance(o, URIRef)})
+    kind = kind_of(ctx, types)
+    view = {
+        "iri": str(iri),
+        "title": terms.label(iri) if iri in terms.labels else _untitled(ctx, str(iri)),
+        "types": terms.definitions(types),
+        "kind": kind,
+        "groups": group_list,
+        "mentioned": mentioned,
+        "incoming_total": desc.incoming_total,
+        "incoming_shown": desc.incoming_shown,
+        "graphs": [{"term": _graph_term(ctx, g), "file": ctx.file_of(g), "facts": n} for g, n in graphs.items()],
+        "sources": terms.terms(sources),
+        "local": ctx.urls.is_local(str(iri)),
+        "formats": formats(ctx, str(iri), ctx.urls.doc),
+        "sparql": sparql_for(ctx, str(iri)),
+        "facts": len(desc.own()),
+    }
+    panel = {"outcome": outcome_panel, "instrument": instrument_panel, "organization": organization_panel,
+             "sdg-target": sdg_target_panel, "country": country_panel}.get(kind or "")
+    if panel:
+        view["panel"] = panel(ctx, iri)
+    return view
+
+
+def _untitled(ctx: Context, iri: str) -> str:
+    return Terms(ctx.urls).fallback(iri)
+
+
+def _labels_of(desc: ld.Description) -> dict[URIRef, str]:
+    return best_labels(desc.graph)
+
+
+def _predicate(ctx: Context, terms: Terms, p: URIRef) -> Term:
+    """A property, linked to its definition: the ontology page for spkg's, the owner's IRI for others."""
+    return terms.definition(p)
+
+
+def _graph_term(ctx: Context, graph_iri: str) -> Term:
+    file = ctx.file_of(graph_iri) or graph_iri
+    return Term(file, "iri", href=ctx.urls.graph(graph_iri), iri=graph_iri, note=graph_iri)
+
+
+# -- type-specific panels -----------------------------------------------------------------
+
+def _one(rows: list[dict], key: str) -> Node | None:
+    for r in rows:
+        if key in r:
+            return r[key]
+    return None
+
+
+def outcome_panel(ctx: Context, o: URIRef) -> dict:
+    kg = ctx.kg
+    node = ox.NamedNode(str(o))
+    facts = ctx.rows("SELECT ?o ?p ?v WHERE { ?o ?p ?v }", o=node)
+    by_p: dict[str, list[Node]] = defaultdict(list)
+    for r in facts:
+        by_p[str(r["p"])].append(r["v"])
+
+    def text(p: str) -> Term | None:
+        vals = by_p.get(kg + p)
+        return Term(str(vals[0]), lang=vals[0].language) if vals else None
+
+    orgs = ctx.rows("""
+SELECT DISTINCT ?o ?org ?role ?via WHERE {
+  { ?o kg:instrument ?via . ?via eli:passed_by ?c . ?c org:hasMember ?org . BIND("jointly issued" AS ?role) }
+  UNION { ?o kg:instrument ?via . ?via eli:passed_by ?org .
+          FILTER NOT EXISTS { ?org a org:OrganizationalCollaboration } BIND("issued" AS ?role) }
+  UNION { ?o kg:supportedBy ?via . ?via kg:performedBy ?org . BIND("carried out" AS ?role) }
+  UNION { ?o kg:supportedBy ?via . ?via kg:commissionedBy ?org . BIND("commissioned" AS ?role) }
+}""", o=node)
+    activities = ctx.rows("""
+SELECT ?o ?a ?type ?date ?place ?parent WHERE {
+  ?o kg:supportedBy ?a . OPTIONAL { ?a a ?type }
+  OPTIONAL { ?a schema:startDate ?date } OPTIONAL { ?a schema:location ?place } OPTIONAL { ?a kg:partOf ?parent }
+}""", o=node)
+    instruments = ctx.rows("""
+SELECT ?o ?i ?date ?type ?by ?member WHERE {
+  ?o kg:instrument ?i . OPTIONAL { ?i eli:date_document ?date } OPTIONAL { ?i kg:instrumentType ?type }
+  OPTIONAL { ?i eli:passed_by ?by OPTIONAL { ?by org:hasMember ?member } }
+}""", o=node)
+    targets = ctx.rows("""
+SELECT ?o ?t ?code ?text WHERE {
+  ?o kg:sdgTarget ?t .
+  OPTIONAL { ?t skos:notation ?code FILTER(datatype(?code) = xsd:string) }
+  OPTIONAL { ?t skos:prefLabel ?text }
+}""", o=node)
+    nodes = set()
+    for rs in (orgs, activities, instruments, targets):
+        for r in rs:
+            nodes.update(v for v in r.values() if isinstance(v, URIRef))
+    nodes.update(v for vs in by_p.values() for v in vs if isinstance(v, URIRef))
+    terms = ctx.terms(nodes)
+
+    org_roles: dict[URIRef, list[tuple[str, Term]]] = defaultdict(list)
+    for r in orgs:
+        org_roles[r["org"]].append((str(r["role"]), terms.term(r["via"])))
+    organizations = sorted(
+        ({"org": terms.term(org), "roles": roles} for org, roles in org_roles.items()),
+        key=lambda x: x["org"].text.lower())
+
+    acts: dict[URIRef, dict] = {}
+    for r in activities:
+        a = acts.setdefault(r["a"], {"activity": terms.term(r["a"]), "types": set(), "date": None, "place": None,
+                                     "part_of": None, "sort": ""})
+        if "type" in r:
+            a["types"].add(r["type"])
+        if "date" in r:
+            a["date"] = fmt_literal(r["date"])
+            a["sort"] = str(r["date"])
+        if "place" in r:
+            a["place"] = terms.term(r["place"])
+        if "parent" in r:
+            a["part_of"] = terms.term(r["parent"])
+    for a in acts.values():
+        a["types"] = [terms.definition(t) for t in sorted(a["types"]) if str(t).startswith(ctx.kg)] or \
+            [terms.definition(t) for t in sorted(a["types"])]
+    events = sorted(acts.values(), key=lambda a: (a["sort"] or "9999", a["activity"].text))
+
+    inst: dict[URIRef, dict] = {}
+    for r in instruments:
+        i = inst.setdefault(r["i"], {"instrument": terms.term(r["i"]), "date": None, "type": None, "by": None,
+                                     "members": []})
+        if "date" in r:
+            i["date"] = fmt_literal(r["date"])
+        if "type" in r:
+            i["type"] = terms.term(r["type"])
+        if "by" in r:
+            i["by"] = terms.term(r["by"])
+        if "member" in r and all(m.iri != str(r["member"]) for m in i["members"]):
+            i["members"].append(terms.term(r["member"]))
+
+    sdg = {}
+    for r in targets:
+        t = sdg.setdefault(r["t"], {"target": terms.term(r["t"]), "code": "", "text": ""})
+        if "code" in r:
+            t["code"] = str(r["code"])
+        if "text" in r:
+            t["text"] = str(r["text"])
+
+    def linked(p: str) -> list[Term]:
+        return terms.terms(v for v in by_p.get(p, []) if isinstance(v, URIRef))
+
+    def lit(p: str) -> str | None:
+        vals = by_p.get(kg + p)
+        return fmt_literal(vals[0]) if vals else None
+
+    return {
+        "summary": text("summary"),
+        "achievement": text("achievement"),
+        "ilo_contribution": text("iloContribution"),
+        "partners_contribution": text("partnersContribution"),
+        "gender_note": text("genderNote"),
+        "meta": [(label, value) for label, value in (
+            ("Country", linked(kg + "country")),
+            ("Reported", lit("reportedDate")),
+            ("CPO code", lit("cpoCode")),
+            ("Biennium", linked(kg + "biennium")),
+            ("P&B indicator", linked(kg + "pbIndicator")),
+            ("Result type", linked(kg + "resultType")),
+            ("Programme", linked(kg + "programme")),
+            ("Visibility", lit("visibility")),
+        ) if value],
+        "instruments": list(inst.values()),
+        "organizations": organizations,
+        "events": events,
+        "targets": sorted(sdg.values(), key=lambda t: sdg_sort_key(t["code"] or "99")),
+        "goals": linked(kg + "sdgGoal"),
+        "themes": linked(kg + "theme"),
+        "records": linked(str(PROV.wasDerivedFrom)),
+        "verbatim": _verbatim(ctx, by_p.get(str(PROV.wasDerivedFrom), [])),
+    }
+
+
+def _verbatim(ctx: Context, records: list[Node]) -> str | None:
+    for rec in records:
+        if isinstance(rec, URIRef):
+            found = ctx.rows("SELECT ?r ?t WHERE { ?r kg:verbatimText ?t }", r=ox.NamedNode(str(rec)))
+            if found:
+                return str(found[0]["t"])
+    return None
+
+
+_INVOLVED = """
+SELECT DISTINCT ?org ?o ?role ?via WHERE {
+  { ?o kg:instrument ?via . ?via eli:passed_by ?c . ?c org:hasMember ?org . BIND("member of the body that issued" AS ?role) }
+  UNION { ?o kg:instrument ?via . ?via eli:passed_by ?org . BIND("issued" AS ?role) }
+  UNION { ?o kg:supportedBy ?via . ?via kg:performedBy ?org . BIND("carried out" AS ?role) }
+  UNION { ?o kg:supportedBy ?via . ?via kg:commissionedBy ?org . BIND("commissioned" AS ?role) }
+  ?o a kg:Outcome .
+}"""
+
+
+def _outcome_targets(ctx: Context, outcomes: Iterable[Node]) -> dict[Node, list[dict]]:
+    outcomes = list(outcomes)
+    found: dict[Node, list[dict]] = defaultdict(list)
+    if not outcomes:
+        return found
+    rows = ctx.rows(f"""
+SELECT ?o ?t ?code WHERE {{ VALUES ?o {{ {_values(outcomes)} }} ?o kg:sdgTarget ?t .
+  OPTIONAL {{ ?t skos:notation ?code FILTER(datatype(?code) = xsd:string) }} }}""")
+    for r in rows:
+        code = str(r.get("code", "")) or Terms(ctx.urls).fallback(str(r["t"]))
+        found[r["o"]].append({"code": code, "href": ctx.urls.page(str(r["t"])), "iri": str(r["t"])})
+    for v in found.values():
+        v.sort(key=lambda t: sdg_sort_key(t["code"]))
+    return found
+
+
+def organization_panel(ctx: Context, org: URIRef) -> dict:
+    rows = ctx.rows(_INVOLVED, org=ox.NamedNode(str(org)))
+    members = ctx.rows("SELECT ?c ?m WHERE { ?c org:hasMember ?m }", c=ox.NamedNode(str(org)))
+    terms = ctx.terms({v for r in rows + members for v in r.values() if isinstance(v, URIRef)})
+    targets = _outcome_targets(ctx, {r["o"] for r in rows})
+    outcomes: dict[Node, dict] = {}
+    for r in rows:
+        o = outcomes.setdefault(r["o"], {"outcome": terms.term(r["o"]), "roles": [], "targets": targets[r["o"]]})
+        o["roles"].append((str(r["role"]), terms.term(r["via"])))
+    return {"outcomes": sorted(outcomes.values(), key=lambda o: o["outcome"].text),
+            "members": terms.terms(r["m"] for r in members)}
+
+
+def instrument_panel(ctx: Context, i: URIRef) -> dict:
+    node = ox.NamedNode(str(i))
+    by = ctx.rows("SELECT ?i ?by ?member ?count WHERE { ?i eli:passed_by ?by "
+                  "OPTIONAL { ?by org:hasMember ?member } OPTIONAL { ?by kg:memberCount ?count } }", i=node)
+    outs = ctx.rows("SELECT ?i ?o ?date WHERE { ?o kg:instrument ?i OPTIONAL { ?o kg:reportedDate ?date } }", i=node)
+    terms = ctx.terms({v for r in by + outs for v in r.values() if isinstance(v, URIRef)})
+    issuers: dict[Node, dict] = {}
+    for r in by:
+        b = issuers.setdefault(r["by"], {"body": terms.term(r["by"]), "members": [], "count": None})
+        if "member" in r and all(m.iri != str(r["member"]) for m in b["members"]):
+            b["members"].append(terms.term(r["member"]))
+        if "count" in r:
+            b["count"] = _int(r["count"])
+    targets = _outcome_targets(ctx, {r["o"] for r in outs})
+    return {"issuers": list(issuers.values()),
+            "outcomes": [{"outcome": terms.term(r["o"]), "date": fmt_literal(r["date"]) if "date" in r else None,
+                          "targets": targets[r["o"]]} for r in outs]}
+
+
+def sdg_target_panel(ctx: Context, t: URIRef) -> dict:
+    node = ox.NamedNode(str(t))
+    info = ctx.rows("SELECT ?t ?code ?text ?goal WHERE { OPTIONAL { ?t skos:notation ?code "
+                    "FILTER(datatype(?code) = xsd:string) } OPTIONAL { ?t skos:prefLabel ?text } "
+                    "OPTIONAL { ?t skos:broader ?goal } }", t=node)
+    outs = ctx.rows("SELECT ?t ?o ?date WHERE { ?o kg:sdgTarget ?t . ?o a kg:Outcome "
+                    "OPTIONAL { ?o kg:reportedDate ?date } } ORDER BY DESC(?date)", t=node)
+    terms = ctx.terms({v for r in info + outs for v in r.values() if isinstance(v, URIRef)})
+    code = _one(info, "code")
+    return {"code": str(code) if code else None,
+            "text": str(_one(info, "text") or ""),
+            "goal": terms.term(_one(info, "goal")) if _one(info, "goal") else None,
+            "official": str(t),
+            "filter_href": ctx.urls.outcomes(sdg=str(code)) if code else None,
+            "outcomes": [{"outcome": terms.term(r["o"]), "date": fmt_literal(r["date"]) if "date" in r else None}
+                         for r in outs]}
+
+
+def country_panel(ctx: Context, c: URIRef) -> dict:
+    outs = ctx.rows("SELECT ?c ?o ?date WHERE { ?o kg:country ?c . ?o a kg:Outcome "
+                    "OPTIONAL { ?o kg:reportedDate ?date } } ORDER BY DESC(?date)", c=ox.NamedNode(str(c)))
+    terms = ctx.terms({r["o"] for r in outs})
+    key = (iris.split_thing(str(c), ctx.base) or ("", ""))[1]
+    return {"outcomes": [{"outcome": terms.term(r["o"]), "date": fmt_literal(r["date"]) if "date" in r else None}
+                         for r in outs],
+            "filter_href": ctx.urls.outcomes(country=key) if key else None}
+
+
+# -- index pages ----------------------------------------------------------------------------
+
+def parse_filters(ctx: Context, country: str | None, sdg: str | None, theme: str | None,
+                  year: str | None) -> dict[str, str]:
+    """Validated outcome filters (BadParameter for values that cannot be right)."""
+    out = {}
+    if country:
+        key = country.strip().lower()
+        if not iris.is_key(key):
+            raise BadParameter(f"country {country!r} is not an ISO 3166-1 alpha-3 code or country key",
+                               parameter="country")
+        out["country"] = key
+    if sdg:
+        code = sdg.strip().lower()
+        if not _SDG_CODE.match(code):
+            raise BadParameter(f"sdg {sdg!r} is not an SDG target code such as 1.3", parameter="sdg")
+        out["sdg"] = code
+    if theme:
+        key = theme.strip().lower()
+        if not iris.is_key(key):
+            raise BadParameter(f"theme {theme!r} is not a theme key such as old-age", parameter="theme")
+        out["theme"] = key
+    if year:
+        # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+        if not re.fullmatch(r"[0-9]{4}", year.strip()) or not 1900 <= int(year) <= 2200:
+            raise BadParameter(f"year {year!r} is not a year", parameter="year")
+        out["year"] = str(int(year))
+    return out
+
+
+def outcome_rows(ctx: Context, filters: dict[str, str] | None = None, limit: int = MAX_LIST) -> list[dict]:
+    filters = filters or {}
+    where = []
+    if "country" in filters:
+        where.append(f"?o kg:country {_v(URIRef(iris.thing('country', filters['country'], ctx.base)))} .")
+    if "sdg" in filters:
+        where.append(f"?o kg:sdgTarget {_v(iris.SDG[filters['sdg']])} .")
+    if "theme" in filters:
+        where.append(f"?o kg:theme {_v(URIRef(iris.thing('theme', filters['theme'], ctx.base)))} .")
+    if "year" in filters:
+        where.append(f"?o kg:reportedDate ?fd . FILTER(YEAR(?fd) = {int(filters['year'])})")
+    rows = ctx.rows(f"""
+SELECT ?o ?date ?code ?country ?summary WHERE {{
+  ?o a kg:Outcome . {' '.join(where)}
+  OPTIONAL {{ ?o kg:reportedDate ?date }} OPTIONAL {{ ?o kg:cpoCode ?code }}
+  OPTIONAL {{ ?o kg:country ?country }} OPTIONAL {{ ?o kg:summary ?summary }}
+}} ORDER BY DESC(?date) ?code ?o LIMIT {int(limit) + 1}""")
+    seen: dict[Node, dict] = {}
+    for r in rows:
+        seen.setdefault(r["o"], r)
+    outcomes = list(seen.values())[:limit]
+    themes = ctx.rows(f"SELECT ?o ?th WHERE {{ VALUES ?o {{ {_values(seen)} }} ?o kg:theme ?th }}") if seen else []
+    terms = ctx.terms({r["o"] for r in outcomes} | {r["country"] for r in outcomes if "country" in r}
+                      | {r["th"] for r in themes})
+    by_theme: dict[Node, list[Term]] = defaultdict(list)
+    for r in themes:
+        by_theme[r["o"]].append(terms.term(r["th"]))
+    targets = _outcome_targets(ctx, seen)
+    return [{"outcome": terms.term(r["o"]),
+             "date": fmt_literal(r["date"]) if "date" in r else None,
+             "code": str(r["code"]) if "code" in r else None,
+             "country": terms.term(r["country"]) if "country" in r else None,
+             "summary": str(r["summary"]) if "summary" in r else None,
+             "targets": targets[r["o"]],
+             "themes": sorted(by_theme[r["o"]], key=lambda t: t.text)} for r in outcomes]
+
+
+def outcomes_index(ctx: Context, filters: dict[str, str], options: dict | None = None) -> dict:
+    """The outcomes page: the filters' options (``outcome_facets``, which may be cached) and the matching rows."""
+    rows = outcome_rows(ctx, filters)
+    return {"filters": filters, "options": outcome_facets(ctx) if options is None else options, "outcomes": rows,
+            "truncated": len(rows) >= MAX_LIST}
+
+
+def outcome_facets(ctx: Context) -> dict:
+    """Each filter's values with their outcome counts: full scans, the same whatever the filters."""
+    options = {}
+    countries = ctx.rows("SELECT ?c (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a kg:Outcome ; kg:country ?c } GROUP BY ?c")
+    themes = ctx.rows("SELECT ?c (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a kg:Outcome ; kg:theme ?c } GROUP BY ?c")
+    targets = ctx.rows("SELECT ?c ?code (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a kg:Outcome ; kg:sdgTarget ?c "
+                       "OPTIONAL { ?c skos:notation ?code FILTER(datatype(?code) = xsd:string) } } GROUP BY ?c ?code")
+    years = ctx.rows("SELECT ?y (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a kg:Outcome ; kg:reportedDate ?d "
+                     "BIND(YEAR(?d) AS ?y) } GROUP BY ?y ORDER BY DESC(?y)")
+    labels = ctx.labels({r["c"] for r in countries + themes})
+
+    def key(iri: Node) -> str:
+        return (iris.split_thing(str(iri), ctx.base) or ("", str(iri)))[1]
+
+    options["country"] = sorted(({"value": key(r["c"]), "label": labels.get(r["c"], key(r["c"])), "n": _int(r["n"])}
+                                 for r in countries), key=lambda o: o["label"])
+    options["theme"] = sorted(({"value": key(r["c"]), "label": labels.get(r["c"], key(r["c"])), "n": _int(r["n"])}
+                               for r in themes), key=lambda o: o["label"])
+    options["sdg"] = sorted(({"value": str(r.get("code", "")), "label": f"Target {r.get('code', '')}",
+                              "n": _int(r["n"])} for r in targets if r.get("code")),
+                            key=lambda o: sdg_sort_key(o["value"]))
+    options["year"] = [{"value": str(r["y"]), "label": str(r["y"]), "n": _int(r["n"])} for r in years if "y" in r]
+    return options
+
+
+def organizations_index(ctx: Context) -> dict:
+    rows = ctx.rows("""
+SELECT ?x ?cls ?acr ?type ?country WHERE {
+  VALUES ?cls { org:FormalOrganization org:Organization prov:Organization org:OrganizationalCollaboration }
+  ?x a ?cls . OPTIONAL { ?x kg:acronym ?acr } OPTIONAL { ?x org:classification ?type }
+  OPTIONAL { ?x kg:country ?country }
+}""")
+    counts = ctx.rows(f"SELECT ?org (COUNT(DISTINCT ?o) AS ?n) WHERE {{ {_INVOLVED.split('WHERE', 1)[1]} }} "
+                      "GROUP BY ?org")
+    n_by = {r["org"]: _int(r["n"]) for r in counts}
+    terms = ctx.terms({v for r in rows for v in r.values() if isinstance(v, URIRef)})
+    orgs: dict[Node, dict] = {}
+    for r in rows:
+        o = orgs.setdefault(r["x"], {"org": terms.term(r["x"]), "acronym": None, "type": None, "country": None,
+                                     "joint": False, "outcomes": n_by.get(r["x"], 0)})
+        if r["cls"] == ORG.OrganizationalCollaboration:
+            o["joint"] = True
+        if "acr" in r:
+            o["acronym"] = str(r["acr"])
+        if "type" in r:
+            o["type"] = terms.term(r["type"])
+        if "country" in r:
+            o["country"] = terms.term(r["country"])
+    items = sorted(orgs.values(), key=lambda o: o["org"].text.lower())
+    return {"organizations": [o for o in items if not o["joint"]], "collaborations": [o for o in items if o["joint"]]}
+
+
+def instruments_index(ctx: Context) -> dict:
+    rows = ctx.rows("""
+SELECT ?i ?date ?type ?country ?by WHERE {
+  ?i a kg:PolicyInstrument . OPTIONAL { ?i eli:date_document ?date } OPTIONAL { ?i kg:instrumentType ?type }
+  OPTIONAL { ?i kg:country ?country } OPTIONAL { ?i eli:passed_by ?by }
+} ORDER BY DESC(?date)""")
+    counts = {r["i"]: _int(r["n"]) for r in ctx.rows(
+        "SELECT ?i (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o kg:instrument ?i } GROUP BY ?i")}
+    terms = ctx.terms({v for r in rows for v in r.values() if isinstance(v, URIRef)})
+    items: dict[Node, dict] = {}
+    for r in rows:
+        i = items.setdefault(r["i"], {"instrument": terms.term(r["i"]), "date": None, "type": None, "country": None,
+                                      "by": [], "outcomes": counts.get(r["i"], 0)})
+        if "date" in r:
+            i["date"] = fmt_literal(r["date"])
+        if "type" in r:
+            i["type"] = terms.term(r["type"])
+        if "country" in r:
+            i["country"] = terms.term(r["country"])
+        if "by" in r and all(b.iri != str(r["by"]) for b in i["by"]):
+            i["by"].append(terms.term(r["by"]))
+    return {"instruments": list(items.values())}
+
+
+def sdg_targets_index(ctx: Context, addressed_only: bool = False) -> dict:
+    rows = ctx.rows("""
+SELECT ?t ?code ?text ?goal (COUNT(DISTINCT ?o) AS ?n) WHERE {
+  ?t a sdgo:Target .
+  OPTIONAL { ?t skos:notation ?code FILTER(datatype(?code) = xsd:string) }
+  OPTIONAL { ?t skos:prefLabel ?text } OPTIONAL { ?t skos:broader ?goal }
+  OPTIONAL { ?o kg:sdgTarget ?t . ?o a kg:Outcome }
+} GROUP BY ?t ?code ?text ?goal""")
+    terms = ctx.terms({r["goal"] for r in rows if "goal" in r})
+    targets = []
+    for r in rows:
+        code = str(r.get("code", "")) or Terms(ctx.urls).fallback(str(r["t"]))
+        n = _int(r["n"])
+        if addressed_only and not n:
+            continue
+        targets.append({"code": code, "text": str(r.get("text", "")), "href": ctx.urls.page(str(r["t"])),
+                        "iri": str(r["t"]), "goal": terms.term(r["goal"]) if "goal" in r else None, "outcomes": n,
+                        "filter_href": ctx.urls.outcomes(sdg=code) if n else None})
+    targets.sort(key=lambda t: sdg_sort_key(t["code"]))
+    return {"targets": targets, "addressed": [t for t in targets if t["outcomes"]],
+            "addressed_only": addressed_only}
+
+
+def home(ctx: Context) -> dict:
+    def count(body: str) -> int:
+        found = ctx.rows(body)
+        return _int(found[0].get("n")) if found else 0
+
+    counts = [
+        (("outcome", "outcomes"), count("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a kg:Outcome }"), ctx.urls.outcomes()),
+        (("country", "countries"), count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?o a kg:Outcome ; kg:country ?c }"),
+         ctx.urls.outcomes()),
+        (("organization", "organizations"), count("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { VALUES ?c { org:FormalOrganization "
+                                "org:Organization prov:Organization } ?x a ?c }"), ctx.urls.organizations()),
+        (("policy instrument", "policy instruments"), count("SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a kg:PolicyInstrument }"),
+         ctx.urls.instruments()),
+        (("SDG target addressed", "SDG targets addressed"), count("SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?o a kg:Outcome ; "
+                                        "kg:sdgTarget ?t }"), ctx.urls.sdg_targets(addressed=1)),
+    ]
+    counts = [(names[0] if n == 1 else names[1], n, href) for names, n, href in counts]
+    return {"counts": counts, "latest": outcome_rows(ctx, limit=10)}
+
+
+def search(ctx: Context, q: str) -> dict:
+    q = (q or "").strip()
+    if not q:
+        return {"q": "", "results": []}
+    if len(q) > 200:
+        raise BadParameter("the search text is longer than 200 characters", parameter="q")
+    rows = ctx.rows("""
+SELECT ?q ?x (SAMPLE(?l) AS ?label) WHERE {
+  ?x rdfs:label|skos:prefLabel|kg:acronym|skos:notation|skos:altLabel ?l .
+  FILTER(isIRI(?x) && CONTAINS(LCASE(STR(?l)), LCASE(STR(?q))))
+} GROUP BY ?q ?x LIMIT 100""", q=ox.Literal(q))
+    types = ld.types_of(ctx.store, {r["x"] for r in rows})
+    terms = ctx.terms({r["x"] for r in rows} | {t for ts in types.values() for t in ts})
+    results = [{"term": terms.term(r["x"]), "types": terms.definitions(types.get(r["x"], ()))} for r in rows]
+    exact = q.lower()
+    results.sort(key=lambda r: (r["term"].text.lower() != exact, not r["term"].text.lower().startswith(exact),
+                                r["term"].text.lower()))
+    return {"q": q, "results": results}
+
+
+def graph_page(ctx: Context, graph_iri: str) -> dict | None:
+    found = ctx.rows("SELECT ?g (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?subjects) WHERE { GRAPH ?g { ?s ?p ?o } } "
+                     "GROUP BY ?g", g=ox.NamedNode(graph_iri))
+    if not found or not _int(found[0].get("n")):
+        return None
+    classes = ctx.rows("SELECT ?g ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?g ?c "
+                       "ORDER BY DESC(?n)", g=ox.NamedNode(graph_iri))
+    terms = ctx.terms({r["c"] for r in classes})
+    return {"iri": graph_iri, "file": ctx.file_of(graph_iri), "triples": _int(found[0]["n"]),
+            "subjects": _int(found[0]["subjects"]),
+            "classes": [{"term": terms.definition(r["c"]), "n": _int(r["n"])} for r in classes],
+            "formats": [{"name": f, "label": FORMAT_LABELS[f], "href": ctx.urls.graph(graph_iri, f)}
+                        for f in ("ttl", "jsonld", "nt", "rdf")],
+            "sparql": {"href": ctx.urls.sparql(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_v(URIRef(graph_iri))} "
+                                               "{ ?s ?p ?o } }", "ttl")}}
+
+
+def graph_triples(ctx: Context, graph_iri: str) -> ld.Description:
+    """A whole named graph as a description (for its RDF formats)."""
+    g = ld.new_graph(ctx.base)
+    for r in ctx.rows("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", g=ox.NamedNode(graph_iri)):
+        g.add((r["s"], r["p"], r["o"]))
+    return ld.Description(URIRef(graph_iri), g)
+

@@ -1,0 +1,462 @@
+"""An external SPARQL 1.1 store over HTTP, standing in for the embedded Oxigraph store.
+
+:class:`RemoteStore` speaks the SPARQL 1.1 Protocol (queries), SPARQL 1.1
+Update and, when configured, the Graph Store HTTP Protocol, and offers the part
+of :class:`pyoxigraph.Store`'s API that spkg uses (``query``,
+``quads_for_pattern``, ``contains_named_graph``, ``named_graphs``, ``len``),
+returning pyoxigraph's own result objects. The query workers, pages, dumps,
+ingest and ``/graphs`` therefore run on it unchanged.
+
+What the store must do (README, "External store"):
+
+* answer a query that names no dataset over the union of its named graphs
+  (Oxigraph ``--union-default-graph``, Fuseki ``tdb2:unionDefaultGraph``; GraphDB,
+  Virtuoso and Neptune do so by default). :func:`check_union` tells when not;
+* run each update request as one transaction (all of the above do), which is
+  what makes an ingest or a partner write all or nothing.
+
+Canned-query parameters are bound with a ``VALUES`` block at the start of the
+query's WHERE group (pyoxigraph's ``substitutions`` are not a protocol feature).
+Answers are read whole, then parsed; every failure is one of three errors:
+:class:`~kg.errors.StoreUnreachable` (502), :class:`~kg.errors.StoreBadAnswer`
+(502) or :class:`~kg.errors.StoreTimeout` (504).
+
+This module is imported by the query workers: it must stay light (no rdflib).
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlencode, urlsplit
+
+import pyoxigraph as ox
+
+from kg.sparql import guard as sparql_guard
+from kg.errors import ConfigError, StoreBadAnswer, StoreError, StoreTimeout, StoreUnreachable
+
+SPEC = "remote:"            # how an executor names an external store to its workers
+AUTH_ENV = "KG_STORE_AUTH"  # credentials reach workers through the environment, never argv
+
+_ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8, "
+           "application/sparql-results+xml;q=0.7")
+_EMPTY_GRAPH = "urn:x-spkg:empty"  # an explicitly empty default graph, which the protocol cannot say
+_ERROR_TEXT = 300                  # characters of a store's error page quoted in our message
+WRITE_TIMEOUT = 900.0              # seconds a write may take: a build's first request carries a whole dataset
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the external store answers, and how long spkg waits for it."""
+
+    query: str
+    update: str = ""
+    graph_store: str = ""
+    timeout: float = 30.0
+    auth: str = field(default="", repr=False)
+
+    def __post_init__(self) -> None:
+        for name in ("query", "update", "graph_store"):
+            url = getattr(self, name)
+            if url and (urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname):
+                setting = "store_url" if name == "query" else f"store_{name}_url"
+                raise ConfigError(f"setting {setting!r} must be an http(s) URL, got {url!r}")
+
+    @classmethod
+    def of(cls, settings) -> Endpoints:
+        return cls(settings.store_url, settings.store_update_url, settings.store_graph_store_url,
+                   float(settings.query_timeout), settings.store_auth)
+
+    def spec(self) -> str:
+        """This, minus the credentials, as one command-line argument for a worker."""
+        return SPEC + json.dumps({"query": self.query, "update": self.update,
+                                  "graph_store": self.graph_store, "timeout": self.timeout})
+
+    @classmethod
+    def from_spec(cls, spec: str, auth: str = "") -> Endpoints:
+        return cls(**json.loads(spec[len(SPEC):]), auth=auth)
+
+
+def is_spec(store_path: str) -> bool:
+    return store_path.startswith(SPEC)
+
+
+# -- HTTP ---------------------------------------------------------------------------------
+
+def _authorization(auth: str) -> dict[str, str]:
+    if not auth:
+        return {}
+    if auth.lower().startswith("bearer "):
+        return {"Authorization": auth}
+    return {"Authorization": "Basic " + base64.b64encode(auth.encode()).decode()}
+
+
+class _Pool(threading.local):
+    """One keep-alive connection per host and thread (workers are single-threaded)."""
+
+    def __init__(self) -> None:
+        self.connections: dict[tuple[str, str], http.client.HTTPConnection] = {}
+
+
+class _Http:
+    def __init__(self, timeout: float, auth: str) -> None:
+        self.timeout = timeout
+        self.headers = {"User-Agent": "spkg", **_authorization(auth)}
+        self._pool = _Pool()
+
+    def _connection(self, scheme: str, netloc: str, timeout: float) -> tuple[http.client.HTTPConnection, bool]:
+        key = (scheme, netloc)
+        conn = self._pool.connections.get(key)
+        if conn is not None:
+            conn.timeout = timeout
+            if conn.sock is not None:
+                conn.sock.settimeout(timeout)
+            return conn, True
+        kind = http.client.HTTPSConnection if scheme == "https" else http.client.HTTPConnection
+        conn = kind(netloc, timeout=timeout)
+        self._pool.connections[key] = conn
+        return conn, False
+
+    def _forget(self, scheme: str, netloc: str) -> None:
+        conn = self._pool.connections.pop((scheme, netloc), None)
+        if conn is not None:
+            conn.close()
+
+    def request(self, method: str, url: str, *, body: bytes | None = None, content_type: str | None = None,
+                accept: str | None = None, params: Mapping[str, str] | None = None,
+                write: bool = False) -> tuple[int, str, bytes]:
+        """(status, content type, body); network failures raised as StoreUnreachable / StoreTimeout.
+
+        ``write``: an update or an upload, which gets :data:`WRITE_TIMEOUT` and
+        a timeout message that says it may still be applied.
+        """
+        timeout = max(self.timeout, WRITE_TIMEOUT) if write else self.timeout
+        parts = urlsplit(url)
+        target = parts.path or "/"
+        query = "&".join(q for q in (parts.query, urlencode(params or {})) if q)
+        if query:
+            target += "?" + query
+        headers = dict(self.headers)
+        if content_type:
+            headers["Content-Type"] = content_type
+        if accept:
+            headers["Accept"] = accept
+        for attempt in (1, 2):
+            conn, reused = self._connection(parts.scheme, parts.netloc, timeout)
+            try:
+                conn.request(method, target, body=body, headers=headers)
+                response = conn.getresponse()
+                data = response.read()
+            except TimeoutError:
+                self._forget(parts.scheme, parts.netloc)
+                if write:
+                    raise StoreTimeout(f"the external store at {url} did not confirm a write within {timeout:g} s",
+                                       hint="it may still apply it: check the store, then run the command again"
+                                       ) from None
+                raise StoreTimeout(f"the external store at {url} did not answer within {timeout:g} s",
+                                   hint="try again later, or simplify the query") from None
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as e:
+                self._forget(parts.scheme, parts.netloc)
+                if reused and attempt == 1:
+                    continue  # a kept-alive connection the store had closed: once more on a new one
+                raise StoreUnreachable(f"the external store at {url} closed the connection ({e})",
+                                       hint="check that it runs; spkg tries again on the next request") from None
+            except http.client.HTTPException as e:
+                self._forget(parts.scheme, parts.netloc)
+                raise StoreBadAnswer(f"the external store at {url} sent a broken HTTP answer ({e!r})") from None
+            except OSError as e:
+                self._forget(parts.scheme, parts.netloc)
+                raise StoreUnreachable(f"cannot reach the external store at {url}: {e.strerror or e}",
+                                       hint="check that it runs and that the store_* settings point at it") from None
+            if response.will_close:
+                self._forget(parts.scheme, parts.netloc)
+            return response.status, (response.getheader("Content-Type") or "").split(";")[0].strip().lower(), data
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def close(self) -> None:
+        for key in list(self._pool.connections):
+            self._forget(*key)
+
+
+def _text(data: bytes) -> str:
+    text = " ".join(data[:_ERROR_TEXT * 2].decode("utf-8", "replace").split())
+    return text[:_ERROR_TEXT] + ("…" if len(text) > _ERROR_TEXT else "")
+
+
+def _fail(status: int, url: str, data: bytes, what: str) -> StoreError:
+    """The error for a non-2xx answer that is not the query's own fault."""
+    if status in (401, 403):
+        return StoreUnreachable(f"the external store at {url} refused spkg's credentials ({status})",
+                                hint="check the store_auth setting")
+    if status == 404:
+        return StoreUnreachable(f"no {what} endpoint at {url} (404)", hint="check the store_* URL settings")
+    if status in (408, 504):
+        return StoreTimeout(f"the external store at {url} timed out ({status}): {_text(data)}")
+    return StoreUnreachable(f"the external store at {url} answered {status}: {_text(data)}",
+                            hint="see the store's own log")
+
+
+# -- terms and queries ------------------------------------------------------------------
+
+def term(t) -> str:
+    """A pyoxigraph term in SPARQL syntax (N-Triples syntax is valid SPARQL)."""
+    if isinstance(t, ox.BlankNode):
+        raise StoreError("an external store cannot be asked about a blank node by its label")
+    return str(t)
+
+
+_SKIP = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+                   r'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{}()]')
+_CONSTRUCT_TEMPLATE = re.compile(r"CONSTRUCT\s*$", re.IGNORECASE)
+
+
+def _where_brace(sparql: str) -> int:
+    """The offset of the brace that opens the query's WHERE group."""
+    depth = nested = 0
+    template = False
+    for m in _SKIP.finditer(sparql):
+        token = m.group(0)
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+        elif token == "{" and depth == 0:
+            if template:
+                nested += 1
+            elif _CONSTRUCT_TEMPLATE.search(sparql[:m.start()]):
+                template, nested = True, 1  # CONSTRUCT { template } WHERE { ... }: skip the template
+            else:
+                return m.start()
+        elif token == "}" and template:
+            nested -= 1
+            if nested == 0:
+                template = False
+    raise StoreError("cannot find the WHERE clause to bind the query's parameters in")
+
+
+def bind_values(sparql: str, substitutions: Mapping) -> str:
+    """``sparql`` with each variable bound to its value, as pyoxigraph's ``substitutions`` do.
+
+    A ``VALUES`` block as the first element of the WHERE group joins before
+    anything else, so every pattern sees the value (for the queries spkg binds:
+    parameters of the top-level group, not of subqueries).
+    """
+    if not substitutions:
+        return sparql
+    names = [f"?{v.value if isinstance(v, ox.Variable) else v}" for v in substitutions]
+    values = " ".join(term(t) for t in substitutions.values())
+    at = _where_brace(sparql) + 1
+    return f"{sparql[:at]} VALUES ({' '.join(names)}) {{ ({values}) }} {sparql[at:]}"
+
+
+def _form(sparql: str, default_graph, named_graphs) -> list[tuple[str, str]]:
+    form = [("query", sparql)]
+    if default_graph is None and named_graphs is None:
+        return form
+    dg, ng = list(default_graph or ()), list(named_graphs or ())
+    # The protocol has no way to say "an empty default graph" but naming a graph that does not exist.
+    form += [("default-graph-uri", g.value) for g in dg] or [("default-graph-uri", _EMPTY_GRAPH)]
+    form += [("named-graph-uri", g.value) for g in ng]
+    return form
+
+
+def _parse(status_url: str, content_type: str, data: bytes):
+    """A query answer as pyoxigraph objects; what cannot be read is StoreBadAnswer."""
+    try:
+        if content_type in ("application/sparql-results+json", "application/json"):
+            json.loads(data)  # a cheap check that the whole answer is there before it is streamed on
+            return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        try:
+            results_format = ox.QueryResultsFormat.from_media_type(content_type)
+        except ValueError:
+            results_format = None
+        if results_format is not None:
+            return ox.parse_query_results(data, format=results_format)
+        rdf_format = ox.RdfFormat.from_media_type(content_type)
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(data, format=rdf_format)]
+    except (SyntaxError, ValueError) as e:
+        raise StoreBadAnswer(f"the external store at {status_url} sent an answer spkg cannot read "
+                             f"({content_type or 'no content type'}): {e}") from None
+
+
+# -- the store ---------------------------------------------------------------------------
+
+class RemoteStore:
+    """The external store, with the part of :class:`pyoxigraph.Store`'s API spkg uses."""
+
+    remote = True
+
+    def __init__(self, endpoints: Endpoints) -> None:
+        self.endpoints = endpoints
+        self._http = _Http(endpoints.timeout, endpoints.auth)
+
+    # reading ----------------------------------------------------------------------------
+
+    def query(self, sparql: str, *, default_graph=None, named_graphs=None,
+              use_default_graph_as_union: bool = True, substitutions: Mapping | None = None):
+        """Like :meth:`pyoxigraph.Store.query`, but the store's default graph is already the union.
+
+        ``use_default_graph_as_union=False`` asks for the real default graph,
+        which spkg leaves empty: sent as a dataset of one graph that does not
+        exist (and so, by the protocol, no named graphs either).
+        """
+        if substitutions:
+            sparql = bind_values(sparql, substitutions)
+        if default_graph is None and named_graphs is None and not use_default_graph_as_union \
+                and not sparql_guard.declares_dataset(sparql):
+            default_graph = []  # the real default graph, which spkg leaves empty
+        if default_graph is None and named_graphs is None and sparql_guard.declares_dataset(sparql):
+            # A union-default-graph store may put its union above the query's own FROM
+            # (Oxigraph does): the query's dataset goes with the request instead.
+            dg, ng = sparql_guard.dataset_iris(sparql)
+            default_graph, named_graphs = [ox.NamedNode(g) for g in dg], [ox.NamedNode(g) for g in ng]
+        url = self.endpoints.query
+        status, content_type, data = self._http.request(
+            "POST", url, body=urlencode(_form(sparql, default_graph, named_graphs)).encode(),
+            content_type="application/x-www-form-urlencoded", accept=_ACCEPT)
+        if status == 400:
+            # The store refused the query text; the caller reports it as a syntax error.
+            error = SyntaxError(_text(data))
+            error.msg = _text(data)
+            raise error
+        if not 200 <= status < 300:
+            raise _fail(status, url, data, "SPARQL query")
+        return _parse(url, content_type, data)
+
+    def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> list[ox.Quad]:
+        if isinstance(graph_name, ox.DefaultGraph):
+            return []  # spkg keeps everything in named graphs; the store's default graph is their union
+        s, p, o = (term(t) if t is not None else v for t, v in ((subject, "?s"), (predicate, "?p"), (object, "?o")))
+        g = term(graph_name) if graph_name is not None else "?g"
+        rows = self.query(f"SELECT * WHERE {{ GRAPH {g} {{ {s} {p} {o} }} }}")
+        return [ox.Quad(subject if subject is not None else r["s"], predicate if predicate is not None else r["p"],
+                        object if object is not None else r["o"], graph_name if graph_name is not None else r["g"])
+                for r in rows]
+
+    def contains_named_graph(self, graph: ox.NamedNode) -> bool:
+        return bool(self.query(f"ASK {{ GRAPH {term(graph)} {{ ?s ?p ?o }} }}"))
+
+    def named_graphs(self) -> Iterator[ox.NamedNode]:
+        for row in self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+            if isinstance(row["g"], ox.NamedNode):
+                yield row["g"]
+
+    def __len__(self) -> int:
+        row = next(iter(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))
+        return int(row["n"].value)
+
+    # writing ----------------------------------------------------------------------------
+
+    def update(self, sparql: str) -> None:
+        """One SPARQL Update request: one transaction in the store."""
+        url = self.endpoints.update
+        if not url:
+            raise StoreError("spkg cannot write to the external store: setting 'store_update_url' is empty",
+                             hint="set store_update_url to the store's SPARQL Update endpoint")
+        status, _, data = self._http.request("POST", url, body=sparql.encode("utf-8"),
+                                             content_type="application/sparql-update", write=True)
+        if status == 400:
+            raise StoreBadAnswer(f"the external store at {url} refused spkg's update: {_text(data)}")
+        if not 200 <= status < 300:
+            raise _fail(status, url, data, "SPARQL Update")
+
+    def post_graph(self, graph: str, ntriples: bytes) -> None:
+        """Graph Store Protocol POST: merge N-Triples into ``graph``."""
+        url = self.endpoints.graph_store
+        status, _, data = self._http.request("POST", url, body=ntriples, content_type="application/n-triples",
+                                             params={"graph": graph}, write=True)
+        if not 200 <= status < 300:
+            raise _fail(status, url, data, "Graph Store Protocol")
+
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple] | None]) -> None:
+        """Replace each named graph with its triples (None: drop it), in one update request."""
+        parts = [f"DROP SILENT GRAPH <{g}>" for g in graphs]
+        body = "".join(_graph_block(g, triples) for g, triples in graphs.items() if triples is not None)
+        if body:
+            parts.append(f"INSERT DATA {{\n{body}}}")
+        self.update(" ;\n".join(parts))
+
+    def load(self, quads: Iterable[ox.Quad], *, batch: int,
+             say: Callable[[str], None] = lambda m: None) -> int:
+        """Replace everything in the store with ``quads``; returns the number of requests sent.
+
+        One update request (``DROP SILENT ALL`` and the data) when the data fits
+        in ``batch`` triples: readers see the old dataset or the new one. A
+        larger dataset goes in several requests (through the Graph Store
+        Protocol when it is configured), cut only where no blank node spans
+        two requests.
+        """
+        chunks = _chunks(quads, batch)
+        first = next(chunks, [])
+        self.update("DROP SILENT ALL" + (f" ;\nINSERT DATA {{\n{_blocks(first)}}}" if first else ""))
+        sent = 1
+        for chunk in chunks:
+            if sent == 1:
+                say(f"the dataset is larger than store_batch_triples ({batch:,}): it goes to the external store "
+                    "in several requests, and its readers see it partly loaded until the build ends")
+            if self.endpoints.graph_store:
+                for g, block in _by_graph(chunk):
+                    self.post_graph(g, "".join(f"{q.subject} {q.predicate} {q.object} .\n"
+                                               for q in block).encode("utf-8"))
+            else:
+                self.update(f"INSERT DATA {{\n{_blocks(chunk)}}}")
+            sent += 1
+        return sent
+
+    def close(self) -> None:
+        self._http.close()
+
+
+def _graph_block(graph: str, triples: Iterable) -> str:
+    lines = "".join(f"  {t.subject} {t.predicate} {t.object} .\n" for t in triples)
+    return f" GRAPH <{graph}> {{\n{lines} }}\n" if lines else ""
+
+
+def _by_graph(quads: list[ox.Quad]) -> Iterator[tuple[str, list[ox.Quad]]]:
+    """Runs of consecutive quads in the same graph."""
+    run: list[ox.Quad] = []
+    for q in quads:
+        if run and q.graph_name != run[0].graph_name:
+            yield run[0].graph_name.value, run
+            run = []
+        run.append(q)
+    if run:
+        yield run[0].graph_name.value, run
+
+
+def _blocks(quads: list[ox.Quad]) -> str:
+    return "".join(_graph_block(g, run) for g, run in _by_graph(quads))
+
+
+def _chunks(quads: Iterable[ox.Quad], batch: int) -> Iterator[list[ox.Quad]]:
+    """Lists of at most ``batch`` quads, except that a graph with blank nodes is never cut.
+
+    Blank node labels are scoped to one request, so a graph is cut only while
+    none of its quads so far had a blank node.
+    """
+    chunk: list[ox.Quad] = []
+    graph, blank = None, False
+    for q in quads:
+        if q.graph_name != graph:
+            graph, blank = q.graph_name, False
+        if len(chunk) >= batch and not blank:
+            yield chunk
+            chunk = []
+        blank = blank or isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+        chunk.append(q)
+    if chunk:
+        yield chunk
+
+
+def check_union(store: RemoteStore) -> None:
+    """ConfigError unless a query without a dataset sees the named graphs' triples."""
+    if store.query("ASK { GRAPH ?g { ?s ?p ?o } }") and not store.query("ASK { ?s ?p ?o }"):
+        raise ConfigError(
+            "the external store does not query the union of its named graphs by default",
+            hint="start Oxigraph with --union-default-graph, or set tdb2:unionDefaultGraph true in Fuseki "
+                 "(README, 'External store')")

@@ -1,0 +1,254 @@
+"""``/query``: the query editor, a plain HTML form that works without JavaScript.
+
+* ``GET /query`` — the editor with a starter query (the known prefixes first)
+  and the canned queries as examples;
+* ``GET /query?query=…`` — run the SPARQL (in the executor's workers, with
+  the time budget) and show the answer as a table under the form, IRIs
+  linked to their pages, with CSV/TSV/JSON download links to ``/sparql``.
+  The query stays in the URL, so a link reproduces it. A syntax error shows
+  its line and column; a timeout says so;
+* ``GET /query?example=NAME`` — the editor with a canned query's text, its
+  example parameters as a commented ``VALUES`` line (remove the ``#`` to use them);
+* ``GET /query?name=NAME&param=…`` — a canned query as a form: one field per
+  parameter, the answer as a table, links to the API's JSON and CSV.
+
+``/-/static/editor.js`` adds, when JavaScript runs: highlighting, Ctrl+Enter
+to run, inserting the missing PREFIX lines, picking an example from a list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from starlette.responses import HTMLResponse, Response
+
+from kg.query import budget
+from kg.publish import ld
+from kg.sparql import guard as sparql_guard
+from kg.errors import BadParameter, KGError, QueryTimeout
+from kg.web import caching, observability
+from kg.web.canned import catalogue
+from kg.sparql.catalogue import PARAM_TYPES, CannedQuery, bind, convert, get_query
+
+router = APIRouter()
+GET = ["GET", "HEAD"]
+
+DISPLAY_LIMIT = 1000
+SPARQL_JSON = "application/sparql-results+json"
+NTRIPLES = "application/n-triples"
+_WHERE = re.compile(r"^(.*\bWHERE\s*\{)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+
+
+def starter(base: str) -> str:
+    """The query the editor opens with: the known prefixes, then a question worth asking."""
+    prefixes = ld.prefixes(base)
+    wanted = ("kg", "rdfs", "skos", "xsd", "org", "prov", "eli", "sdg")
+    lines = [f"PREFIX {p}: <{prefixes[p]}>" for p in wanted]
+    return "\n".join(lines) + """
+
+# Outcomes and the SDG targets they address
+SELECT ?outcome ?date ?country ?target
+WHERE {
+  ?outcome a kg:Outcome ;
+           kg:reportedDate ?date ;
+           kg:sdgTarget ?target .
+  OPTIONAL { ?outcome kg:country ?country }
+}
+ORDER BY DESC(?date)
+LIMIT 100
+"""
+
+
+def example_text(query: CannedQuery, base: str) -> str:
+    """A canned query as the editor shows it: no ``#+`` header, its example parameters
+    as one commented ``VALUES`` line right after ``WHERE {`` (one edit binds them all)."""
+    body = "\n".join(line for line in query.text.splitlines() if not line.startswith("#+")).strip() + "\n"
+    body = f"# {query.summary}\n{body}"
+    examples = [(p, p.example or PARAM_TYPES[p.type].example) for p in query.params]
+    if not examples:
+        return body
+    terms = [str(convert(p.type, ex, base)) for p, ex in examples]
+    names = " ".join(f"?{p.name}" for p, _ in examples)
+    said = ", ".join(f"{p.name} = {ex}" for p, ex in examples)
+    line = f"  # VALUES ({names}) {{ ({' '.join(terms)}) }}   # {said}: remove the first # to use"
+    match = _WHERE.search(body)
+    if not match:
+        return body + f"\n{line.strip()}\n"
+    return body[:match.end()] + "\n" + line + body[match.end():]
+
+
+def _cell(term: dict, urls, short: dict[str, str]) -> dict:
+    kind = term.get("type")
+    value = term.get("value", "")
+    if kind == "uri":
+        text = value
+        for prefix, ns in short.items():
+            if value.startswith(ns) and len(value) > len(ns):
+                text = f"{prefix}:{value[len(ns):]}"
+                break
+        return {"kind": "iri", "text": text, "href": urls.page(value), "iri": value}
+    if kind == "bnode":
+        return {"kind": "bnode", "text": f"_:{value}"}
+    extra = ""
+    if term.get("xml:lang"):
+        extra = f"@{term['xml:lang']}"
+    elif term.get("datatype") and not term["datatype"].endswith("#string"):
+        extra = term["datatype"].rsplit("#", 1)[-1]
+    return {"kind": "literal", "text": value, "extra": extra}
+
+
+def _table(answer_body: bytes, form: str, urls, base: str) -> dict:
+    short = {p: ns for p, ns in ld.prefixes(base).items() if p not in ("sdg",)}
+    if form == "graph":
+        import pyoxigraph as ox
+
+        rows = []
+        for t in ox.parse(answer_body, format=ox.RdfFormat.N_TRIPLES):
+            row = []
+            for term in (t.subject, t.predicate, t.object):
+                if isinstance(term, ox.NamedNode):
+                    row.append(_cell({"type": "uri", "value": term.value}, urls, short))
+                elif isinstance(term, ox.BlankNode):
+                    row.append(_cell({"type": "bnode", "value": term.value}, urls, short))
+                else:
+                    row.append(_cell({"type": "literal", "value": term.value, "datatype": term.datatype.value,
+                                      "xml:lang": term.language}, urls, short))
+            rows.append(row)
+        return {"columns": ["subject", "predicate", "object"], "rows": rows}
+    data = json.loads(answer_body)
+    if form == "ask":
+        return {"boolean": data.get("boolean"), "columns": [], "rows": []}
+    columns = data["head"]["vars"]
+    rows = [[_cell(b[c], urls, short) if c in b else None for c in columns] for b in data["results"]["bindings"]]
+    return {"columns": columns, "rows": rows}
+
+
+async def _run(request: Request, text: str, substitutions=None) -> tuple[dict | None, KGError | None]:
+    s = caching.site(request)
+    started = time.perf_counter()
+    executor = request.app.state.executor
+    try:
+        sparql_guard.check_nesting(text)  # deeper nesting kills the engine's parser
+        with budget.metered(budget.shared(executor, s.settings.client_query_seconds), request.scope,
+                            s.settings.query_timeout) as ticket:  # 429 once the client has used its query time
+            ticket.answer = answer = await executor.run(text, results_type=SPARQL_JSON, graph_type=NTRIPLES,
+                                                        limit=DISPLAY_LIMIT, substitutions=substitutions)
+            body = answer.body if answer.stream is None else b"".join([c async for c in answer.stream])
+        result = _table(body, answer.form, s.urls, s.settings.base)
+    except KGError as e:
+        observability.query_done(request.scope, "/query", status=e.status, seconds=time.perf_counter() - started,
+                                 query=text, error=e)
+        return None, e
+    observability.query_done(request.scope, "/query", status=200, seconds=time.perf_counter() - started,
+                             query=text, answer=answer)
+    result.update(truncated=bool(answer.truncated), seconds=answer.seconds, form=answer.form,
+                  count=len(result["rows"]))
+    return result, None
+
+
+def _error_view(e: KGError, text: str) -> dict:
+    view = {"title": e.title, "message": e.message, "hint": e.hint, "status": e.status,
+            "line": getattr(e, "line", None), "column": getattr(e, "column", None),
+            "timeout": isinstance(e, QueryTimeout), "retry_after": getattr(e, "retry_after", None)}
+    if view["line"]:
+        lines = text.splitlines()
+        n = view["line"]
+        if 1 <= n <= len(lines):
+            view["excerpt"] = [(i, lines[i - 1]) for i in range(max(1, n - 2), min(len(lines), n + 1) + 1)]
+    return view
+
+
+def _examples(request: Request) -> list[dict]:
+    try:
+        queries = catalogue(request)
+    except KGError:
+        return []
+    return [{"name": q.name, "summary": q.summary, "tags": q.tags, "params": q.params,
+             "href": f"/query?{urlencode({'example': q.name})}",
+             "form_href": f"/query?{urlencode({'name': q.name})}"} for q in queries.values()]
+
+
+def _render(request: Request, template: str, status: int = 200, **context) -> Response:
+    s = caching.site(request)
+    try:
+        version = s.version().name
+    except KGError:
+        version = None
+    body = s.renderer.render(template, version=version, active="query", **context)
+    headers = {"cache-control": "no-cache"}
+    retry_after = (context.get("error") or {}).get("retry_after")
+    if retry_after is not None:  # 429: the client's query-time budget is used up
+        headers["retry-after"] = str(retry_after)
+    return HTMLResponse(body, status_code=status, headers=headers)
+
+
+@router.api_route("/query", methods=GET, include_in_schema=False)
+async def editor(request: Request) -> Response:
+    s = caching.site(request)
+    settings = s.settings
+    params = request.query_params
+    if params.get("name"):
+        return await _canned_form(request, params["name"])
+    text = params.get("query")
+    result = error = None
+    status = 200
+    if text is not None and text.strip():
+        if len(text) > settings.max_query_length:
+            error = _error_view(BadParameter(f"the query is {len(text)} characters long; the limit is "
+                                             f"{settings.max_query_length}"), text)
+            status = 400
+        else:
+            result, exc = await _run(request, text)
+            if exc is not None:
+                error, status = _error_view(exc, text), exc.status
+    elif params.get("example"):
+        try:
+            text = example_text(get_query(catalogue(request), params["example"]), settings.base)
+        except KGError as e:
+            error, status, text = _error_view(e, ""), e.status, starter(settings.base)
+    else:
+        text = starter(settings.base)
+    downloads = []
+    if result is not None:
+        kinds = (("CSV", "csv"), ("TSV", "tsv"), ("JSON", "json")) if result["form"] != "graph" else \
+            (("Turtle", "ttl"), ("N-Triples", "nt"), ("JSON-LD", "jsonld"))
+        downloads = [{"label": label, "href": f"/sparql?{urlencode({'query': text, 'format': f})}", "format": f}
+                     for label, f in kinds]
+    return _render(request, "editor.html", status=status, query=text, result=result, error=error,
+                   downloads=downloads, examples=_examples(request),
+                   prefixes=ld.prefixes(settings.base), timeout=settings.query_timeout,
+                   limit=DISPLAY_LIMIT,
+                   permalink=f"/query?{urlencode({'query': text})}" if result is not None or error else None)
+
+
+async def _canned_form(request: Request, name: str) -> Response:
+    s = caching.site(request)
+    settings = s.settings
+    try:
+        query = get_query(catalogue(request), name)
+    except KGError as e:
+        return caching.error(request, e, html=True)
+    raw = {k: v for k, v in request.query_params.items() if k != "name"}
+    result = error = None
+    status = 200
+    try:
+        bound = bind(query, raw, settings.base)
+    except KGError as e:
+        error, status, bound = _error_view(e, ""), e.status, None
+    if bound is not None:
+        from kg.rdf import iris
+
+        result, exc = await _run(request, iris.rebase(query.text, settings.base), bound)
+        if exc is not None:
+            error, status = _error_view(exc, ""), exc.status
+    given = {k: v for k, v in raw.items() if v}
+    api = f"/api/queries/{query.name}"
+    return _render(request, "canned_form.html", status=status, q=query, values=raw, result=result, error=error,
+                   param_types=PARAM_TYPES, examples=_examples(request),
+                   json_href=f"{api}.json?{urlencode(given)}" if given else f"{api}.json",
+                   csv_href=f"{api}.csv?{urlencode(given)}" if given else f"{api}.csv",
+                   editor_href=f"/query?{urlencode({'example': query.name})}")

@@ -1,0 +1,126 @@
+"""Loading a batch into the built store, the way `kg build` swaps stores: all or nothing.
+
+Servers open the store read-only, and writing under a reader is undefined
+behaviour in RocksDB, so the store is never written in place: a checkpoint of
+it (hard links, instant) is made beside it, the batch's graphs are replaced in
+the copy (old graph removed, new one bulk-loaded: the copy is private, so no
+transaction is needed), and the copy is swapped in by renames, as
+:func:`kg.store.core.build` does: readers see the old store or the new one, never a
+mix, and a failure leaves the old one. The build manifest (``.kg/build.json``) is then
+rewritten with the new content hash, triple counts and files, ``built_at``
+and ``updated_at`` set to now (the dataset version servers derive their ETag
+and Last-Modified from, and reopen the store on), and ``last_ingest``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+
+import pyoxigraph as ox
+
+from kg.rdf import iris
+from kg.rdf import sources as src
+from kg.config import Settings
+from kg.store.core import _sweep, inputs_hash, install, manifest_path, read_manifest
+
+logger = logging.getLogger(__name__)
+
+
+def update_store(settings: Settings, graphs: Mapping[str, str | None], *, records: int = 0,
+                 say: Callable[[str], None] = lambda m: None, note: Mapping | None = None) -> dict:
+    """Replace each named graph with the Turtle given (None: drop it); return the new manifest.
+
+    ``note``: manifest entries recording the change (default: ``last_ingest``).
+    On an external store the graphs are replaced in one update request (one
+    transaction there); the manifest is rewritten only after it succeeded.
+    """
+    started = time.perf_counter()
+    manifest = read_manifest(settings) or {}
+    names = sorted(graphs)
+    counts = dict(manifest.get("graphs", {}))
+    for g in names:
+        counts.pop(g, None)
+    triples = {g: _triples(graphs[g], settings) for g in names if graphs[g] is not None}
+    counts.update({g: len(t) for g, t in triples.items()})
+    total = sum(counts.values())
+    if settings.external:
+        _replace_external(settings, {g: triples.get(g) for g in names})
+        _write_manifest(settings, manifest, counts, total, records, names, note)
+    else:
+        _replace_embedded(settings, names, triples,
+                          lambda tmp: _write_manifest(settings, manifest, counts, total, records, names, note, tmp))
+    say(f"store updated: {len(graphs)} graph(s) replaced, {total:,} triples in all "
+        f"({time.perf_counter() - started:.2f}s)")
+    return manifest
+
+
+def _triples(turtle: str, settings: Settings) -> list[ox.Triple]:
+    """The graph's distinct triples, rebased (a store keeps each triple once, so counts match)."""
+    parsed = ox.parse(iris.rebase(turtle, settings.base), format=ox.RdfFormat.TURTLE, without_named_graphs=True)
+    return list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in parsed))
+
+
+def _write_manifest(settings: Settings, manifest: dict, counts: dict[str, int], total: int, records: int,
+                    names: list[str], note: Mapping | None, tmp=None) -> None:
+    """Update ``manifest`` in place and write it (to ``tmp``, for the caller to swap in, or in place)."""
+    files = src.discover(settings)
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    manifest.update({
+        "built_at": now,  # the store in place is a new one: HTTP Last-Modified follows it
+        "content_hash": inputs_hash(settings, files),
+        "triples": total,
+        "graphs": dict(sorted(counts.items())),
+        "files": [{"path": f.rel, "graph": f.graph_iri} for f in files],
+        "updated_at": now,
+    })
+    manifest.update(note if note is not None else {"last_ingest": {"records": records, "graphs": names}})
+    path = manifest_path(settings)
+    target = tmp or path.with_name(f"{path.name}.new-{os.getpid()}")
+    target.write_text(json.dumps(manifest, indent=2) + "\n")
+    if tmp is None:
+        os.replace(target, path)
+
+
+def _replace_external(settings: Settings, graphs: Mapping[str, list[ox.Triple] | None]) -> None:
+    from kg.store import remote
+
+    client = remote.RemoteStore(remote.Endpoints.of(settings))
+    try:
+        client.replace_graphs(graphs)
+    finally:
+        client.close()
+
+
+def _replace_embedded(settings: Settings, names: list[str], triples: Mapping[str, list[ox.Triple]],
+                      write_manifest: Callable) -> None:
+    """A checkpoint copy of the store with the graphs replaced, swapped in with its manifest."""
+    target = settings.store_dir
+    _sweep(target)
+    tmp = target.with_name(f"{target.name}.new-{os.getpid()}")
+    tmp_manifest = manifest_path(settings).with_name(f"{manifest_path(settings).name}.new-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        reader = ox.Store.read_only(str(target))
+        reader.backup(str(tmp))
+        del reader  # RocksDB is released when the last reference goes
+        store = ox.Store(str(tmp))
+        for g in names:  # the copy is private until swapped in: no transaction needed
+            node = ox.NamedNode(g)
+            if store.contains_named_graph(node):
+                store.remove_graph(node)
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+                          for g, ts in triples.items() for t in ts)
+        store.flush()
+        del store
+        write_manifest(tmp_manifest)
+        install(settings, tmp, tmp_manifest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp_manifest.unlink(missing_ok=True)
+        raise

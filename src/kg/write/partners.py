@@ -1,0 +1,410 @@
+"""Partner graphs: the core of the SPARQL 1.1 Graph Store Protocol (``/graphs``), without HTTP.
+
+A write (PUT replaces a graph, POST merges into it, DELETE drops it) goes:
+
+1. **parse** the body (Turtle, N-Triples, JSON-LD, RDF/XML) into triples;
+2. **validate** the graph as it would be, incrementally, with ingest's
+   :func:`kg.validate.incremental.validate_batch`: the new graph plus what the
+   store says about the nodes it describes and the types of what it links to;
+   a violation raises :class:`~kg.errors.ValidationFailed` and nothing changes;
+3. **persist** it as a file under ``partners/`` (one N-Quads file per graph,
+   ``partners/{partner}/{slug}-{hash}.nq``) and append a PROV record of the
+   write to ``partners/audit.nq`` (graph ``{base}graph/audit``);
+4. **load** both graphs into the store as ingest does
+   (:func:`kg.write.loader.update_store`: a checkpoint copy swapped in, the
+   manifest bumped, so running servers reopen); if that fails the files are
+   put back as they were.
+
+``partners/`` sits beside ``data/`` and, like it, is a source `kg build` loads:
+data/ stays the curated, hand-reviewed source of truth (its files have one
+named graph each, named after the file), while partner graphs are named by
+their partners and written by the server. The files are written against the
+default base, as data/ is, and rebased when read.
+
+Only one write (or ``kg ingest``) changes the store at a time: both take the
+lock file beside the store.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from kg.rdf import iris
+from kg.rdf import sources as src
+from kg.config import DEFAULT_BASE, Settings
+from kg.errors import (
+    KGError,
+    MethodNotAllowed,
+    NotFound,
+    ParseError,
+    StoreError,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
+from kg.write.tokens import Forbidden, Partner
+from kg.validate.core import Report, load_shapes
+
+logger = logging.getLogger(__name__)
+
+#: Media types a body may have, and how pyoxigraph reads them.
+BODY_FORMATS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+OPERATIONS = ("PUT", "POST", "DELETE")
+LOCK_WAIT = 10.0  # seconds a write waits for another write or ingest to finish
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_PROV = "http://www.w3.org/ns/prov#"
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+class PayloadTooLarge(KGError):
+    status = 413
+    title = "payload too large"
+
+
+def audit_graph(base: str) -> str:
+    return f"{base}graph/audit"
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    operation: str
+    graph: str
+    partner: str
+    created: bool        # the graph did not exist before
+    before: int          # triples before and after
+    after: int
+    activity: str        # the audit record's IRI
+    report: Report
+
+
+# -- files ---------------------------------------------------------------------------
+
+def partner_files(settings: Settings) -> list[Path]:
+    """``partners/**/*.nq``, sorted (the audit trail included)."""
+    folder = settings.partners_dir
+    if not folder.is_dir():
+        return []
+    # Dot folders are write journals (kg.write.journal), not graphs.
+    return sorted(p for p in folder.rglob("*.nq")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def partner_quads(settings: Settings, say: Callable[[str], None] = lambda m: None) -> Iterator[ox.Quad]:
+    """The quads of every partner file, rebased to ``settings.base`` (for `kg build`)."""
+    for path in partner_files(settings):
+        rel = str(path.relative_to(settings.root))
+        text = iris.rebase(path.read_text(encoding="utf-8"), settings.base)
+        n = 0
+        try:
+            for q in ox.parse(text, format=ox.RdfFormat.N_QUADS):
+                n += 1
+                yield q
+        except SyntaxError as e:
+            raise ParseError(e.msg or str(e), file=rel, line=e.lineno, column=e.offset) from None
+        say(f"loaded {rel}: {n} quads")
+
+
+def graph_file(settings: Settings, partner: Partner, graph_iri: str) -> Path:
+    """``partners/{partner}/{slug}-{hash8}.nq``: readable, and distinct for distinct IRIs."""
+    rest = graph_iri[len(partner.prefix):] if graph_iri.startswith(partner.prefix) else graph_iri
+    stem = iris.slug(rest)[:80] or "graph"
+    digest = hashlib.sha256(_to_default(graph_iri, settings.base).encode()).hexdigest()[:8]
+    return settings.partners_dir / partner.name / f"{stem}-{digest}.nq"
+
+
+def _to_default(text: str, base: str) -> str:
+    return text if base == DEFAULT_BASE else text.replace(base, DEFAULT_BASE)
+
+
+def _nquads(triples: list[ox.Triple], graph_iri: str, base: str) -> bytes:
+    """Sorted N-Quads lines (deterministic, diffable), written against the default base."""
+    g = ox.NamedNode(graph_iri)
+    text = ox.serialize([ox.Quad(t.subject, t.predicate, t.object, g) for t in triples],
+                        format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    lines = sorted(set(line for line in text.split("\n") if line))
+    return _to_default("".join(line + "\n" for line in lines), base).encode("utf-8")
+
+
+def _ntriples(triples: list[ox.Triple], base: str) -> str:
+    """The triples as N-Triples (a subset of Turtle) against the default base, for the loader."""
+    return _to_default(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), base)
+
+
+# -- parsing -------------------------------------------------------------------------
+
+def media_type_of(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def parse_body(body: bytes, content_type: str | None, graph_iri: str) -> list[ox.Triple]:
+    """The body's triples; relative IRIs resolve against the graph IRI."""
+    media_type = media_type_of(content_type)
+    fmt = BODY_FORMATS.get(media_type)
+    if fmt is None:
+        raise UnsupportedMediaType(
+            f"cannot read a body of type {media_type or '(none)'!r}",
+            hint="send Content-Type: " + ", ".join(sorted(BODY_FORMATS)))
+    try:
+        return [ox.Triple(q.subject, q.predicate, q.object)
+                for q in ox.parse(body, format=fmt, base_iri=graph_iri, without_named_graphs=True,
+                                  rename_blank_nodes=True)]
+    except SyntaxError as e:
+        msg = re.sub(r"^Parser error [^:]*: ", "", e.msg or str(e), count=1)
+        raise ParseError(msg, file="<body>", line=e.lineno, column=e.offset,
+                         hint="fix the request body and send it again") from None
+    except ValueError as e:
+        raise ParseError(str(e), file="<body>") from None
+
+
+# -- reading -------------------------------------------------------------------------
+
+def _open_read_only(settings: Settings) -> ox.Store:
+    from kg.store.core import raw_store  # the embedded store read-only, or the external one
+
+    return raw_store(settings)
+
+
+def _graph_triples(store: ox.Store, graph_iri: str | None) -> list[ox.Triple]:
+    if graph_iri is None:  # the default graph: the union of the named graphs
+        return list({ox.Triple(q.subject, q.predicate, q.object)
+                     for q in store.quads_for_pattern(None, None, None, None)
+                     if not isinstance(q.graph_name, ox.DefaultGraph)} |
+                    {ox.Triple(q.subject, q.predicate, q.object)
+                     for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())})
+    return [ox.Triple(q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph_iri))]
+
+
+def get(settings: Settings, graph_iri: str | None) -> list[ox.Triple]:
+    """The triples of a named graph (``None``: the default graph, the union of all). NotFound if absent."""
+    store = _open_read_only(settings)
+    try:
+        if graph_iri is not None and not store.contains_named_graph(ox.NamedNode(graph_iri)):
+            raise NotFound(f"no graph <{graph_iri}>")
+        return _graph_triples(store, graph_iri)
+    finally:
+        del store
+
+
+def serialize(triples: list[ox.Triple], media_type: str) -> bytes:
+    return ox.serialize(triples, format=ox.RdfFormat.from_media_type(media_type))
+
+
+# -- writing -------------------------------------------------------------------------
+
+def check_writable(settings: Settings, graph_iri: str | None, partner: Partner) -> str:
+    """The graph IRI if ``partner`` may write it; else MethodNotAllowed / Forbidden."""
+    if graph_iri is None:
+        raise MethodNotAllowed("the default graph is read-only: write a named graph with ?graph=IRI",
+                               allow=("GET", "HEAD"))
+    try:
+        ox.NamedNode(graph_iri)
+    except ValueError as e:
+        raise ParseError(f"graph={graph_iri!r} is not an IRI ({e})") from None
+    reserved = [f"{settings.base}graph/{folder}/" for folder in src.FOLDERS]
+    if graph_iri == audit_graph(settings.base) or any(graph_iri.startswith(r) for r in reserved):
+        raise Forbidden(f"<{graph_iri}> is written by kg build or the server, not through /graphs")
+    if not partner.may_write(graph_iri):
+        raise Forbidden(f"partner {partner.name!r} may write only graphs under <{partner.prefix}>")
+    return graph_iri
+
+
+_SHAPES: dict[str, tuple[Graph, Graph]] = {}
+
+
+def _shapes_and_ontology(settings: Settings) -> tuple[Graph, Graph]:
+    """The shapes (checked against meta-SHACL) and the ontology, once per content in a process."""
+    files = src.discover(settings, ("ontology", "shapes"))
+    key = f"{settings.base}|{src.content_hash(files)}"
+    if key not in _SHAPES:
+        _SHAPES.clear()
+        shapes = load_shapes(settings, [f for f in files if f.folder == "shapes"])
+        ontology = src.load_graph([f for f in files if f.folder == "ontology"], settings)
+        _SHAPES[key] = (shapes, ontology)
+    return _SHAPES[key]
+
+
+@contextmanager
+def _lock(settings: Settings) -> Iterator[None]:
+    """The lock `kg ingest` takes too: one change to the store at a time."""
+    folder = settings.store_dir.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + LOCK_WAIT
+    with open(folder / "ingest.lock", "w") as fh:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError("another write or kg ingest is changing the store",
+                                     hint="try again in a moment") from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _to_rdflib(triples: list[ox.Triple]) -> Graph:
+    g = Graph()
+    g.addN((src.to_rdflib(t.subject), src.to_rdflib(t.predicate), src.to_rdflib(t.object), g) for t in triples)
+    return g
+
+
+def write(settings: Settings, operation: str, graph_iri: str, partner: Partner,
+          triples: list[ox.Triple] | None = None) -> WriteResult:
+    """PUT (replace), POST (merge) or DELETE a partner graph: validated, persisted, audited, loaded."""
+    from kg.write import journal as commit
+    from kg.validate.incremental import Context, validate_batch
+    from kg.write.loader import update_store
+
+    if operation not in OPERATIONS:
+        raise MethodNotAllowed(f"{operation} is not a graph store operation",
+                               allow=("GET", "HEAD", *OPERATIONS))
+    check_writable(settings, graph_iri, partner)
+    shapes, ontology = _shapes_and_ontology(settings)
+    with _lock(settings):
+        from kg.write.recovery import recover
+
+        for message in recover(settings):  # an earlier write or ingest killed midway
+            logger.warning("%s", message)
+        store = _open_read_only(settings)
+        node = ox.NamedNode(graph_iri)
+        exists = store.contains_named_graph(node)
+        old = _graph_triples(store, graph_iri) if exists else []
+        if operation == "DELETE" and not exists:
+            raise NotFound(f"no graph <{graph_iri}>")
+        if operation == "PUT":
+            new = list(dict.fromkeys(triples or []))
+        elif operation == "POST":
+            new = list(dict.fromkeys([*old, *(triples or [])]))
+        else:
+            new = []
+
+        batch = {graph_iri: _to_rdflib(new)} if new else {}
+        report, _ = validate_batch(batch, Context(store, {graph_iri}), shapes, ontology,
+                                   replaced=[graph_iri] if exists else [])
+        if not report.conforms:
+            raise ValidationFailed(f"the graph does not conform to the shapes: {report.summary()}", report)
+
+        audit = audit_graph(settings.base)
+        audit_old = _graph_triples(store, audit)
+        del store  # release the store before it is swapped
+
+        now = datetime.now(timezone.utc)
+        activity = f"{settings.base}id/graph-write/{now.strftime('%Y%m%dT%H%M%S%fZ')}-{uuid.uuid4().hex[:8]}"
+        record = _audit_record(activity, operation, graph_iri, partner, settings.base, now, len(old), len(new))
+        audit_new = list(dict.fromkeys([*audit_old, *record]))
+
+        # The files go in through ingest's journal, then the store: killed between the
+        # two, the next start (kg.write.recovery) puts the files back, as the store never changed.
+        path = graph_file(settings, partner, graph_iri)
+        audit_path = settings.partners_dir / "audit.nq"
+        txn = commit.Transaction(settings.partners_dir)
+        name = str(path.relative_to(settings.partners_dir))
+        if new:
+            txn.write(name, _nquads(new, graph_iri, settings.base))
+        elif path.exists():
+            txn.delete(name)
+        old_audit = audit_path.read_bytes() if audit_path.exists() else b""
+        txn.write(audit_path.name, old_audit + _nquads(record, audit, settings.base))
+        txn.stage()
+        txn.commit()
+        try:
+            update_store(settings, {graph_iri: _ntriples(new, settings.base) if new else None,
+                                    audit: _ntriples(audit_new, settings.base)},
+                         note={"last_graph_write": {"operation": operation, "graph": graph_iri,
+                                                    "partner": partner.name, "at": now.isoformat()}})
+        except BaseException:
+            txn.rollback()
+            raise
+        txn.mark_stored()
+        txn.finish()
+    logger.info("%s <%s> by %s: %d -> %d triples", operation, graph_iri, partner.name, len(old), len(new))
+    return WriteResult(operation, graph_iri, partner.name, not exists, len(old), len(new), activity, report)
+
+
+def _audit_record(activity: str, operation: str, graph_iri: str, partner: Partner, base: str, when: datetime,
+                  before: int, after: int) -> list[ox.Triple]:
+    kg = iris.vocab(base)
+    a, agent = ox.NamedNode(activity), ox.NamedNode(partner.agent(base))
+    at = ox.Literal(when.isoformat(timespec="microseconds"), datatype=ox.NamedNode(_XSD + "dateTime"))
+
+    def n(value: int) -> ox.Literal:
+        return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + "integer"))
+
+    return [
+        ox.Triple(a, _RDF_TYPE, ox.NamedNode(_PROV + "Activity")),
+        ox.Triple(a, _RDF_TYPE, ox.NamedNode(str(kg.GraphWrite))),
+        ox.Triple(a, _RDFS_LABEL, ox.Literal(f"{operation} <{graph_iri}> by {partner.name}", language="en")),
+        ox.Triple(a, ox.NamedNode(_PROV + "wasAssociatedWith"), agent),
+        ox.Triple(a, ox.NamedNode(_PROV + "endedAtTime"), at),
+        ox.Triple(a, ox.NamedNode(str(kg.operation)), ox.Literal(operation)),
+        ox.Triple(a, ox.NamedNode(str(kg.writtenGraph)), ox.NamedNode(graph_iri)),
+        ox.Triple(a, ox.NamedNode(str(kg.triplesBefore)), n(before)),
+        ox.Triple(a, ox.NamedNode(str(kg.triplesAfter)), n(after)),
+        ox.Triple(agent, _RDF_TYPE, ox.NamedNode(_PROV + "Agent")),
+        ox.Triple(agent, _RDFS_LABEL, ox.Literal(partner.name, language="en")),
+    ]
+
+
+# -- the SHACL report as RDF -----------------------------------------------------------
+
+def report_graph(report: Report) -> Graph:
+    """The report as a ``sh:ValidationReport`` graph (for a 422 answer in Turtle or JSON-LD)."""
+    from rdflib import RDF, BNode, Literal, URIRef
+    from rdflib.util import from_n3
+
+    from kg.validate.core import SH
+
+    g = Graph()
+    g.bind("sh", SH)
+    root = BNode()
+    g.add((root, RDF.type, SH.ValidationReport))
+    g.add((root, SH.conforms, Literal(report.conforms)))
+
+    def term(text: str | None):
+        if not text:
+            return None
+        try:
+            return from_n3(text)
+        except Exception:  # e.g. a sequence path written as a SPARQL path: keep it as text
+            return Literal(text)
+
+    for r in report.results:
+        node = BNode()
+        g.add((root, SH.result, node))
+        g.add((node, RDF.type, SH.ValidationResult))
+        g.add((node, SH.resultSeverity, SH[r.severity]))
+        for pred, value in ((SH.focusNode, r.focus_node), (SH.resultPath, r.path), (SH.value, r.value)):
+            t = term(value)
+            if t is not None:
+                g.add((node, pred, t))
+        shape = term(r.source_shape) if r.source_shape.startswith("<") and " " not in r.source_shape else None
+        g.add((node, SH.sourceShape, shape if isinstance(shape, URIRef) else Literal(r.source_shape)))
+        if r.component:
+            g.add((node, SH.sourceConstraintComponent, SH[r.component]))
+        if r.message:
+            g.add((node, SH.resultMessage, Literal(r.message, lang="en")))
+    return g

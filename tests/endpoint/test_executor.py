@@ -1,0 +1,326 @@
+"""The query worker pool (kg.query.executor) and the worker's writers (kg.query.workers), without HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import marshal
+import random
+
+import pyoxigraph as ox
+import pytest
+from http_fixtures import BIG, CARTESIAN, EX, G1, G2, LIGHT, alive, kg_store, worker_pids  # noqa: F401
+
+from kg.query import executor
+from kg.query import workers as w
+from kg.errors import (
+    NotAcceptable,
+    QuerySyntaxError,
+    QueryTimeout,
+    ServerBusy,
+    ServiceRefused,
+    StoreError,
+    UpdateRefused,
+)
+from kg.query.executor import HEAVY_AFTER, TRIAL, Executor, query_key
+
+JSON = "application/sparql-results+json"
+TTL = "text/turtle"
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+async def _with(store, body, **kw):
+    ex = Executor(store, **{"size": 2, "timeout": 10.0, **kw})
+    await ex.start()
+    try:
+        return await body(ex)
+    finally:
+        await ex.close()
+
+
+async def _rows(ex, query, **kw):
+    answer = await ex.run(query, results_type=JSON, graph_type=TTL, **kw)
+    body = answer.body if answer.stream is None else b"".join([c async for c in answer.stream])
+    return answer, json.loads(body)["results"]["bindings"]
+
+
+def test_runs_a_query_and_reports_rows(kg_store):
+    async def body(ex):
+        answer, rows = await _rows(ex, LIGHT)
+        assert answer.form == "select" and answer.media_type == JSON
+        assert answer.rows == 2 and answer.truncated is False
+        assert {r["label"]["value"] for r in rows} == {"Genève", "Geneva"}
+        assert answer.worker in worker_pids()
+    run(_with(kg_store, body))
+
+
+def test_default_graph_is_the_union_unless_the_query_or_the_request_says_otherwise(kg_store):
+    q = f"SELECT ?s WHERE {{ ?s a <{EX}City> }}"
+    q_from = f"SELECT ?s FROM <{G1}> WHERE {{ ?s a <{EX}City> }}"
+
+    async def body(ex):
+        names = lambda rows: sorted(r["s"]["value"] for r in rows)  # noqa: E731
+        assert names((await _rows(ex, q))[1]) == [f"{EX}beijing", f"{EX}geneva"]
+        assert names((await _rows(ex, q_from))[1]) == [f"{EX}geneva"]
+        # the protocol's dataset replaces FROM
+        assert names((await _rows(ex, q_from, default_graphs=[G2]))[1]) == [f"{EX}beijing"]
+        # named graphs only: the default graph is empty
+        assert names((await _rows(ex, q, named_graphs=[G1]))[1]) == []
+        _, rows = await _rows(ex, f"SELECT ?g WHERE {{ GRAPH ?g {{ ?s a <{EX}City> }} }}", named_graphs=[G2])
+        assert [r["g"]["value"] for r in rows] == [G2]
+    run(_with(kg_store, body))
+
+
+def test_timeout_kills_the_worker_and_a_fresh_one_takes_its_place(kg_store):
+    async def body(ex):
+        before = worker_pids()
+        with pytest.raises(QueryTimeout, match="more than 1 s"):
+            await ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=1.0)
+        for _ in range(100):  # the replacement starts in the background
+            if ex.alive == ex.size and ex.idle == ex.size:
+                break
+            await asyncio.sleep(0.05)
+        after = worker_pids()
+        killed = before - after
+        assert len(killed) == 1 and not any(alive(p) for p in killed)
+        assert len(after - before) == 1 and ex.stats.timeouts == 1 and ex.stats.restarts == 1
+        assert (await _rows(ex, LIGHT))[0].rows == 2
+    run(_with(kg_store, body))
+
+
+def test_light_queries_are_served_while_heavy_ones_run(kg_store):
+    async def body(ex):
+        heavy = [asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=3.0))
+                 for _ in range(1)]
+        await asyncio.sleep(0.2)
+        loop = asyncio.get_running_loop()
+        for _ in range(5):
+            t = loop.time()
+            assert (await _rows(ex, LIGHT))[0].rows == 2
+            assert loop.time() - t < 2.0
+        for task in heavy:
+            with pytest.raises(QueryTimeout):
+                await task
+    run(_with(kg_store, body))
+
+
+def test_known_heavy_queries_leave_a_worker_for_the_others(kg_store):
+    async def body(ex):
+        ex.stats.durations[query_key(CARTESIAN)] = HEAVY_AFTER * 10  # as if it ran slowly before
+        heavy = [asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=2.0))
+                 for _ in range(3)]
+        await asyncio.sleep(0.2)
+        assert ex._heavy_running == ex.heavy_cap == 2
+        answer, _ = await _rows(ex, LIGHT)  # the third worker is free for it
+        assert answer.rows == 2
+        results = await asyncio.gather(*heavy, return_exceptions=True)
+        # two ran into their budget; the third waited for a heavy slot, then ran into its own
+        assert [type(r).__name__ for r in results] == ["QueryTimeout"] * 3
+    run(_with(kg_store, body, size=3))
+
+
+def test_a_first_burst_of_a_new_heavy_query_leaves_a_worker_for_light_ones(kg_store):
+    # A client's new aggregate, sent on four connections at once before anyone has seen
+    # it run: two take the heavy slots, one goes on trial on the third worker and is
+    # stopped after TRIAL seconds, the fourth waits. Lookups get the third worker.
+    async def body(ex):
+        loop = asyncio.get_running_loop()
+        await _rows(ex, LIGHT)  # known as light: it never goes on trial itself
+        heavy = [asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=2.0))
+                 for _ in range(4)]
+        await asyncio.sleep(TRIAL + 0.3)
+        for _ in range(5):
+            t = loop.time()
+            assert (await _rows(ex, LIGHT))[0].rows == 2
+            assert loop.time() - t < 1.0
+        assert ex.stats.requeued == 1 and ex._heavy_running == ex.heavy_cap == 2
+        results = await asyncio.gather(*heavy, return_exceptions=True)
+        # each ran into its own budget in a heavy slot, the one on trial too
+        assert [type(r).__name__ for r in results] == ["QueryTimeout"] * 4
+    run(_with(kg_store, body, size=3))
+
+
+def test_a_new_light_query_runs_at_once_while_the_heavy_slots_are_taken(kg_store, monkeypatch):
+    monkeypatch.setattr(executor, "TRIAL", 1.0)  # room for a slow machine: it must not be stopped
+    async def body(ex):
+        ex.stats.durations[query_key(CARTESIAN)] = HEAVY_AFTER * 10
+        heavy = asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=2.0))
+        await asyncio.sleep(0.2)
+        t = asyncio.get_running_loop().time()
+        assert (await _rows(ex, LIGHT))[0].rows == 2  # on trial, and answered within it
+        assert asyncio.get_running_loop().time() - t < 1.0 and ex.stats.requeued == 0
+        assert ex.stats.durations[query_key(LIGHT)] < HEAVY_AFTER
+        with pytest.raises(QueryTimeout):
+            await heavy
+    run(_with(kg_store, body, size=2))
+
+
+def test_the_last_heavy_slot_is_not_handed_out_twice(kg_store):
+    # A heavy slot frees and goes to a waiter; before that waiter resumes, a light
+    # query's worker frees too. The second waiting heavy query must not take it.
+    async def body(ex):
+        key = query_key(CARTESIAN)
+        ex.stats.durations[key] = HEAVY_AFTER * 10
+        ex.stats.durations[query_key(LIGHT)] = 0.001
+        deadline = asyncio.get_running_loop().time() + 10
+        first, second = await ex._acquire(key, deadline), await ex._acquire(key, deadline)
+        light = await ex._acquire(query_key(LIGHT), deadline)
+        waiters = [asyncio.ensure_future(ex._acquire(key, deadline)) for _ in range(2)]
+        await asyncio.sleep(0.05)
+        ex._release(first)   # its slot goes to the first waiter...
+        ex._release(light)   # ...and this worker is no heavy slot
+        await asyncio.sleep(0.05)
+        assert waiters[0].done() and not waiters[1].done()
+        assert ex._heavy_running == ex.heavy_cap == 2
+        ex._release(second)
+        third = await waiters[1]
+        for worker in (waiters[0].result(), third):
+            ex._release(worker)
+        assert ex._heavy_running == 0 and ex.idle == 3
+    run(_with(kg_store, body, size=3))
+
+
+def test_queries_of_one_shape_share_their_history():
+    a = query_key('SELECT ?o WHERE { <http://e/a> ?p ?o FILTER(?o > 3 && ?l = "x"@en) }')
+    b = query_key("SELECT ?o WHERE { <http://e/b> ?p ?o FILTER(?o > 41 && ?l = 'y'@en) }")
+    assert a == b != query_key("SELECT ?o WHERE { ?s ?p ?o }")
+
+
+def test_a_full_queue_answers_busy(kg_store):
+    async def body(ex):
+        running = asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=2.0))
+        await asyncio.sleep(0.1)
+        waiting = asyncio.ensure_future(ex.run(LIGHT, results_type=JSON, graph_type=None, timeout=10.0))
+        await asyncio.sleep(0.1)
+        with pytest.raises(ServerBusy, match="busy"):
+            await ex.run(LIGHT, results_type=JSON, graph_type=None)
+        with pytest.raises(QueryTimeout):
+            await running
+        assert (await waiting).rows == 2  # served once the worker was replaced
+    run(_with(kg_store, body, size=1, queue=1))
+
+
+def test_errors_come_back_as_kg_errors(kg_store):
+    async def body(ex):
+        with pytest.raises(QuerySyntaxError) as e:
+            await ex.run("SELECT ?x WHERE {\n  ?x ?y }", results_type=JSON, graph_type=None)
+        assert e.value.line == 2 and e.value.column is not None
+        with pytest.raises(UpdateRefused):
+            await ex.run("PREFIX ex: <http://e/>\nINSERT DATA { ex:a ex:b ex:c }", results_type=JSON, graph_type=None)
+        with pytest.raises(NotAcceptable) as e:
+            await ex.run("CONSTRUCT WHERE { ?s ?p ?o }", results_type=JSON, graph_type=None)
+        assert e.value.form == "graph"
+        with pytest.raises(ServiceRefused, match="turned off"):
+            await ex.run("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+                         results_type=JSON, graph_type=None)
+        assert ex.alive == 2 and ex.idle == 2  # errors do not cost a worker
+    run(_with(kg_store, body))
+
+
+def test_missing_store_is_a_store_error(tmp_path):
+    with pytest.raises(StoreError, match="no store"):
+        run(Executor(tmp_path / "nothing").start())
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / "CURRENT").write_text("garbage")
+    with pytest.raises(StoreError, match="cannot open the store"):
+        run(Executor(tmp_path / "junk", size=1).start())
+
+
+def test_large_answers_stream_and_are_cut_at_the_limit(kg_store):
+    q = f"SELECT ?s ?v WHERE {{ GRAPH <{BIG}> {{ ?s ?p ?v }} }}"
+
+    async def body(ex):
+        answer, rows = await _rows(ex, q)
+        assert answer.stream is not None and answer.rows == 2000 and answer.truncated is False
+        assert len(rows) == 2000
+        answer, rows = await _rows(ex, q, limit=1500)
+        assert answer.truncated is True and answer.rows == 1500 and len(rows) == 1500
+        answer = await ex.run(f"CONSTRUCT {{ ?s ?p ?v }} WHERE {{ GRAPH <{BIG}> {{ ?s ?p ?v }} }}", results_type=None,
+                              graph_type=TTL, limit=700)
+        body = answer.body if answer.stream is None else b"".join([c async for c in answer.stream])
+        assert answer.truncated is True and answer.rows == 700
+        assert len(list(ox.parse(body, format=ox.RdfFormat.TURTLE))) == 700
+        assert b"# SPARQL-Results-Truncated" in body
+    run(_with(kg_store, body, window=4096))
+
+
+def test_abandoned_stream_kills_its_worker(kg_store):
+    async def body(ex):
+        answer = await ex.run(f"SELECT * WHERE {{ GRAPH <{BIG}> {{ ?s ?p ?v . ?t ?q ?u }} }}", results_type=JSON,
+                              graph_type=None)
+        assert answer.stream is not None
+        chunks = answer.stream.__aiter__()
+        await chunks.__anext__()
+        await chunks.aclose()
+        assert ex.stats.restarts == 1
+    run(_with(kg_store, body, window=4096))
+
+
+# -- the row counters in the worker: exact for every format --------------------------
+
+WEIRD = ["a,{}", "[{", ',{"x":{"type":"', "\\", '"', "\n", "\r\n", "Genève", "北京", "<result>", "{}",
+         'x\\"y', '"",""', ""]
+
+
+@pytest.fixture(scope="module")
+def weird_store():
+    rng = random.Random(7)
+    store = ox.Store()
+    for i in range(120):
+        value = rng.choice(WEIRD) * rng.randint(1, 3) + str(i)
+        literal = ox.Literal(value, language="fr") if i % 3 == 0 else ox.Literal(value)
+        store.add(ox.Quad(ox.NamedNode(f"{EX}s{i:03}"), ox.NamedNode(f"{EX}p"), literal))
+    return store
+
+
+class _Socket:
+    def __init__(self):
+        self.data = b""
+
+    def sendall(self, b):
+        self.data += b
+
+
+def _answer(store, job, chunk):
+    sock = _Socket()
+    saved, w.CHUNK = w.CHUNK, chunk
+    try:
+        w.run_job(store, job, sock, [])
+    finally:
+        w.CHUNK = saved
+    frames, i = [], 0
+    while i < len(sock.data):
+        n, kind = w.FRAME.unpack_from(sock.data, i)
+        frames.append((kind, sock.data[i + 5:i + 5 + n]))
+        i += 5 + n
+    if frames[0][0] == w.COMPLETE:
+        return marshal.loads(frames[0][1])
+    return marshal.loads(frames[-1][1]), b"".join(p for k, p in frames if k == w.DATA)
+
+
+@pytest.mark.parametrize("media_type", [JSON, "application/sparql-results+xml", "text/csv",
+                                        "text/tab-separated-values"])
+@pytest.mark.parametrize("query", [
+    "SELECT ?s ?o WHERE { ?s ?p ?o } ORDER BY ?s",
+    "SELECT ?z WHERE { ?s ?p ?o OPTIONAL { ?s <http://none> ?z } }",   # rows with no bindings
+])
+def test_row_cut_is_exact_in_every_format(weird_store, media_type, query):
+    full = list(weird_store.query(query))
+    for limit in (0, 1, 2, 59, 119, 120, 121):
+        for window, chunk in ((1 << 20, 1 << 16), (10, 100), (10, 64)):
+            job = {"q": query, "rf": media_type, "limit": limit, "win": window}
+            meta, body = _answer(weird_store, job, chunk)
+            if media_type == "text/csv":
+                got = list(csv.reader(io.StringIO(body.decode(), newline="")))[1:]
+            else:
+                got = list(ox.parse_query_results(body, ox.QueryResultsFormat.from_media_type(media_type)))
+            expected = min(limit, len(full))
+            assert len(got) == expected == meta["rows"], (limit, window, chunk)
+            assert meta["truncated"] == (len(full) > limit)
+            if media_type != "text/csv" and "ORDER" in query:
+                assert [str(s) for s in got] == [str(s) for s in full[:expected]]

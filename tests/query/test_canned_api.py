@@ -1,0 +1,95 @@
+"""/api/queries: the canned queries as a REST API (JSON, CSV, pages, typed parameters)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from ld_fixtures import OUTCOME, client, real_settings  # noqa: F401
+
+ASIA_1_3 = "/api/queries/list-outcomes-by-region?region=Asia&target=1.3"
+
+
+def test_catalogue_lists_every_query_with_its_parameters(client) -> None:
+    from kg.sparql.catalogue import load_catalogue
+    from ld_fixtures import ROOT
+
+    body = client.get("/api/queries").json()
+    names = [q["name"] for q in body["queries"]]
+    assert names == sorted(load_catalogue(ROOT / "queries"))
+    by_name = {q["name"]: q for q in body["queries"]}
+    region = {p["name"]: p for p in by_name["list-outcomes-by-region"]["params"]}
+    assert region["region"]["type"] == "region" and region["region"]["example"] == "Asia"
+    assert region["target"]["type"] == "sdg-target" and region["target"]["required"] is False
+    assert by_name["get-outcome-report"]["params"][0]["required"] is True
+
+
+def test_the_issue_question_as_json(client) -> None:
+    r = client.get(ASIA_1_3)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    body = r.json()
+    assert body["params"] == {"region": "Asia", "target": "1.3"}
+    assert [(row["regionName"], row["targetCode"], row["cpoCode"], row["outcome"]) for row in body["rows"]] == [
+        ("Asia", "1.3", "CHN302", OUTCOME)]
+    assert client.get("/api/queries/list-outcomes-by-region?region=Europe&target=1.3").json()["rows"] == []
+
+
+def test_csv_by_suffix_format_and_accept(client) -> None:
+    for r in (client.get("/api/queries/list-outcomes-by-region.csv?region=Asia&target=1.3"),
+              client.get(ASIA_1_3 + "&format=csv"),
+              client.get(ASIA_1_3, headers={"accept": "text/csv"})):
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+        rows = list(csv.DictReader(io.StringIO(r.text)))
+        assert [(x["cpoCode"], x["countryName"], x["targetCode"]) for x in rows] == [("CHN302", "China", "1.3")]
+
+
+def test_numbers_are_numbers_in_json(client) -> None:
+    row = client.get("/api/queries/get-dashboard-counts").json()["rows"][0]
+    assert row["outcomes"] == 1 and row["sdgTargets"] == 2 and row["organizations"] == 4
+
+
+def test_pagination_with_link_headers(client) -> None:
+    first = client.get("/api/queries/list-outcome-activities?limit=3")
+    assert first.status_code == 200
+    assert first.json()["count"] == 3 and first.json()["offset"] == 0
+    links = first.headers["link"]
+    assert 'rel="next"' in links and 'rel="prev"' not in links and 'rel="first"' in links
+    next_url = first.json()["next"]
+    assert "offset=3" in next_url and f"<{next_url}>" in links
+    second = client.get(next_url)
+    assert second.json()["count"] == 1          # four activities in all
+    assert 'rel="prev"' in second.headers["link"] and 'rel="next"' not in second.headers["link"]
+    everything = client.get("/api/queries/list-outcome-activities").json()["rows"]
+    assert first.json()["rows"] + second.json()["rows"] == everything
+
+
+def test_wrong_type_is_a_400_naming_the_parameter(client) -> None:
+    for url, name in ((f"/api/queries/list-outcomes-by-region?target=one", "target"),
+                      ("/api/queries/list-outcomes-by-region?region=Mars", "region"),
+                      ("/api/queries/list-outcomes?since=2021-02-30", "since"),
+                      ("/api/queries/list-outcomes-by-country?nation=CHN", "nation"),
+                      ("/api/queries/get-outcome-report", "outcome"),
+                      ("/api/queries/list-outcomes?limit=0", "limit"),
+                      ("/api/queries/list-outcomes?offset=-1", "offset")):
+        r = client.get(url)
+        assert r.status_code == 400, url
+        body = r.json()
+        assert body["ok"] is False and body["parameter"] == name, url
+        assert name in body["error"]
+
+
+def test_parameters_are_bound_not_pasted(client) -> None:
+    """A value that would change the query if pasted into it is just a value that matches nothing."""
+    r = client.get("/api/queries/list-outcomes-by-pb-indicator", params={"indicatorCode": '8.3.1" } UNION { ?s ?p ?o'})
+    assert r.status_code == 200 and r.json()["rows"] == []
+
+
+def test_unknown_query_is_404_in_the_error_shape(client) -> None:
+    r = client.get("/api/queries/list-nothing")
+    assert r.status_code == 404 and r.json()["title"] == "unknown query"
+
+
+def test_answers_carry_an_etag(client) -> None:
+    r = client.get(ASIA_1_3)
+    again = client.get(ASIA_1_3, headers={"if-none-match": r.headers["etag"]})
+    assert again.status_code == 304

@@ -1,0 +1,162 @@
+"""The dashboard (home page): counts, SVG charts linking to lists and queries, figures cached per version."""
+
+from __future__ import annotations
+
+import re
+import time
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
+
+from ld_fixtures import client, real_settings  # noqa: F401
+
+
+def test_charts_are_server_side_svg_with_links(client) -> None:
+    r = client.get("/", headers={"accept": "text/html"})
+    assert r.status_code == 200
+    html = r.text
+    assert "<script" not in html
+    for chart in ("chart-sdg", "chart-country", "chart-region", "chart-theme", "chart-year"):
+        assert f'id="{chart}"' in html, chart
+    assert html.count("<svg") == 5
+    assert 'href="/outcomes?sdg=1.3"' in html and 'href="/outcomes?sdg=3.8"' in html
+    assert 'href="/outcomes?country=chn"' in html
+    assert 'href="/outcomes?theme=old-age"' in html and 'href="/outcomes?year=2021"' in html
+    assert 'href="/query?name=list-outcomes-by-region&amp;region=142"' in html
+
+
+def test_each_chart_links_to_the_query_behind_it_and_it_runs(client) -> None:
+    html = client.get("/", headers={"accept": "text/html"}).text
+    links = [unescape(h) for h in re.findall(r'href="(/query\?query=[^"]+)" class="query-link"', html)]
+    assert len(links) == 5
+    for link in links:
+        query = parse_qs(urlsplit(link).query)["query"][0]
+        r = client.get("/sparql", params={"query": query, "format": "json"})
+        assert r.status_code == 200 and r.json()["results"]["bindings"], query
+
+
+def test_region_bar_leads_to_the_answer(client) -> None:
+    r = client.get("/query?name=list-outcomes-by-region&region=142&target=1.3", headers={"accept": "text/html"})
+    assert r.status_code == 200
+    assert "CHN302" in r.text and "China" in r.text and 'id="results"' in r.text
+
+
+def test_figures_are_computed_once_per_version(client, monkeypatch) -> None:
+    from kg.site import dashboard
+
+    client.get("/")
+    calls = []
+    original = dashboard.figures
+    monkeypatch.setattr(dashboard, "figures", lambda ctx: calls.append(1) or original(ctx))
+    started = time.perf_counter()
+    for _ in range(20):
+        assert client.get("/").status_code == 200
+    per_page = (time.perf_counter() - started) / 20
+    assert calls == []
+    assert per_page < 0.1
+
+
+def test_figures_are_ready_before_the_first_visit(tmp_path, monkeypatch) -> None:
+    """The server computes them at start-up, so no visitor waits for the full scans."""
+    import shutil
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from kg import config
+    from kg.site import dashboard
+    from kg.store import core as store
+    from kg.web.app import create_app
+
+    root = Path(__file__).resolve().parents[2]
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(root / folder, tmp_path / folder, ignore=shutil.ignore_patterns("sources"))
+    settings = config.load_settings(environ={}, project_dir=str(tmp_path), workers=1)
+    store.build(settings, validate=False)
+    calls, done = [], []
+    original = dashboard.figures
+
+    def counted(ctx):
+        calls.append(1)
+        figures = original(ctx)
+        done.append(1)
+        return figures
+
+    monkeypatch.setattr(dashboard, "figures", counted)
+    with TestClient(create_app(settings)) as client:
+        deadline = time.monotonic() + 30
+        while not done and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert calls == [1], "the figures were not computed at start-up"
+        time.sleep(0.2)  # the warm-up stores them right after computing
+        assert client.get("/").status_code == 200
+        assert calls == [1], "the first visit computed the figures again"
+
+
+def test_index_pages_are_ready_before_the_first_visit_and_filters_reuse_them(tmp_path, monkeypatch) -> None:
+    """/outcomes' filter options, /organizations and /instruments cost full scans: rendered once per version,
+    at start-up."""
+    import shutil
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from kg import config
+    from kg.store import core as store
+    from kg.web.app import create_app
+    from kg.site import views
+
+    root = Path(__file__).resolve().parents[2]
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(root / folder, tmp_path / folder, ignore=shutil.ignore_patterns("sources"))
+    settings = config.load_settings(environ={}, project_dir=str(tmp_path), workers=1)
+    store.build(settings, validate=False)
+    calls: dict[str, int] = {}
+
+    def counted(name, original):
+        def wrapper(*args, **kwargs):
+            value = original(*args, **kwargs)
+            calls[name] = calls.get(name, 0) + 1
+            return value
+        return wrapper
+
+    for name in ("outcome_facets", "organizations_index", "instruments_index"):
+        monkeypatch.setattr(views, name, counted(name, getattr(views, name)))
+    with TestClient(create_app(settings)) as client:
+        deadline = time.monotonic() + 60
+        while len(calls) < 3 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.2)  # stored right after computing
+        assert calls == {"outcome_facets": 1, "organizations_index": 1, "instruments_index": 1}
+        for path in ("/outcomes", "/outcomes?country=chn", "/outcomes?year=2021", "/organizations", "/instruments"):
+            assert client.get(path, headers={"accept": "text/html"}).status_code == 200, path
+        assert calls == {"outcome_facets": 1, "organizations_index": 1, "instruments_index": 1}
+        # a filtered view still offers the options from the cache, with their counts
+        html = client.get("/outcomes?country=chn", headers={"accept": "text/html"}).text
+        assert re.search(r'<option value="chn" selected>[^<]*\(1\)</option>', html)
+
+
+def test_a_crowd_waits_for_one_computation_of_a_costly_view(real_settings) -> None:  # noqa: F811
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pytest
+
+    from kg.site.state import Site
+
+    site = Site(real_settings)
+    calls = []
+
+    def slow():
+        calls.append(1)
+        time.sleep(0.3)
+        return object()
+
+    with ThreadPoolExecutor(8) as pool:
+        values = list(pool.map(lambda _: site.cached("slow", slow), range(8)))
+    assert len(calls) == 1 and all(v is values[0] for v in values)
+
+    def failing():
+        raise RuntimeError("the store went away")
+
+    with pytest.raises(RuntimeError):
+        site.cached("flaky", failing)
+    assert site.cached("flaky", lambda: 42) == 42  # the next caller makes it

@@ -1,0 +1,224 @@
+"""/graphs: the Graph Store Protocol for partner graphs, over a store built from the project's data."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from kg import config
+from kg.write import partners as graphstore, tokens
+from kg.store import core as store
+
+ROOT = Path(__file__).resolve().parents[2]
+BASE = config.DEFAULT_BASE
+OUTCOME = f"{BASE}id/outcome/chn302-2021-07-16"
+GENEVA = f"{BASE}graph/partner/ilo-geneva/"
+GRAPH = GENEVA + "notes"
+OTHER = f"{BASE}graph/partner/ilo-bangkok/notes"
+TTL = {"content-type": "text/turtle"}
+
+NOTE = f'<{OUTCOME}> <http://www.w3.org/2000/01/rdf-schema#comment> "Checked by ILO Geneva."@en .\n'
+MORE = f'<{OUTCOME}> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <https://www.ilo.org/> .\n'
+BAD = f'<{OUTCOME}> <{BASE}def/kg#cpoCode> "CHN30" .\n'
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> config.Settings:
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("sources"))
+    settings = config.load_settings(environ={}, project_dir=str(tmp_path), workers=1, max_upload_bytes=4096)
+    store.build(settings, validate=False)
+    return settings
+
+
+@pytest.fixture
+def token(project) -> str:
+    tokens.add(project, "ilo-bangkok", f"{BASE}graph/partner/ilo-bangkok/")
+    return tokens.add(project, "ilo-geneva", GENEVA)[1]
+
+
+@pytest.fixture
+def client(project):
+    from fastapi.testclient import TestClient
+
+    from kg.web.app import create_app
+
+    with TestClient(create_app(project)) as c:
+        yield c
+
+
+def url(graph: str = GRAPH) -> str:
+    return f"/graphs?graph={quote(graph, safe='')}"
+
+
+def auth(token: str) -> dict:
+    return {"authorization": f"Bearer {token}"}
+
+
+def fetch(client, graph: str = GRAPH) -> Graph:
+    r = client.get(url(graph), headers={"accept": "text/turtle"})
+    assert r.status_code == 200, r.text
+    return Graph().parse(data=r.text, format="turtle")
+
+
+def ask(client, query: str) -> bool:
+    r = client.get("/sparql", params={"query": query}, headers={"accept": "application/sparql-results+json"})
+    assert r.status_code == 200, r.text
+    return r.json()["boolean"]
+
+
+def test_put_get_post_delete(client, project, token):
+    r = client.put(url(), content=NOTE, headers={**TTL, **auth(token)})
+    assert r.status_code == 201, r.text
+    assert len(fetch(client)) == 1
+    assert ask(client, f'ASK {{ GRAPH <{GRAPH}> {{ <{OUTCOME}> ?p "Checked by ILO Geneva."@en }} }}')
+
+    r = client.post(url(), content=MORE, headers={"content-type": "application/n-triples", **auth(token)})
+    assert r.status_code == 204, r.text
+    g = fetch(client)
+    assert len(g) == 2 and (URIRef(OUTCOME), None, URIRef("https://www.ilo.org/")) in g
+
+    r = client.put(url(), content=MORE, headers={**TTL, **auth(token)})  # PUT replaces
+    assert r.status_code == 204
+    assert len(fetch(client)) == 1
+
+    head = client.head(url(), headers={"accept": "application/n-triples"})
+    assert head.status_code == 200 and head.content == b"" and int(head.headers["content-length"]) > 0
+
+    r = client.delete(url(), headers=auth(token))
+    assert r.status_code == 204
+    assert client.get(url()).status_code == 404
+    assert not ask(client, f"ASK {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}")
+    assert client.delete(url(), headers=auth(token)).status_code == 404
+
+
+def test_bodies_in_every_format_and_negotiated_answers(client, token):
+    g = Graph().parse(data=NOTE, format="nt")
+    for media_type, fmt in (("application/ld+json", "json-ld"), ("application/rdf+xml", "xml")):
+        r = client.put(url(), content=g.serialize(format=fmt), headers={"content-type": media_type, **auth(token)})
+        assert r.status_code in (201, 204), r.text
+        assert (URIRef(OUTCOME), None, Literal("Checked by ILO Geneva.", lang="en")) in fetch(client)
+    r = client.get(url(), headers={"accept": "application/ld+json"})
+    assert r.headers["content-type"].startswith("application/ld+json")
+    assert len(Graph().parse(data=r.text, format="json-ld")) == 1
+    assert client.get(url(), headers={"accept": "text/csv"}).status_code == 406
+    assert client.put(url(), content="x", headers={"content-type": "text/csv", **auth(token)}).status_code == 415
+
+
+def test_public_read_of_a_data_graph_and_the_default_graph(client):
+    assert len(fetch(client, f"{BASE}graph/data/outcome-chn302")) > 50
+    r = client.get("/graphs?default", headers={"accept": "application/n-triples"})
+    assert r.status_code == 200 and OUTCOME in r.text
+    assert client.get("/graphs").status_code == 400  # neither ?graph nor ?default
+
+
+def test_default_graph_is_read_only(client, token):
+    r = client.put("/graphs?default", content=NOTE, headers={**TTL, **auth(token)})
+    assert r.status_code == 405 and "GET" in r.headers["allow"]
+
+
+def test_wrong_token_401_other_prefix_403_nothing_written(client, project, token):
+    for headers in ({}, auth("spkg_not-a-token")):
+        r = client.put(url(), content=NOTE, headers={**TTL, **headers})
+        assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer")
+        assert r.json()["ok"] is False
+    r = client.put(url(OTHER), content=NOTE, headers={**TTL, **auth(token)})
+    assert r.status_code == 403
+    r = client.put(url(f"{BASE}graph/data/outcome-chn302"), content=NOTE, headers={**TTL, **auth(token)})
+    assert r.status_code == 403
+    assert client.get(url()).status_code == 404 and client.get(url(OTHER)).status_code == 404
+    assert not project.partners_dir.exists()
+
+
+def test_invalid_write_422_with_shacl_report_and_old_graph_untouched(client, project, token):
+    assert client.put(url(), content=NOTE, headers={**TTL, **auth(token)}).status_code == 201
+    before = store.read_manifest(project)
+    files = {p: p.read_bytes() for p in graphstore.partner_files(project)}
+
+    r = client.put(url(), content=BAD, headers={**TTL, **auth(token), "accept": "text/turtle"})
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/turtle")
+    report = Graph().parse(data=r.text, format="turtle")
+    sh = "http://www.w3.org/ns/shacl#"
+    shapes = set(report.objects(None, URIRef(sh + "sourceShape")))
+    assert URIRef(f"{BASE}shapes/core#OutcomeShape-cpoCode") in shapes
+    assert URIRef(OUTCOME) in set(report.objects(None, URIRef(sh + "focusNode")))
+
+    r = client.post(url(), content=BAD, headers={**TTL, **auth(token), "accept": "application/ld+json"})
+    assert r.status_code == 422 and r.headers["content-type"].startswith("application/ld+json")
+    assert "OutcomeShape-cpoCode" in r.text
+    r = client.post(url(), content=BAD, headers={**TTL, **auth(token), "accept": "application/json"})
+    assert r.status_code == 422 and r.json()["report"]["violations"] >= 1
+
+    assert len(fetch(client)) == 1
+    assert store.read_manifest(project) == before
+    assert {p: p.read_bytes() for p in graphstore.partner_files(project)} == files
+
+
+def test_syntax_error_400_with_line(client, token):
+    r = client.put(url(), content=NOTE + "<http://a> <http://b> .\n", headers={**TTL, **auth(token)})
+    assert r.status_code == 400
+    assert r.json()["line"] == 2
+    assert client.get(url()).status_code == 404
+
+
+def test_oversized_body_413_before_parsing(client, project, token, monkeypatch):
+    def never(*args, **kwargs):
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(graphstore, "parse_body", never)
+    big = "#" * (project.max_upload_bytes + 1)
+    r = client.put(url(), content=big, headers={**TTL, **auth(token)})
+    assert r.status_code == 413
+
+    def chunks():  # no Content-Length: counted as it arrives
+        for _ in range(10):
+            yield b"#" * 1000
+
+    r = client.put(url(), content=chunks(), headers={**TTL, **auth(token)})
+    assert r.status_code == 413
+    assert client.get(url()).status_code == 404
+
+
+def test_audit_graph_records_each_write(client, project, token):
+    client.put(url(), content=NOTE, headers={**TTL, **auth(token)})
+    client.post(url(), content=MORE, headers={**TTL, **auth(token)})
+    rows = client.get("/sparql", params={"query": f"""
+        PREFIX prov: <http://www.w3.org/ns/prov#>
+        PREFIX kg: <{BASE}def/kg#>
+        SELECT ?op ?before ?after ?who WHERE {{ GRAPH <{BASE}graph/audit> {{
+          ?a a prov:Activity ; kg:operation ?op ; kg:writtenGraph <{GRAPH}> ; prov:endedAtTime ?t ;
+             kg:triplesBefore ?before ; kg:triplesAfter ?after ; prov:wasAssociatedWith ?who }} }}
+        ORDER BY ?t"""}, headers={"accept": "application/sparql-results+json"}).json()["results"]["bindings"]
+    assert [(r["op"]["value"], r["before"]["value"], r["after"]["value"]) for r in rows] == \
+        [("PUT", "0", "1"), ("POST", "1", "2")]
+    assert {r["who"]["value"] for r in rows} == {f"{BASE}id/partner/ilo-geneva"}
+
+
+def test_partner_graphs_and_audit_survive_kg_build(client, project, token):
+    client.put(url(), content=NOTE, headers={**TTL, **auth(token)})
+    first = store.read_manifest(project)
+    assert GRAPH in first["graphs"]
+    store.build(project, validate=False)
+    rebuilt = store.read_manifest(project)
+    assert rebuilt["graphs"][GRAPH] == 1 and rebuilt["graphs"][graphstore.audit_graph(BASE)] > 0
+    assert rebuilt["content_hash"] == first["content_hash"]
+    assert len(fetch(client)) == 1
+    assert json.dumps(rebuilt)  # the manifest stays plain JSON
+    assert token not in "".join(p.read_text() for p in project.partners_dir.rglob("*") if p.is_file())
+
+
+def test_a_graph_has_an_etag_that_changes_with_a_write(client, token):
+    auth = {"authorization": f"Bearer {token}", **TTL}
+    assert client.put("/graphs", params={"graph": GRAPH}, content=NOTE, headers=auth).status_code == 201
+    first = client.get("/graphs", params={"graph": GRAPH}, headers={"accept": "text/turtle"})
+    tag = first.headers["etag"]
+    again = client.get("/graphs", params={"graph": GRAPH}, headers={"accept": "text/turtle", "if-none-match": tag})
+    assert again.status_code == 304 and again.content == b""
+    assert client.post("/graphs", params={"graph": GRAPH}, content=MORE, headers=auth).status_code == 204
+    changed = client.get("/graphs", params={"graph": GRAPH}, headers={"accept": "text/turtle", "if-none-match": tag})
+    assert changed.status_code == 200 and "ilo.org" in changed.text and changed.headers["etag"] != tag
