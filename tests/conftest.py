@@ -22,7 +22,8 @@ import pytest
 
 import external
 from kg import config
-from kg.store import core as store
+from kg import store
+from kg.write.build import build
 
 FIXTURE = Path(__file__).parent / "fixtures" / "project"
 BASE = config.DEFAULT_BASE
@@ -102,7 +103,7 @@ def settings(project: Path) -> config.Settings:
 @pytest.fixture
 def built(settings: config.Settings) -> config.Settings:
     """Settings of a project whose store has been built."""
-    store.build(settings)
+    build(settings)
     return settings
 
 

@@ -25,7 +25,8 @@ from kg.errors import (
 )
 from kg.query.results import render_result, run_query
 from kg.rdf.sources import Source, discover
-from kg.store.core import BuildReport, OxigraphStore, Store, build, read_manifest
+from kg.write.build import BuildReport, build
+from kg.store import OxigraphStore, Store, read_manifest
 from kg.validate.core import Report, Result, format_report, validate_files, validate_graph
 
 try:

@@ -9,7 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kg import config
-from kg.store import core as store
+from kg import store
+from kg.write.build import build
 from kg.web.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +28,7 @@ def project(tmp_path: Path) -> config.Settings:
     for folder in ("ontology", "shapes", "data"):
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("sources"))
     settings = config.load_settings(environ={}, project_dir=str(tmp_path), workers=1)
-    store.build(settings, validate=False)
+    build(settings, validate=False)
     return settings
 
 
@@ -61,7 +62,7 @@ def test_rebuild_changes_the_answer_and_the_etag(project: config.Settings) -> No
         before = client.get("/sparql", params={"query": COUNT_OUTCOMES},
                             headers={"Accept": "application/sparql-results+json"})
         (Path(project.project_dir) / "data" / "outcome-lao226.ttl").write_text(EXTRA_OUTCOME, encoding="utf-8")
-        store.build(project, validate=False)
+        build(project, validate=False)
         after = client.get("/sparql", params={"query": COUNT_OUTCOMES},
                            headers={"Accept": "application/sparql-results+json",
                                     "If-None-Match": before.headers["etag"]})

@@ -16,7 +16,7 @@ from ld_fixtures import client, real_settings  # noqa: F401  (fixtures)
 from kg.web import metrics
 from kg.errors import BadParameter, QuerySyntaxError, QueryTimeout, QueryTooLong, ServerBusy, UpdateRefused
 from kg.web.app import create_app
-from kg.store.core import read_manifest
+from kg.store import read_manifest
 
 SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$')
 LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')

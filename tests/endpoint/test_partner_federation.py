@@ -23,7 +23,8 @@ import pytest
 from http_fixtures import live_server
 
 from kg import config
-from kg.store import core as store
+from kg import store
+from kg.write.build import build
 from kg.web.app import create_app
 
 pytestmark = pytest.mark.slow
@@ -56,7 +57,7 @@ def spkg(tmp_path_factory, partner):
     settings = config.load_settings(
         environ={}, project_dir=str(project), workers=2, service_allowlist=f"{partner.url}/",
         **external.store_settings(project / ".kg" / "store", session=True))
-    store.build(settings, validate=False)
+    build(settings, validate=False)
     with live_server(create_app(settings)) as url:
         yield url
 

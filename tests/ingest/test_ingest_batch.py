@@ -23,7 +23,8 @@ from ingest_helpers import (  # noqa: F401
 )
 
 from kg.rdf import sources as src
-from kg.store import core as store
+from kg import store
+from kg.write.build import build
 from kg.errors import StoreError
 from kg.ingest import batch, country
 from kg.write import journal as commit, loader
@@ -285,7 +286,7 @@ def test_a_killed_ingest_is_rolled_back_by_the_next_one(ingest_settings):
         {"name": "organizations.ttl", "delete": False, "had_old": True},
         {"name": "outcome-new.ttl", "delete": False, "had_old": False},
         {"name": "outcome-later.ttl", "delete": False, "had_old": False}]}))
-    messages = commit.recover(data)
+    messages = commit.roll_back(data)
     assert messages and "rolled back: 2 file(s)" in messages[0]
     assert (data / "organizations.ttl").read_bytes() == old
     assert not (data / "outcome-new.ttl").exists() and not (data / "outcome-later.ttl").exists()
@@ -432,7 +433,7 @@ def test_a_link_left_dangling_by_a_reingest_is_caught(ingest_settings):
     iri = f"{ID}instrument/khm-2021-03-03-national-pension-strategy-domestic-workers"
     (s.data_dir / "links.ttl").write_text(
         f"<{ID}outcome/chn302-2021-07-16> <{KG}instrument> <{iri}> .\n", encoding="utf-8")
-    store.build(s)
+    build(s)
     write_curation(s, key, "note: the instrument is no longer confirmed\n")
     data = snapshot(s.data_dir)
     report = run(s, "khm-step1-no-themes.txt")
@@ -450,7 +451,7 @@ def test_without_a_store_the_files_are_written_and_build_is_asked_for(ingest_set
     report = run(s, "khm-step1-no-themes.txt", "vnm-qualifier.txt")
     assert report.store == "not built" and report.invalid == []
     assert (s.data_dir / "outcome-khm104-2021-03-15.ttl").is_file()
-    store.build(s)  # and the data builds
+    build(s)  # and the data builds
 
 
 def test_a_store_older_than_data_is_left_alone(ingest_settings):

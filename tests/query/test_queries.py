@@ -22,7 +22,8 @@ import pytest
 
 from kg.rdf import iris
 from kg.config import load_settings
-from kg.store.core import OxigraphStore, build
+from kg.store import OxigraphStore
+from kg.write.build import build
 from kg.sparql.catalogue import CannedQuery, load_catalogue, run
 
 ROOT = Path(__file__).resolve().parents[2]

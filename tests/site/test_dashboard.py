@@ -64,14 +64,15 @@ def test_figures_are_ready_before_the_first_visit(tmp_path, monkeypatch) -> None
 
     from kg import config
     from kg.site import dashboard
-    from kg.store import core as store
+    from kg import store
+    from kg.write.build import build
     from kg.web.app import create_app
 
     root = Path(__file__).resolve().parents[2]
     for folder in ("ontology", "shapes", "data"):
         shutil.copytree(root / folder, tmp_path / folder, ignore=shutil.ignore_patterns("sources"))
     settings = config.load_settings(environ={}, project_dir=str(tmp_path), workers=1)
-    store.build(settings, validate=False)
+    build(settings, validate=False)
     calls, done = [], []
     original = dashboard.figures
 
@@ -101,7 +102,7 @@ def test_index_pages_are_ready_before_the_first_visit_and_filters_reuse_them(tmp
     from fastapi.testclient import TestClient
 
     from kg import config
-    from kg.store import core as store
+    from kg import store
     from kg.web.app import create_app
     from kg.site import views
 
@@ -109,7 +110,7 @@ def test_index_pages_are_ready_before_the_first_visit_and_filters_reuse_them(tmp
     for folder in ("ontology", "shapes", "data"):
         shutil.copytree(root / folder, tmp_path / folder, ignore=shutil.ignore_patterns("sources"))
     settings = config.load_settings(environ={}, project_dir=str(tmp_path), workers=1)
-    store.build(settings, validate=False)
+    build(settings, validate=False)
     calls: dict[str, int] = {}
 
     def counted(name, original):

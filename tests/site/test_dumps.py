@@ -17,7 +17,7 @@ from rdflib.compare import isomorphic
 
 from kg.publish import void as catalog, dumps, ld
 from kg.cli import dump as dumps_cli
-from kg.store import core as store
+from kg import store
 from ld_fixtures import BASE
 from ld_fixtures import client, real_settings  # noqa: F401  (fixtures)
 
@@ -46,7 +46,7 @@ def _store_count(settings, query: str) -> int:
 
 
 def test_dump_writes_versioned_files_with_checksums(real_settings, latest) -> None:
-    version = dumps.current_version(real_settings)
+    version = store.current_version(real_settings)
     assert latest["version"] == version.name
     assert len(version.name.split("-")) == 4 and len(version.name.rsplit("-", 1)[1]) == 8
     by_key = {f["latest"]: f for f in latest["files"]}

@@ -14,7 +14,7 @@ from rdflib import namespace as ns
 from rdflib.compare import isomorphic
 
 from kg.rdf import iris
-from kg.store import core as store
+from kg import store
 from ld_fixtures import BASE, CHINA, COLLABORATION, MOHRSS, OUTCOME, OUTCOME_GRAPH, TARGET_1_3, base_iris
 from ld_fixtures import client, real_settings  # noqa: F401  (fixtures)
 
@@ -395,7 +395,7 @@ def test_named_graphs_answer(client, real_settings) -> None:
     ("/def/kg", HTML), ("/.well-known/void", {"accept": "text/turtle"}), ("/dumps/", HTML),
 ])
 def test_etag_and_conditional_get(client, real_settings, path: str, headers: dict) -> None:
-    from kg.publish.dumps import current_version
+    from kg.store import current_version
 
     r = client.get(path, headers=headers)
     assert r.status_code == 200
@@ -416,7 +416,7 @@ def test_etag_and_conditional_get(client, real_settings, path: str, headers: dic
 def test_etags_differ_by_format_and_version(client) -> None:
     from datetime import datetime, timezone
 
-    from kg.publish.dumps import Version
+    from kg.store import Version
     from kg.web import caching
 
     tags = {client.get(DOC, headers={"accept": t}).headers["etag"] for t, _ in RDF_TYPES.values()}

@@ -25,7 +25,9 @@ from fastapi.testclient import TestClient
 
 from kg import config
 from kg.publish import dumps
-from kg.store import remote, core as store
+from kg import store
+from kg.store import remote
+from kg.write.build import build
 from kg.write import tokens
 from kg.errors import (
     ConfigError,
@@ -70,7 +72,7 @@ def small(tmp_path, oxigraph) -> config.Settings:
     project = tmp_path / "project"
     shutil.copytree(FIXTURE, project)
     s = settings_on(project, oxigraph)
-    store.build(s)
+    build(s)
     return s
 
 
@@ -81,7 +83,7 @@ def real(tmp_path, oxigraph) -> config.Settings:
     for folder in ("ontology", "shapes", "data", "queries"):
         shutil.copytree(ROOT / folder, project / folder, ignore=shutil.ignore_patterns("sources"))
     s = settings_on(project, oxigraph, workers=2, query_timeout=20.0)
-    store.build(s, validate=False)
+    build(s, validate=False)
     return s
 
 
@@ -100,7 +102,7 @@ def test_a_failed_build_leaves_the_server_as_it_was(small):
     write(small.root, "data/bad.ttl", VIOLATING)
     before = store.read_manifest(small)
     with pytest.raises(ValidationFailed):
-        store.build(small)
+        build(small)
     with store.open_store(small) as s:
         assert count(s) == TOTAL
     assert store.read_manifest(small) == before
@@ -108,7 +110,7 @@ def test_a_failed_build_leaves_the_server_as_it_was(small):
 
 def test_a_rebuild_replaces_what_the_server_held(small):
     (small.root / "data" / "organizations.ttl").unlink()
-    store.build(small, validate=False)
+    build(small, validate=False)
     with store.open_store(small) as s:
         assert f"{BASE}graph/data/organizations" not in s.named_graphs()
         assert count(s) == TOTAL - GRAPH_COUNTS[f"{BASE}graph/data/organizations"]
@@ -120,7 +122,7 @@ def test_a_build_in_many_requests_keeps_blank_nodes_whole(tmp_path, oxigraph, gr
     shutil.copytree(FIXTURE, project)
     changes = {"store_batch_triples": 7} if graph_store else {"store_batch_triples": 7, "store_graph_store_url": ""}
     s = settings_on(project, oxigraph, **changes)
-    store.build(s)
+    build(s)
     with store.open_store(s) as st:
         assert st.graph_counts() == GRAPH_COUNTS
         # The one anonymous property shape of shapes/core.ttl still has its path and its minCount.
@@ -135,7 +137,7 @@ def test_a_store_without_a_union_default_graph_is_refused_with_what_to_set(tmp_p
         project = tmp_path / "project"
         shutil.copytree(FIXTURE, project)
         with pytest.raises(ConfigError) as e:
-            store.build(settings_on(project, server))
+            build(settings_on(project, server))
         assert "union" in e.value.message and "--union-default-graph" in e.value.hint
         assert store.read_manifest(settings_on(project, server)) is None
     finally:
@@ -145,7 +147,7 @@ def test_a_store_without_a_union_default_graph_is_refused_with_what_to_set(tmp_p
 def test_writes_without_an_update_endpoint_say_which_setting_is_missing(small):
     s = config.Settings(**{**small.__dict__, "store_update_url": ""})
     with pytest.raises(StoreError) as e:
-        store.build(s)
+        build(s)
     assert "store_update_url" in str(e.value)
 
 
@@ -285,7 +287,7 @@ def test_a_store_that_goes_down_gets_502_and_recovers_when_it_returns(tmp_path):
     project = tmp_path / "project"
     shutil.copytree(FIXTURE, project)
     s = settings_on(project, server, workers=1)
-    store.build(s)
+    build(s)
     try:
         with TestClient(create_app(s)) as client:
             assert client.get("/sparql", params={"query": COUNT}).status_code == 200

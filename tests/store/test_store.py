@@ -8,7 +8,8 @@ import pytest
 from conftest import BROKEN, GRAPH_COUNTS, TOTAL, VIOLATING, snapshot, write
 
 from kg import config
-from kg.store import core as store
+from kg import store
+from kg.write.build import build
 from kg.errors import BadParameter, ParseError, QuerySyntaxError, StoreError, ValidationFailed
 
 ORGS = "https://w3id.org/spkg/graph/data/organizations"
@@ -26,7 +27,7 @@ def _count(settings):
 
 def test_build_loads_each_file_into_its_own_graph(settings):
     messages = []
-    report = store.build(settings, progress=messages.append)
+    report = build(settings, progress=messages.append)
     assert report.graph_triples == GRAPH_COUNTS
     assert report.total_triples == TOTAL
     assert [f.rel for f in report.files] == [
@@ -130,7 +131,7 @@ def test_failed_parse_leaves_the_old_store_untouched(project, built):
     before, manifest = snapshot(built.store_dir), (project / ".kg" / "build.json").read_text()
     write(project, "data/broken.ttl", BROKEN)
     with pytest.raises(ParseError):
-        store.build(built, validate=False)  # the error comes from the bulk load itself
+        build(built, validate=False)  # the error comes from the bulk load itself
     assert snapshot(built.store_dir) == before
     assert (project / ".kg" / "build.json").read_text() == manifest
     assert _leftovers(built) == []
@@ -142,7 +143,7 @@ def test_violations_leave_the_old_store_untouched(project, built):
     before = snapshot(built.store_dir)
     write(project, "data/bad.ttl", VIOLATING)
     with pytest.raises(ValidationFailed) as e:
-        store.build(built)
+        build(built)
     assert e.value.report.violations == 3
     assert snapshot(built.store_dir) == before
     assert _leftovers(built) == []
@@ -153,7 +154,7 @@ def test_rebuild_replaces_the_store(project, built):
     write(project, "data/extra.ttl",
           "<https://w3id.org/spkg/id/organization/ituc> a <https://w3id.org/spkg/def/kg#Organization> ;\n"
           '    <http://www.w3.org/2000/01/rdf-schema#label> "ITUC" .\n')
-    report = store.build(built)
+    report = build(built)
     assert report.total_triples == TOTAL + 2
     assert _count(built) == TOTAL + 2
     assert _leftovers(built) == []
@@ -165,7 +166,7 @@ def test_rebuild_replaces_the_store(project, built):
 def test_a_reader_keeps_its_snapshot_while_a_rebuild_swaps(project, built):
     reader = store.open_store(built)
     (project / "data" / "outcomes.ttl").unlink()
-    store.build(built)
+    build(built)
     assert reader.triple_count() == TOTAL
     reader.close()
     assert _count(built) == TOTAL - 11
@@ -173,7 +174,7 @@ def test_a_reader_keeps_its_snapshot_while_a_rebuild_swaps(project, built):
 
 def test_build_without_validation_loads_violating_data(project, settings):
     write(project, "data/bad.ttl", VIOLATING)
-    report = store.build(settings, validate=False)
+    report = build(settings, validate=False)
     assert report.validation is None
     assert report.total_triples == TOTAL + 4
 
@@ -192,24 +193,24 @@ def test_manifest_records_the_build(project, built):
 
 def test_content_hash_changes_only_with_the_input(project, built):
     first = store.read_manifest(built)["content_hash"]
-    store.build(built)
+    build(built)
     assert store.read_manifest(built)["content_hash"] == first
     with (project / "data" / "outcomes.ttl").open("a") as f:
         f.write("# a comment changes the bytes\n")
-    store.build(built)
+    build(built)
     assert store.read_manifest(built)["content_hash"] != first
 
 
 def test_a_store_with_another_name_gets_its_own_manifest(project):
     s = config.load_settings(environ={}, project_dir=str(project), store_path=".kg/other")
-    store.build(s)
+    build(s)
     assert (project / ".kg" / "other.build.json").is_file()
     assert not (project / ".kg" / "build.json").exists()
 
 
 def test_other_base_names_graphs_under_it(project):
     s = config.load_settings(environ={}, project_dir=str(project), base="https://example.org/kg/")
-    store.build(s)
+    build(s)
     with store.open_store(s) as st:
         assert "https://example.org/kg/graph/data/outcomes" in st.named_graphs()
         assert bool(st.query("ASK { <https://example.org/kg/id/outcome/chn302-2020> ?p ?o }"))
@@ -229,5 +230,5 @@ def test_build_clears_temp_folders_of_dead_builds(project, settings):
     stale = settings.store_dir.with_name("store.new-999999999")
     stale.mkdir(parents=True)
     (stale / "junk").write_text("x")
-    store.build(settings)
+    build(settings)
     assert _leftovers(settings) == []

@@ -28,7 +28,8 @@ import httpx
 import pyoxigraph as ox
 
 from kg import config
-from kg.store import core as store
+from kg import store
+from kg.write.build import build
 
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
@@ -95,7 +96,7 @@ def fresh_build(project: Path, scratch: Path) -> str:
     copy = scratch / f"fresh-{time.monotonic_ns()}"
     shutil.copytree(project, copy, ignore=shutil.ignore_patterns(".kg", ".ingest-*"))
     s = settings_of(copy)
-    store.build(s, validate=False)
+    build(s, validate=False)
     try:
         return fingerprint(s.store_dir)
     finally:

@@ -16,7 +16,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg import config
-from kg.store import core as store
+from kg import store
+from kg.write.build import build
 from kg.ingest import catalog as catalog_mod
 from kg.ingest import text
 
@@ -38,7 +39,7 @@ def ingest_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (dest / "data").mkdir()
     for f in sorted((ROOT / "data").glob("*.ttl")):
         shutil.copy2(f, dest / "data" / f.name)
-    store.build(settings_for(dest))
+    build(settings_for(dest))
     return dest
 
 

@@ -16,7 +16,8 @@ import pytest
 
 from kg import config
 from kg.cli import dump as dumps_cli
-from kg.store import core as store
+from kg import store
+from kg.write.build import build
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = config.DEFAULT_BASE
@@ -39,7 +40,7 @@ def build_real(folder: Path) -> config.Settings:
         if "settings" not in _built:
             settings = config.load_settings(environ={}, project_dir=str(ROOT), store_path=str(folder / "store"),
                                             dumps_dir=str(folder / "dumps"), workers=1)
-            store.build(settings, validate=False)
+            build(settings, validate=False)
             args = argparse.Namespace(out=None, keep=3, verify=False, quiet=True)
             assert dumps_cli.run(args, settings) == 0
             _built["settings"] = settings

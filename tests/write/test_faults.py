@@ -40,7 +40,8 @@ from fault_helpers import (
 from ingest_helpers import ingest_project, ingest_settings, ingest_template  # noqa: F401
 
 from kg import config
-from kg.store import core as store
+from kg import store
+from kg.write.build import build
 from kg.write import tokens
 
 pytestmark = [pytest.mark.slow, pytest.mark.embedded]
@@ -63,7 +64,7 @@ def small_project(tmp_path: Path) -> Path:
     """A built copy of the fixture project (small shapes: partner writes validate fast)."""
     project = tmp_path / "project"
     shutil.copytree(FIXTURE, project)
-    store.build(settings_of(project), validate=False)
+    build(settings_of(project), validate=False)
     return project
 
 

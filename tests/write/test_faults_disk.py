@@ -32,7 +32,8 @@ from test_faults import FIXTURE, GENEVA, GRAPH, NOTE, _organizations
 from ingest_helpers import ingest_project, ingest_settings, ingest_template  # noqa: F401
 
 from kg import config
-from kg.store import core as store
+from kg import store
+from kg.write.build import build
 from kg.write import tokens
 
 pytestmark = [pytest.mark.slow, pytest.mark.embedded,
@@ -111,7 +112,7 @@ def project(tmp_path: Path) -> Path:
 def test_kg_build_on_a_full_disk_says_so_and_keeps_the_store(project, tmp_path, leave_kb):
     with tmpfs(tmp_path / "disk", "8m") as disk:
         s = with_store(project, disk / "store")
-        store.build(s, validate=False)
+        build(s, validate=False)
         before = fingerprint(s.store_dir)
         (project / "data" / "more.ttl").write_text(_organizations(10_000), encoding="utf-8")
         filler = fill(disk, leave_kb)
@@ -131,7 +132,7 @@ def test_kg_build_on_a_full_disk_says_so_and_keeps_the_store(project, tmp_path, 
 
 def test_kg_build_on_a_read_only_store_folder_says_so_and_keeps_the_store(project):
     s = settings_of(project)
-    store.build(s, validate=False)
+    build(s, validate=False)
     before = fingerprint(s.store_dir)
     (project / "data" / "more.ttl").write_text(_organizations(100), encoding="utf-8")
     with read_only(s.store_dir.parent):
@@ -224,7 +225,7 @@ def _assert_507(r: httpx.Response, what: str) -> None:
 def _served_project(root: Path) -> tuple[config.Settings, str]:
     shutil.copytree(FIXTURE, root, dirs_exist_ok=True)
     s = settings_of(root)
-    store.build(s, validate=False)
+    build(s, validate=False)
     return s, tokens.add(s, "ilo-geneva", GENEVA)[1]
 
 
@@ -275,7 +276,7 @@ def test_a_partner_write_that_fails_on_a_full_disk_leaves_no_temp_file(tmp_path)
 
 def test_a_read_only_store_is_served_and_a_partner_write_gets_507(project):
     s = settings_of(project)
-    store.build(s, validate=False)
+    build(s, validate=False)
     token = tokens.add(s, "ilo-geneva", GENEVA)[1]
     with read_only(s.store_dir.parent), Served(project) as served:
         counts = served.counts()

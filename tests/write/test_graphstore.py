@@ -12,7 +12,9 @@ from rdflib import Graph, Literal, URIRef
 
 from kg import config
 from kg.write import partners as graphstore, tokens
-from kg.store import core as store
+from kg import store
+from kg.rdf import sources
+from kg.write.build import build
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = config.DEFAULT_BASE
@@ -32,7 +34,7 @@ def project(tmp_path: Path) -> config.Settings:
     for folder in ("ontology", "shapes", "data"):
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("sources"))
     settings = config.load_settings(environ={}, project_dir=str(tmp_path), workers=1, max_upload_bytes=4096)
-    store.build(settings, validate=False)
+    build(settings, validate=False)
     return settings
 
 
@@ -138,7 +140,7 @@ def test_wrong_token_401_other_prefix_403_nothing_written(client, project, token
 def test_invalid_write_422_with_shacl_report_and_old_graph_untouched(client, project, token):
     assert client.put(url(), content=NOTE, headers={**TTL, **auth(token)}).status_code == 201
     before = store.read_manifest(project)
-    files = {p: p.read_bytes() for p in graphstore.partner_files(project)}
+    files = {p: p.read_bytes() for p in sources.partner_files(project)}
 
     r = client.put(url(), content=BAD, headers={**TTL, **auth(token), "accept": "text/turtle"})
     assert r.status_code == 422 and r.headers["content-type"].startswith("text/turtle")
@@ -156,7 +158,7 @@ def test_invalid_write_422_with_shacl_report_and_old_graph_untouched(client, pro
 
     assert len(fetch(client)) == 1
     assert store.read_manifest(project) == before
-    assert {p: p.read_bytes() for p in graphstore.partner_files(project)} == files
+    assert {p: p.read_bytes() for p in sources.partner_files(project)} == files
 
 
 def test_syntax_error_400_with_line(client, token):
@@ -203,7 +205,7 @@ def test_partner_graphs_and_audit_survive_kg_build(client, project, token):
     client.put(url(), content=NOTE, headers={**TTL, **auth(token)})
     first = store.read_manifest(project)
     assert GRAPH in first["graphs"]
-    store.build(project, validate=False)
+    build(project, validate=False)
     rebuilt = store.read_manifest(project)
     assert rebuilt["graphs"][GRAPH] == 1 and rebuilt["graphs"][graphstore.audit_graph(BASE)] > 0
     assert rebuilt["content_hash"] == first["content_hash"]

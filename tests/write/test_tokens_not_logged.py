@@ -17,7 +17,8 @@ import pytest
 
 from kg import config
 from kg.web import redaction
-from kg.store import core as store
+from kg import store
+from kg.write.build import build
 from kg.write import tokens
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +54,7 @@ def project(tmp_path: Path) -> config.Settings:
     for folder in ("ontology", "shapes", "data", "queries"):
         shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("sources"))
     settings = config.load_settings(environ={}, project_dir=str(tmp_path), workers=1)
-    store.build(settings, validate=False)
+    build(settings, validate=False)
     return settings
 
 

@@ -19,7 +19,8 @@ from kg import config
 from kg.sparql import catalogue as queries
 from kg.query import results
 from kg.errors import BadParameter, KGError, LoadError, QuerySyntaxError, ValidationFailed, storage_error
-from kg.store.core import build, open_store
+from kg.write.build import build
+from kg.store import open_store
 from kg.validate.core import format_report, validate_files
 
 logger = logging.getLogger(__name__)

@@ -341,13 +341,14 @@ def _lock(settings: Settings) -> Iterator[None]:
 
 def _context_store(settings: Settings, files: list[src.Source]) -> tuple[ox.Store, bool, bool]:
     """(store to read the graph from, a store is built, the built store is older than data/)."""
-    from kg.store.core import inputs_hash, is_built, raw_store, read_manifest
+    from kg.rdf.sources import dataset_hash
+    from kg.store import is_built, raw_store, read_manifest
 
     directory = settings.store_dir
     built = is_built(settings)
     manifest = read_manifest(settings) if built else None
     if built and manifest is not None and manifest.get("base") == settings.base \
-            and manifest.get("content_hash") == inputs_hash(settings, files):
+            and manifest.get("content_hash") == dataset_hash(settings, files):
         return raw_store(settings), True, False
     memory = ox.Store()
     for f in files:

@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from kg.publish import ld
 from kg.config import Settings
 from kg.errors import NotFound, StoreError
-from kg.store.core import Store, open_store, read_manifest
+from kg.store import Store, dataset_version, open_store, read_manifest
 
 logger = logging.getLogger(__name__)
 
@@ -48,41 +48,6 @@ CHUNK = 1024 * 1024
 Progress = Callable[[str], None]
 _VERSION_RE = re.compile(r"^\d{4}-\d{2}-\d{2}-[0-9a-f]{8}$")
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
-
-@dataclass(frozen=True)
-class Version:
-    """The dataset's version, from the build manifest."""
-
-    name: str               # 2026-11-27-eba5a671
-    built_at: datetime
-    content_hash: str
-    base: str
-
-    @property
-    def date(self) -> str:
-        return self.built_at.date().isoformat()
-
-
-def dataset_version(manifest: dict) -> Version:
-    """The version of the build described by ``manifest`` (see :func:`kg.store.core.read_manifest`)."""
-    try:
-        built_at = datetime.fromisoformat(manifest["built_at"])
-        digest = manifest["content_hash"].split(":", 1)[-1]
-    except (KeyError, TypeError, ValueError) as e:
-        raise StoreError(f"the build manifest is unreadable ({e})", hint="run `kg build` again") from None
-    if built_at.tzinfo is None:
-        built_at = built_at.replace(tzinfo=timezone.utc)
-    built_at = built_at.astimezone(timezone.utc)
-    return Version(f"{built_at.date().isoformat()}-{digest[:8]}", built_at, manifest["content_hash"],
-                   manifest.get("base", ""))
-
-
-def current_version(settings: Settings) -> Version:
-    manifest = read_manifest(settings)
-    if manifest is None:
-        raise StoreError(f"no build manifest beside {settings.store_dir}", hint="run `kg build` first")
-    return dataset_version(manifest)
 
 
 # -- what is dumped -----------------------------------------------------------------------
@@ -353,37 +318,3 @@ def verify(settings: Settings, manifest: dict | None = None) -> list[str]:
         elif sha256_file(path) != entry["sha256"]:
             problems.append(f"{entry['name']}: SHA-256 does not match the manifest")
     return problems
-
-
-class VersionWatch:
-    """The current dataset version, re-read only when the build manifest file changes.
-
-    Cheap enough to ask on every request (one ``stat``); thread-safe for reading.
-    """
-
-    def __init__(self, settings: Settings) -> None:
-        from kg.store.core import manifest_path
-
-        self.path = manifest_path(settings)
-        self._token: tuple[int, int] | None = None
-        self._version: Version | None = None
-
-    def token(self) -> tuple[int, int] | None:
-        try:
-            st = self.path.stat()
-        except OSError:
-            return None
-        return (st.st_mtime_ns, st.st_size)
-
-    def current(self) -> Version | None:
-        token = self.token()
-        if token is None:
-            return None
-        if token != self._token:
-            try:
-                manifest = json.loads(self.path.read_text())
-                version = dataset_version(manifest)
-            except (OSError, ValueError, StoreError):
-                return None
-            self._version, self._token = version, token
-        return self._version

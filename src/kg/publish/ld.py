@@ -32,7 +32,7 @@ from kg.rdf import iris
 from kg.config import Settings
 from kg.errors import BadParameter
 from kg.rdf.sources import to_rdflib
-from kg.store.core import Store
+from kg.store import Store
 
 MAX_OWN = 5000          # own triples of one resource, at most
 MAX_INCOMING = 500      # incoming links listed, at most (the total is counted)

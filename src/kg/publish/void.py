@@ -20,8 +20,8 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, VOID, XSD
 from kg.rdf import iris
 from kg.publish import ld
 from kg.config import Settings
-from kg.publish.dumps import dataset_version
-from kg.store.core import Store
+from kg.store import dataset_version
+from kg.store import Store
 
 SD = iris.SD
 SPDX = ld.SPDX

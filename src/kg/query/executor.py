@@ -649,7 +649,7 @@ def _error_from(info: dict, query: str) -> KGError:
     cls, message = info.get("cls"), info.get("message", "")
     if cls == "SyntaxError":
         from kg.sparql.guard import is_update
-        from kg.store.core import query_syntax_error
+        from kg.sparql.syntax import query_syntax_error
 
         if is_update(query):
             from kg.errors import UpdateRefused

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
-from kg.store.core import QueryResult, Store
+from kg.store import QueryResult, Store
 
 logger = logging.getLogger(__name__)
 

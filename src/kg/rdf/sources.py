@@ -88,6 +88,46 @@ def content_hash(sources: Iterable[Source]) -> str:
     return "sha256:" + h.hexdigest()
 
 
+def partner_files(settings: Settings) -> list[Path]:
+    """``partners/**/*.nq``, sorted (the audit trail included): the graphs partners wrote through ``/graphs``."""
+    folder = settings.partners_dir
+    if not folder.is_dir():
+        return []
+    # Dot folders are write journals (kg.write.journal), not graphs.
+    return sorted(p for p in folder.rglob("*.nq")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+
+
+def dataset_hash(settings: Settings, files: Iterable[Source]) -> str:
+    """The dataset's content hash: the input files, plus the partner graphs when there are any.
+
+    Without partner files it is :func:`content_hash` of ``files``.
+    """
+    digest = content_hash(files)
+    extra = partner_files(settings)
+    if not extra:
+        return digest
+    h = hashlib.sha256(digest.encode())
+    for path in extra:
+        h.update(b"\0" + str(path.relative_to(settings.root)).encode() + b"\0" + path.read_bytes())
+    return "sha256:" + h.hexdigest()
+
+
+def partner_quads(settings: Settings, say=lambda message: None) -> Iterator[ox.Quad]:
+    """The quads of every partner file, rebased to ``settings.base`` (for `kg build`)."""
+    for path in partner_files(settings):
+        rel = str(path.relative_to(settings.root))
+        text = iris.rebase(path.read_text(encoding="utf-8"), settings.base)
+        n = 0
+        try:
+            for q in ox.parse(text, format=ox.RdfFormat.N_QUADS):
+                n += 1
+                yield q
+        except SyntaxError as e:
+            raise ParseError(e.msg or str(e), file=rel, line=e.lineno, column=e.offset) from None
+        say(f"loaded {rel}: {n} quads")
+
+
 # -- parsing -------------------------------------------------------------------
 
 _PREFIX_MSG = re.compile(r"The prefix (\S*): has not been declared")

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from kg.config import Settings
-from kg.publish.dumps import Version, VersionWatch
+from kg.store import Version, VersionWatch
 from kg.errors import StoreError
 from kg.site import Renderer
 from kg.site.urls import Urls
 from kg.site.views import Context
-from kg.store.core import Store, open_store, read_manifest
+from kg.store import Store, open_store, read_manifest
 
 T = TypeVar("T")
 CACHE_SIZE = 64

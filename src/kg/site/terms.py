@@ -16,7 +16,7 @@ from rdflib.term import Node
 
 from kg.publish import ld
 from kg.site.urls import Urls
-from kg.store.core import Store
+from kg.store import Store
 
 LONG_TEXT = 160
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

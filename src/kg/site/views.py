@@ -24,7 +24,7 @@ from kg.config import Settings
 from kg.errors import BadParameter
 from kg.site.terms import Term, Terms, best_labels, fetch_labels, fmt_literal
 from kg.site.urls import FORMAT_LABELS, Urls
-from kg.store.core import Store
+from kg.store import Store
 
 PROV, ORG, SH = ld.PROV, ld.ORG, ld.SH
 ELI, SCHEMA, SDGO = iris.ELI, iris.SCHEMA, iris.SDGO

@@ -482,7 +482,7 @@ def run(store: Any, query: CannedQuery, raw_values: Mapping[str, str | None] | N
 
     ``store`` is a :class:`pyoxigraph.Store` or any store whose ``query`` method
     takes pyoxigraph's ``substitutions`` and ``use_default_graph_as_union``
-    keywords (:class:`kg.store.core.OxigraphStore` once it passes them on). The default graph is the union of all graphs. The result is what
+    keywords (:class:`kg.store.OxigraphStore` once it passes them on). The default graph is the union of all graphs. The result is what
     ``Store.query`` returns: QuerySolutions (SELECT), QueryTriples (CONSTRUCT,
     DESCRIBE) or QueryBoolean (ASK).
     """

@@ -355,7 +355,15 @@ def check_nesting(sparql: str, limit: int = MAX_NESTING) -> None:
             depth = max(0, depth - 1)
 
 
+UPDATE_HINT = "send SELECT, ASK, CONSTRUCT or DESCRIBE queries; the data changes only through `kg build`"
+
+
+def update_refused() -> UpdateRefused:
+    """The one answer to a SPARQL Update, wherever it is caught (request parameters, body, worker)."""
+    return UpdateRefused("SPARQL Update is not allowed: this endpoint is read-only", hint=UPDATE_HINT)
+
+
 def refuse_update(sparql: str) -> None:
-    """Raise :class:`UpdateRefused` if ``sparql`` is an update."""
+    """Raise :func:`update_refused` if ``sparql`` is an update."""
     if is_update(sparql):
-        raise UpdateRefused("SPARQL Update is not allowed: this endpoint is read-only")
+        raise update_refused()

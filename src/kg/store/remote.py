@@ -37,8 +37,10 @@ from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 
-from kg.sparql import guard as sparql_guard
 from kg.errors import ConfigError, StoreBadAnswer, StoreError, StoreTimeout, StoreUnreachable
+from kg.sparql import guard as sparql_guard
+from kg.store.base import StoreAdapter
+from kg.store.manifest import read_manifest
 
 SPEC = "remote:"            # how an executor names an external store to its workers
 AUTH_ENV = "KG_STORE_AUTH"  # credentials reach workers through the environment, never argv
@@ -460,3 +462,19 @@ def check_union(store: RemoteStore) -> None:
             "the external store does not query the union of its named graphs by default",
             hint="start Oxigraph with --union-default-graph, or set tdb2:unionDefaultGraph true in Fuseki "
                  "(README, 'External store')")
+
+
+class ExternalStore(StoreAdapter):
+    """The :class:`~kg.store.base.Store` interface over an external SPARQL 1.1 store (``settings.store_url``)."""
+
+    def __init__(self, settings) -> None:
+        if read_manifest(settings) is None:
+            raise StoreError(f"spkg has not built its dataset in the external store at {settings.store_url}",
+                             hint="run `kg build` first")
+        self.client = RemoteStore(Endpoints.of(settings))
+        self._store = self.client  # type: ignore[assignment]
+        self.url = settings.store_url
+
+    def close(self) -> None:
+        self.client.close()
+        super().close()

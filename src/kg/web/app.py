@@ -34,11 +34,11 @@ from kg.query.executor import Executor
 from kg.web import caching, canned, editor, errors, graphs, health, observability, pages, security
 from kg.web.cors import CORS
 from kg.web.metrics import Metrics
-from kg.store.core import manifest_path
+from kg.store import manifest_path
 from kg.web.service_description import ServiceDescription
 from kg.web.sparql import SparqlEndpoint
 from kg.errors import StoreError
-from kg.store.core import is_built
+from kg.store import is_built
 
 logger = logging.getLogger(__name__)
 

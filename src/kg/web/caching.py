@@ -5,7 +5,7 @@ makes a new version, so a validator derived from the version (and from what
 was asked: path, query, format) is exact. The first half of this module is
 plain functions on strings, usable from a raw ASGI app such as ``/sparql``::
 
-    from kg.publish.dumps import VersionWatch
+    from kg.store import VersionWatch
     from kg.web import caching
 
     watch = VersionWatch(settings)                     # once
@@ -30,7 +30,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from kg.publish.dumps import Version
+from kg.store import Version
 from kg.errors import KGError, NotFound
 from kg.web import errors as http_errors
 from kg.web import negotiation as neg

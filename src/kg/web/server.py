@@ -84,7 +84,7 @@ def serve(settings: Settings, *, log_level: str = "info") -> None:
     if settings.workers < 1 or settings.http_workers < 1:
         raise ConfigError("settings 'workers' and 'http_workers' must be at least 1")
     from kg.write.recovery import recover
-    from kg.store.core import is_built
+    from kg.store import is_built
 
     for message in recover(settings):  # a write killed midway: served data is the last committed version
         logger.warning("%s", message)

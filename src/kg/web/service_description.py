@@ -89,7 +89,7 @@ def description(endpoint: str, graphs: dict[str, int], union_triples: int, *, fe
 
 
 def _manifest(settings: Settings) -> tuple[dict[str, int], int] | None:
-    from kg.store.core import read_manifest
+    from kg.store import read_manifest
 
     try:
         manifest = read_manifest(settings)

@@ -50,10 +50,9 @@ from kg.errors import (
     QueryTimeout,
     QueryTooLong,
     UnsupportedMediaType,
-    UpdateRefused,
 )
 from kg.query.executor import Answer, Executor
-from kg.publish.dumps import Version, VersionWatch
+from kg.store import Version, VersionWatch
 from kg.web import caching, observability
 from kg.web import negotiation as neg
 from kg.web.errors import error_bytes
@@ -65,7 +64,6 @@ SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 TRUNCATED = (b"sparql-results-truncated", b"true")
 VARY = (b"vary", b"Accept")
-UPDATE_HINT = "send SELECT, ASK, CONSTRUCT or DESCRIBE queries; the data changes only through `kg build`"
 
 
 @dataclass
@@ -177,7 +175,7 @@ class SparqlEndpoint:
         if method in ("GET", "HEAD"):
             params = url_params
             if "update" in params:
-                raise UpdateRefused("SPARQL Update is not allowed: this endpoint is read-only", hint=UPDATE_HINT)
+                raise sparql_guard.update_refused()
             query = _single(params, "query")
         elif method == "POST":
             media, _, rest = (content_type or "").partition(";")
@@ -186,21 +184,20 @@ class SparqlEndpoint:
             if media == FORM:
                 params = _parse_qs(body, "form body")
                 if "update" in params:
-                    raise UpdateRefused("SPARQL Update is not allowed: this endpoint is read-only",
-                                        hint=UPDATE_HINT)
+                    raise sparql_guard.update_refused()
                 for key, values in url_params.items():
                     params.setdefault(key, []).extend(values)
                 query = _single(params, "query")
             elif media == SPARQL_QUERY:
                 params = url_params
                 if "update" in params:  # as for GET and forms: never run a query in an update's place
-                    raise UpdateRefused("SPARQL Update is not allowed: this endpoint is read-only", hint=UPDATE_HINT)
+                    raise sparql_guard.update_refused()
                 if "query" in params:
                     raise BadParameter("two queries: the body holds a query and the URL has a 'query' parameter",
                                        parameter="query")
                 query = _decode(body, rest)
             elif media == SPARQL_UPDATE:
-                raise UpdateRefused("SPARQL Update is not allowed: this endpoint is read-only", hint=UPDATE_HINT)
+                raise sparql_guard.update_refused()
             else:
                 got = f"Content-Type {content_type!r}" if content_type else "no Content-Type"
                 raise UnsupportedMediaType(

@@ -10,7 +10,7 @@
 4. on any exception (KeyboardInterrupt included) before the batch is done,
    every target already replaced gets its backup back and new files go;
 5. the journal records each step, so a process killed between two renames is
-   rolled back by the next ``kg ingest`` or ``kg build`` (:func:`recover`) before
+   rolled back by the next ``kg ingest`` or ``kg build`` (:func:`roll_back`) before
    it does anything; a batch killed after the store took it, but before the
    journal said so, is kept instead (the store's manifest matches data/).
 
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.config import Settings
-from kg.store.core import process_alive
+from kg.store.swap import process_alive
 
 logger = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ class Transaction:
         """The store now holds the batch: recovery must keep the files from here on.
 
         Not required: the folder goes next anyway, and should the process die
-        first, :func:`recover` sees from the store's manifest that it is current.
+        first, :func:`roll_back` sees from the store's manifest that it is current.
         """
         self._mark("stored", required=False)
 
@@ -199,7 +199,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def recover(data_dir: Path, settings: Settings | None = None) -> list[str]:
+def roll_back(data_dir: Path, settings: Settings | None = None) -> list[str]:
     """Roll back what ingests that died midway left behind; messages for the user.
 
     With ``settings``, a batch whose files were all in place is kept when the
@@ -237,10 +237,11 @@ def store_matches_data(settings: Settings) -> bool:
     """True when the store's manifest was made from data/ (and partners/) exactly as they are now."""
     from kg.rdf import sources as src
     from kg.errors import KGError
-    from kg.store.core import inputs_hash, read_manifest
+    from kg.rdf.sources import dataset_hash
+    from kg.store import read_manifest
 
     try:
         manifest = read_manifest(settings)
-        return manifest is not None and manifest.get("content_hash") == inputs_hash(settings, src.discover(settings))
+        return manifest is not None and manifest.get("content_hash") == dataset_hash(settings, src.discover(settings))
     except (OSError, ValueError, KGError):
         return False

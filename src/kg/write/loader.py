@@ -5,7 +5,7 @@ behaviour in RocksDB, so the store is never written in place: a checkpoint of
 it (hard links, instant) is made beside it, the batch's graphs are replaced in
 the copy (old graph removed, new one bulk-loaded: the copy is private, so no
 transaction is needed), and the copy is swapped in by renames, as
-:func:`kg.store.core.build` does: readers see the old store or the new one, never a
+`kg build` does: readers see the old store or the new one, never a
 mix, and a failure leaves the old one. The build manifest (``.kg/build.json``) is then
 rewritten with the new content hash, triple counts and files, ``built_at``
 and ``updated_at`` set to now (the dataset version servers derive their ETag
@@ -17,17 +17,16 @@ from __future__ import annotations
 import json
 import logging
 import os
-import shutil
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 
 import pyoxigraph as ox
 
+from kg.config import Settings
 from kg.rdf import iris
 from kg.rdf import sources as src
-from kg.config import Settings
-from kg.store.core import _sweep, inputs_hash, install, manifest_path, read_manifest
+from kg.store import manifest_path, read_manifest, swap
 
 logger = logging.getLogger(__name__)
 
@@ -73,7 +72,7 @@ def _write_manifest(settings: Settings, manifest: dict, counts: dict[str, int], 
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     manifest.update({
         "built_at": now,  # the store in place is a new one: HTTP Last-Modified follows it
-        "content_hash": inputs_hash(settings, files),
+        "content_hash": src.dataset_hash(settings, files),
         "triples": total,
         "graphs": dict(sorted(counts.items())),
         "files": [{"path": f.rel, "graph": f.graph_iri} for f in files],
@@ -100,13 +99,8 @@ def _replace_external(settings: Settings, graphs: Mapping[str, list[ox.Triple] |
 def _replace_embedded(settings: Settings, names: list[str], triples: Mapping[str, list[ox.Triple]],
                       write_manifest: Callable) -> None:
     """A checkpoint copy of the store with the graphs replaced, swapped in with its manifest."""
-    target = settings.store_dir
-    _sweep(target)
-    tmp = target.with_name(f"{target.name}.new-{os.getpid()}")
-    tmp_manifest = manifest_path(settings).with_name(f"{manifest_path(settings).name}.new-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        reader = ox.Store.read_only(str(target))
+    with swap.staged(settings) as (tmp, tmp_manifest):
+        reader = ox.Store.read_only(str(settings.store_dir))
         reader.backup(str(tmp))
         del reader  # RocksDB is released when the last reference goes
         store = ox.Store(str(tmp))
@@ -119,8 +113,4 @@ def _replace_embedded(settings: Settings, names: list[str], triples: Mapping[str
         store.flush()
         del store
         write_manifest(tmp_manifest)
-        install(settings, tmp, tmp_manifest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp_manifest.unlink(missing_ok=True)
-        raise
+        swap.install(settings, tmp, tmp_manifest)

@@ -99,31 +99,6 @@ class WriteResult:
 
 # -- files ---------------------------------------------------------------------------
 
-def partner_files(settings: Settings) -> list[Path]:
-    """``partners/**/*.nq``, sorted (the audit trail included)."""
-    folder = settings.partners_dir
-    if not folder.is_dir():
-        return []
-    # Dot folders are write journals (kg.write.journal), not graphs.
-    return sorted(p for p in folder.rglob("*.nq")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
-
-
-def partner_quads(settings: Settings, say: Callable[[str], None] = lambda m: None) -> Iterator[ox.Quad]:
-    """The quads of every partner file, rebased to ``settings.base`` (for `kg build`)."""
-    for path in partner_files(settings):
-        rel = str(path.relative_to(settings.root))
-        text = iris.rebase(path.read_text(encoding="utf-8"), settings.base)
-        n = 0
-        try:
-            for q in ox.parse(text, format=ox.RdfFormat.N_QUADS):
-                n += 1
-                yield q
-        except SyntaxError as e:
-            raise ParseError(e.msg or str(e), file=rel, line=e.lineno, column=e.offset) from None
-        say(f"loaded {rel}: {n} quads")
-
-
 def graph_file(settings: Settings, partner: Partner, graph_iri: str) -> Path:
     """``partners/{partner}/{slug}-{hash8}.nq``: readable, and distinct for distinct IRIs."""
     rest = graph_iri[len(partner.prefix):] if graph_iri.startswith(partner.prefix) else graph_iri
@@ -179,7 +154,7 @@ def parse_body(body: bytes, content_type: str | None, graph_iri: str) -> list[ox
 # -- reading -------------------------------------------------------------------------
 
 def _open_read_only(settings: Settings) -> ox.Store:
-    from kg.store.core import raw_store  # the embedded store read-only, or the external one
+    from kg.store import raw_store# the embedded store read-only, or the external one
 
     return raw_store(settings)
 

@@ -1,0 +1,49 @@
+"""The embedded store: pyoxigraph's RocksDB store in a folder of the project (``.kg/store``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.config import Settings
+from kg.errors import StoreError
+from kg.store.base import StoreAdapter
+
+
+class OxigraphStore(StoreAdapter):
+    """pyoxigraph's RocksDB store at ``settings.store_dir``."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        if not is_store_folder(path):
+            raise StoreError(f"no store at {path}", hint="run `kg build` first")
+        try:
+            self._store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        except OSError as e:
+            raise StoreError(f"cannot open the store at {path}: {e}") from None
+        self.path = path
+        self.read_only = read_only
+
+    @classmethod
+    def open(cls, settings: Settings) -> OxigraphStore:
+        return cls(settings.store_dir)
+
+    @classmethod
+    def open_read_only(cls, settings: Settings) -> OxigraphStore:
+        """For server workers and `kg query`: many readers may share one store."""
+        return cls(settings.store_dir, read_only=True)
+
+
+def raw_read_only(directory: Path) -> ox.Store:
+    """The raw pyoxigraph store, read-only (many readers may share it)."""
+    if not is_store_folder(directory):
+        raise StoreError(f"no store at {directory}", hint="run `kg build` first")
+    try:
+        return ox.Store.read_only(str(directory))
+    except OSError as e:
+        raise StoreError(f"cannot open the store at {directory}: {e}") from None
+
+
+def is_store_folder(path: Path) -> bool:
+    """A built store is a folder with something in it."""
+    return path.is_dir() and any(path.iterdir())
