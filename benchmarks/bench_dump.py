@@ -57,7 +57,7 @@ def run(n: int, src: str | None) -> dict:
                           "bytes": int(m.group(3).replace(",", "")), "done_at_s": round(at, 1)})
             bench_load.log(f"spkg {line.strip()} ({at:.0f} s)")
 
-    env = bench_load.spkg_env(src, work, dumps_dir=str(out / "spkg"))
+    env = bench_load.spkg_env(src, work, dumps_path=str(out / "spkg"))
     result = {"outcomes": n, "when": time.strftime("%Y-%m-%d %H:%M"), "src": src,
               "loadavg_before": round(os.getloadavg()[0], 2)}
     spkg = timed([bench_load.KG, "--project-dir", str(project), "--store", str(work / "store"), "dump"], env, seen)

@@ -80,7 +80,7 @@ def workdir(n: int) -> Path:
 
 
 def spkg_env(src: str | None, work: Path, **settings) -> dict:
-    env = {**os.environ, "KG_DUMPS_DIR": str(work / "dumps")}
+    env = {**os.environ, "KG_DUMPS_PATH": str(work / "dumps")}
     if src:
         env["PYTHONPATH"] = str(Path(src).resolve() / "src")
     env.update({f"KG_{k.upper()}": str(v) for k, v in settings.items()})

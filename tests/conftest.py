@@ -1,76 +1,33 @@
-"""Fixtures: a small hand-written project copied into a temporary folder.
+"""Fixtures shared by the whole suite; the helpers and constants behind them are in tests/support/.
 
-tests/fixtures/project/ holds a tiny ontology (Result > Outcome > CountryOutcome,
-Organization), shapes (named property shapes, a plain-string sh:in, one
-anonymous property shape, one Warning) and two data files that conform with
-exactly one warning. Counts used by the tests, by hand from those files:
+* ``project``, ``settings``, ``built``: a fresh copy of the small hand-written
+  project (tests/fixtures/project/, described in tests/support/fixture_project.py);
+* ``real_settings``, ``client``: a store built from the project's real ontology,
+  shapes and data, once per session (tests/support/ld_fixtures.py), and a
+  TestClient of the web app over it, once per module;
+* ``ingest_template``, ``ingest_project``, ``ingest_settings``: a built copy of
+  the real project for the ingest and fault tests (tests/support/ingest_helpers.py).
 
-    ontology/kg.ttl          20 triples
-    shapes/core.ttl          39 triples
-    data/organizations.ttl    4 triples
-    data/outcomes.ttl        11 triples
-    total                    74 triples
+Fixtures of one area live in that folder's conftest.py (``kg_store`` in
+tests/endpoint/, ``catalog`` in tests/ingest/, the browser in tests/site/).
+Test modules never import fixtures by name.
 """
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
-import pytest
-
 import external
+import ingest_helpers
+import ld_fixtures
+import pytest
+from fixture_project import FIXTURE
+
 from kg import config
-from kg import store
 from kg.write.build import build
 
-FIXTURE = Path(__file__).parent / "fixtures" / "project"
-BASE = config.DEFAULT_BASE
-
-GRAPH_COUNTS = {
-    f"{BASE}graph/data/organizations": 4,
-    f"{BASE}graph/data/outcomes": 11,
-    f"{BASE}graph/ontology/kg": 20,
-    f"{BASE}graph/shapes/core": 39,
-}
-TOTAL = 74
-
-# A data file that breaks three shapes; its one focus node starts on line 5.
-VIOLATING = """\
-@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix kg:      <https://w3id.org/spkg/def/kg#> .
-@prefix outcome: <https://w3id.org/spkg/id/outcome/> .
-
-outcome:bad-1
-    a kg:CountryOutcome ;
-    kg:status "done" ;
-    kg:leadBy outcome:chn302-2020 ;
-    rdfs:comment "Has no title." .
-"""
-
-# A Turtle syntax error: `]` where an object should be, line 4 column 15.
-BROKEN = """\
-@prefix kg: <https://w3id.org/spkg/def/kg#> .
-
-<https://w3id.org/spkg/id/outcome/x> kg:title "a" ;
-    kg:status ] .
-"""
-
-# An undeclared prefix on line 3, column 38.
-UNKNOWN_PREFIX = """\
-@prefix kg: <https://w3id.org/spkg/def/kg#> .
-
-<https://w3id.org/spkg/id/outcome/x> foo:title "a" .
-"""
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A fresh copy of the fixture project."""
-    dest = tmp_path / "project"
-    shutil.copytree(FIXTURE, dest)
-    return dest
+# -- the run on external stores (KG_TEST_STORE=external) -----------------------------------
 
 
 def pytest_collection_modifyitems(config, items):
@@ -93,6 +50,16 @@ def pytest_sessionfinish(session, exitstatus):
     external.stop_servers(everything=True)
 
 
+# -- the small fixture project -----------------------------------------------------------------
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A fresh copy of the fixture project."""
+    dest = tmp_path / "project"
+    shutil.copytree(FIXTURE, dest)
+    return dest
+
+
 @pytest.fixture
 def settings(project: Path) -> config.Settings:
     """The project's settings; in an external-store run, its store is an Oxigraph server of its own."""
@@ -107,16 +74,41 @@ def built(settings: config.Settings) -> config.Settings:
     return settings
 
 
-def write(project: Path, rel: str, text: str) -> Path:
-    path = project / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
+# -- the project's real data -------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory: pytest.TempPathFactory) -> config.Settings:
+    """A store (and dumps) built from the project's real files, without validation; read-only for the tests."""
+    return ld_fixtures.build_real(tmp_path_factory.mktemp("real"))
 
 
-def snapshot(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` with a digest of its bytes."""
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
-    }
+@pytest.fixture(scope="module")
+def client(real_settings: config.Settings):
+    """A TestClient of the web app over ``real_settings``' store (its lifespan running)."""
+    from fastapi.testclient import TestClient
+
+    from kg.web.app import create_app
+
+    with TestClient(create_app(real_settings)) as c:
+        yield c
+
+
+# -- a built copy of the real project for kg ingest --------------------------------------------
+
+@pytest.fixture(scope="session")
+def ingest_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's ontology/, shapes/, queries/ and data/*.ttl with a built store: copy it, do not change it."""
+    return ingest_helpers.make_template(tmp_path_factory.mktemp("ingest") / "project")
+
+
+@pytest.fixture
+def ingest_project(ingest_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of ``ingest_template`` (copying the store is cheaper than building it)."""
+    dest = tmp_path / "project"
+    shutil.copytree(ingest_template, dest)
+    return dest
+
+
+@pytest.fixture
+def ingest_settings(ingest_project: Path) -> config.Settings:
+    return ingest_helpers.settings_for(ingest_project)

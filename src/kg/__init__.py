@@ -2,66 +2,37 @@
 
 The public API: build the store from the project's files, validate them, and
 query the store. The web layer and the ``kg`` command are built on these.
+Names are imported on first use (PEP 562), so ``import kg`` stays light: the
+query workers and ``kg --help`` never load rdflib's SPARQL engine or pyshacl.
 """
 
 from __future__ import annotations
 
-from importlib import metadata as _metadata
+import importlib
 
-from kg.config import Settings, load_settings
-from kg.errors import (
-    BadParameter,
-    ConfigError,
-    KGError,
-    LoadError,
-    NotFound,
-    ParseError,
-    QueryError,
-    QuerySyntaxError,
-    QueryTimeout,
-    StoreError,
-    UnknownQuery,
-    ValidationFailed,
-)
-from kg.query.results import render_result, run_query
-from kg.rdf.sources import Source, discover
-from kg.write.build import BuildReport, build
-from kg.store import OxigraphStore, Store, read_manifest
-from kg.validate.core import Report, Result, format_report, validate_files, validate_graph
+#: public name -> the module that owns it
+_OWNERS = {
+    "Settings": "kg.config", "load_settings": "kg.config",
+    **{name: "kg.errors" for name in ("BadParameter", "ConfigError", "KGError", "LoadError", "NotFound", "ParseError",
+                                      "QueryError", "QuerySyntaxError", "QueryTimeout", "StoreError",
+                                      "UnknownQuery", "ValidationFailed")},
+    "render_result": "kg.query.results", "run_query": "kg.query.results",
+    "Source": "kg.rdf.sources", "discover": "kg.rdf.sources",
+    "OxigraphStore": "kg.store", "Store": "kg.store", "read_manifest": "kg.store",
+    "BuildReport": "kg.write.build", "build": "kg.write.build",
+    **{name: "kg.validate" for name in ("Report", "Result", "format_report", "validate_files", "validate_graph")},
+}
 
-try:
-    __version__ = _metadata.version("spkg")
-except _metadata.PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+__all__ = sorted([*_OWNERS, "__version__"])
 
-__all__ = [
-    "BadParameter",
-    "BuildReport",
-    "ConfigError",
-    "KGError",
-    "LoadError",
-    "NotFound",
-    "OxigraphStore",
-    "ParseError",
-    "QueryError",
-    "QuerySyntaxError",
-    "QueryTimeout",
-    "Report",
-    "Result",
-    "Settings",
-    "Source",
-    "Store",
-    "StoreError",
-    "UnknownQuery",
-    "ValidationFailed",
-    "__version__",
-    "build",
-    "discover",
-    "format_report",
-    "load_settings",
-    "read_manifest",
-    "render_result",
-    "run_query",
-    "validate_files",
-    "validate_graph",
-]
+
+def __getattr__(name: str):
+    if name == "__version__":
+        from kg.store.manifest import package_version
+
+        return package_version()
+    if name in _OWNERS:
+        value = getattr(importlib.import_module(_OWNERS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")

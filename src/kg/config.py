@@ -43,7 +43,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("worker_allocator", "auto", "malloc for the query workers: auto (jemalloc when installed; big aggregates run up to 2x faster), system, or a library path."),
     Setting("http_workers", 1, "HTTP processes `kg serve` runs, each with its own `workers` query workers; 1 suits 2 cores (queries run in the workers)."),
     Setting("shutdown_grace", 30.0, "Seconds `kg serve` gives requests in flight to finish after SIGTERM or Ctrl-C; it stops accepting connections at once, and cuts what is still running when the time is up."),
-    Setting("dumps_dir", ".kg/dumps", "Folder `kg dump` writes the versioned dumps and their DCAT/VoID description to, and the server offers under /dumps/ (relative to project_dir)."),
+    Setting("dumps_path", ".kg/dumps", "Folder `kg dump` writes the versioned dumps and their DCAT/VoID description to, and the server offers under /dumps/ (relative to project_dir)."),
     Setting("max_upload_bytes", 10_000_000, "Largest request body /graphs accepts (partner graph uploads), in bytes; a larger one is refused with 413 before it is parsed."),
     Setting("store_url", "", "SPARQL query endpoint of an external store to use instead of the embedded one (empty: embedded). Its default graph must be the union of its named graphs; see 'External store' in the README."),
     Setting("store_update_url", "", "SPARQL Update endpoint of the external store (`kg build`, `kg ingest` and /graphs write through it)."),
@@ -74,7 +74,7 @@ class Settings:
     worker_allocator: str = "auto"
     http_workers: int = 1
     shutdown_grace: float = 30.0
-    dumps_dir: str = ".kg/dumps"
+    dumps_path: str = ".kg/dumps"
     max_upload_bytes: int = 10_000_000
     validate_shards: int = 0
     store_url: str = ""
@@ -98,8 +98,8 @@ class Settings:
         return p if p.is_absolute() else self.root / p
 
     @property
-    def dumps_path(self) -> Path:
-        p = Path(self.dumps_dir)
+    def dumps_dir(self) -> Path:
+        p = Path(self.dumps_path)
         return p if p.is_absolute() else self.root / p
 
     @property
@@ -116,14 +116,6 @@ class Settings:
     def external(self) -> bool:
         """True when an external SPARQL store stands in for the embedded one."""
         return bool(self.store_url)
-
-    @property
-    def ontology_dir(self) -> Path:
-        return self.root / "ontology"
-
-    @property
-    def shapes_dir(self) -> Path:
-        return self.root / "shapes"
 
     @property
     def data_dir(self) -> Path:
@@ -162,9 +154,18 @@ def _coerce(setting: Setting, raw: str) -> Any:
         ) from None
 
 
+#: Settings that were renamed: the old name is still read (environment and overrides), the new one wins.
+RENAMED = {"dumps_dir": "dumps_path"}
+
+
 def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
     """Defaults, then ``KG_*`` environment variables, then explicit overrides."""
-    env = os.environ if environ is None else environ
+    env = dict(os.environ if environ is None else environ)
+    for old, new in RENAMED.items():
+        if f"KG_{old.upper()}" in env:
+            env.setdefault(f"KG_{new.upper()}", env.pop(f"KG_{old.upper()}"))
+        if old in overrides:
+            overrides.setdefault(new, overrides.pop(old))
     values: dict[str, Any] = {}
     for s in SETTINGS:
         raw = env.get(f"KG_{s.name.upper()}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import BROKEN, GRAPH_COUNTS, TOTAL, UNKNOWN_PREFIX, VIOLATING, snapshot, write
+from fixture_project import BROKEN, GRAPH_COUNTS, TOTAL, UNKNOWN_PREFIX, VIOLATING, snapshot, write
 
 from kg.cli import COMMANDS, main
 

@@ -11,11 +11,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 from http_fixtures import live_server
-from ld_fixtures import real_settings  # noqa: F401
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from kg.query import budget
 from kg.errors import BudgetExceeded, QueryTimeout, ServerBusy
+from kg.config import load_settings
 from kg.web.app import create_app
 
 A, B = "192.0.2.1", "192.0.2.2"
@@ -124,7 +124,7 @@ def test_an_ipv6_client_counts_by_its_64() -> None:
 
 
 def test_zero_turns_the_budget_off() -> None:
-    assert budget.shared(object, 0) is None
+    assert create_app(load_settings(environ={}).replace(client_query_seconds=0)).spkg.budget is None
     ticket = budget.admit(None, {"client": (A, 1)})
     ticket.settle(1e9)                               # nothing to charge
 
@@ -132,10 +132,10 @@ def test_zero_turns_the_budget_off() -> None:
 # -- over HTTP -------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def served(real_settings):  # noqa: F811
+def served(real_settings):
     settings = real_settings.replace(client_query_seconds=10.0)
     app = create_app(settings)
-    b = budget.shared(app.state.executor, settings.client_query_seconds)
+    b = app.spkg.budget
     b.clock = clock = Clock()
     with TestClient(ProxyHeadersMiddleware(app, trusted_hosts="testclient")) as c:
         yield c, b, clock
@@ -191,10 +191,10 @@ def test_each_answer_charges_its_worker_time_to_its_client_only(served) -> None:
 
 
 @pytest.mark.slow
-def test_kg_serve_behind_a_local_proxy_tells_clients_apart(real_settings) -> None:  # noqa: F811
+def test_kg_serve_behind_a_local_proxy_tells_clients_apart(real_settings) -> None:
     # uvicorn trusts X-Forwarded-For from 127.0.0.1 by default (FORWARDED_ALLOW_IPS)
     app = create_app(real_settings.replace(client_query_seconds=10.0))
-    b = budget.shared(app.state.executor, 10.0)
+    b = app.spkg.budget
     b.clock = Clock()
     b.charge(A, 11.0)
     with live_server(app) as url:

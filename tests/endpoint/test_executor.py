@@ -11,7 +11,8 @@ import random
 
 import pyoxigraph as ox
 import pytest
-from http_fixtures import BIG, CARTESIAN, EX, G1, G2, LIGHT, alive, kg_store, worker_pids  # noqa: F401
+from http_fixtures import BIG, CARTESIAN, EX, G1, G2, LIGHT, alive, worker_pids
+from waiting import eventually
 
 from kg.query import executor
 from kg.query import workers as w
@@ -24,7 +25,7 @@ from kg.errors import (
     StoreError,
     UpdateRefused,
 )
-from kg.query.executor import HEAVY_AFTER, TRIAL, Executor, query_key
+from kg.query.executor import HEAVY_AFTER, Executor, query_key
 
 JSON = "application/sparql-results+json"
 TTL = "text/turtle"
@@ -81,10 +82,9 @@ def test_timeout_kills_the_worker_and_a_fresh_one_takes_its_place(kg_store):
         before = worker_pids()
         with pytest.raises(QueryTimeout, match="more than 1 s"):
             await ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=1.0)
-        for _ in range(100):  # the replacement starts in the background
-            if ex.alive == ex.size and ex.idle == ex.size:
-                break
-            await asyncio.sleep(0.05)
+        # the replacement starts in the background
+        await eventually(lambda: ex.alive == ex.size and ex.idle == ex.size,
+                         what="a fresh worker in place of the killed one")
         after = worker_pids()
         killed = before - after
         assert len(killed) == 1 and not any(alive(p) for p in killed)
@@ -97,12 +97,11 @@ def test_light_queries_are_served_while_heavy_ones_run(kg_store):
     async def body(ex):
         heavy = [asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=3.0))
                  for _ in range(1)]
-        await asyncio.sleep(0.2)
-        loop = asyncio.get_running_loop()
+        await eventually(lambda: ex._heavy_running == 1, what="the heavy query to take a worker")
         for _ in range(5):
-            t = loop.time()
             assert (await _rows(ex, LIGHT))[0].rows == 2
-            assert loop.time() - t < 2.0
+            # answered while the heavy one still runs (into its 3 s budget), not after it
+            assert not any(task.done() for task in heavy)
         for task in heavy:
             with pytest.raises(QueryTimeout):
                 await task
@@ -114,7 +113,8 @@ def test_known_heavy_queries_leave_a_worker_for_the_others(kg_store):
         ex.stats.durations[query_key(CARTESIAN)] = HEAVY_AFTER * 10  # as if it ran slowly before
         heavy = [asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=2.0))
                  for _ in range(3)]
-        await asyncio.sleep(0.2)
+        await eventually(lambda: ex._heavy_running == 2 and len(ex._waiting) == 1,
+                         what="two heavy queries running, the third waiting")
         assert ex._heavy_running == ex.heavy_cap == 2
         answer, _ = await _rows(ex, LIGHT)  # the third worker is free for it
         assert answer.rows == 2
@@ -131,13 +131,16 @@ def test_a_first_burst_of_a_new_heavy_query_leaves_a_worker_for_light_ones(kg_st
     async def body(ex):
         loop = asyncio.get_running_loop()
         await _rows(ex, LIGHT)  # known as light: it never goes on trial itself
-        heavy = [asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=2.0))
+        heavy = [asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=3.0))
                  for _ in range(4)]
-        await asyncio.sleep(TRIAL + 0.3)
+        # the one on trial is stopped after TRIAL s, and its worker replaced
+        await eventually(lambda: ex.stats.requeued == 1 and ex.alive == ex.size and ex.idle == 1,
+                         what="the query on trial stopped and requeued, a fresh worker idle")
         for _ in range(5):
             t = loop.time()
             assert (await _rows(ex, LIGHT))[0].rows == 2
-            assert loop.time() - t < 1.0
+            # not behind the heavy ones, which run into their 3 s budget
+            assert loop.time() - t < 1.5 and not any(task.done() for task in heavy)
         assert ex.stats.requeued == 1 and ex._heavy_running == ex.heavy_cap == 2
         results = await asyncio.gather(*heavy, return_exceptions=True)
         # each ran into its own budget in a heavy slot, the one on trial too
@@ -150,10 +153,10 @@ def test_a_new_light_query_runs_at_once_while_the_heavy_slots_are_taken(kg_store
     async def body(ex):
         ex.stats.durations[query_key(CARTESIAN)] = HEAVY_AFTER * 10
         heavy = asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=2.0))
-        await asyncio.sleep(0.2)
-        t = asyncio.get_running_loop().time()
+        await eventually(lambda: ex._heavy_running == 1, what="the heavy query to take its slot")
         assert (await _rows(ex, LIGHT))[0].rows == 2  # on trial, and answered within it
-        assert asyncio.get_running_loop().time() - t < 1.0 and ex.stats.requeued == 0
+        # not stopped by its trial, nor held up until the heavy one's 2 s budget ran out
+        assert ex.stats.requeued == 0 and not heavy.done()
         assert ex.stats.durations[query_key(LIGHT)] < HEAVY_AFTER
         with pytest.raises(QueryTimeout):
             await heavy
@@ -171,11 +174,12 @@ def test_the_last_heavy_slot_is_not_handed_out_twice(kg_store):
         first, second = await ex._acquire(key, deadline), await ex._acquire(key, deadline)
         light = await ex._acquire(query_key(LIGHT), deadline)
         waiters = [asyncio.ensure_future(ex._acquire(key, deadline)) for _ in range(2)]
-        await asyncio.sleep(0.05)
+        await eventually(lambda: len(ex._waiting) == 2, what="both heavy queries waiting")
         ex._release(first)   # its slot goes to the first waiter...
         ex._release(light)   # ...and this worker is no heavy slot
-        await asyncio.sleep(0.05)
-        assert waiters[0].done() and not waiters[1].done()
+        await eventually(waiters[0].done, what="the first waiter to get the freed heavy slot")
+        # Handed out in the same step as the first, the second would be done by now too.
+        assert waiters[0].done() and not waiters[1].done() and len(ex._waiting) == 1
         assert ex._heavy_running == ex.heavy_cap == 2
         ex._release(second)
         third = await waiters[1]
@@ -194,9 +198,9 @@ def test_queries_of_one_shape_share_their_history():
 def test_a_full_queue_answers_busy(kg_store):
     async def body(ex):
         running = asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=2.0))
-        await asyncio.sleep(0.1)
+        await eventually(lambda: ex.idle == 0, what="the heavy query to take the only worker")
         waiting = asyncio.ensure_future(ex.run(LIGHT, results_type=JSON, graph_type=None, timeout=10.0))
-        await asyncio.sleep(0.1)
+        await eventually(lambda: len(ex._waiting) == 1, what="the light query to queue")
         with pytest.raises(ServerBusy, match="busy"):
             await ex.run(LIGHT, results_type=JSON, graph_type=None)
         with pytest.raises(QueryTimeout):

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.compare import isomorphic
-from http_fixtures import EX, kg_store, live_server, reference_store, test_settings  # noqa: F401
+from http_fixtures import EX, live_server, reference_store, test_settings
 from SPARQLWrapper import JSON, POST, RDFXML, TURTLE, XML, SPARQLWrapper
 
 from kg.sparql import guard

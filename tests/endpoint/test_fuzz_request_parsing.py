@@ -11,7 +11,7 @@
 * canned-query parameters and the /outcomes filters: any value is a term,
   or the project's 400.
 
-Bounded by tests/fuzzing.py; nothing here starts a server.
+Bounded by tests/support/fuzzing.py; nothing here starts a server.
 """
 
 from __future__ import annotations
@@ -145,7 +145,9 @@ def test_the_lexer_is_linear_on_long_dotted_runs() -> None:
     sparql = "SELECT * FROM <http://x/> { " + "a." * 50_000 + " }"
     started = time.perf_counter()
     assert sparql_guard.declares_dataset(sparql)
-    assert time.perf_counter() - started < 2.0
+    # The linear lexer takes well under a millisecond here, a plain scan tens of seconds: a bound of
+    # seconds tells them apart on any machine, however loaded.
+    assert time.perf_counter() - started < 10.0
 
 
 def sparql_string(text: str) -> str:

@@ -31,7 +31,7 @@ from http_fixtures import live_server
 from hypothesis import given
 from hypothesis import strategies as st
 from kg_process import kg_serve
-from ld_fixtures import ROOT, real_settings  # noqa: F401  (fixture)
+from ld_fixtures import ROOT
 
 from kg.publish import dumps
 from kg.write import tokens
@@ -114,14 +114,14 @@ def get(url: str, target: str, headers: str = "") -> Answer:
 
 
 @pytest.fixture(scope="module")
-def server(real_settings):  # noqa: F811
-    with kg_serve(real_settings.store_dir, project_dir=ROOT, dumps_dir=real_settings.dumps_path, workers=1,
+def server(real_settings):
+    with kg_serve(real_settings.store_dir, project_dir=ROOT, dumps_path=real_settings.dumps_dir, workers=1,
                   query_timeout=5) as served:
         yield served
 
 
 @pytest.fixture(scope="module")
-def partner_token(real_settings):  # noqa: F811
+def partner_token(real_settings):
     prefix = f"{real_settings.base}graph/partner/hostile-http/"
     _, token = tokens.add(real_settings, "hostile-http", prefix)
     yield prefix, token
@@ -209,8 +209,9 @@ def test_slow_clients_do_not_hold_up_the_others(server) -> None:
             started = time.monotonic()
             assert serves(server.url)
             worst = max(worst, time.monotonic() - started)
-            time.sleep(0.1)
-        assert worst < 1.0, f"a normal request took {worst:.2f} s beside 20 slow clients"
+            time.sleep(0.1)  # the slow clients' pace: a byte each a tenth of a second (the point of the test)
+        # Held up by them, a request would wait for their 10 s head deadline; room for a loaded machine.
+        assert worst < 2.0, f"a normal request took {worst:.2f} s beside 20 slow clients"
     finally:
         for s in slow:
             s.close()
@@ -268,14 +269,15 @@ def test_a_head_that_takes_too_long_is_cut_off() -> None:
                 sock.settimeout(0.25)
             answers = {"dribbling": b"", "silent": b"", "kept": b""}
             open_ = {"dribbling": dribbling, "silent": silent, "kept": kept}
-            while open_ and time.monotonic() - started < 5:
+            while open_ and time.monotonic() - started < 8:
                 for name, sock in list(open_.items()):
                     with contextlib.suppress(OSError):
                         if name == "dribbling":
                             sock.send(b"a")
                     _read(name, open_, answers)
             assert not open_, f"still open after {time.monotonic() - started:.1f} s: {sorted(open_)}"
-            assert time.monotonic() - started < 3
+            # Cut at the quick server's 1 s head deadline, not the default 10 s (room for a loaded machine).
+            assert time.monotonic() - started < 5
             assert answers["dribbling"].startswith(b"HTTP/1.1 408 ")
             assert answers["silent"] == b""
             assert answers["kept"].startswith(b"HTTP/1.1 200 ") and b"HTTP/1.1 408 " in answers["kept"]
@@ -355,7 +357,7 @@ def test_a_raw_nul_or_backslash_in_the_request_line_is_refused(server) -> None:
         assert not any(secret in answer.body for secret in SECRETS)
 
 
-def test_the_dumps_themselves_are_served(server, real_settings) -> None:  # noqa: F811
+def test_the_dumps_themselves_are_served(server, real_settings) -> None:
     manifest = dumps.read_latest(real_settings)
     name = manifest["files"][0]["name"]
     answer = get(server.url, f"/dumps/{name}")

@@ -4,7 +4,7 @@ by the row limit (an answer that says it was cut); the few that are big but
 harmless are answered or stopped; and the server answers a normal query right after.
 
 The server runs with a 1 s query budget and 2 query workers over the HTTP test
-store (tests/http_fixtures.py: 2,000 numbered triples beside the small graphs),
+store (tests/support/http_fixtures.py: 2,000 numbered triples beside the small graphs),
 with SERVICE allowed to one partner only. At the end every worker is alive and
 idle, the store has not changed, and the log shows no crash.
 """
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import httpx
 import pytest
 from fuzzing import EMBEDDED
-from http_fixtures import kg_store  # noqa: F401  (fixture)
 from kg_process import kg_serve
+from waiting import wait_until
 
 pytestmark = EMBEDDED  # kg serve over a store built in a folder
 
@@ -172,7 +172,7 @@ def _send(url: str, nasty: Nasty) -> Outcome:
 
 
 @pytest.fixture(scope="module")
-def server(kg_store):  # noqa: F811
+def server(kg_store):
     with kg_serve(kg_store, workers=2, query_timeout=TIMEOUT, service_allowlist=PARTNER,
                   client_query_seconds=10_000) as served:
         yield served
@@ -206,12 +206,14 @@ def test_the_corpus_is_refused_or_stopped_and_the_server_keeps_serving(server) -
     after = httpx.post(f"{server.url}/sparql", data={"query": "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"},
                        headers={"accept": "text/csv"}).text
     assert after == before
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        workers = httpx.get(f"{server.url}/-/health").json()["workers"]
-        if workers["alive"] == workers["idle"] == 2 and len(server.workers()) == 2:
-            break
-        time.sleep(0.1)
+
+    def all_back() -> dict | None:
+        workers = httpx.get(f"{server.url}/-/health", timeout=10).json()["workers"]
+        return workers if workers["alive"] == workers["idle"] == 2 and len(server.workers()) == 2 else None
+
+    workers = wait_until(all_back, what="both query workers alive and idle again",
+                         detail=lambda: f"{httpx.get(f'{server.url}/-/health').json()['workers']}, "
+                                        f"processes {server.workers()}")
     assert workers == {"size": 2, "alive": 2, "idle": 2}, workers
     assert len(server.workers()) == 2
     log = server.log_text()
@@ -247,7 +249,8 @@ def test_a_syntax_error_does_not_stall_other_clients(server) -> None:
             started = time.monotonic()
             assert server.light_query_works(timeout=30)
             worst = max(worst, time.monotonic() - started)
-            time.sleep(0.05)
+            time.sleep(0.05)  # pace the normal queries; they go on as long as the bad one is in flight
     finally:
         sender.join()
-    assert worst < 1.0, f"a normal query waited {worst:.1f} s behind another client's syntax error"
+    # A stalled event loop held them up for its whole parse (3.5 s on a quiet machine); room for a loaded one.
+    assert worst < 2.0, f"a normal query waited {worst:.1f} s behind another client's syntax error"

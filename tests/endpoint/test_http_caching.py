@@ -9,7 +9,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from kg import config
-from kg import store
 from kg.write.build import build
 from kg.web.app import create_app
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from http_fixtures import kg_store, test_settings  # noqa: F401
+from http_fixtures import test_settings
 
 from kg.web.app import create_app
 
@@ -167,7 +167,7 @@ def test_unexpected_exception_is_a_500_with_a_logged_traceback(kg_store, caplog)
         async def broken(*args, **kwargs):
             raise RuntimeError("secret internals")
 
-        app.state.executor.run = broken
+        app.spkg.executor.run = broken
         body = error(c.get("/sparql", params={"query": Q}), 500)
         assert "secret" not in body["error"] and "server log" in body["error"]
         assert any("secret internals" in (r.exc_text or "") or (r.exc_info and "secret" in str(r.exc_info[1]))
@@ -186,7 +186,7 @@ def test_health_is_503_without_workers(kg_store):
     app = create_app(test_settings(kg_store, workers=1))
     with TestClient(app) as c:
         assert c.get("/-/health").status_code == 200
-        executor = app.state.executor
+        executor = app.spkg.executor
         workers, executor._workers = executor._workers, set()
         try:
             error(c.get("/-/health"), 503)

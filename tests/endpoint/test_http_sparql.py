@@ -10,7 +10,8 @@ import xml.etree.ElementTree as ET
 import pytest
 import rdflib
 from fastapi.testclient import TestClient
-from http_fixtures import EX, G1, G2, G3, kg_store, reference_store, test_settings  # noqa: F401
+from http_fixtures import EX, G1, G2, G3, reference_store, test_settings
+from waiting import wait_until
 from rdflib.compare import isomorphic
 
 from kg.web.app import create_app
@@ -377,18 +378,12 @@ def test_service_description_reads_counts_from_the_build_manifest(tmp_path):
 
 
 def test_streamed_answers_free_their_worker(kg_store):
-    import time
-
     big = f"SELECT * WHERE {{ GRAPH <{EX}graph/big> {{ ?a ?p ?x }} GRAPH <{EX}graph/big> {{ ?b ?q ?y }} }} LIMIT 30000"
     with TestClient(create_app(test_settings(kg_store, workers=1))) as client:
         r = get(client, big, headers={"accept": "text/tab-separated-values"})
         assert r.status_code == 200 and "content-length" not in r.headers  # more than a window: streamed
         assert r.text.count("\n") == 30001
         assert client.head("/sparql", params={"query": big}).status_code == 200
-        executor = client.app.state.executor
-        for _ in range(100):
-            if executor.idle == executor.size:
-                break
-            time.sleep(0.05)
-        assert executor.idle == executor.size
+        executor = client.app.spkg.executor
+        wait_until(lambda: executor.idle == executor.size, what="every query worker idle after the streamed answers")
         assert json_rows(get(client, CITIES))

@@ -10,8 +10,7 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from http_fixtures import CARTESIAN, LIGHT, kg_store, test_settings  # noqa: F401  (fixture)
-from ld_fixtures import client, real_settings  # noqa: F401  (fixtures)
+from http_fixtures import CARTESIAN, LIGHT, test_settings
 
 from kg.web import metrics
 from kg.errors import BadParameter, QuerySyntaxError, QueryTimeout, QueryTooLong, ServerBusy, UpdateRefused
@@ -61,7 +60,7 @@ def value(samples, name: str, **labels) -> float:
 
 
 @pytest.fixture(scope="module")
-def small(kg_store):  # noqa: F811
+def small(kg_store):
     settings = test_settings(kg_store, max_query_length=500, query_timeout=1.5, workers=2)
     with TestClient(create_app(settings), raise_server_exceptions=False) as c:
         yield c
@@ -133,7 +132,7 @@ def test_labels_never_carry_a_raw_path(small):
     assert "passwd" not in small.get("/-/metrics").text
 
 
-def test_canned_queries_by_name_store_size_and_page_routes(client, real_settings):  # noqa: F811
+def test_canned_queries_by_name_store_size_and_page_routes(client, real_settings):
     before = scrape(client)
     for _ in range(2):
         assert client.get("/api/queries/list-outcomes-by-region?region=Asia&target=1.3").status_code == 200

@@ -23,7 +23,6 @@ import pytest
 from http_fixtures import live_server
 
 from kg import config
-from kg import store
 from kg.write.build import build
 from kg.web.app import create_app
 

@@ -8,8 +8,7 @@ from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
-from http_fixtures import LIGHT, kg_store, test_settings  # noqa: F401  (fixture)
-from ld_fixtures import client, real_settings  # noqa: F401  (fixtures)
+from http_fixtures import LIGHT, test_settings
 
 from kg.web.app import create_app
 
@@ -22,7 +21,7 @@ def lines(caplog) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def small(kg_store):  # noqa: F811
+def small(kg_store):
     with TestClient(create_app(test_settings(kg_store))) as c:
         yield c
 
@@ -52,7 +51,7 @@ def test_refused_queries_are_logged_with_the_reason(small, caplog):
     assert (syntax["status"], syntax["reason"]) == (400, "syntax") and syntax["query_length"] == 17
 
 
-def test_the_text_only_when_the_setting_says_so_and_truncation(kg_store, caplog):  # noqa: F811
+def test_the_text_only_when_the_setting_says_so_and_truncation(kg_store, caplog):
     caplog.set_level("INFO", logger="kg.web.querylog")
     with TestClient(create_app(test_settings(kg_store, log_query_text=True, result_limit=1))) as c:
         r = c.get("/sparql", params={"query": LIGHT}, headers=JSON)
@@ -62,7 +61,7 @@ def test_the_text_only_when_the_setting_says_so_and_truncation(kg_store, caplog)
     assert entry["truncated"] is True and entry["rows"] == 1
 
 
-def test_canned_queries_log_name_and_parameters_with_credentials_redacted(client, caplog):  # noqa: F811
+def test_canned_queries_log_name_and_parameters_with_credentials_redacted(client, caplog):
     caplog.set_level("INFO", logger="kg.web.querylog")
     ok = client.get("/api/queries/list-outcomes-by-region", params={"region": "Asia", "target": "1.3"})
     assert ok.status_code == 200

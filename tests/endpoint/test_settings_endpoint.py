@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from http_fixtures import kg_store, test_settings  # noqa: F401  (fixture)
+from http_fixtures import test_settings
 
 from kg import config
 from kg.web.app import create_app
 
 
-def test_effective_settings_without_the_secret_ones(kg_store, monkeypatch):  # noqa: F811
+def test_effective_settings_without_the_secret_ones(kg_store, monkeypatch):
     # Mark one setting secret for this test, so the test holds whichever settings are secret today.
     hidden = "http://127.0.0.1:9/private-sparql"
     table = tuple(s._replace(secret=True) if s.name == "service_allowlist" else s for s in config.SETTINGS)
@@ -25,7 +25,7 @@ def test_effective_settings_without_the_secret_ones(kg_store, monkeypatch):  # n
         assert (s.name in body) is (not s.secret), s.name
 
 
-def test_the_real_table_shows_every_non_secret_setting(kg_store):  # noqa: F811
+def test_the_real_table_shows_every_non_secret_setting(kg_store):
     with TestClient(create_app(test_settings(kg_store))) as c:
         body = c.get("/-/settings").json()
     assert set(body) == {s.name for s in config.SETTINGS if not s.secret}

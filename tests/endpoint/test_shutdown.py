@@ -16,6 +16,7 @@ import httpx
 import pytest
 from fault_helpers import Served, descendants, gone
 from http_fixtures import BIG, CARTESIAN, make_store
+from waiting import WaitTimeout, wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.embedded]
 
@@ -39,24 +40,25 @@ def _ask(url: str, query: str, into: dict) -> None:
 
 def _running(served: Served) -> None:
     """Wait until a query worker is busy, i.e. the query is in flight inside a worker."""
-    deadline = time.monotonic() + 20
-    while httpx.get(f"{served.url}/-/health", timeout=5).json()["workers"]["idle"] > 0:
-        assert time.monotonic() < deadline, "the slow query never reached a worker"
-        time.sleep(0.02)
+    wait_until(lambda: httpx.get(f"{served.url}/-/health", timeout=10).json()["workers"]["idle"] == 0,
+               interval=0.02, what="the slow query to reach a query worker")
 
 
-def _refused(port: int, within: float = 5) -> float | None:
+def _refused(port: int, within: float = 10) -> float | None:
     """When a new connection to ``port`` was first refused (None: never, within ``within`` s)."""
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
+    def refused_now() -> float | None:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
         except ConnectionRefusedError:
             return time.monotonic()
         except OSError:
             pass
-        time.sleep(0.01)
-    return None
+        return None
+
+    try:
+        return wait_until(refused_now, timeout=within, interval=0.01, what=f"port {port} to refuse connections")
+    except WaitTimeout:
+        return None
 
 
 @pytest.mark.parametrize("http_workers", [1, 2])

@@ -32,7 +32,7 @@ def imports() -> Graph:
 
 
 def declared_terms(g: Graph) -> set[URIRef]:
-    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property)
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property, RDFS.Datatype)
     return {s for k in kinds for s in g.subjects(RDF.type, k) if isinstance(s, URIRef) and str(s).startswith(KG)}
 
 

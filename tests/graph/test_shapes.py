@@ -38,7 +38,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, NamespaceManager
 from rdflib.term import Node
 
-from kg.validate.core import materialise_types
+from kg.validate import materialise_types
 
 ROOT = Path(__file__).resolve().parents[2]
 SHAPES_DIR = ROOT / "shapes"
@@ -959,7 +959,7 @@ def test_every_shape_has_a_case() -> None:
     fired = {iri(shape) for c in CASES for _, shape, _ in c.expect}
     needed = constrained_shapes(g) - set(used_in)
     missing = sorted(g.namespace_manager.normalizeUri(s) for s in needed - fired)
-    assert not missing, "shapes without a case in tests/test_shapes.py:\n  " + "\n  ".join(missing)
+    assert not missing, "shapes without a case in tests/graph/test_shapes.py:\n  " + "\n  ".join(missing)
     for member, owner in used_in.items():
         assert owner in fired, f"{member} is used by {owner}, which no case shows firing"
 

@@ -6,7 +6,7 @@ import shutil
 
 import pyshacl
 import pytest
-from conftest import BROKEN, UNKNOWN_PREFIX, write
+from fixture_project import BROKEN, UNKNOWN_PREFIX, write
 from rdflib import Graph, Literal, URIRef
 
 from kg import config

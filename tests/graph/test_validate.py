@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import VIOLATING, write
+from fixture_project import VIOLATING, write
 from rdflib import RDF, Graph, URIRef
 
 from kg.rdf import sources
-from kg.validate import core as validate
+from kg import validate
 from kg.errors import LoadError
 
 SHP = "https://w3id.org/spkg/shapes/core#"

@@ -8,7 +8,7 @@
    every value it was written with (round trip).
 
 The catalogue (themes, SDGs, countries) comes from data/*.ttl in memory, so no
-store is built. Bounded by tests/fuzzing.py.
+store is built. Bounded by tests/support/fuzzing.py.
 """
 
 from __future__ import annotations

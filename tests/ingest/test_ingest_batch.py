@@ -10,17 +10,7 @@ import shutil
 import pytest
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
-from ingest_helpers import (  # noqa: F401
-    BASE,
-    RECORDS,
-    catalog,
-    ingest_project,
-    ingest_settings,
-    ingest_template,
-    parse,
-    snapshot,
-    store_count,
-)
+from ingest_helpers import BASE, RECORDS, parse, snapshot, store_count
 
 from kg.rdf import sources as src
 from kg import store
@@ -31,7 +21,7 @@ from kg.write import journal as commit, loader
 from kg.validate.incremental import Context, validate_batch
 from kg.ingest.to_rdf import Builder, outcome_key
 from kg.rdf.turtle import serialize
-from kg.validate.core import load_shapes, validate_files
+from kg.validate import load_shapes, validate_files
 
 KG = Namespace(f"{BASE}def/kg#")
 ID = f"{BASE}id/"
@@ -297,7 +287,7 @@ def test_only_one_ingest_at_a_time(ingest_settings):
     s = ingest_settings
     with open(s.store_dir.parent / "ingest.lock", "w") as fh:
         fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        with pytest.raises(StoreError, match="another kg ingest is running"):
+        with pytest.raises(StoreError, match="another kg ingest or partner write is changing the store"):
             run(s, "khm-step1-no-themes.txt")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ingest_helpers import RECORDS, catalog, ingest_template, parse  # noqa: F401
+from ingest_helpers import RECORDS, parse
 
 from kg.ingest import html
 from kg.ingest.record import Located

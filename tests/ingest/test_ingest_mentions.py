@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from ingest_helpers import BASE, catalog, ingest_template, parse  # noqa: F401
+from ingest_helpers import BASE, parse
 
 from kg.ingest import country, mentions, text
 from kg.ingest.reconcile import Reconciler

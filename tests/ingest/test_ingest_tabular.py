@@ -6,7 +6,7 @@ import csv
 import datetime as dt
 import json
 
-from ingest_helpers import RECORDS, ROOT, catalog, ingest_template  # noqa: F401
+from ingest_helpers import RECORDS, ROOT
 
 from kg.ingest import tabular
 from kg.ingest.record import Located

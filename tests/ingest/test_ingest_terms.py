@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from rdflib import OWL, RDF, Graph
-from ingest_helpers import ROOT, ingest_project, ingest_settings, ingest_template  # noqa: F401
+from ingest_helpers import ROOT
 
 from kg.ingest import batch
 

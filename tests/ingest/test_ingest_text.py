@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 from rdflib import Graph, Namespace, URIRef
-from ingest_helpers import RECORDS, ROOT, catalog, ingest_template, parse  # noqa: F401
+from ingest_helpers import RECORDS, ROOT, parse
 
 from kg.ingest import country, text
 from kg.ingest.record import Located

@@ -11,7 +11,7 @@ say, such as SPARQL syntax, IRI syntax or a biennium's years following each
 other, and answers them with a documented 400.
 
 Bounded: a fixed number of examples per operation, from a fixed seed (the same
-requests on every run, so a failure can be replayed; see tests/fuzzing.py).
+requests on every run, so a failure can be replayed; see tests/support/fuzzing.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 import schemathesis
 from fuzzing import EMBEDDED, bounded
 from http_fixtures import live_server
-from ld_fixtures import ROOT, real_settings  # noqa: F401  (fixture)
+from ld_fixtures import ROOT
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (content_type_conformance, response_headers_conformance,
                                                 response_schema_conformance, status_code_conformance)
@@ -38,7 +38,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture(scope="module")
-def server(real_settings):  # noqa: F811
+def server(real_settings):
     settings = real_settings.replace(workers=2, query_timeout=5.0)
     with live_server(create_app(settings)) as url:
         yield url

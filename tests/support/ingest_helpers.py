@@ -1,9 +1,10 @@
-"""Fixtures shared by the tests of kg ingest (imported by tests/test_ingest_*.py).
+"""Helpers of the tests of kg ingest (tests/ingest/) and of the fault tests (tests/write/).
 
-``ingest_template`` is a copy of the project's ontology/, shapes/, queries/ and
-data/*.ttl with a built store, made once per session; ``ingest_project`` is a
-fresh copy of it for each test (copying the store is cheaper than building it).
-``catalog`` is read from the template's store.
+The ``ingest_template`` fixture (tests/conftest.py) is :func:`make_template`: a
+copy of the project's ontology/, shapes/, queries/ and data/*.ttl with a built
+store, made once per session; ``ingest_project`` is a fresh copy of it for each
+test (copying the store is cheaper than building it). The ``catalog`` fixture
+(tests/ingest/conftest.py) is :func:`read_catalog` of the template's store.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 
 from kg import config
 from kg import store
@@ -31,9 +31,8 @@ def settings_for(project: Path) -> config.Settings:
     return config.load_settings(environ={}, project_dir=str(project))
 
 
-@pytest.fixture(scope="session")
-def ingest_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    dest = tmp_path_factory.mktemp("ingest") / "project"
+def make_template(dest: Path) -> Path:
+    """At ``dest``: the project's ontology/, shapes/, queries/ and data/*.ttl, with a built store."""
     for folder in ("ontology", "shapes", "queries"):
         shutil.copytree(ROOT / folder, dest / folder)
     (dest / "data").mkdir()
@@ -43,21 +42,9 @@ def ingest_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return dest
 
 
-@pytest.fixture
-def ingest_project(ingest_template: Path, tmp_path: Path) -> Path:
-    dest = tmp_path / "project"
-    shutil.copytree(ingest_template, dest)
-    return dest
-
-
-@pytest.fixture
-def ingest_settings(ingest_project: Path) -> config.Settings:
-    return settings_for(ingest_project)
-
-
-@pytest.fixture(scope="session")
-def catalog(ingest_template: Path) -> catalog_mod.Catalog:
-    s = ox.Store.read_only(str(ingest_template / ".kg" / "store"))
+def read_catalog(project: Path) -> catalog_mod.Catalog:
+    """The catalogue of names kg ingest reconciles against, from ``project``'s built store."""
+    s = ox.Store.read_only(str(project / ".kg" / "store"))
     try:
         return catalog_mod.load(s, BASE)
     finally:

@@ -1,4 +1,4 @@
-"""A real ``kg serve`` process for the hostile-input tests (imported by tests/test_hostile_*.py).
+"""A real ``kg serve`` process for the hostile-input tests (tests/endpoint/test_hostile_*.py).
 
 The server runs as the user would run it (``python -m kg serve``), on a free
 127.0.0.1 port, with settings given as ``KG_*`` variables; the tests see its
@@ -14,13 +14,13 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 from http_fixtures import LIGHT, alive, free_port, process_tree
+from waiting import WaitTimeout, wait_until
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
@@ -46,7 +46,7 @@ class Served:
         return found
 
     def light_query_works(self, timeout: float = 10.0) -> bool:
-        """The server answers a small query correctly (over tests/http_fixtures.py's store)."""
+        """The server answers a small query correctly (over tests/support/http_fixtures.py's store)."""
         r = httpx.get(f"{self.url}/sparql", params={"query": LIGHT}, timeout=timeout,
                       headers={"accept": "application/sparql-results+json"})
         return r.status_code == 200 and len(r.json()["results"]["bindings"]) == 2
@@ -67,17 +67,16 @@ def kg_serve(store: Path, **settings) -> Iterator[Served]:
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "kg", "serve"], env=env, stdout=out, stderr=subprocess.STDOUT)
     served = Served(f"http://127.0.0.1:{port}", proc, log)
+    def answers() -> bool:
+        if proc.poll() is not None:
+            raise RuntimeError(f"kg serve exited with {proc.returncode}:\n{served.log_text()}")
+        try:
+            return httpx.post(f"{served.url}/sparql", data={"query": "ASK {}"}, timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.post(f"{served.url}/sparql", data={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"kg serve did not start:\n{served.log_text()}")
-            time.sleep(0.05)
+        wait_until(answers, timeout=60, what=f"kg serve to answer on {served.url}", detail=served.log_text)
         yield served
     finally:
         tree = served.descendants()
@@ -87,9 +86,8 @@ def kg_serve(store: Path, **settings) -> Iterator[Served]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
-        deadline = time.monotonic() + 10
-        while any(alive(p) for p in tree) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        with contextlib.suppress(WaitTimeout):  # said below, after they are killed
+            wait_until(lambda: not any(alive(p) for p in tree), what="the processes of kg serve to end")
         left = [p for p in tree if alive(p)]
         for pid in left:  # never leave them behind, but say so
             with contextlib.suppress(OSError):

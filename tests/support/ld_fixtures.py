@@ -1,9 +1,9 @@
 """A store built from the project's real ontology, shapes and data, once per test session.
 
 The linked-data, page, dump and browser tests all read the same store (built
-without validation: tests/test_shapes.py validates the data) and the same
-dumps, written into a temporary folder. Import :func:`real_settings` and
-:func:`client` into a test module to use them.
+without validation: tests/graph/test_shapes.py validates the data) and the same
+dumps, written into a temporary folder. The ``real_settings`` and ``client``
+fixtures (tests/conftest.py) give them; the IRIs below are in that data.
 """
 
 from __future__ import annotations
@@ -11,8 +11,6 @@ from __future__ import annotations
 import argparse
 import threading
 from pathlib import Path
-
-import pytest
 
 from kg import config
 from kg.cli import dump as dumps_cli
@@ -39,27 +37,12 @@ def build_real(folder: Path) -> config.Settings:
     with _lock:
         if "settings" not in _built:
             settings = config.load_settings(environ={}, project_dir=str(ROOT), store_path=str(folder / "store"),
-                                            dumps_dir=str(folder / "dumps"), workers=1)
+                                            dumps_path=str(folder / "dumps"), workers=1)
             build(settings, validate=False)
             args = argparse.Namespace(out=None, keep=3, verify=False, quiet=True)
             assert dumps_cli.run(args, settings) == 0
             _built["settings"] = settings
         return _built["settings"]
-
-
-@pytest.fixture(scope="session")
-def real_settings(tmp_path_factory: pytest.TempPathFactory) -> config.Settings:
-    return build_real(tmp_path_factory.mktemp("real"))
-
-
-@pytest.fixture(scope="module")
-def client(real_settings: config.Settings):
-    from fastapi.testclient import TestClient
-
-    from kg.web.app import create_app
-
-    with TestClient(create_app(real_settings)) as c:
-        yield c
 
 
 def base_iris(settings: config.Settings) -> set[str]:

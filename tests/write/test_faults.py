@@ -24,6 +24,10 @@ from urllib.parse import quote
 import httpx
 import pytest
 from fault_helpers import (
+    FIXTURE,
+    GENEVA,
+    GRAPH,
+    NOTE,
     RECORDS,
     Served,
     assert_manifest_matches_store,
@@ -33,31 +37,21 @@ from fault_helpers import (
     gone,
     leftovers,
     manifest,
+    organizations,
     run_kg,
     settings_of,
     snapshot,
 )
-from ingest_helpers import ingest_project, ingest_settings, ingest_template  # noqa: F401
 
 from kg import config
-from kg import store
 from kg.write.build import build
 from kg.write import tokens
 
 pytestmark = [pytest.mark.slow, pytest.mark.embedded]
-FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "project"
 KILLED = -signal.SIGKILL
 
 
 # -- kg build --------------------------------------------------------------------------------
-
-def _organizations(n: int) -> str:
-    lines = ["@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
-             "@prefix kg: <https://w3id.org/spkg/def/kg#> ."]
-    lines += [f'<https://w3id.org/spkg/id/organization/o{i}> a kg:Organization ; rdfs:label "Org {i}"@en .'
-              for i in range(n)]
-    return "\n".join(lines) + "\n"
-
 
 @pytest.fixture
 def small_project(tmp_path: Path) -> Path:
@@ -71,7 +65,7 @@ def small_project(tmp_path: Path) -> Path:
 @pytest.fixture
 def build_project(small_project: Path) -> Path:
     """The small project built (version 1), then a large data file added (version 2 on disk)."""
-    (small_project / "data" / "more.ttl").write_text(_organizations(10_000), encoding="utf-8")
+    (small_project / "data" / "more.ttl").write_text(organizations(10_000), encoding="utf-8")
     return small_project
 
 
@@ -133,7 +127,7 @@ INGEST_POINTS = [
 
 
 @pytest.mark.parametrize("crash, expect", INGEST_POINTS)
-def test_a_killed_ingest_leaves_the_last_version_served(ingest_settings, tmp_path, crash, expect):  # noqa: F811
+def test_a_killed_ingest_leaves_the_last_version_served(ingest_settings, tmp_path, crash, expect):
     s = ingest_settings
     before = fingerprint(s.store_dir)
 
@@ -164,7 +158,7 @@ def test_a_killed_ingest_leaves_the_last_version_served(ingest_settings, tmp_pat
     pytest.param("replace:outcome-:2:before", "before", id="between-two-file-moves"),
     pytest.param("replace:journal.json:4:before", "after", id="stored-journal-not-told"),
 ])
-def test_kg_build_after_a_killed_ingest_loads_all_of_the_batch_or_none(ingest_settings, tmp_path,  # noqa: F811
+def test_kg_build_after_a_killed_ingest_loads_all_of_the_batch_or_none(ingest_settings, tmp_path,
                                                                        crash, expect):
     s = ingest_settings
     r = run_kg(s.root, "ingest", *(str(RECORDS / n) for n in BATCH), crash=crash)
@@ -179,13 +173,6 @@ def test_kg_build_after_a_killed_ingest_loads_all_of_the_batch_or_none(ingest_se
 
 
 # -- a partner write on a real server ----------------------------------------------------------
-
-BASE = config.DEFAULT_BASE
-GENEVA = f"{BASE}graph/partner/ilo-geneva/"
-GRAPH = GENEVA + "notes"
-OUTCOME = f"{BASE}id/outcome/chn302-2021-07-16"
-NOTE = f'<{OUTCOME}> <http://www.w3.org/2000/01/rdf-schema#comment> "Checked by ILO Geneva."@en .\n'
-
 
 def _put(url: str, token: str) -> httpx.Response:
     return httpx.put(f"{url}/graphs?graph={quote(GRAPH, safe='')}", content=NOTE, timeout=60,

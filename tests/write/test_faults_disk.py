@@ -18,18 +18,21 @@ from urllib.parse import quote
 import httpx
 import pytest
 from fault_helpers import (
+    FIXTURE,
+    GENEVA,
+    GRAPH,
+    NOTE,
     RECORDS,
     Served,
     assert_manifest_matches_store,
     fingerprint,
     fresh_build,
     leftovers,
+    organizations,
     run_kg,
     settings_of,
     snapshot,
 )
-from test_faults import FIXTURE, GENEVA, GRAPH, NOTE, _organizations
-from ingest_helpers import ingest_project, ingest_settings, ingest_template  # noqa: F401
 
 from kg import config
 from kg import store
@@ -114,7 +117,7 @@ def test_kg_build_on_a_full_disk_says_so_and_keeps_the_store(project, tmp_path, 
         s = with_store(project, disk / "store")
         build(s, validate=False)
         before = fingerprint(s.store_dir)
-        (project / "data" / "more.ttl").write_text(_organizations(10_000), encoding="utf-8")
+        (project / "data" / "more.ttl").write_text(organizations(10_000), encoding="utf-8")
         filler = fill(disk, leave_kb)
 
         r = run_kg(project, "build", "--no-validate", "--store", str(s.store_dir))
@@ -134,7 +137,7 @@ def test_kg_build_on_a_read_only_store_folder_says_so_and_keeps_the_store(projec
     s = settings_of(project)
     build(s, validate=False)
     before = fingerprint(s.store_dir)
-    (project / "data" / "more.ttl").write_text(_organizations(100), encoding="utf-8")
+    (project / "data" / "more.ttl").write_text(organizations(100), encoding="utf-8")
     with read_only(s.store_dir.parent):
         r = run_kg(project, "build", "--no-validate")
         assert_clear(r, READ_ONLY)
@@ -149,7 +152,7 @@ BATCH = [str(RECORDS / n) for n in ("khm-step1-no-themes.txt", "vnm-qualifier.tx
 
 
 @pytest.mark.parametrize("leave_kb", [0, 8])
-def test_kg_ingest_into_a_full_data_folder_changes_nothing(ingest_settings, leave_kb):  # noqa: F811
+def test_kg_ingest_into_a_full_data_folder_changes_nothing(ingest_settings, leave_kb):
     s = ingest_settings
     before = fingerprint(s.store_dir)
     with tmpfs(s.data_dir, "4m"):
@@ -167,7 +170,7 @@ def test_kg_ingest_into_a_full_data_folder_changes_nothing(ingest_settings, leav
         assert_manifest_matches_store(s)
 
 
-def test_kg_ingest_with_a_full_store_disk_puts_data_back(ingest_settings, tmp_path):  # noqa: F811
+def test_kg_ingest_with_a_full_store_disk_puts_data_back(ingest_settings, tmp_path):
     s0 = ingest_settings
     with tmpfs(tmp_path / "disk", "16m") as disk:
         shutil.copytree(s0.store_dir, disk / "store")
@@ -188,7 +191,7 @@ def test_kg_ingest_with_a_full_store_disk_puts_data_back(ingest_settings, tmp_pa
         assert r.returncode == 0, r.stderr
 
 
-def test_kg_ingest_with_a_read_only_data_folder_changes_nothing(ingest_settings):  # noqa: F811
+def test_kg_ingest_with_a_read_only_data_folder_changes_nothing(ingest_settings):
     s = ingest_settings
     before, data = fingerprint(s.store_dir), snapshot(s.data_dir)
     with read_only(s.data_dir):
@@ -199,7 +202,7 @@ def test_kg_ingest_with_a_read_only_data_folder_changes_nothing(ingest_settings)
     assert leftovers(s) == []
 
 
-def test_kg_ingest_with_a_read_only_store_folder_changes_nothing(ingest_settings):  # noqa: F811
+def test_kg_ingest_with_a_read_only_store_folder_changes_nothing(ingest_settings):
     s = ingest_settings
     before, data = fingerprint(s.store_dir), snapshot(s.data_dir)
     with read_only(s.store_dir.parent):

@@ -8,16 +8,15 @@ import logging
 import shutil
 import socket
 import threading
-import time
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pytest
+from waiting import wait_until
 
 from kg import config
 from kg.web import redaction
-from kg import store
 from kg.write.build import build
 from kg.write import tokens
 
@@ -79,10 +78,11 @@ def test_a_write_with_a_token_leaves_no_trace_in_any_log(project, caplog):
     thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])), daemon=True)
     thread.start()
     try:
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.02)
+        def started() -> bool:
+            assert thread.is_alive(), "the server's thread ended before it started"
+            return server.started
+
+        wait_until(started, what="uvicorn to start")
         url = f"http://127.0.0.1:{port}"
         target = f"{url}/graphs?graph={quote(GRAPH, safe='')}"
         bearer = {"authorization": f"Bearer {token}"}

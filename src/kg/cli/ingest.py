@@ -4,8 +4,6 @@ Exit codes: 0 every record was ingested (warnings are shown); 1 a record is
 invalid (nothing was written, or with --skip-invalid the valid ones were); 2 an
 input cannot be read at all, or there is no project; 130 interrupted (data/ is
 left as it was).
-
-The command is registered by :func:`register` (kg.cli does it), not on import.
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ import time
 from typing import TextIO
 
 from kg.config import Settings
-from kg.ingest.batch import FORMATS, IngestReport, ingest
+from kg.ingest import INPUT_FORMATS
 
 STATUSES = ("new", "updated", "unchanged", "curated", "valid", "duplicate", "invalid")
 HELP = "read records (text, HTML, CSV, JSON) into validated Turtle files in data/ and load them into the store"
@@ -26,7 +24,7 @@ HELP = "read records (text, HTML, CSV, JSON) into validated Turtle files in data
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", metavar="FILE|FOLDER",
                    help="record files, or folders searched for .txt, .html, .csv and .json files")
-    p.add_argument("--format", choices=tuple(FORMATS), default=None,
+    p.add_argument("--format", choices=INPUT_FORMATS, default=None,
                    help="read every input as this format (default: by file extension)")
     p.add_argument("--skip-invalid", action="store_true",
                    help="write the valid records when some are invalid (default: write nothing)")
@@ -35,6 +33,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.ingest.batch import ingest
+
     quiet = getattr(args, "quiet", False)
     progress = _Progress(sys.stderr, enabled=not quiet)
     say = (lambda m: None) if quiet else (lambda m: print(f"  {m}", file=sys.stderr))
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def render(report: IngestReport, *, quiet: bool = False) -> str:
+def render(report, *, quiet: bool = False) -> str:
     lines: list[str] = []
     for res in report.results:
         r = res.record
@@ -147,11 +147,3 @@ class _Progress:
             self.stream.write("\n")
             self.stream.flush()
             self.open = False
-
-
-def register() -> None:
-    """Add `kg ingest` to the kg command (called by kg.cli)."""
-    from kg.cli import COMMANDS, Command
-
-    COMMANDS.setdefault("ingest", Command("ingest", HELP, add_arguments, run))
-

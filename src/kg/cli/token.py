@@ -2,8 +2,6 @@
 
 `add` prints the new token once (only its hash is kept, in ``.kg/tokens.json``).
 Exit codes: 0 done; 2 a bad name or prefix, or no such partner.
-
-The command is registered by :func:`register` (kg.cli does it), not on import.
 """
 
 from __future__ import annotations
@@ -11,7 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kg.write import tokens
 from kg.config import Settings
 from kg.errors import ConfigError
 
@@ -29,6 +26,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    from kg.write import tokens
+
     if args.action in ("add", "revoke") and not args.name:
         raise ConfigError(f"kg token {args.action} needs the partner's name")
     if args.action == "add":
@@ -48,9 +47,3 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError(f"no partner {args.name!r}", hint="kg token list shows them")
     print(f"revoked the token of {args.name}", file=sys.stderr)
     return 0
-
-
-def register() -> None:
-    from kg.cli import command
-
-    command("token", HELP, add_arguments)(run)

@@ -3,7 +3,13 @@
 The pipeline is :func:`kg.ingest.batch.ingest`; the command is :mod:`kg.cli.ingest`.
 Modules, by concern: ``record`` (the typed record), ``text``, ``html``, ``tabular``
 (the readers), ``catalog`` (what the graph knows), ``country``, ``mentions``,
-``reconcile``, ``to_rdf`` (keys and graphs), ``curation``, ``writer`` (deterministic
-Turtle), ``incremental`` (batch validation), ``commit`` (atomic files), ``loader``
-(the store). See docs/ingest.md.
+``reconcile``, ``to_rdf`` (keys and graphs), ``curation``, ``batch`` (the pipeline).
+It writes through :mod:`kg.write` (journal, loader, lock) and validates with
+:mod:`kg.validate.incremental`. See docs/ingest.md.
 """
+
+#: The input formats, by the file extensions each is read from.
+FORMATS: dict[str, tuple[str, ...]] = {
+    "text": (".txt", ".text"), "html": (".html", ".htm"), "csv": (".csv",), "json": (".json",),
+}
+INPUT_FORMATS = tuple(FORMATS)

@@ -18,40 +18,39 @@ Only one ingest runs at a time on a project (a lock beside the store).
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 
 from kg.rdf import iris
 from kg.rdf import sources as src
 from kg.config import Settings
-from kg.errors import LoadError, StoreError
+from kg.errors import LoadError
 from kg.ingest import catalog as catalog_mod
 from kg.write import journal as commit, loader
-from kg.ingest import country, curation, mentions, tabular
+from kg.ingest import country, curation, tabular
+from kg.ingest.extract import Extractor, lexicon
+from kg.ingest.facts import ProseWriter, Resolved
 from kg.ingest import html as html_mod
 from kg.ingest import text as text_mod
 from kg.ingest.catalog import Catalog, norm
 from kg.validate.incremental import Context, validate_batch
 from kg.ingest.reconcile import Reconciler
 from kg.ingest.record import Issue, Located, Record
-from kg.ingest.to_rdf import FIELD_OF_PROPERTY, Builder, Built, outcome_key
-from kg.rdf.turtle import _LOCAL, PREFIXES, serialize
-from kg.validate.core import load_shapes
+from kg.ingest.to_rdf import FIELD_OF_PROPERTY, Builder, Built, outcome_key, text_digest
+from kg.rdf.turtle import LOCAL_NAME, PREFIXES, serialize
+from kg.ingest import FORMATS
+from kg.validate import shapes_and_ontology
+from kg.write import lock
 
 logger = logging.getLogger(__name__)
 
-FORMATS: dict[str, tuple[str, ...]] = {
-    "text": (".txt", ".text"), "html": (".html", ".htm"), "csv": (".csv",), "json": (".json",),
-}
 MARKER = "# kg ingest:"
 Progress = Callable[[str, int, int], None]
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -191,14 +190,16 @@ def read(path: Path, kind: str, cat: Catalog, name: str | None = None) -> list[R
 
 def ingest(paths: Sequence[str | Path], settings: Settings, *, fmt: str | None = None, skip_invalid: bool = False,
            dry_run: bool = False, progress: Progress | None = None, say: Callable[[str], None] | None = None,
-           chunk: int = 500) -> IngestReport:
+           chunk: int = 500, on_built: Callable[[RecordResult], None] | None = None) -> IngestReport:
     """Ingest records into data/ (and the built store). Nothing is written when a record is invalid,
-    unless ``skip_invalid``; ``dry_run`` writes nothing at all."""
+    unless ``skip_invalid``; ``dry_run`` writes nothing at all. ``on_built`` sees each record's graphs
+    once they are built and validated, valid or not (the quality scorer reads them)."""
     started = time.perf_counter()
     tick = progress or (lambda stage, done, total: None)
     tell = say or (lambda message: None)
     inputs = expand(paths, fmt)
-    with _lock(settings):
+    with lock.holding(settings, busy="another kg ingest or partner write is changing the store",
+                      hint="wait for it to finish"):
         report = IngestReport(results=[])
         from kg.write.recovery import recover  # a build, ingest or partner write killed midway
 
@@ -209,8 +210,7 @@ def ingest(paths: Sequence[str | Path], settings: Settings, *, fmt: str | None =
         files = src.discover(settings)
         context_store, built, stale = _context_store(settings, files)
         cat = catalog_mod.load(context_store, settings.base)
-        shapes = _shapes(settings, [f for f in files if f.folder == "shapes"])
-        ontology = src.load_graph([f for f in files if f.folder == "ontology"], settings)
+        shapes, ontology = shapes_and_ontology(settings)
         report.stages["prepare"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -222,12 +222,15 @@ def ingest(paths: Sequence[str | Path], settings: Settings, *, fmt: str | None =
         t = time.perf_counter()
         results = report.results
         for res in results:
-            _prepare(res, cat, settings)
+            _prepare(res, cat, settings, context_store)
         _duplicates(results)
         todo = sorted((r for r in results if r.key and r.status != "duplicate"), key=lambda r: r.key or "")
         exclude = {g for r in todo for g in _graph_iris(r.key or "", settings.base)}
         reconciler = Reconciler(cat, context_store, exclude, settings.base)
         builder = Builder(cat, settings.base, exclude)
+        extractor = Extractor(lexicon.load(context_store, settings.base, cat),
+                              {w for label in cat.themes for w in label.split()})
+        prose = ProseWriter(cat, settings.base)
         context = Context(context_store, exclude)
         report.stages["extract"] = time.perf_counter() - t
         # Chunk by chunk: build the graphs, validate them together, keep their bytes, let the graphs go.
@@ -235,7 +238,7 @@ def ingest(paths: Sequence[str | Path], settings: Settings, *, fmt: str | None =
             part = todo[k:k + chunk]
             t = time.perf_counter()
             for res in part:
-                _build(res, builder, reconciler, cat, context_store, exclude, settings)
+                _build(res, builder, reconciler, extractor, prose, context_store, exclude, settings)
             report.stages["extract"] += time.perf_counter() - t
             t = time.perf_counter()
             checked = [r for r in part if r.graphs]
@@ -247,6 +250,8 @@ def ingest(paths: Sequence[str | Path], settings: Settings, *, fmt: str | None =
             report.stages["validate"] = report.stages.get("validate", 0.0) + time.perf_counter() - t
             t = time.perf_counter()
             for res in part:
+                if on_built is not None:
+                    on_built(res)
                 if res.ok:
                     _serialize(res, settings)
                 res.graphs = {}
@@ -312,33 +317,6 @@ def ingest(paths: Sequence[str | Path], settings: Settings, *, fmt: str | None =
         return report
 
 
-_SHAPES: dict[str, Graph] = {}
-
-
-def _shapes(settings: Settings, sources: list[src.Source]) -> Graph:
-    """The shapes graph, checked against SHACL-for-SHACL once per content in a process."""
-    key = f"{settings.base}|{src.content_hash(sources)}"
-    if key not in _SHAPES:
-        _SHAPES.clear()
-        _SHAPES[key] = load_shapes(settings, sources)
-    return _SHAPES[key]
-
-
-@contextmanager
-def _lock(settings: Settings) -> Iterator[None]:
-    folder = settings.store_dir.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / "ingest.lock", "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise StoreError("another kg ingest is running on this project", hint="wait for it to finish") from None
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def _context_store(settings: Settings, files: list[src.Source]) -> tuple[ox.Store, bool, bool]:
     """(store to read the graph from, a store is built, the built store is older than data/)."""
     from kg.rdf.sources import dataset_hash
@@ -364,13 +342,18 @@ def _graph_iris(key: str, base: str) -> tuple[str, str]:
     return iris.graph("data", f"outcome-{key}", base), iris.graph("data", f"outcome-{key}-suggestions", base)
 
 
-def _prepare(res: RecordResult, cat: Catalog, settings: Settings) -> None:
+def _prepare(res: RecordResult, cat: Catalog, settings: Settings, store: ox.Store | None = None) -> None:
     r = res.record
     if r.errors and not r.text:
         return  # unreadable: no key
     if r.country is None:
         country.assign(r, cat)
     res.key = outcome_key(r)
+    known = _known_outcome(store, r, settings) if store is not None else None
+    if known and known != res.key:
+        r.warn(f"the graph already holds this record as outcome {known} (same source address or the same text); "
+               "it is ingested as that outcome, not a second one")
+        res.key = known
     cur = curation.load(settings.data_dir, res.key, settings.base)
     if cur is not None:
         curation.apply(r, cur, cat)
@@ -380,6 +363,21 @@ def _prepare(res: RecordResult, cat: Catalog, settings: Settings) -> None:
         cut = f"; the text is cut in {', '.join(sorted({x.value for x in r.truncated}))}" if r.truncated else ""
         r.warn(f"the record gives no {', '.join(missing)}{cut}", line=None,
                hint=f"if the source has them, add them in data/curation/{res.key}.yaml (correct:)")
+
+
+def _known_outcome(store: ox.Store, r: Record, settings: Settings) -> str | None:
+    """The key of the outcome the graph already holds for this record: by source address, else by its words."""
+    kg = f"{settings.base}def/kg#"
+    record_prefix = f"{settings.base}id/record/"
+    probes = []
+    if r.source_url:
+        probes.append((ox.NamedNode("http://purl.org/dc/terms/source"), ox.NamedNode(r.source_url.value)))
+    probes.append((ox.NamedNode(kg + "textDigest"), ox.Literal(text_digest(r))))
+    for predicate, value in probes:
+        for q in store.quads_for_pattern(None, predicate, value, None):
+            if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(record_prefix):
+                return q.subject.value[len(record_prefix):]
+    return None
 
 
 def _duplicates(results: list[RecordResult]) -> None:
@@ -404,43 +402,38 @@ def _duplicates(results: list[RecordResult]) -> None:
                              hint="check the metadata line of both records; one outcome per CPO code and date")
 
 
-def _build(res: RecordResult, builder: Builder, reconciler: Reconciler, cat: Catalog, store: ox.Store,
-           exclude: set[str], settings: Settings) -> None:
+def _build(res: RecordResult, builder: Builder, reconciler: Reconciler, extractor: Extractor, prose: ProseWriter,
+           store: ox.Store, exclude: set[str], settings: Settings) -> None:
     r, key, cur = res.record, res.key or "", res.curation
     built = builder.facts(r, key)
-    found = mentions.extract(r, cat)
+    found = extractor.extract(r)
     confirmed = {c.value for c in cur.confirm} if cur else set()
     rejected = {c.value for c in cur.reject} if cur else set()
-    ids = {m.id for m in found}
+    record_country = r.country.value if r.country else None
+    resolved = Resolved()
+    for org in found.organizations.values():
+        match = reconciler.body(org, record_country)
+        resolved.organizations[org.key] = match.iri
+        if match.existing:
+            resolved.existing.add(match.iri)
+    for inst in found.instruments:
+        match = reconciler.title(inst, record_country)
+        resolved.instruments[id(inst)] = match.iri
+        if match.existing:
+            resolved.existing.add(match.iri)
+    ids = prose.write(r, key, built.outcome, built.record_iri, found, resolved, built.facts, built.suggestions,
+                      confirmed, rejected)
     for c in (cur.confirm + cur.reject) if cur else []:
         if c.value != "country" and c.value not in ids:
             r.issues.append(Issue("warning", f"{c.value!r} is no suggestion of this record (any more)", "curation",
                                   c.line, c.file, hint=f"see the ids in data/outcome-{key}-suggestions.ttl"))
-    record_country = r.country.value if r.country else None
-    matched = []
-    for m in found:
-        if m.id in rejected:
-            continue
-        if m.kind == "organization":
-            match = reconciler.organization(m, record_country)
-        elif m.kind == "instrument":
-            match = reconciler.instrument(m)
-        elif m.kind == "place":
-            match = reconciler.place(m)
-        else:
-            match = None
-        matched.append((m, match))
-    builder.suggestions(r, built, matched, confirmed)
-    for m, match in matched:
-        if m.id in confirmed:
-            builder.confirm(r, built, m, match)
     if cur is not None:
         where = Located("", None, cur.files[-1] if cur.files else None)
         for t in cur.add:
             built.facts.add(t)
             built.where.setdefault((t[0], t[1]), where)
     res.built = built
-    res.suggestions = len(matched)
+    res.suggestions = sum(1 for _ in built.suggestions.subjects(RDF.type, builder.kg.Suggestion))
     res.triples = len(built.facts) + len(built.suggestions)
     for name in built.new_themes:
         logger.info("new theme %r in outcome %s", name, key)
@@ -504,7 +497,7 @@ def _issue(result, res: RecordResult, prefixes) -> Issue:
     def compact(text: str) -> str:
         for prefix, ns in prefixes:
             text = re.sub(rf"<{re.escape(ns)}([^<>\s]*)>", lambda m: f"{prefix}:{m.group(1)}"
-                          if _LOCAL.match(m.group(1)) else m.group(0), text)
+                          if LOCAL_NAME.match(m.group(1)) else m.group(0), text)
         return text
 
     path = result.path[1:-1] if result.path and result.path.startswith("<") else None

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.sparql import files
+
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2013": "-", "\u2014": "-",
                          "\u2011": "-", "\u2010": "-", "\u00a0": " "})
@@ -115,74 +117,60 @@ class Catalog:
 
 # -- loading -------------------------------------------------------------------------
 
-_PREFIXES = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX kg:   <https://w3id.org/spkg/def/kg#>
-PREFIX org:  <http://www.w3.org/ns/org#>
-PREFIX sdgo: <http://metadata.un.org/sdg/ontology#>
-PREFIX schema: <https://schema.org/>
-PREFIX xsd:  <http://www.w3.org/2001/XMLSchema#>
-"""
+SPARQL = "kg.ingest"  # the package whose sparql/ folder holds the catalogue's queries
 
 
 def load(store: ox.Store, base: str) -> Catalog:
     """Read the code lists and known resources from ``store`` (IRIs minted under ``base``)."""
     cat = Catalog(base=base)
-    prefixes = _PREFIXES.replace("https://w3id.org/spkg/def/kg#", f"{base}def/kg#")
 
-    def rows(sparql: str) -> Iterable[list[str | None]]:
-        result = store.query(prefixes + sparql, use_default_graph_as_union=True)
+    def query(name: str):
+        return store.query(files.text(SPARQL, name, base), use_default_graph_as_union=True)
+
+    def rows(name: str) -> Iterable[list[str | None]]:
+        result = query(name)
         names = [v.value for v in result.variables]
         for sol in result:
             yield [sol[n].value if sol[n] is not None else None for n in names]
 
-    for iri, label in rows("""SELECT ?t ?l WHERE { ?t a kg:Theme ; skos:prefLabel ?l FILTER(LANGMATCHES(LANG(?l), "en")) }"""):
+    for iri, label in rows("themes-by-pref-label"):
         cat.themes.setdefault(norm(label), (iri, label))
-    for iri, label in rows("""SELECT ?t ?l WHERE { ?t a kg:Theme ; rdfs:label ?l FILTER(LANGMATCHES(LANG(?l), "en")) }"""):
+    for iri, label in rows("themes-by-label"):
         cat.themes.setdefault(norm(label), (iri, label))
-    for iri, graph in rows("SELECT ?t ?g WHERE { GRAPH ?g { ?t a kg:Theme } }"):
+    for iri, graph in rows("theme-graphs"):
         cat.theme_graphs.setdefault(iri, set()).add(graph)
 
-    for iri, code, title in rows("""SELECT ?g ?n ?l WHERE { ?g a sdgo:Goal ; skos:notation ?n ; skos:prefLabel ?l
-                                     FILTER(DATATYPE(?n) = xsd:string && LANGMATCHES(LANG(?l), "en")) }"""):
+    for iri, code, title in rows("sdg-goals"):
         cat.goals[code] = (iri, title)
-    for iri, code, text in rows("""SELECT ?t ?n ?l WHERE { ?t a sdgo:Target ; skos:notation ?n
-                                    OPTIONAL { ?t skos:prefLabel ?l FILTER(LANGMATCHES(LANG(?l), "en")) }
-                                    FILTER(DATATYPE(?n) = xsd:string) }"""):
+    for iri, code, text in rows("sdg-targets"):
         cat.targets[code] = (iri, text or "")
 
-    for iri, code, scheme in rows("""SELECT ?e ?n ?s WHERE { ?e a kg:ProgrammeAndBudgetElement ; skos:notation ?n
-                                      OPTIONAL { ?e skos:inScheme ?s } }"""):
+    for iri, code, scheme in rows("pb-elements"):
         biennium = _scheme_biennium(scheme, base) or _iri_biennium(iri, base)
         if biennium:
             cat.pb.setdefault(biennium, {})[code] = iri
-    for iri, code, wording in rows("""SELECT ?e ?n ?w WHERE { ?e a kg:ProgrammeAndBudgetElement ; skos:notation ?n .
-                                        { ?e skos:prefLabel ?w } UNION { ?e skos:definition ?w } }"""):
+    for iri, code, wording in rows("pb-element-wordings"):
         biennium = _iri_biennium(iri, base)
         if biennium and code.count(".") == 2:
             cat.pb_wordings.append((norm(wording), biennium, code))
     cat.pb_wordings.sort()
 
-    for iri, code in rows("SELECT ?r ?n WHERE { ?r a kg:ResultType ; skos:notation ?n }"):
+    for iri, code in rows("result-types"):
         cat.result_types[code] = iri
-    for code, heading in rows("SELECT ?n ?d WHERE { ?r a kg:ResultType ; skos:notation ?n ; skos:definition ?d }"):
+    for code, heading in rows("result-type-headings"):
         cat.result_type_headings[norm(heading)] = code
-    for iri, code in rows("SELECT ?b ?n WHERE { ?b a kg:Biennium ; skos:notation ?n }"):
+    for iri, code in rows("bienniums"):
         cat.bienniums[code] = iri
-    for iri, label in rows("SELECT ?p ?l WHERE { ?p a kg:Programme ; rdfs:label ?l }"):
+    for iri, label in rows("programmes"):
         cat.programmes[norm(label)] = (iri, label)
-    for (area,) in rows("SELECT DISTINCT ?a WHERE { ?x kg:policyArea ?a }"):
+    for (area,) in rows("policy-areas"):
         cat.policy_areas.add(norm(area))
 
     names: dict[str, list[str]] = {}
     basics: dict[str, tuple[str, str, str, str]] = {}
-    for iri, a3, a2, label in rows("""SELECT ?c ?a3 ?a2 ?l WHERE { ?c a kg:Country ; kg:isoAlpha3 ?a3 ; kg:isoAlpha2 ?a2 ;
-                                        skos:prefLabel ?l FILTER(LANGMATCHES(LANG(?l), "en")) }"""):
+    for iri, a3, a2, label in rows("countries"):
         basics[a3] = (iri, a3, a2, label)
-    for a3, name in rows("""SELECT ?a3 ?n WHERE { ?c a kg:Country ; kg:isoAlpha3 ?a3 .
-                                { ?c skos:prefLabel ?n } UNION { ?c skos:altLabel ?n } UNION { ?c rdfs:label ?n }
-                                UNION { ?c kg:officialName ?n } FILTER(LANGMATCHES(LANG(?n), "en")) }"""):
+    for a3, name in rows("country-names"):
         names.setdefault(a3, []).append(name)
     for a3, (iri, _, a2, label) in sorted(basics.items()):
         all_names = tuple(sorted(set(names.get(a3, [])) | {label}))
@@ -190,30 +178,18 @@ def load(store: ox.Store, base: str) -> Catalog:
         for n in all_names:
             cat.country_names.setdefault(norm(n), a3)
 
-    for iri, label in rows("SELECT ?t ?l WHERE { ?t a kg:InstrumentType ; skos:prefLabel ?l }"):
+    for iri, label in rows("instrument-types"):
         cat.instrument_types[norm(label)] = iri
-    for iri, label in rows("SELECT ?t ?l WHERE { ?t a kg:OrganizationType ; skos:prefLabel ?l }"):
+    for iri, label in rows("organization-types"):
         cat.organization_types[norm(label)] = iri
 
     country_of = {c.iri: a3 for a3, c in cat.countries.items()}
-    result = store.query(prefixes + """
-        SELECT ?o ?name ?acr ?c ?g WHERE {
-          GRAPH ?g { ?o a org:FormalOrganization }
-          OPTIONAL { ?o skos:prefLabel ?name }
-          OPTIONAL { ?o kg:acronym ?acr }
-          OPTIONAL { ?o kg:country ?c }
-        } ORDER BY ?o""", use_default_graph_as_union=True)
-    for sol in result:
+    for sol in query("known-organizations"):
         name = sol["name"].value if sol["name"] is not None else ""
         cat.organizations.append(Known(
             sol["o"].value, name, sol["acr"].value if sol["acr"] is not None else None,
             country_of.get(sol["c"].value) if sol["c"] is not None else None, sol["g"].value))
-    result = store.query(prefixes + """
-        SELECT ?p ?name ?c ?g WHERE {
-          GRAPH ?g { ?p a schema:Place ; schema:name ?name }
-          OPTIONAL { ?p kg:country ?c }
-        } ORDER BY ?p""", use_default_graph_as_union=True)
-    for sol in result:
+    for sol in query("known-places"):
         cat.places.append(Known(sol["p"].value, sol["name"].value, None,
                                 country_of.get(sol["c"].value) if sol["c"] is not None else None, sol["g"].value))
     return cat

@@ -142,7 +142,7 @@ def infer(record: Record, catalog: Catalog, reason: str) -> None:
             k = text.count("\n", 0, pos)
             return lines[k] if k < len(lines) else lines[-1] if lines else None
 
-        for m in _names(catalog).finditer(text):
+        for m in country_name_pattern(catalog).finditer(text):
             alpha3 = _alpha3(m.group(0), catalog)
             if alpha3 is None:
                 continue
@@ -201,7 +201,7 @@ def _names_cached(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in alternatives) + r")(?![\w-])")
 
 
-def _names(catalog: Catalog) -> re.Pattern[str]:
+def country_name_pattern(catalog: Catalog) -> re.Pattern[str]:
     """Every country name and alias, longest first (so "Papua New Guinea" beats "Guinea")."""
     cached = catalog.__dict__.get("_country_names_pattern")
     if cached is None:

@@ -41,7 +41,7 @@ from decimal import Decimal, InvalidOperation
 
 from kg.rdf import iris
 from kg.ingest.catalog import Catalog, norm, plain
-from kg.ingest.country import ALIASES, GOVERNMENT_ABBREVIATIONS, _names
+from kg.ingest.country import ALIASES, GOVERNMENT_ABBREVIATIONS, country_name_pattern
 from kg.ingest.record import SECTIONS, Record
 
 KINDS = ("organization", "instrument", "place", "date", "quantity")
@@ -289,7 +289,7 @@ class _Section:
     def places(self, names: list[Mention]) -> list[Mention]:
         out: list[Mention] = []
         taken = [(m.start, m.start + len(m.text)) for m in names]
-        for m in _names(self.cat).finditer(self.text):
+        for m in country_name_pattern(self.cat).finditer(self.text):
             alpha3 = ALIASES.get(m.group(0)) or self.cat.country_names.get(norm(m.group(0)))
             if alpha3 is None:
                 continue

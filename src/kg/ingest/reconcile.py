@@ -37,6 +37,18 @@ from kg.ingest.mentions import Mention
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
 _RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+_SKOS_ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+_INTERNATIONAL = {"un-agency", "international-financial-institution", "regional-organization",
+                  "international-organization", "development-partner"}
+
+
+def _short_title(title: str) -> str:
+    """A title without its leading article, brackets and trailing years: the words an IRI is made of."""
+    import re
+
+    t = re.sub(r"\(.*?\)", " ", title)
+    t = re.sub(r"^(?:the|a|an)\s+", "", t.strip(), flags=re.I)
+    return t
 
 
 @dataclass(frozen=True)
@@ -145,6 +157,44 @@ class Reconciler:
             return True
         c = next(iter(self.store.quads_for_pattern(outcome.object, self._kg_country, None, None)), None)  # type: ignore[union-attr]
         return c is None or c.object.value.rsplit("/", 1)[-1].upper() == country
+
+    # -- what extraction found ------------------------------------------------------------------
+
+    def body(self, org, record_country: str | None) -> Match:
+        """The IRI of an extracted organization: the one the graph gives it, else one from its own names.
+
+        A body the graph does not describe is keyed by its country and acronym (or name),
+        so its IRI is the same whichever records are ingested with it, and in any order.
+        """
+        if org.known:
+            return Match(org.known, "name", True)
+        country = org.country or (record_country if org.type not in _INTERNATIONAL else None)
+        for name in [org.name, *org.names]:
+            if name:
+                for known in self._orgs_by_name.get(norm(name), []):
+                    if _same_country(known.country, org.country, record_country, None):
+                        return Match(known.iri, "name", True)
+        if org.acronym:
+            for known in self._orgs_by_acronym.get(org.acronym.upper(), []):
+                if known.country and known.country == country:
+                    return Match(known.iri, "acronym", True)
+        stem = iris.slug(org.acronym or org.name or org.key)
+        key = f"{country.lower()}-{stem}" if country else stem
+        return Match(iris.thing("organization", key, self.base), "new", False)
+
+    def title(self, inst, record_country: str | None) -> Match:
+        """The IRI of an extracted instrument: the one the graph gives one of its names, else country + title."""
+        if self.store is not None:
+            for name in [inst.title, *inst.names]:
+                for predicate in (_DCT_TITLE, _RDFS_LABEL, _SKOS_ALT):
+                    for q in self.store.quads_for_pattern(None, predicate, ox.Literal(name, language="en"), None):
+                        if q.graph_name.value in self.exclude:
+                            continue
+                        if any(True for _ in self.store.quads_for_pattern(q.subject, _RDF_TYPE, self._kg_instrument, None)):
+                            return Match(q.subject.value, "title", True)
+        stem = iris.slug(_short_title(inst.title))[:70]
+        key = f"{record_country.lower()}-{stem}" if record_country else stem
+        return Match(iris.thing("instrument", key, self.base), "new", False)
 
     # -- instruments -------------------------------------------------------------------------
 

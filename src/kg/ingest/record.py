@@ -48,6 +48,7 @@ SECTIONS: dict[str, str] = {
     "achievement": "achievement",
     "ilo_contribution": "iloContribution",
     "partners_contribution": "partnersContribution",
+    "partnerships": "partnerships",
     "gender_note": "genderNote",
 }
 
@@ -103,6 +104,7 @@ class Record:
     achievement: Located[str] | None = None
     ilo_contribution: Located[str] | None = None
     partners_contribution: Located[str] | None = None
+    partnerships: Located[str] | None = None  # the "Partnerships" list of newer pages
     gender_note: Located[str] | None = None
 
     sdg_goals: list[Located[str]] = field(default_factory=list)  # "1"

@@ -51,7 +51,13 @@ _HEADING_LIST: tuple[tuple[str, str], ...] = (
     ("gender_note", "Gender equality & non-discrimination"),
     ("gender_note", "Gender equality and non-discrimination"),
     ("linked_projects", "Linked projects"),
+    ("partnerships", "Partnerships"),
     ("sdgs", "Sustainable Development Goals"),
+    # newer pages: "SDG", then "SDG SDG", "Goals" and "Targets" above the bullets
+    ("sdgs", "SDG"),
+    ("sdgs", "SDG SDG"),
+    ("sdgs", "Goals"),
+    ("sdgs", "Targets"),
 )
 HEADINGS = tuple(sorted(_HEADING_LIST, key=lambda fh: -len(fh[1])))
 _HEADING_BY_NORM = {norm(h): f for f, h in HEADINGS}

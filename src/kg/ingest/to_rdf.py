@@ -58,7 +58,18 @@ def outcome_key(record: Record) -> str:
     if record.cpo_code is not None:
         return "-".join(p for p in (record.cpo_code.value.lower(), date or year or summary_hash(record)) if p)
     country = record.country.value.lower() if record.country else "x"
-    return "-".join(p for p in (country, date or year, summary_hash(record)) if p)
+    # no CPO code: the source's address identifies the record when it is given, else its words
+    digest = hashlib.sha256(record.source_url.value.encode()).hexdigest()[:8] if record.source_url \
+        else summary_hash(record)
+    return "-".join(p for p in (country, date or year, digest) if p)
+
+
+def text_digest(record: Record) -> str:
+    """The record's prose, normalised, as a digest: how a record already in the graph is recognised
+    when it comes again without its metadata line, or from another file."""
+    parts = [getattr(record, f).value for f in ("summary", "achievement", "ilo_contribution") if getattr(record, f)]
+    text = " ".join(parts) if parts else record.text
+    return "sha256:" + hashlib.sha256(norm(text).encode("utf-8")).hexdigest()
 
 
 def summary_hash(record: Record) -> str:
@@ -201,6 +212,7 @@ class Builder:
         for name in record.missing():
             g.add((rec, kg.missingField, kg[EXPECTED[name]]))
         g.add((rec, kg.verbatimText, Literal(record.text, lang=lang)))
+        g.add((rec, kg.textDigest, Literal(text_digest(record))))
 
     def outcome_label(self, record: Record) -> str:
         who = record.cpo_code.value if record.cpo_code else (
@@ -218,7 +230,8 @@ class Builder:
             return f"Result achieved record {record.cpo_code.value} ({record.reported_date.value:%d.%m.%Y})"
         if record.cpo_code and record.reported_year:
             return f"Result achieved record {record.cpo_code.value} ({record.reported_year.value})"
-        return f"Result achieved record {record.name}"
+        # the file's name, never its path: nothing of the machine it was ingested on enters the data
+        return f"Result achieved record {record.file_name}" + (f" row {record.row}" if record.row else "")
 
     # -- suggestions --------------------------------------------------------------------------
 

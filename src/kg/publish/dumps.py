@@ -3,7 +3,7 @@
 The dataset's version is the build date and a short content hash from the
 build manifest (``2026-11-27-eba5a671``): the same inputs built on the same
 day give the same version, any change to a file gives another. :func:`write`
-puts, under ``settings.dumps_path``::
+puts, under ``settings.dumps_dir``::
 
     spkg-{version}.ttl              the whole dataset (union of the named graphs), Turtle
     spkg-{version}.nt.gz            the same, N-Triples, gzip
@@ -100,7 +100,7 @@ def extra_file_name(key: str, version: str) -> str:
 
 
 def _graphs(store: Store, settings: Settings, part: str) -> list[str]:
-    names = [r["g"] for r in ld.rows(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")]
+    names = [r["g"] for r in ld.rows(store, ld.query("named-graphs"))]
     if part == "all":
         return sorted(str(g) for g in names)
     prefix = f"{settings.base}graph/{part}/"
@@ -115,17 +115,17 @@ def _graphs(store: Store, settings: Settings, part: str) -> list[str]:
 def triples(store: Store, settings: Settings, part: str = "all") -> Iterator[ox.Triple]:
     """The distinct triples of ``part`` (all named graphs merged), a subject's together, in index order."""
     if part == "all":
-        query = "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }"
+        query = ld.query("dump-triples")
     else:
-        values = " ".join(f"<{g}>" for g in _graphs(store, settings, part)) or "<urn:x-spkg:none>"
-        query = f"SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        graphs = [ox.NamedNode(g) for g in _graphs(store, settings, part)] or [ox.NamedNode("urn:x-spkg:none")]
+        query = ld.query("dump-triples-of-graphs", graphs=graphs)
     for row in store.query(query):
         yield ox.Triple(row[0], row[1], row[2])
 
 
 def quads(store: Store) -> Iterator[ox.Quad]:
     """Every quad, in index order."""
-    for row in store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+    for row in store.query(ld.query("dump-quads")):
         yield ox.Quad(row[0], row[1], row[2], row[3])
 
 
@@ -169,7 +169,7 @@ def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
     if build_manifest is None:
         raise StoreError(f"no build manifest beside {settings.store_dir}", hint="run `kg build` first")
     version = dataset_version(build_manifest)
-    out_dir = settings.dumps_path
+    out_dir = settings.dumps_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     own = store is None
     if own:
@@ -245,7 +245,7 @@ def _atomic_bytes(path: Path, data: bytes) -> None:
 def manifests(settings: Settings) -> list[dict]:
     """Every version's manifest in the dumps folder, newest first."""
     found = []
-    folder = settings.dumps_path
+    folder = settings.dumps_dir
     if not folder.is_dir():
         return []
     for p in folder.glob("spkg-*.json"):
@@ -264,7 +264,7 @@ def manifests(settings: Settings) -> list[dict]:
 
 def read_latest(settings: Settings) -> dict | None:
     try:
-        data = json.loads((settings.dumps_path / LATEST).read_text())
+        data = json.loads((settings.dumps_dir / LATEST).read_text())
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) and _VERSION_RE.match(str(data.get("version", ""))) else None
@@ -277,7 +277,7 @@ def locate(settings: Settings, name: str) -> tuple[Path, dict, dict]:
     """
     if not _NAME_RE.match(name) or ".." in name:
         raise NotFound(f"no dump file {name!r}")
-    folder = settings.dumps_path.resolve()
+    folder = settings.dumps_dir.resolve()
     for manifest in manifests(settings):
         for entry in manifest.get("files", []):
             if entry.get("name") == name:
@@ -291,7 +291,7 @@ def locate(settings: Settings, name: str) -> tuple[Path, dict, dict]:
 def prune(settings: Settings, *, keep: int = 3) -> list[str]:
     """Delete the files of all but the newest ``keep`` versions; return their names."""
     removed = []
-    folder = settings.dumps_path
+    folder = settings.dumps_dir
     for manifest in manifests(settings)[max(1, keep):]:
         for entry in manifest.get("files", []):
             name = entry.get("name", "")
@@ -310,7 +310,7 @@ def verify(settings: Settings, manifest: dict | None = None) -> list[str]:
         return ["no dumps written yet: run `kg dump`"]
     problems = []
     for entry in manifest["files"]:
-        path = settings.dumps_path / entry["name"]
+        path = settings.dumps_dir / entry["name"]
         if not path.is_file():
             problems.append(f"{entry['name']}: missing")
         elif path.stat().st_size != entry["bytes"]:

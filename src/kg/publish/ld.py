@@ -32,13 +32,15 @@ from kg.rdf import iris
 from kg.config import Settings
 from kg.errors import BadParameter
 from kg.rdf.sources import to_rdflib
+from kg.sparql import files
 from kg.store import Store
 
 MAX_OWN = 5000          # own triples of one resource, at most
 MAX_INCOMING = 500      # incoming links listed, at most (the total is counted)
 MAX_BNODES = 500        # blank nodes followed from one resource, at most
 
-LABELS = (RDFS.label, SKOS.prefLabel)
+LABELS = (RDFS.label, SKOS.prefLabel)  # the labels sparql/labels-of.rq reads
+SPARQL = "kg.publish"  # the package whose sparql/ folder holds this layer's queries
 PROV = Namespace("http://www.w3.org/ns/prov#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -119,6 +121,11 @@ def named_node(iri: str, parameter: str = "iri") -> ox.NamedNode:
         raise BadParameter(f"{iri!r} is not a valid IRI ({e})", parameter=parameter) from None
 
 
+def query(name: str, **values) -> str:
+    """The text of ``kg/publish/sparql/<name>.rq``, its placeholders filled (:func:`kg.sparql.files.fill`)."""
+    return files.fill(files.text(SPARQL, name), **values)
+
+
 def rows(store: Store, sparql: str, **bindings: ox.NamedNode | ox.BlankNode | ox.Literal) -> list[dict[str, Node]]:
     """A SELECT query's solutions as dicts of rdflib terms; ``bindings`` fill variables safely."""
     subs = {ox.Variable(k): v for k, v in bindings.items()} or None
@@ -147,15 +154,9 @@ def _ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(term)
 
 
-_OWN = f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} LIMIT {MAX_OWN + 1}"
-_INCOMING = f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(!isBlank(?s) && ?s != ?o) }} LIMIT {MAX_INCOMING}"
-_INCOMING_COUNT = "SELECT ?o (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(!isBlank(?s) && ?s != ?o) } GROUP BY ?o"
-_EXISTS = "SELECT ?x WHERE { { GRAPH ?g { ?x ?p ?o } } UNION { GRAPH ?g { ?s ?p ?x } } } LIMIT 1"
-
-
 def exists(store: Store, iri: str) -> bool:
     """Whether the store says anything about ``iri`` (as subject or object)."""
-    return bool(rows(store, _EXISTS, x=named_node(iri)))
+    return bool(rows(store, query("resource-exists"), x=named_node(iri)))
 
 
 def describe(store: Store, iri: str, settings: Settings | None = None, *,
@@ -171,7 +172,8 @@ def describe(store: Store, iri: str, settings: Settings | None = None, *,
         if graph is not None:
             prov.setdefault((s, p, o), set()).add(str(graph))
 
-    own = rows(store, _OWN, s=subject)
+    own_facts = query("resource-own-facts", limit=MAX_OWN + 1)
+    own = rows(store, own_facts, s=subject)
     desc.own_truncated = len(own) > MAX_OWN
     frontier: list[BNode] = []
     for r in own[:MAX_OWN]:
@@ -185,15 +187,14 @@ def describe(store: Store, iri: str, settings: Settings | None = None, *,
         if b in seen:
             continue
         seen.add(b)
-        for r in rows(store, _OWN, s=_ox(b)):
+        for r in rows(store, own_facts, s=_ox(b)):
             g.add((r["s"], r["p"], r["o"]))
             if isinstance(r["o"], BNode):
                 frontier.append(r["o"])
 
-    query = _INCOMING.replace(f"LIMIT {MAX_INCOMING}", f"LIMIT {max_incoming}")
-    for r in rows(store, query, o=subject):
+    for r in rows(store, query("resource-incoming-links", limit=max_incoming), o=subject):
         add(r["s"], r["p"], r["o"], r["g"])
-    counted = rows(store, _INCOMING_COUNT, o=subject)
+    counted = rows(store, query("resource-incoming-link-count"), o=subject)
     desc.incoming_total = int(counted[0]["n"]) if counted else 0
     desc.incoming_shown = len(desc.incoming())
 
@@ -203,8 +204,8 @@ def describe(store: Store, iri: str, settings: Settings | None = None, *,
     return desc
 
 
-def _values(nodes: Iterable[URIRef]) -> str:
-    return " ".join(str(ox.NamedNode(str(n))) for n in nodes)
+def _iris(nodes: Iterable[URIRef]) -> list[ox.NamedNode]:
+    return [ox.NamedNode(str(n)) for n in nodes]
 
 
 def _chunks(nodes: Iterable[URIRef], size: int = 400) -> Iterable[list[URIRef]]:
@@ -221,20 +222,14 @@ def _chunks(nodes: Iterable[URIRef], size: int = 400) -> Iterable[list[URIRef]]:
 def add_labels(store: Store, graph: Graph, nodes: Iterable[URIRef]) -> None:
     """Add the labels of ``nodes`` that the store has to ``graph``."""
     for batch in _chunks(nodes):
-        # One VALUES block and a filter: a second VALUES block for ?p made the engine join
-        # the two first (about 30x slower on an outcome page).
-        predicates = ", ".join(f"<{p}>" for p in LABELS)
-        query = (f"SELECT ?x ?p ?l WHERE {{ VALUES ?x {{ {_values(batch)} }} ?x ?p ?l "
-                 f"FILTER(?p IN ({predicates})) }}")
-        for r in rows(store, query):
+        for r in rows(store, query("labels-of", nodes=_iris(batch))):
             graph.add((r["x"], r["p"], r["l"]))
 
 
 def types_of(store: Store, nodes: Iterable[URIRef]) -> dict[URIRef, set[URIRef]]:
     found: dict[URIRef, set[URIRef]] = defaultdict(set)
     for batch in _chunks(nodes):
-        query = f"SELECT ?x ?t WHERE {{ VALUES ?x {{ {_values(batch)} }} ?x a ?t }}"
-        for r in rows(store, query):
+        for r in rows(store, query("types-of", nodes=_iris(batch))):
             found[r["x"]].add(r["t"])
     return dict(found)
 

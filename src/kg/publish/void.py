@@ -92,8 +92,9 @@ def _en(text: str) -> Literal:
     return Literal(text, lang="en")
 
 
-def _count(store: Store, query: str) -> int:
-    found = ld.rows(store, query)
+def _count(store: Store, name: str) -> int:
+    """The number the query ``kg/publish/sparql/<name>.rq`` counts."""
+    found = ld.rows(store, ld.query(name))
     return int(found[0]["n"]) if found else 0
 
 
@@ -143,8 +144,7 @@ def describe(store: Store, settings: Settings, build_manifest: dict, dump_manife
     g.add((dataset, OWL.versionInfo, Literal(version.name)))
     g.add((dataset, DCAT_VERSION, Literal(version.name)))
     g.add((dataset, DCTERMS.identifier, Literal(version.content_hash)))
-    created = ld.rows(store, "SELECT ?d WHERE { ?o a <http://www.w3.org/2002/07/owl#Ontology> ; "
-                             "<http://purl.org/dc/terms/created> ?d } ORDER BY ?d LIMIT 1")
+    created = ld.rows(store, ld.query("ontology-created"))
     g.add((dataset, DCTERMS.issued, created[0]["d"] if created else Literal(version.date, datatype=XSD.date)))
     g.add((dataset, DCTERMS.modified, modified))
     g.add((dataset, FOAF.homepage, home))
@@ -163,8 +163,7 @@ def describe(store: Store, settings: Settings, build_manifest: dict, dump_manife
     g.add((dataset, VOID.rootResource, URIRef(iris.ontology_iri(base))))
 
     # Sources: the records the outcomes were derived from, and the reference data.
-    for r in ld.rows(store, "SELECT DISTINCT ?r ?t WHERE { ?r a ?t } ORDER BY ?r",
-                     t=ld.named_node(f"{iris.vocab(base)}SourceRecord")):
+    for r in ld.rows(store, ld.query("void-sources"), t=ld.named_node(f"{iris.vocab(base)}SourceRecord")):
         g.add((dataset, DCTERMS.source, r["r"]))
     for iri, name, source_licence, note in SOURCES:
         s = URIRef(iri)
@@ -177,24 +176,22 @@ def describe(store: Store, settings: Settings, build_manifest: dict, dump_manife
             g.add((s, DCTERMS.bibliographicCitation, Literal(SDG_CITATION)))
 
     # Examples: the outcomes (a handful).
-    for r in ld.rows(store, "SELECT ?o ?t WHERE { ?o a ?t } ORDER BY ?o LIMIT 3",
-                     t=ld.named_node(f"{iris.vocab(base)}Outcome")):
+    for r in ld.rows(store, ld.query("void-example-resources"), t=ld.named_node(f"{iris.vocab(base)}Outcome")):
         g.add((dataset, VOID.exampleResource, r["o"]))
 
     # -- VoID statistics --------------------------------------------------------------------------
-    g.add((dataset, VOID.triples, _int(_count(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))))
-    g.add((dataset, VOID.entities, _int(_count(
-        store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"))))
-    g.add((dataset, VOID.distinctSubjects, _int(_count(store, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"))))
-    g.add((dataset, VOID.distinctObjects, _int(_count(store, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"))))
-    g.add((dataset, VOID.properties, _int(_count(store, "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"))))
-    g.add((dataset, VOID.classes, _int(_count(store, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"))))
-    for i, r in enumerate(ld.rows(store, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c")):
+    g.add((dataset, VOID.triples, _int(_count(store, "void-triple-count"))))
+    g.add((dataset, VOID.entities, _int(_count(store, "void-entity-count"))))
+    g.add((dataset, VOID.distinctSubjects, _int(_count(store, "void-subject-count"))))
+    g.add((dataset, VOID.distinctObjects, _int(_count(store, "void-object-count"))))
+    g.add((dataset, VOID.properties, _int(_count(store, "void-property-count"))))
+    g.add((dataset, VOID.classes, _int(_count(store, "void-class-count"))))
+    for i, r in enumerate(ld.rows(store, ld.query("void-class-partitions"))):
         part = BNode(f"class{i}")
         g.add((dataset, VOID.classPartition, part))
         g.add((part, VOID["class"], r["c"]))
         g.add((part, VOID.entities, _int(int(r["n"]))))
-    for i, r in enumerate(ld.rows(store, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")):
+    for i, r in enumerate(ld.rows(store, ld.query("void-property-partitions"))):
         part = BNode(f"property{i}")
         g.add((dataset, VOID.propertyPartition, part))
         g.add((part, VOID.property, r["p"]))

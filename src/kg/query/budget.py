@@ -39,7 +39,6 @@ import ipaddress
 import math
 import threading
 import time
-import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -177,25 +176,6 @@ def client_key(scope) -> str:
         except ValueError:
             return host
     return host
-
-
-_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_SHARED_LOCK = threading.Lock()
-
-
-def shared(pool: object, seconds: float) -> Budget | None:
-    """The one budget of a query pool (an :class:`~kg.query.executor.Executor`), made on first use; None when off.
-
-    /sparql, /api/queries and /query run on the same pool, so a client's time
-    there adds up in one account.
-    """
-    if seconds <= 0:
-        return None
-    with _SHARED_LOCK:
-        found = _SHARED.get(pool)
-        if found is None:
-            found = _SHARED[pool] = Budget(seconds)
-        return found
 
 
 def admit(budget: Budget | None, scope) -> Ticket:

@@ -12,6 +12,9 @@ place. The caller gets :class:`~kg.errors.QueryTimeout`.
     Executor.run(query) ── JOB ──► socketpair ──► Store.read_only(...).query()
                         ◄─ COMPLETE | HEAD DATA… END | ERROR ──
 
+  (frames and messages: :mod:`kg.query.wire`; an ERROR is raised here as the
+  exception the worker had, through the registry :data:`kg.query.wire.ERRORS`)
+
 * One :class:`Executor` per HTTP process; it owns ``size`` workers, started
   with :func:`spawn_command` (a fresh interpreter that imports only
   pyoxigraph and :mod:`kg.query.workers`: about 0.15 s and 20-30 MB each).
@@ -45,7 +48,6 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
-import marshal
 import os
 import re
 import signal
@@ -57,21 +59,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.store import remote
-from kg.query import workers as w
-from kg.errors import (
-    BadParameter,
-    KGError,
-    NotAcceptable,
-    QueryError,
-    QueryTimeout,
-    RemoteServiceError,
-    ServerBusy,
-    ServiceRefused,
-    StoreBadAnswer,
-    StoreError,
-    StoreTimeout,
-    StoreUnreachable,
-)
+from kg.query import wire
+from kg.errors import QueryTimeout, ServerBusy, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -151,9 +140,9 @@ class _Conn(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         buf = self.buf
         buf += data
-        size = w.FRAME.size
+        size = wire.FRAME.size
         while len(buf) >= size:
-            n, kind = w.FRAME.unpack_from(buf)
+            n, kind = wire.FRAME.unpack_from(buf)
             if len(buf) < size + n:
                 break
             self.frames.append((kind, bytes(buf[size:size + n])))
@@ -336,13 +325,13 @@ class Executor:
         except BaseException:
             self._drop(worker)
             raise
-        if frame is None or frame[0] != w.READY:
+        if frame is None or frame[0] != wire.READY:
             self._drop(worker)
-            if frame is not None and frame[0] == w.ERROR:
-                info = marshal.loads(frame[1])
-                raise StoreError(info["message"], hint=info.get("hint") or "run `kg build` first")
+            if frame is not None and frame[0] == wire.ERROR:
+                error = wire.WireError.decode(frame[1])
+                raise StoreError(error.message, hint=error.hint or "run `kg build` first")
             raise StoreError(f"a query worker did not start (exit code {proc.poll()})")
-        worker.pid = marshal.loads(frame[1])["pid"]
+        worker.pid = wire.Ready.decode(frame[1]).pid
         return worker
 
     def _drop(self, worker: _Worker) -> None:
@@ -497,7 +486,7 @@ class Executor:
         ``substitutions`` binds variables to RDF terms (a canned query's
         parameters, see :mod:`kg.sparql.catalogue`): variable name -> pyoxigraph
         NamedNode or Literal. They travel to the worker as plain tuples
-        (:func:`kg.query.workers.encode_term`) and are bound there, never pasted
+        (:func:`kg.query.wire.encode_term`) and are bound there, never pasted
         into the query text.
 
         Either type may be None (the client accepts none of that kind):
@@ -507,10 +496,10 @@ class Executor:
         started = loop.time()
         budget = self.timeout if timeout is None else timeout
         key = query_key(query)
-        job = {"q": query, "rf": results_type, "gf": graph_type, "dg": default_graphs, "ng": named_graphs,
-               "limit": self.limit if limit is None else limit, "win": self.window}
-        if substitutions:
-            job["subs"] = {name: w.encode_term(term) for name, term in substitutions.items()}
+        job = wire.Job(query, results_type, graph_type, default_graphs, named_graphs,
+                       self.limit if limit is None else limit, self.window,
+                       {name: wire.encode_term(term) for name, term in substitutions.items()} if substitutions
+                       else None).encode()
         while True:
             # The budget starts when a worker takes the query; waiting for one
             # (behind slow queries, when all are busy) may take twice as long.
@@ -519,7 +508,7 @@ class Executor:
             deadline = worker.started + budget
             trial_end = worker.started + TRIAL if worker.role == "trial" else deadline
             try:
-                worker.conn.transport.write(_frame(w.JOB, marshal.dumps(job)))
+                worker.conn.transport.write(wire.frame(wire.JOB, job))
                 frame = await worker.conn.frame(min(deadline, trial_end))
             except EOFError:
                 self._replace(worker)
@@ -537,26 +526,27 @@ class Executor:
         if frame is None:
             self._timed_out(worker, budget)
         kind, payload = frame
-        if kind == w.COMPLETE:
-            meta, body = marshal.loads(payload)
+        if kind == wire.COMPLETE:
+            complete = wire.Complete.decode(payload)
+            meta = complete.meta
             now = loop.time()
             self._remember(key, now - worker.started)
             self._release(worker)
             seconds = now - started
-            return Answer(meta["form"], meta["media_type"], meta["rows"], meta["truncated"], body=body,
+            return Answer(meta.form, meta.media_type, meta.rows, meta.truncated, body=complete.body,
                           seconds=seconds, worker=worker.pid, started=worker.started)
-        if kind == w.HEAD:
-            meta = marshal.loads(payload)
+        if kind == wire.HEAD:
+            meta = wire.Meta.decode(payload)
             seconds = loop.time() - started
-            answer = Answer(meta["form"], meta["media_type"], None, None, seconds=seconds, worker=worker.pid,
+            answer = Answer(meta.form, meta.media_type, None, None, seconds=seconds, worker=worker.pid,
                             started=worker.started)
             answer.stream = _Stream(self, worker, answer, deadline, key, budget)
             return answer
-        if kind == w.ERROR:
+        if kind == wire.ERROR:
             self._release(worker)
-            raise _error_from(marshal.loads(payload), query)
+            raise wire.WireError.decode(payload).exception(query)
         self._replace(worker)
-        raise _error_from({"cls": "Internal", "message": f"unexpected frame {kind}"}, query)
+        raise wire.WireError(wire.INTERNAL, f"unexpected frame {kind}").exception(query)
 
     def _timed_out(self, worker: _Worker, budget: float) -> None:
         self.stats.timeouts += 1
@@ -586,19 +576,19 @@ class _Stream:
                     self.done = True
                     self.executor._timed_out(self.worker, self.budget)
                 kind, payload = frame
-                if kind == w.DATA:
+                if kind == wire.DATA:
                     yield payload
-                elif kind == w.END:
-                    meta = marshal.loads(payload)
-                    self.answer.rows, self.answer.truncated = meta["rows"], meta["truncated"]
+                elif kind == wire.END:
+                    meta = wire.Meta.decode(payload)
+                    self.answer.rows, self.answer.truncated = meta.rows, meta.truncated
                     self.done = True
                     self.executor._remember(self.key, asyncio.get_running_loop().time() - self.worker.started)
                     self.executor._release(self.worker)
                     return
-                elif kind == w.ERROR:
+                elif kind == wire.ERROR:
                     self.done = True
                     self.executor._release(self.worker)
-                    raise _error_from(marshal.loads(payload), "")
+                    raise wire.WireError.decode(payload).exception()
         finally:
             if not self.done:
                 # The consumer went away mid-stream: the worker is still writing.
@@ -621,10 +611,6 @@ def query_key(query: str) -> int:
     return hash(_SHAPE.sub("", query))
 
 
-def _frame(kind: int, payload: bytes) -> bytes:
-    return w.FRAME.pack(len(payload), kind) + payload
-
-
 async def _reap(proc: subprocess.Popen) -> None:
     for _ in range(200):
         if proc.poll() is not None:
@@ -632,42 +618,3 @@ async def _reap(proc: subprocess.Popen) -> None:
         await asyncio.sleep(0.01)
     logger.warning("query worker %s did not exit", proc.pid)  # pragma: no cover
 
-
-_ERRORS: dict[str, type[KGError]] = {
-    "QueryError": QueryError,
-    "ServiceRefused": ServiceRefused,
-    "RemoteServiceError": RemoteServiceError,
-    "StoreError": StoreError,
-    "StoreUnreachable": StoreUnreachable,
-    "StoreBadAnswer": StoreBadAnswer,
-    "StoreTimeout": StoreTimeout,
-}
-
-
-def _error_from(info: dict, query: str) -> KGError:
-    """The worker's ERROR frame as the exception the HTTP layer answers with."""
-    cls, message = info.get("cls"), info.get("message", "")
-    if cls == "SyntaxError":
-        from kg.sparql.guard import is_update
-        from kg.sparql.syntax import query_syntax_error
-
-        if is_update(query):
-            from kg.errors import UpdateRefused
-
-            return UpdateRefused("SPARQL Update is not allowed: this endpoint is read-only",
-                                 hint="send queries (SELECT, ASK, CONSTRUCT, DESCRIBE) only")
-        exc = SyntaxError(message)
-        exc.msg = message
-        return query_syntax_error(exc, query)
-    if cls == "NotAcceptable":
-        err = NotAcceptable(f"no acceptable format for {info.get('form', '').upper()} results")
-        err.form = info.get("form", "")
-        return err
-    if cls == "BadParameter":
-        return BadParameter(message)
-    if cls in _ERRORS:
-        err = _ERRORS[cls](message)
-        err.hint = info.get("hint")
-        return err
-    logger.error("query worker failed: %s", message)
-    return KGError(f"internal error in a query worker: {message}")

@@ -6,14 +6,12 @@ job from its socket, runs it and writes the answer back. It never touches
 HTTP: the job names the result formats already chosen (media types), and the
 answer is bytes in that format, written by pyoxigraph's own serialisers.
 
-Wire format (both directions): frames of ``!IB`` (payload length, kind) then
-the payload. Control payloads are :mod:`marshal`-ed dicts; DATA is raw bytes.
-
-* parent → worker: JOB
-* worker → parent: READY once the store is open; then per job either
-  COMPLETE (meta + whole body, the common case: the answer fitted in the
-  window) or HEAD, DATA…, END (a large answer, streamed), or ERROR (before
-  or during the stream).
+The frames and messages are in :mod:`kg.query.wire`: a :class:`~kg.query.wire.Job`
+comes in; READY goes out once the store is open; then per job either COMPLETE
+(meta + whole body, the common case: the answer fitted in the window) or HEAD,
+DATA…, END (a large answer, streamed), or ERROR (a :class:`~kg.query.wire.WireError`,
+before or during the stream: exceptions cross through the registry
+:data:`kg.query.wire.ERRORS`).
 
 The result cap (``limit`` rows or triples): SELECT rows are counted in the
 serialised bytes as pyoxigraph writes them (exact for all four formats, see
@@ -28,12 +26,10 @@ out, which is the only way to stop a pyoxigraph query.
 
 from __future__ import annotations
 
-import marshal
 import os
 import re
 import signal
 import socket
-import struct
 import sys
 import time
 from itertools import islice
@@ -41,11 +37,37 @@ from itertools import islice
 import pyoxigraph as ox
 
 from kg.store import remote
+from kg.store.base import dataset_arguments
 from kg.sparql import guard as sparql_guard
-from kg.errors import KGError
+from kg.errors import (
+    BadParameter,
+    KGError,
+    NotAcceptable,
+    QueryError,
+    RemoteServiceError,
+    StoreBadAnswer,
+    StoreError,
+    StoreUnreachable,
+)
+from kg.query.wire import (  # noqa: F401 - FRAME and the kinds are this module's too (tests read frames)
+    COMPLETE,
+    DATA,
+    END,
+    ERROR,
+    FRAME,
+    HEAD,
+    INTERNAL,
+    JOB,
+    READY,
+    Complete,
+    Job,
+    Meta,
+    Ready,
+    WireError,
+    decode_term,
+    frame,
+)
 
-FRAME = struct.Struct("!IB")
-JOB, READY, COMPLETE, HEAD, DATA, END, ERROR = range(1, 8)
 CHUNK = 64 * 1024          # DATA frames are about this big
 HOLD_BACK = 16             # bytes kept unsent so a cut can reach back across a write
 
@@ -236,10 +258,10 @@ class _Sink:
     worker's memory flat.
     """
 
-    def __init__(self, sock: socket.socket, window: int, meta: dict, counter=None) -> None:
+    def __init__(self, sock: socket.socket, window: int, form: str, media_type: str, counter=None) -> None:
         self.sock = sock
         self.window = window
-        self.meta = meta
+        self.form, self.media_type = form, media_type
         self.counter = counter
         self.buf = bytearray()
         self.started = False
@@ -263,7 +285,7 @@ class _Sink:
         if not self.started:
             if len(self.buf) >= self.window:
                 self.started = True
-                send(self.sock, HEAD, marshal.dumps(self.meta))
+                send(self.sock, HEAD, Meta(self.form, self.media_type).encode())
                 self._flush(keep=HOLD_BACK)
         elif len(self.buf) >= CHUNK + HOLD_BACK:
             self._flush(keep=HOLD_BACK)
@@ -279,17 +301,17 @@ class _Sink:
             del self.buf[:n]
 
     def finish(self, rows: int | None, truncated: bool) -> None:
-        meta = dict(self.meta, rows=rows, truncated=truncated)
+        meta = Meta(self.form, self.media_type, rows, truncated)
         if not self.started:
-            send(self.sock, COMPLETE, marshal.dumps((meta, bytes(self.buf))))
+            send(self.sock, COMPLETE, Complete(meta, bytes(self.buf)).encode())
         else:
             self._flush()
-            send(self.sock, END, marshal.dumps(meta))
+            send(self.sock, END, meta.encode())
 
 
 def send(sock: socket.socket, kind: int, payload: bytes) -> None:
     if len(payload) < CHUNK:
-        sock.sendall(FRAME.pack(len(payload), kind) + payload)
+        sock.sendall(frame(kind, payload))
     else:
         sock.sendall(FRAME.pack(len(payload), kind))
         sock.sendall(payload)
@@ -321,71 +343,54 @@ class _Reader:
         return kind, payload
 
 
-def _error(sock: socket.socket, cls: str, message: str, **extra) -> None:
-    send(sock, ERROR, marshal.dumps(dict(extra, cls=cls, message=message)))
+def _error(sock: socket.socket, exc: BaseException) -> None:
+    """Send ``exc`` to the parent, which raises it again (see :data:`kg.query.wire.ERRORS`)."""
+    send(sock, ERROR, WireError.of(exc).encode())
 
 
 # -- running one job ------------------------------------------------------------------
 
-def encode_term(term) -> tuple:
-    """A NamedNode or Literal as a marshal-able tuple: ("i", iri) or ("l", value, datatype, language)."""
-    if isinstance(term, ox.NamedNode):
-        return ("i", term.value)
-    if isinstance(term, ox.Literal):
-        return ("l", term.value, term.datatype.value if not term.language else None, term.language)
-    raise TypeError(f"cannot bind a {type(term).__name__} as a query parameter")
+def run_job(store, job: Job, sock: socket.socket, allowlist: list[str]) -> None:
+    """Run ``job`` and write the answer to ``sock``: its frames, or an ERROR frame.
 
-
-def decode_term(data) -> ox.NamedNode | ox.Literal:
-    """The term :func:`encode_term` encoded."""
-    if data[0] == "i":
-        return ox.NamedNode(data[1])
-    _, value, datatype, language = data
-    if language:
-        return ox.Literal(value, language=language)
-    return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
-
-
-def run_job(store, job: dict, sock: socket.socket, allowlist: list[str]) -> None:
-    """Run ``job`` (q, rf, gf, dg, ng, limit, win, subs) and write the answer to ``sock``.
-
-    ``subs`` (optional): variable name -> :func:`encode_term` tuple, bound with
-    pyoxigraph's ``substitutions`` (a canned query's parameters).
+    ``job.substitutions`` (optional) are bound with pyoxigraph's ``substitutions``
+    (a canned query's parameters), never pasted into the text.
     """
-    q = job["q"]
+    if not isinstance(job, Job):
+        job = _hand_built(job)
     try:
-        services = sparql_guard.check_services(q, allowlist) if "service" in q.lower() else []
-    except KGError as e:
-        return _error(sock, type(e).__name__, e.message, hint=e.hint)
-    kwargs: dict = {}
-    dg, ng = job.get("dg"), job.get("ng")
-    try:
-        if dg is not None or ng is not None:
-            # A dataset given in the request replaces the query's FROM / FROM NAMED.
-            kwargs["default_graph"] = [ox.NamedNode(u) for u in dg or ()]
-            kwargs["named_graphs"] = [ox.NamedNode(u) for u in ng or ()]
-        elif not sparql_guard.declares_dataset(q):
-            kwargs["use_default_graph_as_union"] = True
-    except ValueError as e:
-        return _error(sock, "BadParameter", f"default-graph-uri / named-graph-uri: {e}")
-    subs = job.get("subs")
-    if subs:
+        _answer(store, job, sock, allowlist)
+    except (KGError, SyntaxError) as e:
+        _error(sock, e)
+
+
+def _hand_built(job: dict) -> Job:
+    """A job built by hand as a dict of short keys (q, rf, gf, dg, ng, limit, win, subs), as tests do."""
+    return Job(job["q"], job.get("rf"), job.get("gf"), job.get("dg"), job.get("ng"), job["limit"], job["win"],
+               job.get("subs"))
+
+
+def _answer(store, job: Job, sock: socket.socket, allowlist: list[str]) -> None:
+    q = job.query
+    services = sparql_guard.check_services(q, allowlist) if "service" in q.lower() else []
+    kwargs = dataset_arguments(q, job.default_graphs, job.named_graphs, union=True)
+    if job.substitutions:
         try:
-            kwargs["substitutions"] = {ox.Variable(k): decode_term(v) for k, v in subs.items()}
+            kwargs["substitutions"] = {ox.Variable(k): decode_term(v) for k, v in job.substitutions.items()}
         except (ValueError, TypeError, IndexError) as e:
-            return _error(sock, "BadParameter", f"cannot bind the query parameters: {e}")
-    limit = job["limit"]
+            raise BadParameter(f"cannot bind the query parameters: {e}") from None
+    limit = job.limit
     answered = False
     try:
         result = store.query(q, **kwargs)
         answered = True
         if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
             form = "select" if isinstance(result, ox.QuerySolutions) else "ask"
-            media_type = job.get("rf")
+            media_type = job.results_type
             if not media_type:
-                return _error(sock, "NotAcceptable", "", form=form)
+                raise _not_acceptable(form)
             counter = _row_counter(media_type, limit) if form == "select" else None
-            sink = _Sink(sock, job["win"], {"form": form, "media_type": media_type}, counter)
+            sink = _Sink(sock, job.window, form, media_type, counter)
             truncated = False
             try:
                 result.serialize(sink, format=ox.QueryResultsFormat.from_media_type(media_type))
@@ -395,10 +400,10 @@ def run_job(store, job: dict, sock: socket.socket, allowlist: list[str]) -> None
             rows = counter.rows if counter is not None else None
             what = "rows"
         else:
-            media_type = job.get("gf")
+            media_type = job.graph_type
             if not media_type:
-                return _error(sock, "NotAcceptable", "", form="graph")
-            sink = _Sink(sock, job["win"], {"form": "graph", "media_type": media_type})
+                raise _not_acceptable("graph")
+            sink = _Sink(sock, job.window, "graph", media_type)
             triples = iter(result)
             counted = _Counted(islice(triples, limit))
             prefixes = _prefixes(q) if media_type in _PREFIXED else None
@@ -408,23 +413,29 @@ def run_job(store, job: dict, sock: socket.socket, allowlist: list[str]) -> None
             what = "triples"
         if truncated and media_type in MARKERS:
             sink.buf += MARKERS[media_type] % _MARKER.format(n=rows, what=what).encode()
-        return sink.finish(rows, truncated)
-    except KGError as e:  # an external store that is down, slow or answers garbage
-        if services and type(e).__name__ in ("StoreUnreachable", "StoreBadAnswer"):
+        sink.finish(rows, truncated)
+    except (StoreUnreachable, StoreBadAnswer) as e:  # an external store that is down or answers garbage
+        if services:
             # The external store runs the SERVICE calls: its error is most likely theirs.
-            return _error(sock, "RemoteServiceError", f"SERVICE call failed (as the external store reports it): "
-                                                      f"{e.message}")
-        return _error(sock, type(e).__name__, e.message, hint=e.hint)
+            raise RemoteServiceError(f"SERVICE call failed (as the external store reports it): {e.message}") from None
+        raise
     except SyntaxError as e:
         if answered:  # the query was accepted: what failed to parse is an external store's answer
-            return _error(sock, "StoreBadAnswer", f"the external store sent an answer spkg cannot read: {e.msg or e}")
-        return _error(sock, "SyntaxError", e.msg or str(e))
+            raise StoreBadAnswer(f"the external store sent an answer spkg cannot read: {e.msg or e}") from None
+        raise
     except OSError as e:
         if services:
-            return _error(sock, "RemoteServiceError", f"SERVICE call failed: {e}")
-        return _error(sock, "StoreError", f"query failed: {e}")
+            raise RemoteServiceError(f"SERVICE call failed: {e}") from None
+        raise StoreError(f"query failed: {e}") from None
     except ValueError as e:
-        return _error(sock, "QueryError", str(e))
+        raise QueryError(str(e)) from None
+
+
+def _not_acceptable(form: str) -> NotAcceptable:
+    """The client accepts no format for this kind of answer; ``form`` tells the HTTP layer which."""
+    err = NotAcceptable(f"no acceptable format for {form.upper()} results")
+    err.form = form
+    return err
 
 
 class _Counted:
@@ -500,27 +511,27 @@ def _serve(fd: int, store_path: str, allowlist: list[str]) -> None:
     try:
         store = _open(store_path)
     except KGError as e:
-        _error(sock, "StoreError", e.message, hint=e.hint)
+        _error(sock, StoreError(e.message, hint=e.hint))
         return
     except Exception as e:  # OSError, or RuntimeError for a corrupt store
-        _error(sock, "StoreError", f"cannot open the store at {store_path}: {e}")
+        _error(sock, StoreError(f"cannot open the store at {store_path}: {e}"))
         return
-    send(sock, READY, marshal.dumps({"pid": os.getpid()}))
+    send(sock, READY, Ready(os.getpid()).encode())
     reader = _Reader(sock)
     trim = _malloc_trim()
     while True:
-        frame = reader.frame()
-        if frame is None or frame[0] != JOB:
+        incoming = reader.frame()
+        if incoming is None or incoming[0] != JOB:
             return
-        payload = frame[1]
+        payload = incoming[1]
         started = time.monotonic()
         try:
-            run_job(store, marshal.loads(payload), sock, allowlist)
+            run_job(store, Job.decode(payload), sock, allowlist)
         except (BrokenPipeError, ConnectionResetError, KeyboardInterrupt, SystemExit):
             raise
         except BaseException as e:  # a bug (or a panic in pyoxigraph): say so, keep serving
             try:
-                _error(sock, "Internal", f"{type(e).__name__}: {e}")
+                send(sock, ERROR, WireError(INTERNAL, f"{type(e).__name__}: {e}").encode())
             except OSError:
                 return
         if trim is not None and time.monotonic() - started > 0.1:

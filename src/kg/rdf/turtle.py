@@ -58,7 +58,7 @@ PREFIXES: tuple[tuple[str, str], ...] = (
     ("theme", f"{_B}id/theme/"),
 )
 _BY_LENGTH = sorted(PREFIXES, key=lambda p: -len(p[1]))
-_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
+LOCAL_NAME = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?[0-9]*\.[0-9]+$")
 
@@ -114,7 +114,7 @@ def _iri(iri: str) -> str:
     for prefix, ns in _BY_LENGTH:
         if iri.startswith(ns):
             local = iri[len(ns):]
-            if _LOCAL.match(local):
+            if LOCAL_NAME.match(local):
                 return f"{prefix}:{local}"
     return "<" + iri.replace("\\", "\\\\").replace(">", "\\>") + ">"
 

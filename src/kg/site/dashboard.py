@@ -19,6 +19,7 @@ from kg.rdf import iris
 from kg.publish import ld
 from kg.site import views
 from kg.site.views import Context, sdg_sort_key
+from kg.sparql import files
 
 __all__ = ["CHART_QUERIES", "figures", "chart"]
 
@@ -28,70 +29,18 @@ LABEL_WIDTH = 190
 CHART_WIDTH = 560
 
 
-def _prologue(base: str, names: tuple[str, ...]) -> str:
-    prefixes = ld.prefixes(base)
-    return "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in names)
-
-
-#: The query behind each chart (also shown to people: runnable as it is).
+#: The query behind each chart (also shown to people: runnable as it is): kg/site/sparql/<name>.rq.
 CHART_QUERIES = {
-    "sdg": (("kg", "skos", "xsd"), """
-# Outcomes per SDG target
-SELECT ?target ?code (COUNT(DISTINCT ?outcome) AS ?outcomes)
-WHERE {
-  ?outcome a kg:Outcome ; kg:sdgTarget ?target .
-  OPTIONAL { ?target skos:notation ?code FILTER(DATATYPE(?code) = xsd:string) }
-}
-GROUP BY ?target ?code
-ORDER BY DESC(?outcomes) ?code
-"""),
-    "country": (("kg", "rdfs"), """
-# Outcomes per country
-SELECT ?country ?name (COUNT(DISTINCT ?outcome) AS ?outcomes)
-WHERE {
-  ?outcome a kg:Outcome ; kg:country ?country .
-  OPTIONAL { ?country rdfs:label ?name }
-}
-GROUP BY ?country ?name
-ORDER BY DESC(?outcomes) ?name
-"""),
-    "theme": (("kg", "rdfs"), """
-# Outcomes per theme
-SELECT ?theme ?name (COUNT(DISTINCT ?outcome) AS ?outcomes)
-WHERE {
-  ?outcome a kg:Outcome ; kg:theme ?theme .
-  OPTIONAL { ?theme rdfs:label ?name }
-}
-GROUP BY ?theme ?name
-ORDER BY DESC(?outcomes) ?name
-"""),
-    "year": (("kg",), """
-# Outcomes per year reported
-SELECT ?year (COUNT(DISTINCT ?outcome) AS ?outcomes)
-WHERE {
-  ?outcome a kg:Outcome ; kg:reportedDate ?date .
-  BIND(YEAR(?date) AS ?year)
-}
-GROUP BY ?year
-ORDER BY ?year
-"""),
-    "region": (("kg", "rdfs", "skos"), """
-# Outcomes per UN M49 region (data/regions.ttl)
-SELECT ?region ?name (COUNT(DISTINCT ?outcome) AS ?outcomes)
-WHERE {
-  ?outcome a kg:Outcome ; kg:country ?country .
-  ?region skos:member/skos:member ?country .
-  OPTIONAL { ?region rdfs:label ?name }
-}
-GROUP BY ?region ?name
-ORDER BY DESC(?outcomes) ?name
-"""),
+    "sdg": "outcomes-per-sdg-target",
+    "country": "outcomes-per-country",
+    "theme": "outcomes-per-theme",
+    "year": "outcomes-per-year",
+    "region": "outcomes-per-region",
 }
 
 
 def query_text(key: str, base: str) -> str:
-    names, body = CHART_QUERIES[key]
-    return _prologue(base, names) + body.lstrip("\n")
+    return files.text(views.SPARQL, CHART_QUERIES[key], base)
 
 
 def chart(key: str, title: str, bars: list[dict], query: str, list_href: str, api_href: str | None = None,
@@ -124,7 +73,7 @@ def figures(ctx: Context) -> dict:
 
     sdg = [r for r in rows("sdg")]
     bars = [{"label": f"SDG {r['code']}" if "code" in r else _key(str(r["target"]), base),
-             "n": views._int(r["outcomes"]),
+             "n": views.as_int(r["outcomes"]),
              "href": urls.outcomes(sdg=str(r["code"])) if "code" in r else urls.page(str(r["target"]))}
             for r in sdg]
     bars.sort(key=lambda b: (-b["n"], sdg_sort_key(b["label"].removeprefix("SDG "))))
@@ -132,27 +81,27 @@ def figures(ctx: Context) -> dict:
                         urls.sdg_targets(addressed=1), "/api/queries/list-outcomes-by-sdg-target", len(bars)))
 
     country = rows("country")
-    bars = [{"label": str(r.get("name") or _key(str(r["country"]), base)), "n": views._int(r["outcomes"]),
+    bars = [{"label": str(r.get("name") or _key(str(r["country"]), base)), "n": views.as_int(r["outcomes"]),
              "href": urls.outcomes(country=_key(str(r["country"]), base))} for r in country]
     charts.append(chart("country", f"Outcomes per country (top {TOP})" if len(bars) > TOP else
                         "Outcomes per country", bars[:TOP], query_text("country", base), urls.outcomes(),
                         "/api/queries/list-outcomes-by-country", len(bars)))
 
     region = rows("region")
-    bars = [{"label": str(r.get("name") or _key(str(r["region"]), base)), "n": views._int(r["outcomes"]),
+    bars = [{"label": str(r.get("name") or _key(str(r["region"]), base)), "n": views.as_int(r["outcomes"]),
              "href": "/query?" + urlencode({"name": "list-outcomes-by-region",
                                             "region": _key(str(r["region"]), base)})} for r in region]
     charts.append(chart("region", "Outcomes per region (UN M49)", bars, query_text("region", base),
                         "/query?name=list-outcomes-by-region", "/api/queries/count-outcomes-by-region"))
 
     theme = rows("theme")
-    bars = [{"label": str(r.get("name") or _key(str(r["theme"]), base)), "n": views._int(r["outcomes"]),
+    bars = [{"label": str(r.get("name") or _key(str(r["theme"]), base)), "n": views.as_int(r["outcomes"]),
              "href": urls.outcomes(theme=_key(str(r["theme"]), base))} for r in theme]
     charts.append(chart("theme", "Outcomes per theme", bars[:TOP], query_text("theme", base), urls.outcomes(),
                         "/api/queries/list-outcomes-by-theme", len(bars)))
 
     year = rows("year")
-    bars = [{"label": str(r["year"]), "n": views._int(r["outcomes"]), "href": urls.outcomes(year=str(r["year"]))}
+    bars = [{"label": str(r["year"]), "n": views.as_int(r["outcomes"]), "href": urls.outcomes(year=str(r["year"]))}
             for r in year if "year" in r]
     charts.append(chart("year", "Outcomes per year reported", bars, query_text("year", base), urls.outcomes(),
                         "/api/queries/list-outcomes"))

@@ -27,11 +27,11 @@ CACHE_SIZE = 64
 
 
 class Site:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, versions: VersionWatch | None = None) -> None:
         self.settings = settings
         self.urls = Urls(settings.base)
         self.renderer = Renderer(self.urls)
-        self.watch = VersionWatch(settings)
+        self.watch = versions or VersionWatch(settings)  # the app passes its own: one watcher per process
         self._lock = threading.Lock()
         self._store: Store | None = None
         self._manifest: dict | None = None

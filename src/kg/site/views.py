@@ -1,9 +1,10 @@
 """What each page shows, as plain data for the templates (no HTML, no HTTP).
 
 Every function takes a :class:`Context` (store, settings, URLs, the build
-manifest) and returns a dict. Values that come from users (filters, search
-text) are validated here or bound as query parameters, never pasted raw into
-SPARQL.
+manifest) and returns a dict. The queries are the files of ``kg/site/sparql/``
+(:meth:`Context.rows`). Values that come from users (filters, search text) are
+validated here, then bound as query parameters or filled in as RDF terms
+(:func:`kg.sparql.files.fill`), never pasted raw into SPARQL.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from kg.config import Settings
 from kg.errors import BadParameter
 from kg.site.terms import Term, Terms, best_labels, fetch_labels, fmt_literal
 from kg.site.urls import FORMAT_LABELS, Urls
+from kg.sparql import files
 from kg.store import Store
 
 PROV, ORG, SH = ld.PROV, ld.ORG, ld.SH
@@ -31,6 +33,7 @@ ELI, SCHEMA, SDGO = iris.ELI, iris.SCHEMA, iris.SDGO
 
 _SDG_CODE = re.compile(r"^[0-9]{1,2}\.[0-9a-z]{1,2}$")
 MAX_LIST = 1000
+SPARQL = "kg.site"  # the package whose sparql/ folder holds the pages' queries
 
 
 @dataclass
@@ -48,11 +51,13 @@ class Context:
     def kg(self) -> str:
         return str(iris.vocab(self.base))
 
-    def prologue(self) -> str:
-        return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in ld.prefixes(self.base).items())
+    def query(self, name: str, **values) -> str:
+        """The text of ``kg/site/sparql/<name>.rq`` under this site's base, its placeholders filled."""
+        return files.fill(files.text(SPARQL, name, self.base), **values)
 
-    def rows(self, body: str, **bindings) -> list[dict[str, Node]]:
-        return ld.rows(self.store, self.prologue() + body, **bindings)
+    def rows(self, name: str, fill: dict | None = None, **bindings) -> list[dict[str, Node]]:
+        """The rows of the site's query ``name``: ``fill`` fills its placeholders, ``bindings`` bind variables."""
+        return ld.rows(self.store, self.query(name, **(fill or {})), **bindings)
 
     def labels(self, nodes: Iterable[Node]) -> dict[URIRef, str]:
         return fetch_labels(self.store, nodes, self.base)
@@ -68,16 +73,12 @@ class Context:
         return graph_iri[len(prefix):] + ".ttl" if graph_iri.startswith(prefix) else None
 
 
-def _v(node: Node) -> str:
-    """A term for a query text (only for IRIs that came from the store or were validated)."""
-    return str(ox.NamedNode(str(node)))
+def _iri(node: Node | str) -> ox.NamedNode:
+    """An IRI (from the store, or validated) as a term to bind or fill in."""
+    return ox.NamedNode(str(node))
 
 
-def _values(nodes: Iterable[Node]) -> str:
-    return " ".join(_v(n) for n in nodes)
-
-
-def _int(node: Node | None) -> int:
+def as_int(node: Node | None) -> int:
     try:
         return int(node) if node is not None else 0
     except (TypeError, ValueError):
@@ -137,10 +138,7 @@ def formats(ctx: Context, iri: str, doc_url) -> list[dict]:
 
 
 def sparql_for(ctx: Context, iri: str) -> dict:
-    node = _v(URIRef(iri))
-    query = (f"# The facts about {iri} and the links to it\n"
-             f"CONSTRUCT {{ {node} ?p ?o . ?s ?q {node} }}\n"
-             f"WHERE {{ {{ {node} ?p ?o }} UNION {{ ?s ?q {node} }} }}")
+    query = ctx.query("resource-facts-and-links", resource=_iri(iri))
     return {"query": query, "href": ctx.urls.sparql(query, "ttl")}
 
 
@@ -229,7 +227,7 @@ def _one(rows: list[dict], key: str) -> Node | None:
 def outcome_panel(ctx: Context, o: URIRef) -> dict:
     kg = ctx.kg
     node = ox.NamedNode(str(o))
-    facts = ctx.rows("SELECT ?o ?p ?v WHERE { ?o ?p ?v }", o=node)
+    facts = ctx.rows("outcome-page-facts", o=node)
     by_p: dict[str, list[Node]] = defaultdict(list)
     for r in facts:
         by_p[str(r["p"])].append(r["v"])
@@ -238,30 +236,10 @@ def outcome_panel(ctx: Context, o: URIRef) -> dict:
         vals = by_p.get(kg + p)
         return Term(str(vals[0]), lang=vals[0].language) if vals else None
 
-    orgs = ctx.rows("""
-SELECT DISTINCT ?o ?org ?role ?via WHERE {
-  { ?o kg:instrument ?via . ?via eli:passed_by ?c . ?c org:hasMember ?org . BIND("jointly issued" AS ?role) }
-  UNION { ?o kg:instrument ?via . ?via eli:passed_by ?org .
-          FILTER NOT EXISTS { ?org a org:OrganizationalCollaboration } BIND("issued" AS ?role) }
-  UNION { ?o kg:supportedBy ?via . ?via kg:performedBy ?org . BIND("carried out" AS ?role) }
-  UNION { ?o kg:supportedBy ?via . ?via kg:commissionedBy ?org . BIND("commissioned" AS ?role) }
-}""", o=node)
-    activities = ctx.rows("""
-SELECT ?o ?a ?type ?date ?place ?parent WHERE {
-  ?o kg:supportedBy ?a . OPTIONAL { ?a a ?type }
-  OPTIONAL { ?a schema:startDate ?date } OPTIONAL { ?a schema:location ?place } OPTIONAL { ?a kg:partOf ?parent }
-}""", o=node)
-    instruments = ctx.rows("""
-SELECT ?o ?i ?date ?type ?by ?member WHERE {
-  ?o kg:instrument ?i . OPTIONAL { ?i eli:date_document ?date } OPTIONAL { ?i kg:instrumentType ?type }
-  OPTIONAL { ?i eli:passed_by ?by OPTIONAL { ?by org:hasMember ?member } }
-}""", o=node)
-    targets = ctx.rows("""
-SELECT ?o ?t ?code ?text WHERE {
-  ?o kg:sdgTarget ?t .
-  OPTIONAL { ?t skos:notation ?code FILTER(datatype(?code) = xsd:string) }
-  OPTIONAL { ?t skos:prefLabel ?text }
-}""", o=node)
+    orgs = ctx.rows("outcome-page-organizations", o=node)
+    activities = ctx.rows("outcome-page-activities", o=node)
+    instruments = ctx.rows("outcome-page-instruments", o=node)
+    targets = ctx.rows("outcome-page-sdg-targets", o=node)
     nodes = set()
     for rs in (orgs, activities, instruments, targets):
         for r in rs:
@@ -352,20 +330,10 @@ SELECT ?o ?t ?code ?text WHERE {
 def _verbatim(ctx: Context, records: list[Node]) -> str | None:
     for rec in records:
         if isinstance(rec, URIRef):
-            found = ctx.rows("SELECT ?r ?t WHERE { ?r kg:verbatimText ?t }", r=ox.NamedNode(str(rec)))
+            found = ctx.rows("record-verbatim-text", r=ox.NamedNode(str(rec)))
             if found:
                 return str(found[0]["t"])
     return None
-
-
-_INVOLVED = """
-SELECT DISTINCT ?org ?o ?role ?via WHERE {
-  { ?o kg:instrument ?via . ?via eli:passed_by ?c . ?c org:hasMember ?org . BIND("member of the body that issued" AS ?role) }
-  UNION { ?o kg:instrument ?via . ?via eli:passed_by ?org . BIND("issued" AS ?role) }
-  UNION { ?o kg:supportedBy ?via . ?via kg:performedBy ?org . BIND("carried out" AS ?role) }
-  UNION { ?o kg:supportedBy ?via . ?via kg:commissionedBy ?org . BIND("commissioned" AS ?role) }
-  ?o a kg:Outcome .
-}"""
 
 
 def _outcome_targets(ctx: Context, outcomes: Iterable[Node]) -> dict[Node, list[dict]]:
@@ -373,9 +341,7 @@ def _outcome_targets(ctx: Context, outcomes: Iterable[Node]) -> dict[Node, list[
     found: dict[Node, list[dict]] = defaultdict(list)
     if not outcomes:
         return found
-    rows = ctx.rows(f"""
-SELECT ?o ?t ?code WHERE {{ VALUES ?o {{ {_values(outcomes)} }} ?o kg:sdgTarget ?t .
-  OPTIONAL {{ ?t skos:notation ?code FILTER(datatype(?code) = xsd:string) }} }}""")
+    rows = ctx.rows("outcomes-sdg-targets", {"outcomes": [_iri(o) for o in outcomes]})
     for r in rows:
         code = str(r.get("code", "")) or Terms(ctx.urls).fallback(str(r["t"]))
         found[r["o"]].append({"code": code, "href": ctx.urls.page(str(r["t"])), "iri": str(r["t"])})
@@ -385,8 +351,8 @@ SELECT ?o ?t ?code WHERE {{ VALUES ?o {{ {_values(outcomes)} }} ?o kg:sdgTarget 
 
 
 def organization_panel(ctx: Context, org: URIRef) -> dict:
-    rows = ctx.rows(_INVOLVED, org=ox.NamedNode(str(org)))
-    members = ctx.rows("SELECT ?c ?m WHERE { ?c org:hasMember ?m }", c=ox.NamedNode(str(org)))
+    rows = ctx.rows("organization-page-outcomes", org=ox.NamedNode(str(org)))
+    members = ctx.rows("organization-page-members", c=ox.NamedNode(str(org)))
     terms = ctx.terms({v for r in rows + members for v in r.values() if isinstance(v, URIRef)})
     targets = _outcome_targets(ctx, {r["o"] for r in rows})
     outcomes: dict[Node, dict] = {}
@@ -399,9 +365,8 @@ def organization_panel(ctx: Context, org: URIRef) -> dict:
 
 def instrument_panel(ctx: Context, i: URIRef) -> dict:
     node = ox.NamedNode(str(i))
-    by = ctx.rows("SELECT ?i ?by ?member ?count WHERE { ?i eli:passed_by ?by "
-                  "OPTIONAL { ?by org:hasMember ?member } OPTIONAL { ?by kg:memberCount ?count } }", i=node)
-    outs = ctx.rows("SELECT ?i ?o ?date WHERE { ?o kg:instrument ?i OPTIONAL { ?o kg:reportedDate ?date } }", i=node)
+    by = ctx.rows("instrument-page-issuers", i=node)
+    outs = ctx.rows("instrument-page-outcomes", i=node)
     terms = ctx.terms({v for r in by + outs for v in r.values() if isinstance(v, URIRef)})
     issuers: dict[Node, dict] = {}
     for r in by:
@@ -409,7 +374,7 @@ def instrument_panel(ctx: Context, i: URIRef) -> dict:
         if "member" in r and all(m.iri != str(r["member"]) for m in b["members"]):
             b["members"].append(terms.term(r["member"]))
         if "count" in r:
-            b["count"] = _int(r["count"])
+            b["count"] = as_int(r["count"])
     targets = _outcome_targets(ctx, {r["o"] for r in outs})
     return {"issuers": list(issuers.values()),
             "outcomes": [{"outcome": terms.term(r["o"]), "date": fmt_literal(r["date"]) if "date" in r else None,
@@ -418,11 +383,8 @@ def instrument_panel(ctx: Context, i: URIRef) -> dict:
 
 def sdg_target_panel(ctx: Context, t: URIRef) -> dict:
     node = ox.NamedNode(str(t))
-    info = ctx.rows("SELECT ?t ?code ?text ?goal WHERE { OPTIONAL { ?t skos:notation ?code "
-                    "FILTER(datatype(?code) = xsd:string) } OPTIONAL { ?t skos:prefLabel ?text } "
-                    "OPTIONAL { ?t skos:broader ?goal } }", t=node)
-    outs = ctx.rows("SELECT ?t ?o ?date WHERE { ?o kg:sdgTarget ?t . ?o a kg:Outcome "
-                    "OPTIONAL { ?o kg:reportedDate ?date } } ORDER BY DESC(?date)", t=node)
+    info = ctx.rows("sdg-target-page-facts", t=node)
+    outs = ctx.rows("sdg-target-page-outcomes", t=node)
     terms = ctx.terms({v for r in info + outs for v in r.values() if isinstance(v, URIRef)})
     code = _one(info, "code")
     return {"code": str(code) if code else None,
@@ -435,8 +397,7 @@ def sdg_target_panel(ctx: Context, t: URIRef) -> dict:
 
 
 def country_panel(ctx: Context, c: URIRef) -> dict:
-    outs = ctx.rows("SELECT ?c ?o ?date WHERE { ?o kg:country ?c . ?o a kg:Outcome "
-                    "OPTIONAL { ?o kg:reportedDate ?date } } ORDER BY DESC(?date)", c=ox.NamedNode(str(c)))
+    outs = ctx.rows("country-page-outcomes", c=ox.NamedNode(str(c)))
     terms = ctx.terms({r["o"] for r in outs})
     key = (iris.split_thing(str(c), ctx.base) or ("", ""))[1]
     return {"outcomes": [{"outcome": terms.term(r["o"]), "date": fmt_literal(r["date"]) if "date" in r else None}
@@ -476,26 +437,19 @@ def parse_filters(ctx: Context, country: str | None, sdg: str | None, theme: str
 
 def outcome_rows(ctx: Context, filters: dict[str, str] | None = None, limit: int = MAX_LIST) -> list[dict]:
     filters = filters or {}
-    where = []
-    if "country" in filters:
-        where.append(f"?o kg:country {_v(URIRef(iris.thing('country', filters['country'], ctx.base)))} .")
-    if "sdg" in filters:
-        where.append(f"?o kg:sdgTarget {_v(iris.SDG[filters['sdg']])} .")
-    if "theme" in filters:
-        where.append(f"?o kg:theme {_v(URIRef(iris.thing('theme', filters['theme'], ctx.base)))} .")
-    if "year" in filters:
-        where.append(f"?o kg:reportedDate ?fd . FILTER(YEAR(?fd) = {int(filters['year'])})")
-    rows = ctx.rows(f"""
-SELECT ?o ?date ?code ?country ?summary WHERE {{
-  ?o a kg:Outcome . {' '.join(where)}
-  OPTIONAL {{ ?o kg:reportedDate ?date }} OPTIONAL {{ ?o kg:cpoCode ?code }}
-  OPTIONAL {{ ?o kg:country ?country }} OPTIONAL {{ ?o kg:summary ?summary }}
-}} ORDER BY DESC(?date) ?code ?o LIMIT {int(limit) + 1}""")
+    # A filter not given leaves its line out of the query (kg.sparql.files.fill).
+    rows = ctx.rows("outcome-list", {
+        "country": _iri(iris.thing("country", filters["country"], ctx.base)) if "country" in filters else None,
+        "sdg": _iri(iris.SDG[filters["sdg"]]) if "sdg" in filters else None,
+        "theme": _iri(iris.thing("theme", filters["theme"], ctx.base)) if "theme" in filters else None,
+        "year": int(filters["year"]) if "year" in filters else None,
+        "limit": int(limit) + 1,
+    })
     seen: dict[Node, dict] = {}
     for r in rows:
         seen.setdefault(r["o"], r)
     outcomes = list(seen.values())[:limit]
-    themes = ctx.rows(f"SELECT ?o ?th WHERE {{ VALUES ?o {{ {_values(seen)} }} ?o kg:theme ?th }}") if seen else []
+    themes = ctx.rows("outcomes-themes", {"outcomes": [_iri(o) for o in seen]}) if seen else []
     terms = ctx.terms({r["o"] for r in outcomes} | {r["country"] for r in outcomes if "country" in r}
                       | {r["th"] for r in themes})
     by_theme: dict[Node, list[Term]] = defaultdict(list)
@@ -521,38 +475,30 @@ def outcomes_index(ctx: Context, filters: dict[str, str], options: dict | None =
 def outcome_facets(ctx: Context) -> dict:
     """Each filter's values with their outcome counts: full scans, the same whatever the filters."""
     options = {}
-    countries = ctx.rows("SELECT ?c (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a kg:Outcome ; kg:country ?c } GROUP BY ?c")
-    themes = ctx.rows("SELECT ?c (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a kg:Outcome ; kg:theme ?c } GROUP BY ?c")
-    targets = ctx.rows("SELECT ?c ?code (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a kg:Outcome ; kg:sdgTarget ?c "
-                       "OPTIONAL { ?c skos:notation ?code FILTER(datatype(?code) = xsd:string) } } GROUP BY ?c ?code")
-    years = ctx.rows("SELECT ?y (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a kg:Outcome ; kg:reportedDate ?d "
-                     "BIND(YEAR(?d) AS ?y) } GROUP BY ?y ORDER BY DESC(?y)")
+    countries = ctx.rows("outcome-facet-countries")
+    themes = ctx.rows("outcome-facet-themes")
+    targets = ctx.rows("outcome-facet-sdg-targets")
+    years = ctx.rows("outcome-facet-years")
     labels = ctx.labels({r["c"] for r in countries + themes})
 
     def key(iri: Node) -> str:
         return (iris.split_thing(str(iri), ctx.base) or ("", str(iri)))[1]
 
-    options["country"] = sorted(({"value": key(r["c"]), "label": labels.get(r["c"], key(r["c"])), "n": _int(r["n"])}
+    options["country"] = sorted(({"value": key(r["c"]), "label": labels.get(r["c"], key(r["c"])), "n": as_int(r["n"])}
                                  for r in countries), key=lambda o: o["label"])
-    options["theme"] = sorted(({"value": key(r["c"]), "label": labels.get(r["c"], key(r["c"])), "n": _int(r["n"])}
+    options["theme"] = sorted(({"value": key(r["c"]), "label": labels.get(r["c"], key(r["c"])), "n": as_int(r["n"])}
                                for r in themes), key=lambda o: o["label"])
     options["sdg"] = sorted(({"value": str(r.get("code", "")), "label": f"Target {r.get('code', '')}",
-                              "n": _int(r["n"])} for r in targets if r.get("code")),
+                              "n": as_int(r["n"])} for r in targets if r.get("code")),
                             key=lambda o: sdg_sort_key(o["value"]))
-    options["year"] = [{"value": str(r["y"]), "label": str(r["y"]), "n": _int(r["n"])} for r in years if "y" in r]
+    options["year"] = [{"value": str(r["y"]), "label": str(r["y"]), "n": as_int(r["n"])} for r in years if "y" in r]
     return options
 
 
 def organizations_index(ctx: Context) -> dict:
-    rows = ctx.rows("""
-SELECT ?x ?cls ?acr ?type ?country WHERE {
-  VALUES ?cls { org:FormalOrganization org:Organization prov:Organization org:OrganizationalCollaboration }
-  ?x a ?cls . OPTIONAL { ?x kg:acronym ?acr } OPTIONAL { ?x org:classification ?type }
-  OPTIONAL { ?x kg:country ?country }
-}""")
-    counts = ctx.rows(f"SELECT ?org (COUNT(DISTINCT ?o) AS ?n) WHERE {{ {_INVOLVED.split('WHERE', 1)[1]} }} "
-                      "GROUP BY ?org")
-    n_by = {r["org"]: _int(r["n"]) for r in counts}
+    rows = ctx.rows("organization-list")
+    counts = ctx.rows("organization-outcome-counts")
+    n_by = {r["org"]: as_int(r["n"]) for r in counts}
     terms = ctx.terms({v for r in rows for v in r.values() if isinstance(v, URIRef)})
     orgs: dict[Node, dict] = {}
     for r in rows:
@@ -571,13 +517,8 @@ SELECT ?x ?cls ?acr ?type ?country WHERE {
 
 
 def instruments_index(ctx: Context) -> dict:
-    rows = ctx.rows("""
-SELECT ?i ?date ?type ?country ?by WHERE {
-  ?i a kg:PolicyInstrument . OPTIONAL { ?i eli:date_document ?date } OPTIONAL { ?i kg:instrumentType ?type }
-  OPTIONAL { ?i kg:country ?country } OPTIONAL { ?i eli:passed_by ?by }
-} ORDER BY DESC(?date)""")
-    counts = {r["i"]: _int(r["n"]) for r in ctx.rows(
-        "SELECT ?i (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o kg:instrument ?i } GROUP BY ?i")}
+    rows = ctx.rows("instrument-list")
+    counts = {r["i"]: as_int(r["n"]) for r in ctx.rows("instrument-outcome-counts")}
     terms = ctx.terms({v for r in rows for v in r.values() if isinstance(v, URIRef)})
     items: dict[Node, dict] = {}
     for r in rows:
@@ -595,18 +536,12 @@ SELECT ?i ?date ?type ?country ?by WHERE {
 
 
 def sdg_targets_index(ctx: Context, addressed_only: bool = False) -> dict:
-    rows = ctx.rows("""
-SELECT ?t ?code ?text ?goal (COUNT(DISTINCT ?o) AS ?n) WHERE {
-  ?t a sdgo:Target .
-  OPTIONAL { ?t skos:notation ?code FILTER(datatype(?code) = xsd:string) }
-  OPTIONAL { ?t skos:prefLabel ?text } OPTIONAL { ?t skos:broader ?goal }
-  OPTIONAL { ?o kg:sdgTarget ?t . ?o a kg:Outcome }
-} GROUP BY ?t ?code ?text ?goal""")
+    rows = ctx.rows("sdg-target-list")
     terms = ctx.terms({r["goal"] for r in rows if "goal" in r})
     targets = []
     for r in rows:
         code = str(r.get("code", "")) or Terms(ctx.urls).fallback(str(r["t"]))
-        n = _int(r["n"])
+        n = as_int(r["n"])
         if addressed_only and not n:
             continue
         targets.append({"code": code, "text": str(r.get("text", "")), "href": ctx.urls.page(str(r["t"])),
@@ -618,20 +553,18 @@ SELECT ?t ?code ?text ?goal (COUNT(DISTINCT ?o) AS ?n) WHERE {
 
 
 def home(ctx: Context) -> dict:
-    def count(body: str) -> int:
-        found = ctx.rows(body)
-        return _int(found[0].get("n")) if found else 0
+    found = ctx.rows("dashboard-counts")  # the query of the canned query get-dashboard-counts
+    row = found[0] if found else {}
+
+    def count(name: str) -> int:
+        return as_int(row.get(name))
 
     counts = [
-        (("outcome", "outcomes"), count("SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a kg:Outcome }"), ctx.urls.outcomes()),
-        (("country", "countries"), count("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?o a kg:Outcome ; kg:country ?c }"),
-         ctx.urls.outcomes()),
-        (("organization", "organizations"), count("SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { VALUES ?c { org:FormalOrganization "
-                                "org:Organization prov:Organization } ?x a ?c }"), ctx.urls.organizations()),
-        (("policy instrument", "policy instruments"), count("SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a kg:PolicyInstrument }"),
-         ctx.urls.instruments()),
-        (("SDG target addressed", "SDG targets addressed"), count("SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?o a kg:Outcome ; "
-                                        "kg:sdgTarget ?t }"), ctx.urls.sdg_targets(addressed=1)),
+        (("outcome", "outcomes"), count("outcomes"), ctx.urls.outcomes()),
+        (("country", "countries"), count("countries"), ctx.urls.outcomes()),
+        (("organization", "organizations"), count("organizations"), ctx.urls.organizations()),
+        (("policy instrument", "policy instruments"), count("instruments"), ctx.urls.instruments()),
+        (("SDG target addressed", "SDG targets addressed"), count("sdgTargets"), ctx.urls.sdg_targets(addressed=1)),
     ]
     counts = [(names[0] if n == 1 else names[1], n, href) for names, n, href in counts]
     return {"counts": counts, "latest": outcome_rows(ctx, limit=10)}
@@ -643,11 +576,7 @@ def search(ctx: Context, q: str) -> dict:
         return {"q": "", "results": []}
     if len(q) > 200:
         raise BadParameter("the search text is longer than 200 characters", parameter="q")
-    rows = ctx.rows("""
-SELECT ?q ?x (SAMPLE(?l) AS ?label) WHERE {
-  ?x rdfs:label|skos:prefLabel|kg:acronym|skos:notation|skos:altLabel ?l .
-  FILTER(isIRI(?x) && CONTAINS(LCASE(STR(?l)), LCASE(STR(?q))))
-} GROUP BY ?q ?x LIMIT 100""", q=ox.Literal(q))
+    rows = ctx.rows("search-labels", q=ox.Literal(q))
     types = ld.types_of(ctx.store, {r["x"] for r in rows})
     terms = ctx.terms({r["x"] for r in rows} | {t for ts in types.values() for t in ts})
     results = [{"term": terms.term(r["x"]), "types": terms.definitions(types.get(r["x"], ()))} for r in rows]
@@ -658,26 +587,23 @@ SELECT ?q ?x (SAMPLE(?l) AS ?label) WHERE {
 
 
 def graph_page(ctx: Context, graph_iri: str) -> dict | None:
-    found = ctx.rows("SELECT ?g (COUNT(*) AS ?n) (COUNT(DISTINCT ?s) AS ?subjects) WHERE { GRAPH ?g { ?s ?p ?o } } "
-                     "GROUP BY ?g", g=ox.NamedNode(graph_iri))
-    if not found or not _int(found[0].get("n")):
+    found = ctx.rows("graph-page-counts", g=ox.NamedNode(graph_iri))
+    if not found or not as_int(found[0].get("n")):
         return None
-    classes = ctx.rows("SELECT ?g ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?c } } GROUP BY ?g ?c "
-                       "ORDER BY DESC(?n)", g=ox.NamedNode(graph_iri))
+    classes = ctx.rows("graph-page-classes", g=ox.NamedNode(graph_iri))
     terms = ctx.terms({r["c"] for r in classes})
-    return {"iri": graph_iri, "file": ctx.file_of(graph_iri), "triples": _int(found[0]["n"]),
-            "subjects": _int(found[0]["subjects"]),
-            "classes": [{"term": terms.definition(r["c"]), "n": _int(r["n"])} for r in classes],
+    return {"iri": graph_iri, "file": ctx.file_of(graph_iri), "triples": as_int(found[0]["n"]),
+            "subjects": as_int(found[0]["subjects"]),
+            "classes": [{"term": terms.definition(r["c"]), "n": as_int(r["n"])} for r in classes],
             "formats": [{"name": f, "label": FORMAT_LABELS[f], "href": ctx.urls.graph(graph_iri, f)}
                         for f in ("ttl", "jsonld", "nt", "rdf")],
-            "sparql": {"href": ctx.urls.sparql(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {_v(URIRef(graph_iri))} "
-                                               "{ ?s ?p ?o } }", "ttl")}}
+            "sparql": {"href": ctx.urls.sparql(ctx.query("graph-contents", graph=_iri(graph_iri)), "ttl")}}
 
 
 def graph_triples(ctx: Context, graph_iri: str) -> ld.Description:
     """A whole named graph as a description (for its RDF formats)."""
     g = ld.new_graph(ctx.base)
-    for r in ctx.rows("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", g=ox.NamedNode(graph_iri)):
+    for r in ctx.rows("graph-triples", g=ox.NamedNode(graph_iri)):
         g.add((r["s"], r["p"], r["o"]))
     return ld.Description(URIRef(graph_iri), g)
 

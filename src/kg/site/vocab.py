@@ -8,7 +8,6 @@ with its node shapes and their property shapes, constraint by constraint.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 
 import pyoxigraph as ox
@@ -20,7 +19,7 @@ from kg.rdf import iris
 from kg.publish import ld
 from kg.site.terms import Term, Terms, best_labels
 from kg.site.urls import FORMAT_LABELS
-from kg.site.views import Context, _int
+from kg.site.views import Context, as_int
 
 SH = ld.SH
 VANN = iris.VANN
@@ -53,14 +52,14 @@ SHOWN = {RDF.type, RDFS.label, RDFS.comment, SH.name, SH.description, SH.message
 def load(ctx: Context, graphs: list[str]) -> Graph:
     g = ld.new_graph(ctx.base)
     for graph in graphs:
-        for r in ctx.rows("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", g=ox.NamedNode(graph)):
+        for r in ctx.rows("graph-triples", g=ox.NamedNode(graph)):
             g.add((r["s"], r["p"], r["o"]))
     return g
 
 
 def graphs_under(ctx: Context, folder: str) -> list[str]:
     prefix = f"{ctx.base}graph/{folder}/"
-    found = ld.rows(ctx.store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    found = ctx.rows("named-graphs")
     return sorted(str(r["g"]) for r in found if str(r["g"]).startswith(prefix))
 
 
@@ -117,18 +116,13 @@ def ontology(ctx: Context) -> dict:
     labels.update(best_labels(g))
     terms = Terms(ctx.urls, labels)
 
-    kg_filter = json.dumps(ns)
-    used_classes = {r["c"]: r for r in ctx.rows(
-        f"SELECT ?c (COUNT(DISTINCT ?x) AS ?n) (MIN(STR(?x)) AS ?ex) WHERE {{ ?x a ?c "
-        f"FILTER(isIRI(?x) && STRSTARTS(STR(?c), {kg_filter})) }} GROUP BY ?c")}
-    used_props = {r["p"]: r for r in ctx.rows(
-        f"SELECT ?p (COUNT(*) AS ?n) (MIN(STR(?s)) AS ?ex) WHERE {{ ?s ?p ?o "
-        f"FILTER(isIRI(?s) && STRSTARTS(STR(?p), {kg_filter})) }} GROUP BY ?p")}
+    used_classes = {r["c"]: r for r in ctx.rows("ontology-class-usage")}
+    used_props = {r["p"]: r for r in ctx.rows("ontology-property-usage")}
     pairs = [(URIRef(str(r["ex"])), p) for p, r in used_props.items() if "ex" in r]
     examples: dict[URIRef, tuple[URIRef, Node]] = {}
     if pairs:
-        values = " ".join(f"({ox.NamedNode(str(s))} {ox.NamedNode(str(p))})" for s, p in pairs)
-        for r in ctx.rows(f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?p) {{ {values} }} ?s ?p ?o }}"):
+        values = [(ox.NamedNode(str(s)), ox.NamedNode(str(p))) for s, p in pairs]
+        for r in ctx.rows("ontology-property-examples", {"pairs": values}):
             examples.setdefault(r["p"], (r["s"], r["o"]))
     example_nodes = {n for s, o in examples.values() for n in (s, o) if isinstance(n, URIRef)}
     example_nodes |= {URIRef(str(r["ex"])) for r in used_classes.values() if "ex" in r}
@@ -175,12 +169,12 @@ def ontology(ctx: Context) -> dict:
                 item["range_shapes"] = shape_terms(by_class_value.get(s, []))
                 item["with_domain"] = terms.definitions(x for x in g.subjects(RDFS.domain, s))
                 item["with_range"] = terms.definitions(x for x in g.subjects(RDFS.range, s))
-                item["count"] = _int(used.get("n"))
+                item["count"] = as_int(used.get("n"))
                 item["example"] = terms.term(URIRef(str(used["ex"]))) if "ex" in used else None
             else:
                 used = used_props.get(s, {})
                 item["shapes"] = shape_terms(by_path.get(s, []))
-                item["count"] = _int(used.get("n"))
+                item["count"] = as_int(used.get("n"))
                 ex = examples.get(s)
                 item["example"] = {"subject": terms.term(ex[0]), "value": terms.term(ex[1])} if ex else None
             items.append(item)
@@ -210,6 +204,12 @@ def ontology_graph(ctx: Context) -> Graph:
     return load(ctx, [f"{ctx.base}graph/ontology/kg"])
 
 
+def ontology_version(ctx: Context) -> str | None:
+    """The ontology's ``owl:versionInfo``, if it has one."""
+    found = ctx.rows("ontology-version", o=ld.named_node(iris.ontology_iri(ctx.base)))
+    return str(found[0]["v"]) if found else None
+
+
 # -- shapes ---------------------------------------------------------------------------------
 
 def shapes_index(ctx: Context) -> list[dict]:
@@ -217,17 +217,15 @@ def shapes_index(ctx: Context) -> list[dict]:
     for graph in graphs_under(ctx, "shapes"):
         stem = graph.rsplit("/", 1)[-1]
         head = URIRef(f"{ctx.base}shapes/{stem}")
-        info = ctx.rows("SELECT ?g ?h ?p ?o WHERE { GRAPH ?g { ?h ?p ?o } }", g=ox.NamedNode(graph),
-                        h=ox.NamedNode(str(head)))
+        info = ctx.rows("shapes-file-header", g=ox.NamedNode(graph), h=ox.NamedNode(str(head)))
         h = ld.new_graph(ctx.base)
         for r in info:
             h.add((head, r["p"], r["o"]))
-        n = ctx.rows("SELECT ?g (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a ?t "
-                     "VALUES ?t { sh:NodeShape sh:PropertyShape } } } GROUP BY ?g", g=ox.NamedNode(graph))
+        n = ctx.rows("shapes-file-shape-count", g=ox.NamedNode(graph))
         files.append({"stem": stem, "href": ctx.urls.shapes(stem), "graph": graph,
                       "title": _text(h, head, RDFS.label) or stem,
                       "description": _text(h, head, DCTERMS.description, RDFS.comment) or "",
-                      "shapes": _int(n[0]["n"]) if n else 0})
+                      "shapes": as_int(n[0]["n"]) if n else 0})
     return files
 
 
@@ -296,4 +294,4 @@ def shapes_file(ctx: Context, stem: str) -> dict | None:
     }
 
 
-__all__ = ["ontology", "ontology_graph", "shapes_index", "shapes_file", "shapes_graph"]
+__all__ = ["ontology", "ontology_graph", "ontology_version", "shapes_index", "shapes_file", "shapes_graph"]

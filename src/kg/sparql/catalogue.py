@@ -327,7 +327,7 @@ def parse_query(text: str, *, path: str | Path) -> CannedQuery:
 
     params = _parse_params(data.get("params"), value_nodes.get("params"), fail)
     body = "\n".join(lines[len(header_lines):])
-    searchable = _strip_sparql(body)
+    searchable = strip_sparql(body)
     form_match = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", searchable, re.IGNORECASE)
     if not form_match:
         raise fail("no SELECT, CONSTRUCT, ASK or DESCRIBE after the header",
@@ -408,7 +408,7 @@ def _parse_params(value: Any, node: yaml.Node | None,
     return params
 
 
-def _strip_sparql(text: str) -> str:
+def strip_sparql(text: str) -> str:
     """The query text without IRIs, string literals and comments (for searching)."""
     text = re.sub(r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'', '""', text)
     text = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', text)

@@ -27,7 +27,8 @@ from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
 from kg.rdf import sources as src
-from kg.validate.core import Report, _needs_advanced, _results, _uses_sparql, materialise_types
+from kg.validate.engine import materialise_types, needs_advanced, uses_sparql
+from kg.validate.report import Report, results_of
 
 _TYPE = ox.NamedNode(str(RDF.type))
 
@@ -98,12 +99,12 @@ def validate_batch(batch: Mapping[str, Graph], context: Context, shapes: Graph, 
         for cls in context.types(str(iri)):
             data.add((iri, RDF.type, cls))
     materialise_types(data, ontology)
-    ont = ontology if _uses_sparql(shapes) else None
+    ont = ontology if uses_sparql(shapes) else None
     _, results_graph, _ = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ont, inference="none", advanced=_needs_advanced(shapes),
+        data, shacl_graph=shapes, ont_graph=ont, inference="none", advanced=needs_advanced(shapes),
         allow_warnings=True, focus_nodes=sorted(focus, key=str),
     )
-    results = _results(results_graph, shapes, None)
+    results = results_of(results_graph, shapes, None)
     report = Report(conforms=not any(r.severity == "Violation" for r in results), results=results,
                     seconds=time.perf_counter() - started)
     return report, focus

@@ -32,7 +32,8 @@ from rdflib import RDF, SH, BNode, Graph, URIRef
 from rdflib.term import Node
 
 from kg.rdf import sources as src
-from kg.validate.core import Result, _needs_advanced, _results, superclasses
+from kg.validate.engine import needs_advanced, superclasses
+from kg.validate.report import Result, results_of
 
 logger = logging.getLogger(__name__)
 
@@ -121,9 +122,9 @@ def _validate_shard(index: int) -> list[Result]:
     subjects = [ox.BlankNode(v[2:]) if v.startswith("_:") else ox.NamedNode(v) for v in shards[index]]
     data, owned = shard_graph(store, subjects, closure)
     _, results_graph, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                           advanced=_needs_advanced(shapes), allow_warnings=True)
+                                           advanced=needs_advanced(shapes), allow_warnings=True)
     owned_names = {_nt(n) for n in owned}
-    return [r for r in _results(results_graph, shapes, None) if r.focus_node in owned_names]
+    return [r for r in results_of(results_graph, shapes, None) if r.focus_node in owned_names]
 
 
 def _nt(node: Node) -> str:

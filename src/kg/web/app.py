@@ -31,12 +31,11 @@ from kg.store import remote
 from kg.web import redaction
 from kg.config import Settings, load_settings
 from kg.query.executor import Executor
-from kg.web import caching, canned, editor, errors, graphs, health, observability, pages, security
+from kg.web import canned, editor, errors, graphs, health, observability, pages, security
 from kg.web.cors import CORS
-from kg.web.metrics import Metrics
-from kg.store import manifest_path
 from kg.web.service_description import ServiceDescription
 from kg.web.sparql import SparqlEndpoint
+from kg.web.state import Spkg
 from kg.errors import StoreError
 from kg.store import is_built
 
@@ -57,7 +56,7 @@ class SpkgApp(FastAPI):
     """
 
     sparql_app = None
-    metrics = None  # the app's kg.web.metrics.Metrics: an attribute, not in app.state, as it is read on every query
+    spkg: Spkg  # the running app's state (kg.web.state): an attribute, as it is read on every query
 
     async def __call__(self, scope, receive, send) -> None:
         if self.sparql_app is not None and scope["type"] == "http" and scope["path"] == "/sparql":
@@ -75,7 +74,7 @@ def _keep_pages_warm(app: FastAPI, stop: threading.Event, every: float = 5.0) ->
     done = None
     while not stop.is_set():
         try:
-            site = caching.site_of(app.state)
+            site = app.spkg.site
             version = site.version()
             if version != done:
                 pages.warm(site)  # the home page's figures first
@@ -124,12 +123,10 @@ def create_app(settings: Settings) -> FastAPI:
     # document, built from the canned-query headers, and a server-rendered /docs (kg.web.canned).
     app = SpkgApp(title="spkg", summary="SPARQL endpoint of the ILO social-protection knowledge graph",
                   lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
-    app.state.settings = settings
-    app.state.executor = executor
-    app.metrics = metrics = Metrics(manifest_path(settings))
+    app.spkg = spkg = Spkg(settings, executor)
     # uvicorn's access log prints URLs whole: a token put in one must not reach the log.
     redaction.install("uvicorn.access", "uvicorn.error")
-    endpoint = SparqlEndpoint(settings, executor, ServiceDescription(settings, executor))
+    endpoint = SparqlEndpoint(spkg, ServiceDescription(settings, executor))
     app.router.routes.append(Route("/sparql", endpoint))
     app.include_router(health.router)
     app.include_router(canned.router)
@@ -140,8 +137,8 @@ def create_app(settings: Settings) -> FastAPI:
     errors.install(app)
     app.add_middleware(CORS)
     app.add_middleware(security.SecurityHeaders)
-    app.add_middleware(observability.Metered, metrics=metrics)  # last added: outermost, times everything
-    app.sparql_app = observability.Metered(CORS(errors.Guard(endpoint), also=(security.NOSNIFF,)), metrics,
+    app.add_middleware(observability.Metered, metrics=spkg.metrics)  # last added: outermost, times everything
+    app.sparql_app = observability.Metered(CORS(errors.Guard(endpoint), also=(security.NOSNIFF,)), spkg.metrics,
                                            route="/sparql")
     return app
 

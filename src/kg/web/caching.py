@@ -22,7 +22,6 @@ and documents of :mod:`kg.web.pages` and :mod:`kg.web.dumps`.
 from __future__ import annotations
 
 import hashlib
-import threading
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
@@ -133,24 +132,9 @@ def raw_headers(tag: str, last_modified: datetime | None, cache_control: str = R
 
 # -- pages and documents (Starlette) ----------------------------------------------------------
 
-_site_lock = threading.Lock()
-
-
 def site(request: Request) -> Site:
-    """The app's :class:`~kg.site.state.Site`, made on first use."""
-    return site_of(request.app.state)
-
-
-def site_of(state) -> Site:
-    """The :class:`~kg.site.state.Site` kept in an app's state, made on first use."""
-    existing = getattr(state, "kg_site", None)
-    if existing is None:
-        with _site_lock:
-            existing = getattr(state, "kg_site", None)
-            if existing is None:
-                existing = Site(state.settings)
-                state.kg_site = existing
-    return existing
+    """The app's :class:`~kg.site.state.Site` (:attr:`kg.web.state.Spkg.site`)."""
+    return request.app.spkg.site
 
 
 def lower_headers(request: Request) -> dict[str, str]:

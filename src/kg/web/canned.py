@@ -21,7 +21,6 @@ import csv
 import io
 import json
 import re
-import threading
 import time
 from urllib.parse import urlencode
 
@@ -30,11 +29,12 @@ from starlette.responses import Response
 
 from kg.query import budget
 from kg.rdf import iris
+from kg.web import state
 from kg.errors import BadParameter, KGError, NotAcceptable
 from kg.web import caching, observability
 from kg.web import errors as http_errors
 from kg.web import negotiation as neg
-from kg.sparql.catalogue import PARAM_TYPES, CannedQuery, _strip_sparql, bind, get_query, load_catalogue
+from kg.sparql.catalogue import PARAM_TYPES, CannedQuery, strip_sparql, bind, get_query
 
 router = APIRouter()
 GET = ["GET", "HEAD"]
@@ -45,20 +45,9 @@ FORMATS = {"json": "application/json", "csv": "text/csv"}
 SPARQL_JSON = "application/sparql-results+json"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _LIMIT_RE = re.compile(r"\b(LIMIT|OFFSET)\b", re.IGNORECASE)
-_lock = threading.Lock()
-
-
 def catalogue(request: Request) -> dict[str, CannedQuery]:
-    """The app's catalogue of canned queries, loaded once."""
-    state = request.app.state
-    found = getattr(state, "kg_catalogue", None)
-    if found is None:
-        with _lock:
-            found = getattr(state, "kg_catalogue", None)
-            if found is None:
-                found = load_catalogue(state.settings.queries_dir)
-                state.kg_catalogue = found
-    return found
+    """The app's catalogue of canned queries, loaded once (:attr:`kg.web.state.Spkg.catalogue`)."""
+    return state.of(request).catalogue
 
 
 def describe(query: CannedQuery, root: str = "") -> dict:
@@ -139,7 +128,7 @@ def plain(term: dict) -> object:
 
 def _done(request: Request, name: str, started: float, status: int, answer=None, error=None) -> None:
     """Count and log one canned query (:func:`kg.web.observability.query_done`)."""
-    known = getattr(request.app.state, "kg_catalogue", None) or {}
+    known = state.of(request)._catalogue or {}
     params = {k: v for k, v in request.query_params.items() if k not in RESERVED}
     observability.query_done(request.scope, "/api/queries/{name}", status=status,
                              seconds=time.perf_counter() - started, name=name if name in known else None,
@@ -154,7 +143,7 @@ def _page_url(request: Request, offset: int, limit: int) -> str:
 
 @router.api_route("/api/queries/{name}", methods=GET, include_in_schema=False)
 async def run_query(name: str, request: Request) -> Response:
-    settings = request.app.state.settings
+    settings = state.of(request).settings
     started = time.perf_counter()
     stem, dot, ext = name.rpartition(".")
     suffix = None
@@ -174,11 +163,11 @@ async def run_query(name: str, request: Request) -> Response:
         if caching.not_modified(caching.lower_headers(request), tag, version.built_at):
             return Response(status_code=304, headers=headers)
         text = iris.rebase(query.text, settings.base)
-        paged_in_sparql = query.form == "SELECT" and not _LIMIT_RE.search(_strip_sparql(text))
+        paged_in_sparql = query.form == "SELECT" and not _LIMIT_RE.search(strip_sparql(text))
         if paged_in_sparql:
             text = f"{text.rstrip()}\nLIMIT {limit + 1} OFFSET {offset}\n"
-        executor = request.app.state.executor
-        with budget.metered(budget.shared(executor, settings.client_query_seconds), request.scope,
+        executor = state.of(request).executor
+        with budget.metered(state.of(request).budget, request.scope,
                             settings.query_timeout) as ticket:  # 429 once the client has used its query time
             ticket.answer = answer = await executor.run(
                 text, results_type=SPARQL_JSON, graph_type="text/turtle", substitutions=bound,
@@ -236,13 +225,11 @@ def openapi_document(request: Request) -> dict:
     from kg.web import openapi
     from kg.web.caching import CODE
 
-    state = request.app.state
-    doc = getattr(state, "kg_openapi", None)
-    if doc is None:
-        doc = openapi.build(catalogue(request), title="spkg", version=CODE,
-                            result_limit=state.settings.result_limit)
-        state.kg_openapi = doc
-    return doc
+    spkg = state.of(request)
+    if spkg.openapi is None:
+        spkg.openapi = openapi.build(spkg.catalogue, title="spkg", version=CODE,
+                                     result_limit=spkg.settings.result_limit)
+    return spkg.openapi
 
 
 @router.api_route("/openapi.json", methods=GET, include_in_schema=False)

@@ -96,7 +96,7 @@ def dumps_index(request: Request) -> Response:
 
 def dumps_token(settings) -> str:
     try:
-        st = (settings.dumps_path / dumps.LATEST).stat()
+        st = (settings.dumps_dir / dumps.LATEST).stat()
         return f"{st.st_mtime_ns}-{st.st_size}"
     except OSError:
         return "none"

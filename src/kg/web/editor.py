@@ -29,6 +29,7 @@ from starlette.responses import HTMLResponse, Response
 from kg.query import budget
 from kg.publish import ld
 from kg.sparql import guard as sparql_guard
+from kg.web import state
 from kg.errors import BadParameter, KGError, QueryTimeout
 from kg.web import caching, observability
 from kg.web.canned import catalogue
@@ -130,10 +131,10 @@ def _table(answer_body: bytes, form: str, urls, base: str) -> dict:
 async def _run(request: Request, text: str, substitutions=None) -> tuple[dict | None, KGError | None]:
     s = caching.site(request)
     started = time.perf_counter()
-    executor = request.app.state.executor
+    executor = state.of(request).executor
     try:
         sparql_guard.check_nesting(text)  # deeper nesting kills the engine's parser
-        with budget.metered(budget.shared(executor, s.settings.client_query_seconds), request.scope,
+        with budget.metered(state.of(request).budget, request.scope,
                             s.settings.query_timeout) as ticket:  # 429 once the client has used its query time
             ticket.answer = answer = await executor.run(text, results_type=SPARQL_JSON, graph_type=NTRIPLES,
                                                         limit=DISPLAY_LIMIT, substitutions=substitutions)

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from kg.write import partners as graphstore, tokens
+from kg.web import state
 from kg.errors import BadParameter, KGError, ValidationFailed
 from kg.web import caching
 from kg.web import errors as http_errors
@@ -86,7 +87,7 @@ def _invalid(exc: ValidationFailed, request: Request) -> Response:
 
 @router.api_route("/graphs", methods=["GET", "HEAD"], include_in_schema=False)
 async def read(request: Request) -> Response:
-    settings = request.app.state.settings
+    settings = state.of(request).settings
     try:
         graph = _target(request)
         chosen = neg.negotiate(request.headers.get("accept"), request.query_params.getlist("format") or None, OFFERS)
@@ -110,7 +111,7 @@ async def read(request: Request) -> Response:
 
 @router.api_route("/graphs", methods=["PUT", "POST", "DELETE"], include_in_schema=False)
 async def change(request: Request) -> Response:
-    settings = request.app.state.settings
+    settings = state.of(request).settings
     try:
         graph = _target(request)
         if graph is None:
@@ -127,7 +128,7 @@ async def change(request: Request) -> Response:
     except KGError as e:
         return _failure(e, request)
     # This process's query workers reopen now; other processes follow the manifest.
-    request.app.state.executor.refresh()
+    state.of(request).executor.refresh()
     headers = {"x-kg-triples": str(result.after), "x-kg-activity": result.activity}
     if result.created:
         from urllib.parse import quote

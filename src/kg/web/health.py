@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 
 from kg.store import remote
+from kg.web import state
 from kg.errors import StoreError
 
 PING_TIMEOUT = 2.0  # seconds the external store has to answer ASK {}
@@ -15,11 +16,11 @@ router = APIRouter()
 
 @router.get("/-/health", summary="Liveness and query-worker status")
 async def health(request: Request) -> dict:
-    executor = request.app.state.executor
+    executor = state.of(request).executor
     if executor.alive == 0:
         raise StoreError("no query worker is running", hint="see the server log")
     stats = executor.stats
-    settings = request.app.state.settings
+    settings = state.of(request).settings
     store = {"kind": "embedded"}
     if settings.external:
         # A load balancer in front of replicas should hear when their shared store is gone.

@@ -20,6 +20,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from kg.web import querylog
+from kg.web import state
 from kg.errors import QueryTimeout, StoreTimeout
 from kg.web.metrics import CONTENT_TYPE, UNMATCHED, Metrics, reason
 
@@ -64,18 +65,18 @@ def query_done(scope, route: str, *, status: int, seconds: float, query: str | N
     name a client made up); ``answer`` is the executor's
     :class:`~kg.query.executor.Answer` when there is one.
     """
-    app = scope["app"]
     # A 503 with no error is a streamed answer cut at the time budget (kg.web.sparql); on an
     # external store the store's own timeout (504) usually ends a slow query first.
     timed_out = isinstance(error, (QueryTimeout, StoreTimeout)) or (error is None and status == QueryTimeout.status)
     refused = reason(error, status)
-    app.metrics.query(route, status, seconds, timed_out=timed_out, refused=refused, canned=name)
+    spkg = state.of(scope)
+    spkg.metrics.query(route, status, seconds, timed_out=timed_out, refused=refused, canned=name)
     if not querylog.enabled():
         return
     client = scope.get("client")
     querylog.record(
         route=route, status=status, seconds=seconds, client=client[0] if client else None, query=query,
-        include_text=app.state.settings.log_query_text, name=name, params=params,
+        include_text=spkg.settings.log_query_text, name=name, params=params,
         form=answer.form if answer is not None else None, rows=answer.rows if answer is not None else None,
         timed_out=timed_out, truncated=answer.truncated if answer is not None else False,
         worker=answer.worker if answer is not None else None,
@@ -84,12 +85,12 @@ def query_done(scope, route: str, *, status: int, seconds: float, query: str | N
 
 @router.api_route("/-/metrics", methods=["GET", "HEAD"], include_in_schema=False)
 def metrics_page(request: Request) -> Response:
-    executor = getattr(request.app.state, "executor", None)
-    return Response(request.app.metrics.render(executor), media_type=CONTENT_TYPE,
+    spkg = state.of(request)
+    return Response(spkg.metrics.render(spkg.executor), media_type=CONTENT_TYPE,
                     headers={"cache-control": "no-store"})
 
 
 @router.api_route("/-/settings", methods=["GET", "HEAD"], include_in_schema=False)
 def settings_page(request: Request) -> Response:
-    body = json.dumps(request.app.state.settings.public(), ensure_ascii=False, indent=1)
+    body = json.dumps(state.of(request).settings.public(), ensure_ascii=False, indent=1)
     return Response(body, media_type="application/json", headers={"cache-control": "no-store"})

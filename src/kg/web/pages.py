@@ -176,9 +176,7 @@ def ontology_suffix(name: str, request: Request) -> Response:
 def ontology_version(version: str, request: Request) -> Response:
     s = caching.site(request)
     stem, fixed = _split_suffix(version)
-    ctx = s.context()
-    current = ctx.rows("SELECT ?o ?v WHERE { ?o owl:versionInfo ?v }", o=ld.named_node(iris.ontology_iri(s.settings.base)))
-    if not current or str(current[0]["v"]) != stem:
+    if vocab.ontology_version(s.context()) != stem:
         return caching.error(request, NotFound(f"this server has no version {stem!r} of the ontology",
                                                hint="the current version is at /def/kg"), suggestion=stem)
     return _vocabulary(request, fixed)

@@ -1,7 +1,7 @@
 """The query page a browser gets at ``GET /sparql``: a plain form, no JavaScript.
 
 The form sends ``GET /sparql?query=…&format=…``; the answer is the raw result
-in the chosen format. (A later issue replaces this with a full editor.) Its
+in the chosen format; the full editor is ``/query`` (:mod:`kg.web.editor`). Its
 stylesheet is a static file, linked relative to ``/sparql`` so that it is found
 under a ``root_path`` too: the pages' Content-Security-Policy allows no inline style.
 """

@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from kg.config import Settings
 from kg.query.executor import Executor
+from kg.sparql import files
 from kg.web import negotiation as neg
 from kg.web import query_page, security
 
@@ -30,9 +31,7 @@ DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
 DCT_DESCRIPTION = ox.NamedNode("http://purl.org/dc/terms/description")
 XSD_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 PREFIXES = {"sd": SD, "void": VOID, "formats": "http://www.w3.org/ns/formats/", "dcterms": "http://purl.org/dc/terms/"}
-
-_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
-_UNION = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+SPARQL = "kg.web"  # the package whose sparql/ folder holds the count queries
 
 
 def _sd(name: str) -> ox.NamedNode:
@@ -122,9 +121,9 @@ class ServiceDescription:
                 if manifest is not None:
                     self._counts = manifest
                 else:
-                    rows = await self._select(_COUNTS)
+                    rows = await self._select(files.text(SPARQL, "graph-triple-counts"))
                     graphs = {r["g"]["value"]: int(r["n"]["value"]) for r in rows}
-                    union = int((await self._select(_UNION))[0]["n"]["value"])
+                    union = int((await self._select(files.text(SPARQL, "default-graph-triple-count")))[0]["n"]["value"])
                     self._counts = graphs, union
         return self._counts
 

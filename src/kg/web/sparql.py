@@ -33,7 +33,6 @@ from __future__ import annotations
 import asyncio
 import codecs
 import hashlib
-import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -41,7 +40,6 @@ from urllib.parse import parse_qsl
 
 from kg.query import budget
 from kg.sparql import guard as sparql_guard
-from kg.config import Settings
 from kg.errors import (
     BadParameter,
     BodyTooLarge,
@@ -51,11 +49,12 @@ from kg.errors import (
     QueryTooLong,
     UnsupportedMediaType,
 )
-from kg.query.executor import Answer, Executor
-from kg.store import Version, VersionWatch
+from kg.query.executor import Answer
+from kg.store import Version
 from kg.web import caching, observability
 from kg.web import negotiation as neg
 from kg.web.errors import error_bytes
+from kg.web.state import Spkg
 
 logger = logging.getLogger(__name__)
 
@@ -113,14 +112,14 @@ def _single(params: dict[str, list[str]], name: str) -> str | None:
 class SparqlEndpoint:
     """The ASGI app behind ``/sparql``."""
 
-    def __init__(self, settings: Settings, executor: Executor, describe) -> None:
-        self.settings = settings
-        self.executor = executor
+    def __init__(self, spkg: Spkg, describe) -> None:
+        settings = self.settings = spkg.settings
+        self.executor = spkg.executor
         self.describe = describe           # async (request) -> (status, headers, body): SD or page
         self.max_length = settings.max_query_length
         self.max_body = settings.max_query_length * 3 + 64 * 1024
-        self.budget = budget.shared(executor, settings.client_query_seconds)
-        self.watch = VersionWatch(settings)
+        self.budget = spkg.budget
+        self.watch = spkg.versions
         # The version the workers open; a later change (build, ingest, partner write) refreshes them.
         self._version: Version | None = self.watch.current()
 
@@ -380,6 +379,3 @@ async def _respond(send, status: int, headers, body: bytes, head_only: bool = Fa
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": b"" if head_only else body})
 
-
-def json_bytes(data) -> bytes:
-    return json.dumps(data, ensure_ascii=False).encode()

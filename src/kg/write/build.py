@@ -24,7 +24,7 @@ from kg.config import Settings
 from kg.errors import ValidationFailed
 from kg.rdf import sources as src
 from kg.store import graph_counts, manifest_path, package_version, swap
-from kg.validate.core import Report, validate_files
+from kg.validate import Report, validate_files
 
 logger = logging.getLogger(__name__)
 

@@ -27,14 +27,10 @@ lock file beside the store.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
 import re
-import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -50,12 +46,13 @@ from kg.errors import (
     MethodNotAllowed,
     NotFound,
     ParseError,
-    StoreError,
     UnsupportedMediaType,
     ValidationFailed,
 )
+from kg.write import tokens
 from kg.write.tokens import Forbidden, Partner
-from kg.validate.core import Report, load_shapes
+from kg.validate import Report, shapes_and_ontology
+from kg.write import lock
 
 logger = logging.getLogger(__name__)
 
@@ -199,46 +196,8 @@ def check_writable(settings: Settings, graph_iri: str | None, partner: Partner) 
     reserved = [f"{settings.base}graph/{folder}/" for folder in src.FOLDERS]
     if graph_iri == audit_graph(settings.base) or any(graph_iri.startswith(r) for r in reserved):
         raise Forbidden(f"<{graph_iri}> is written by kg build or the server, not through /graphs")
-    if not partner.may_write(graph_iri):
-        raise Forbidden(f"partner {partner.name!r} may write only graphs under <{partner.prefix}>")
+    tokens.authorize(partner, graph_iri)
     return graph_iri
-
-
-_SHAPES: dict[str, tuple[Graph, Graph]] = {}
-
-
-def _shapes_and_ontology(settings: Settings) -> tuple[Graph, Graph]:
-    """The shapes (checked against meta-SHACL) and the ontology, once per content in a process."""
-    files = src.discover(settings, ("ontology", "shapes"))
-    key = f"{settings.base}|{src.content_hash(files)}"
-    if key not in _SHAPES:
-        _SHAPES.clear()
-        shapes = load_shapes(settings, [f for f in files if f.folder == "shapes"])
-        ontology = src.load_graph([f for f in files if f.folder == "ontology"], settings)
-        _SHAPES[key] = (shapes, ontology)
-    return _SHAPES[key]
-
-
-@contextmanager
-def _lock(settings: Settings) -> Iterator[None]:
-    """The lock `kg ingest` takes too: one change to the store at a time."""
-    folder = settings.store_dir.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + LOCK_WAIT
-    with open(folder / "ingest.lock", "w") as fh:
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise StoreError("another write or kg ingest is changing the store",
-                                     hint="try again in a moment") from None
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _to_rdflib(triples: list[ox.Triple]) -> Graph:
@@ -258,8 +217,8 @@ def write(settings: Settings, operation: str, graph_iri: str, partner: Partner,
         raise MethodNotAllowed(f"{operation} is not a graph store operation",
                                allow=("GET", "HEAD", *OPERATIONS))
     check_writable(settings, graph_iri, partner)
-    shapes, ontology = _shapes_and_ontology(settings)
-    with _lock(settings):
+    shapes, ontology = shapes_and_ontology(settings)
+    with lock.holding(settings, wait=LOCK_WAIT):
         from kg.write.recovery import recover
 
         for message in recover(settings):  # an earlier write or ingest killed midway
@@ -351,7 +310,7 @@ def report_graph(report: Report) -> Graph:
     from rdflib import RDF, BNode, Literal, URIRef
     from rdflib.util import from_n3
 
-    from kg.validate.core import SH
+    from kg.validate import SH
 
     g = Graph()
     g.bind("sh", SH)

@@ -114,5 +114,6 @@ def authenticate(settings: Settings, authorization: str | None) -> Partner:
 
 
 def authorize(partner: Partner, graph_iri: str) -> None:
+    """Forbidden unless ``partner`` may write the graph (the one place that checks a partner's prefix)."""
     if not partner.may_write(graph_iri):
         raise Forbidden(f"partner {partner.name!r} may write only graphs under <{partner.prefix}>")

@@ -1,0 +1,594 @@
+"""Which names are organizations, instruments, events or studies, and which mentions are one thing.
+
+A name's kind comes from its head word, looked up in the lexicon's code lists: "Ministry
+of Social Development" is headed by *ministry* (an organization type), "National Social
+Protection Strategy" by *strategy* (an instrument type), "Capacity Building … Workshop" by
+*workshop* (an event type). A head followed by "of", "on" or "for" heads the name from the
+front (Ministry of …, Law on …, Guiding Opinions on …); otherwise the last head word does.
+Known bodies (the graph's organizations, by name, other name or acronym) are recognised
+whatever their words. Names joined by "and" are split when each side is complete.
+
+Mentions of one thing are merged: an acronym defined in brackets ("(MoSD)") stands for
+its name wherever it appears again; repeated or shortened titles ("the NSPS strategy",
+"National Social Protection Strategy 2019-2025") are one instrument.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from kg.ingest.catalog import norm
+from kg.ingest.extract import names as names_mod
+from kg.ingest.extract.lexicon import KnownOrganization, Lexicon, phrase_pattern
+from kg.ingest.extract.lexicon import key as lex_key
+from kg.ingest.extract.model import FACT, SUGGESTION, Evidence, Instrument, Organization
+from kg.ingest.extract.names import CONNECTORS, Name
+from kg.ingest.extract.prose import Prose, Sentence
+
+# Prepositions after which a head word heads the name from the front ("Ministry of ...", "Law on ...").
+HEAD_FIRST = {"of", "on", "for", "concerning", "regarding", "against", "de", "du", "des", "sur", "sobre", "para", "pour"}
+# Words that, right after a head, start a place or a time rather than the rest of a name.
+PLACE_PREPOSITIONS = {"in", "at", "from", "to", "en", "à", "a"}
+# Instrument types whose lower-case mentions name one instrument ("the social security law"); a lower-case
+# "social protection programme" is as often a kind of thing as a thing.
+LOWER_CASE_HEADS = {"law", "bill", "decree", "code", "act", "constitution"}
+# Words after which a complete name may run on into a place or another phrase ("... in Jordan").
+RUN_ON = {"in", "at", "with", "from", "to", "under", "towards", "en", "à", "con", "avec"}
+# Organization types (or head words) of which a country has one, so a bare "Parliament" names it.
+UNIQUE_BODIES = {"parliament", "head-of-state-or-government", "council of ministers", "cabinet", "national assembly"}
+# Lower-case nouns after an acronym that make it a modifier of something generic ("UN agencies").
+GENERIC_AFTER = {"agencies", "agency", "system", "entities", "family", "partners", "organizations", "organisations",
+                 "country", "staff", "team", "teams", "constituents", "member", "members"}
+INTERNATIONAL = {"un-agency", "international-financial-institution", "regional-organization",
+                 "international-organization", "development-partner"}
+KINDS = ("organization", "instrument", "event", "research")
+
+
+@dataclass
+class Mention:
+    kind: str  # organization | instrument | event | research | acronym | country | unknown
+    name: Name
+    type: str | None = None  # the code-list key of its kind (ministry, strategy, workshop, ...)
+    known: KnownOrganization | None = None
+    country: str | None = None
+    sentence: Sentence | None = None
+    lower_case: bool = False  # a lower-case title ("the social insurance law")
+
+
+@dataclass
+class Heads:
+    """The lexicon's head words, by kind, as n-gram lookups."""
+
+    by_kind: dict[str, dict[str, list[str]]]
+    longest: int
+
+    def find(self, words: tuple[str, ...]) -> list[tuple[int, int, str, str]]:
+        """(start, end, kind, type key) of every head n-gram in ``words``, longest first at each place.
+
+        A plural is looked up as its singular too ("Committees").
+        """
+        low = [_fold(w) for w in words]
+        out = []
+        i = 0
+        while i < len(low):
+            hit = None
+            for n in range(min(self.longest, len(low) - i), 0, -1):
+                gram = " ".join(low[i:i + n])
+                for kind in KINDS:
+                    keys = self.by_kind[kind].get(gram) or self.by_kind[kind].get(_singular(gram))
+                    if keys:
+                        hit = (i, i + n, kind, keys[0])
+                        break
+                if hit:
+                    break
+            if hit:
+                out.append(hit)
+                i = hit[1]
+            else:
+                i += 1
+        return out
+
+
+def _singular(gram: str) -> str:
+    if gram.endswith("ies"):
+        return gram[:-3] + "y"
+    if gram.endswith("s") and not gram.endswith("ss"):
+        return gram[:-1]
+    return gram
+
+
+def _fold(word: str) -> str:
+    return lex_key(word)
+
+
+def heads(lex: Lexicon) -> Heads:
+    by_kind: dict[str, dict[str, list[str]]] = {k: {} for k in KINDS}
+    for w, keys in lex.head_index("organization_types").items():
+        by_kind["organization"][w] = keys
+    for w, keys in lex.head_index("instrument_types").items():
+        by_kind["instrument"][w] = keys
+    for kind, table in (("event", "event_types"), ("research", "research_types")):
+        for w, key in lex.word_index(table).items():
+            by_kind[kind].setdefault(w, [key])
+    longest = max((len(w.split()) for d in by_kind.values() for w in d), default=1)
+    return Heads(by_kind, longest)
+
+
+class Recognizer:
+    """Names in a record's sentences, each given a kind; one object per record."""
+
+    def __init__(self, prose: Prose, lex: Lexicon, record_country: str | None, heads_: Heads,
+                 known_names: dict[str, KnownOrganization], known_acronyms: dict[str, list[KnownOrganization]],
+                 org_cues: dict[str, str], listing_heads: frozenset[str] = frozenset()) -> None:
+        self.prose = prose
+        self.lex = lex
+        self.country = record_country
+        self.heads = heads_
+        self.known_names = known_names
+        self.known_acronyms = known_acronyms
+        self.org_cues = org_cues
+        self.listing_heads = listing_heads
+        self.definitions: dict[str, Name] = {}  # acronym -> the name it stands for
+        self.instrument_labels = {c.label.lower() for c in lex.instrument_types.values() if " " not in c.label}
+        self.mentions: list[Mention] = []
+
+    # -- names ------------------------------------------------------------------------------
+
+    def run(self) -> list[Mention]:
+        per_sentence = []
+        for s in self.prose.sentences:
+            found = names_mod.names(self.prose, s, self.listing_heads)
+            for d in names_mod.acronym_definitions(self.prose, s, found):
+                self.definitions.setdefault(d.acronym, d.name)
+            per_sentence.append((s, found, names_mod.quoted_titles(self.prose, s)))
+        for s, found, quoted in per_sentence:
+            taken: list[tuple[int, int]] = []
+            for q in quoted:
+                m = self.classify(q, s)
+                if m is not None and m.kind in ("instrument", "research", "event"):
+                    self.mentions.append(m)
+                    taken.append((q.start, q.end))
+            for n in found:
+                if any(a <= n.start and n.end <= b for a, b in taken):
+                    continue
+                n = self._with_trailing_head(n)
+                for part in self.split(n):
+                    m = self.classify(part, s)
+                    if m is not None:
+                        self.mentions.append(m)
+        return self.mentions
+
+    def _with_trailing_head(self, n: Name) -> Name:
+        """"EHSAAS programme", "TRANSFORM rollout plan": a name followed by a lower-case instrument word names it."""
+        if self.heads.find(n.words) and self.heads.find(n.words)[-1][1] == len(n.words):
+            return n
+        proper = any(w.isupper() and len(w) > 1 or any(c in w for c in "+/") for w in n.words) or \
+            (len([w for w in n.words if w[:1].isupper()]) >= 2)
+        if not proper:
+            return n
+        m = re.match(r"\s+(?:([a-z][a-z\-]+)\s+)?([a-z]+)\b", self.prose.verbatim[n.end:n.end + 40])
+        if not m or m.group(2) not in self.instrument_labels:
+            return n
+        if m.group(1) and (m.group(1) in CONNECTORS or m.group(1) in self.instrument_labels):
+            return n
+        end = n.end + m.end()
+        words = n.words + tuple(w for w in (m.group(1), m.group(2)) if w)
+        return Name(n.start, end, self.prose.verbatim[n.start:end], words, n.quoted)
+
+    def split(self, n: Name) -> list[Name]:
+        """A name cut where it joins two complete names ("X Committee and Y Committees") or runs into a place."""
+        words = list(n.words)
+        low = [w.lower() for w in words]
+        hits = self.heads.find(n.words)
+        # a head followed by a place or time preposition: the name ends at the head
+        for start, end, kind, key in hits:
+            if end < len(words) and low[end] in PLACE_PREPOSITIONS and kind in ("event", "organization", "instrument"):
+                rest = words[end + 1:]
+                if rest and (self._place_like(rest) or rest[0][:1].isdigit()):
+                    left = self._sub(n, 0, end)
+                    return [left] + ([] if rest[0][:1].isdigit() else [])
+        # a complete name running on into "in Jordan", "with the Social Protection Floor"
+        for k, w in enumerate(low):
+            if w not in RUN_ON or k == 0 or k == len(words) - 1:
+                continue
+            left, right = words[:k], words[k + 1:]
+            if not self._complete(left):
+                continue
+            rest = " ".join(right)
+            if right[0].lower() in ("the", "la", "le", "el") or norm(rest) in self.lex.country_names \
+                    or right[0][:1].isdigit():
+                return self.split(self._sub(n, 0, k))
+        # coordination: both sides complete
+        for k, w in enumerate(low):
+            if w not in ("and", "&", "et", "y") or k == 0 or k == len(words) - 1:
+                continue
+            left, right = words[:k], words[k + 1:]
+            if self._complete(left) and self._complete(right):
+                return self.split(self._sub(n, 0, k)) + self.split(self._sub(n, k + 1, len(words)))
+        return [n]
+
+    def _complete(self, words: list[str]) -> bool:
+        while words and words[0].lower() in ("the", "la", "le", "el"):
+            words = words[1:]
+        if not words or words[-1].lower() in CONNECTORS:
+            return False
+        text = " ".join(words)
+        if _is_acronym(text) and (text in self.definitions or text in self.known_acronyms):
+            return True
+        if norm(text) in self.known_names:
+            return True
+        hits = self.heads.find(tuple(words))
+        if len(hits) == 1 and hits[0][:2] == (0, len(words)) and hits[0][2] == "organization":
+            return True  # a bare "Government", "Parliament"
+        return bool(hits) and (hits[-1][1] == len(words) or words[hits[0][1]].lower() in HEAD_FIRST
+                              if hits[0][1] < len(words) else True)
+
+    def _place_like(self, words: list[str]) -> bool:
+        return 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and not self.heads.find(tuple(words))
+
+    def _sub(self, n: Name, i: int, j: int) -> Name:
+        """The words i..j of a name, with their offsets found in the text."""
+        text = n.text
+        pos = 0
+        starts = []
+        for w in n.words:
+            k = text.find(w, pos)
+            starts.append(k)
+            pos = k + len(w)
+        a = starts[i]
+        b = starts[j - 1] + len(n.words[j - 1])
+        return Name(n.start + a, n.start + b, text[a:b], tuple(n.words[i:j]), n.quoted)
+
+    # -- kinds ---------------------------------------------------------------------------------
+
+    def classify(self, n: Name, s: Sentence) -> Mention | None:
+        text = n.text.strip()
+        key = norm(text)
+        if key in self.known_names:
+            k = self.known_names[key]
+            return Mention("organization", n, k.type, k, k.country, s)
+        if _is_acronym(text):
+            if text in self.definitions:
+                return Mention("acronym", n, sentence=s)
+            if text in self.known_acronyms:
+                if self._generic_after(n):
+                    return None
+                k = self._known_by_acronym(text)
+                return Mention("organization", n, k.type, k, k.country, s)
+            return Mention("acronym", n, sentence=s)
+        if key in self.lex.country_names:
+            return Mention("country", n, country=self.lex.country_names[key], sentence=s)
+        gov = re.match(r"(?i)^(?:the\s+)?(?:royal\s+)?government\s+of\s+(?:the\s+)?(.+)$", text)
+        if gov:
+            c = self.lex.country_names.get(norm(gov.group(1)))
+            if c:
+                return Mention("organization", n, "government", None, c, s)
+        hits = self.heads.find(n.words)
+        if not hits:
+            return None
+        head = self._head(n.words, hits)
+        start, end, kind, type_key = head
+        # a bare head ("Unit", "Government", "the Strategy") names nothing on its own
+        content = [w for i, w in enumerate(n.words) if not (start <= i < end) and w.lower() not in CONNECTORS
+                   and not re.fullmatch(r"[\d./\-]+|No\.?", w)]
+        numbered = any(re.fullmatch(r"(?:No\.?)?\d[\d./\-]*", w) for w in n.words[end:])
+        if not content and kind == "instrument" and (numbered or end - start >= 3):
+            return Mention("instrument", n, type_key, sentence=s)  # "Decree 47/2018", "Memorandum of Understanding"
+        if not content and not n.quoted:
+            # a bare head names a body only where a country has one: its parliament, its prime minister
+            gram = " ".join(_fold(w) for w in n.words[start:end])
+            if kind == "organization" and (type_key in UNIQUE_BODIES or gram in UNIQUE_BODIES):
+                return Mention("organization", n, self._org_type(n.words, hits), None, None, s)
+            return None
+        if kind == "organization":
+            if self._generic_plural(n.words, head):
+                return None
+            type_key = self._org_type(n.words, hits)
+            if type_key == "social-security-institution" and self._instrument_like_fund(n.words):
+                return Mention("instrument", n, "fund", sentence=s)
+            return Mention("organization", n, type_key, None, None, s)
+        if kind == "instrument" and not self._instrument_shape(n.words, head):
+            return None
+        if kind == "instrument" and type_key == "fund" and self._org_cue(n.words) == "social-security-institution":
+            return Mention("organization", n, "social-security-institution", None, None, s)
+        if kind == "instrument":
+            return Mention("instrument", n, type_key, sentence=s)
+        return Mention(kind, n, type_key, sentence=s)
+
+    def _instrument_shape(self, words: tuple[str, ...], head) -> bool:
+        """A title ends with its head ("… Strategy 2019-2025") or starts with it before "on"/"of"/a number
+        ("Law on …", "Decree No. 224"); "Programme Profiles" is neither. A plural head is a kind, not a title."""
+        start, end, _, _ = head
+        rest = words[end:]
+        if rest and not (rest[0].lower() in HEAD_FIRST or all(re.fullmatch(r"(?:No\.?)?[\d./\-]+|\(.*\)|[A-Z]{2,}[\w/-]*", w) for w in rest)):
+            return False
+        head_word = words[end - 1]
+        if head_word.lower().endswith("s") and _singular(head_word.lower()) != head_word.lower() and \
+                head_word.lower() not in ("opinions", "guidelines", "regulations", "rules") and not rest:
+            return False
+        if any(w.lower() in ("convention", "recommendation", "ilo’s", "ilo's") for w in words):
+            return False  # an ILO standard (kg.ingest.extract.relations reads those)
+        return True
+
+    def _generic_plural(self, words: tuple[str, ...], head) -> bool:
+        """"Social Security Institutions", "UN Agencies", "Members of Parliament": kinds of body, not one body."""
+        first = words[0].lower()
+        if len(words) > 2 and first.endswith("s") and words[1].lower() in ("of", "with", "from", "for") and \
+                not self.heads.find((words[0],)):
+            return True
+        start, end, _, _ = head
+        head_word = words[end - 1].lower()
+        if head_word.endswith("s") and head_word not in ("nations", "affairs", "services", "ministers", "unions") \
+                and end == len(words) and " ".join(words) not in {d.text for d in self.definitions.values()}:
+            return True
+        return False
+
+    def _generic_after(self, n: Name) -> bool:
+        after = self.prose.verbatim[n.end:n.end + 30].split()
+        return bool(after) and after[0].strip(",.;:").lower() in GENERIC_AFTER
+
+    def _head(self, words: tuple[str, ...], hits: list[tuple[int, int, str, str]]):
+        low = [w.lower() for w in words]
+        for h in hits:
+            if h[1] < len(words) and low[h[1]] in HEAD_FIRST and h[0] <= 1:
+                return h
+        # the last head, unless only numbers follow it
+        return hits[-1]
+
+    def _org_cue(self, words) -> str | None:
+        text = norm(" ".join(words))
+        best = None
+        for cue, key in self.org_cues.items():
+            if re.search(rf"(?<![\w-]){re.escape(cue)}(?![\w-])", text):
+                if best is None or len(cue) > len(best[0]):
+                    best = (cue, key)
+        return best[1] if best else None
+
+    def _org_type(self, words, hits) -> str:
+        cue = self._org_cue(words)
+        org_heads = [h for h in hits if h[2] == "organization"]
+        head_keys = set()
+        for h in org_heads:
+            gram = " ".join(_fold(w) for w in words[h[0]:h[1]])
+            head_keys |= set(self.heads.by_kind["organization"].get(gram, []))
+        if cue and cue in head_keys:
+            return cue
+        if cue == "employers-organization" or cue == "trade-union":
+            return cue
+        head = self._head(words, org_heads or hits)
+        gram = " ".join(_fold(w) for w in words[head[0]:head[1]])
+        keys = self.heads.by_kind["organization"].get(gram, [head[3]])
+        if cue in keys:
+            return cue
+        return keys[0]
+
+    def _instrument_like_fund(self, words) -> bool:
+        low = [w.lower() for w in words]
+        return low[-1] == "fund" and self._org_cue(words) != "social-security-institution" and \
+            not any(w in ("national", "welfare", "provident", "pension", "trust") for w in low)
+
+    def _known_by_acronym(self, acronym: str) -> KnownOrganization:
+        candidates = self.known_acronyms[acronym]
+        for k in candidates:  # one of the record's country first, then an international one
+            if k.country and k.country == self.country:
+                return k
+        for k in candidates:
+            if not k.country or k.type in INTERNATIONAL:
+                return k
+        return candidates[0]
+
+
+def _is_acronym(text: str) -> bool:
+    return bool(re.fullmatch(r"(?=(?:.*[A-Z]){2})[A-Za-z0-9&+\-./]{2,14}", text)) and not text.isdigit()
+
+
+# -- merging mentions into things ------------------------------------------------------------------
+
+def slug(text: str) -> str:
+    t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", t).strip("-")
+
+
+def _title_key(text: str) -> str:
+    t = norm(text)
+    t = re.sub(r"^(?:the|a|an|its|this|that|new|draft|revised)\s+", "", t)
+    t = re.sub(r"\s*\(.*?\)\s*", " ", t)
+    t = re.sub(r"[\s,]*(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)?\d\d)?$", "", t)
+    return " ".join(t.replace("’", "'").split())
+
+
+@dataclass
+class Things:
+    organizations: dict[str, Organization] = field(default_factory=dict)
+    instruments: list[Instrument] = field(default_factory=list)
+    org_at: dict[tuple[int, int], str] = field(default_factory=dict)  # mention span -> organization key
+    instrument_at: dict[tuple[int, int], Instrument] = field(default_factory=dict)
+    other: list[Mention] = field(default_factory=list)  # events, studies, countries, unresolved acronyms
+
+
+def merge(prose: Prose, mentions: list[Mention], definitions: dict[str, Name], lex: Lexicon,
+          record_country: str | None, recognizer: Recognizer) -> Things:
+    things = Things()
+    acronym_of: dict[str, str] = {}  # norm(name) -> acronym
+    for acronym, n in definitions.items():
+        acronym_of[norm(n.text)] = acronym
+
+    def evidence(n: Name) -> Evidence:
+        return prose.evidence(n.start, n.end)
+
+    def org_for(m: Mention) -> str:
+        if m.known is not None:
+            k = m.known
+            key = k.acronym or slug(k.name)
+            org = things.organizations.get(key)
+            if org is None:
+                org = things.organizations[key] = Organization(key, k.name, k.acronym, k.type, k.country,
+                                                               known=k.iri)
+            said = m.name.text.strip()
+            if said not in (org.name, org.acronym) and said not in org.names:
+                org.names.append(said)
+            org.evidence.append(evidence(m.name))
+            return key
+        text = m.name.text
+        acronym = acronym_of.get(norm(text))
+        if m.kind == "acronym":
+            acronym = text
+            full = definitions[text]
+            text = full.text
+        key = acronym or slug(text)
+        # the same body under a name already seen (fuzzy: "Social Security Corporation" / "the Corporation")
+        for existing in things.organizations.values():
+            if existing.known is None and existing.name and _same_name(existing.name, text):
+                key = existing.key
+                break
+        org = things.organizations.get(key)
+        if org is None:
+            country = m.country or (record_country if (m.type not in INTERNATIONAL) else None)
+            org = things.organizations[key] = Organization(key, text if m.kind != "acronym" or text != acronym else None,
+                                                           acronym, m.type, country)
+        else:
+            if acronym and not org.acronym:
+                org.acronym = acronym
+            if not org.name and text != acronym:
+                org.name = text
+            if not org.type and m.type:
+                org.type = m.type
+        org.evidence.append(evidence(m.name))
+        return key
+
+    def instrument_for(m: Mention, title: str | None = None) -> Instrument:
+        title = title or m.name.text
+        acronym = acronym_of.get(norm(title))
+        tkey = _title_key(title)
+        for inst in things.instruments:
+            keys = {_title_key(inst.title)} | {_title_key(x) for x in inst.names}
+            if tkey in keys or (acronym and acronym in inst.names) or any(_same_title(tkey, k) for k in keys):
+                if title != inst.title and title not in inst.names and _title_key(title) != _title_key(inst.title):
+                    inst.names.append(title)
+                if acronym and acronym not in inst.names:
+                    inst.names.append(acronym)
+                if m.lower_case is False and inst.confidence == SUGGESTION:
+                    inst.confidence = FACT
+                inst.evidence.append(evidence(m.name))
+                return inst
+        inst = Instrument(slug(tkey) or slug(title), title, m.type, [evidence(m.name)],
+                          [acronym] if acronym else [], confidence=SUGGESTION if m.lower_case else FACT)
+        number = re.search(r"No\.?\s*([\w./-]*\d[\w./-]*)", title)
+        if number:
+            inst.number = number.group(1)
+        things.instruments.append(inst)
+        return inst
+
+    for m in mentions:
+        span = (m.name.start, m.name.end)
+        if m.kind == "organization":
+            things.org_at[span] = org_for(m)
+        elif m.kind == "acronym":
+            full = definitions.get(m.name.text)
+            if full is None:
+                things.other.append(m)
+                continue
+            target = recognizer.classify(full, m.sentence) if m.sentence else None
+            if target is not None and target.kind == "organization":
+                mm = Mention("organization", m.name, target.type, target.known, target.country, m.sentence)
+                mm.kind = "acronym" if target.known is None else "organization"
+                things.org_at[span] = org_for(mm)
+            elif target is not None and target.kind == "instrument":
+                inst = instrument_for(target)
+                inst.evidence.append(evidence(m.name))
+                if m.name.text not in inst.names:
+                    inst.names.append(m.name.text)
+                things.instrument_at[span] = inst
+            else:
+                things.other.append(m)
+        elif m.kind == "instrument":
+            things.instrument_at[span] = instrument_for(m)
+        else:
+            things.other.append(m)
+    return things
+
+
+def _same_name(a: str, b: str) -> bool:
+    ka, kb = _title_key(a), _title_key(b)
+    return ka == kb or (min(len(ka), len(kb)) > 12 and fuzz.ratio(ka, kb) >= 92)
+
+
+def _same_title(a: str, b: str) -> bool:
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 12 and fuzz.ratio(a, b) >= 90:
+        return True
+    # "nsps strategy" vs "national social protection strategy": token-set containment on long titles
+    return len(short.split()) >= 3 and fuzz.token_set_ratio(a, b) >= 95
+
+
+# -- lower-case titles -----------------------------------------------------------------------------
+
+def domain_words(lex: Lexicon, extra: set[str]) -> set[str]:
+    """Words that make a lower-case instrument phrase specific ("social insurance law", not "a new law")."""
+    words = set(extra)
+    for table in ("groups",):
+        for c in getattr(lex, table).values():
+            for w in [c.label, *c.words]:
+                words |= {x for x in norm(w).split() if len(x) > 3}
+    return words
+
+
+_LOWER = None
+
+
+def lower_case_instruments(prose: Prose, lex: Lexicon, domain: set[str], taken: list[tuple[int, int]]) -> list[Mention]:
+    """"the social insurance law", "a new public pension scheme", "a dedicated fund called Estidama++"."""
+    # only a type's own name heads a lower-case title ("law", "scheme"), not its other words ("act", "order")
+    heads_: dict[str, str] = {}
+    for c in lex.instrument_types.values():
+        label = c.label.lower()
+        if " " not in label and re.fullmatch(r"[a-zà-ÿ-]+", label):
+            heads_[label] = c.key
+    pattern = re.compile(
+        r"(?i:\b(?P<det>the|a|an|its|this|their|new|draft|proposed|revised|amended))\s+(?P<mods>(?:(?!(?:the|a|an|in|of|on|for|to|and|with|by|from|at|under|over|into|as|or|its|their|this|that)\s)[a-z][a-z\-’']+\s+){1,5}?)(?P<head>"
+        + "|".join(sorted(map(re.escape, heads_), key=len, reverse=True)) + r")\b"
+        r"(?:\s+(?:called|named|known as|entitled)\s+(?P<called>[A-Z][\w+\-’']*(?:\s+[A-Z][\w+\-’']*){0,4}))?")
+    out = []
+    for s in prose.sentences:
+        for m in pattern.finditer(s.text):
+            a, b = s.start + m.start("mods"), s.start + m.end("head")
+            if any(x < b and a < y for x, y in taken):
+                continue
+            mods = m.group("mods").split()
+            head = m.group("head")
+            if m.group("called"):
+                ca, cb = s.start + m.start("called"), s.start + m.end("called")
+                name = Name(ca, cb, prose.verbatim[ca:cb], tuple(m.group("called").split()))
+                mention = Mention("instrument", name, heads_[head], sentence=s)
+                out.append(mention)
+                continue
+            specific = [w for w in mods if w.strip("’'") in domain]
+            if not specific or mods[-1] in ("of", "and", "to", "for", "the", "a") or head not in LOWER_CASE_HEADS \
+                    or m.group("det").lower() not in ("the", "its", "this", "their"):
+                continue
+            words = tuple(mods + [head])
+            text = prose.verbatim[a:b]
+            out.append(Mention("instrument", Name(a, b, text, words), heads_[head], sentence=s, lower_case=True))
+    return out
+
+
+def phrase_spans(pattern, prose: Prose) -> list[tuple[int, int, str]]:
+    out = []
+    if pattern is None:
+        return out
+    for s in prose.sentences:
+        for m in pattern.finditer(s.text):
+            out.append((s.start + m.start(), s.start + m.end(), m.group(0)))
+    return out
+
+
+__all__ = ["Mention", "Recognizer", "Things", "domain_words", "heads", "lower_case_instruments", "merge",
+           "phrase_pattern", "phrase_spans", "slug"]

@@ -1,0 +1,797 @@
+"""How the things a record names relate: when an instrument was adopted and by whom, who
+funded, organised or carried out what, which events and studies took place, which groups
+and standards the text concerns.
+
+Each rule reads one sentence (a clause where the sentence lists several with ";") and
+keeps the words it relied on as evidence. A relation the words state plainly (a milestone
+verb next to its date, "funded by" before a body) is a fact; one read from looser
+co-occurrence is a suggestion. The verbs and cue phrases are the hidden labels of the
+lexicon's milestone, role, event and research code lists.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.ingest.catalog import norm
+from kg.ingest.extract.dates import Spotted
+from kg.ingest.extract.entities import Mention, Things, slug
+from kg.ingest.extract.lexicon import Lexicon, key as lex_key, phrase_pattern
+from kg.ingest.extract.model import (
+    FACT,
+    SUGGESTION,
+    Event,
+    Evidence,
+    GroupMention,
+    Instrument,
+    Milestone,
+    Organization,
+    Research,
+    RoleLink,
+    StandardCitation,
+)
+from kg.ingest.extract.prose import Prose, Sentence
+
+# Milestones that make the body that did them the instrument's issuer; drafting makes a drafter.
+ISSUING = {"issued", "adopted", "approved", "enacted", "passed", "signed", "endorsed", "validated", "ratified"}
+DRAFTING = {"drafted", "developed", "finalized"}
+# Auxiliaries before a participle: "was adopted", "has been approved" (passive: the agent follows "by").
+_PASSIVE = re.compile(r"\b(?:was|were|is|are|been|being|be|get|got)\s+(?:\w+ly\s+)?$", re.I)
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "a dozen": 12, "several": None}
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "final": None, "last": None}
+_PARTICIPANTS = re.compile(r"(?:approx(?:imately|\.)?\s*|about\s+|around\s+|some\s+|over\s+|more than\s+)?"
+                           r"(\d[\d,]*)\s+(?:participants|attendees|people attended|persons)", re.I)
+_SAMPLE = re.compile(r"\b(?:of|with|among|covering|interviewing|reaching)\s+(?:about\s+|some\s+|over\s+|around\s+)?"
+                     r"(\d{1,3}(?:,\d{3})+|\d{2,7})\s+([^,;.()]{3,80}?)(?=\s*(?:\(|,|;|\.|\bwhich\b|\bwho\b|\bto\b|$))", re.I)
+_SHARE = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|per\s*cent|percent)\s+(?:were|are|of them (?:were|are)|being)?\s*"
+                    r"([a-z][a-z\- ]{2,60})", re.I)
+_TOPIC = re.compile(r"^\s*(?:on|of|about|regarding|concerning|to assess|to review|assessing|for|sur|sobre)\s+"
+                    r"(?P<topic>[^,;.()]{4,160})", re.I)
+_GENERIC_DET = re.compile(r"\b(?:this|that|these|those|the said|such|the|its|their)\s+(?:\w+\s+)?$", re.I)
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+    kind: str  # org | instrument | date | milestone | role | event | research | country | place
+    ref: object = None
+    text: str = ""
+
+
+class Relations:
+    def __init__(self, prose: Prose, lex: Lexicon, things: Things, spotted: list[Spotted],
+                 record_country: str | None, definitions: dict | None = None) -> None:
+        self.prose = prose
+        self.definitions = definitions or {}
+        self.lex = lex
+        self.things = things
+        self.dates = spotted
+        self.country = record_country
+        self.milestone_of = {lex_key(w): k for k, c in lex.milestones.items() for w in [c.label, *c.words]}
+        self.milestone_re = phrase_pattern(self.milestone_of)
+        self.role_of = {lex_key(w): k for k, c in lex.roles.items() for w in c.words}
+        self.role_re = phrase_pattern(self.role_of)
+        self.verb_role_of = {lex_key(w): k for k, c in lex.roles.items() for w in c.verbs}
+        self.verb_role_re = phrase_pattern(self.verb_role_of)
+        self.event_of = lex.word_index("event_types")
+        self.event_re = phrase_pattern(self.event_of)
+        self.research_of = lex.word_index("research_types")
+        self.research_re = phrase_pattern(self.research_of)
+        self.group_of = lex.word_index("groups")
+        self.group_re = phrase_pattern(self.group_of)
+        self.standard_of = {lex_key(w): k for k, c in lex.standards.items() for w in [c.label, *c.words]}
+        self.standard_re = phrase_pattern(self.standard_of)
+        self.roles: list[RoleLink] = []
+        self.events: list[Event] = []
+        self.research: list[Research] = []
+        self.groups: list[GroupMention] = []
+        self.standards: list[StandardCitation] = []
+        self.used_dates: set[int] = set()
+
+    # -- the spans of one sentence -----------------------------------------------------------
+
+    def spans(self, s: Sentence) -> list[Span]:
+        out: list[Span] = []
+        for (a, b), key in self.things.org_at.items():
+            if s.start <= a < s.end:
+                out.append(Span(a, b, "org", key, self.prose.verbatim[a:b]))
+        for (a, b), inst in self.things.instrument_at.items():
+            if s.start <= a < s.end:
+                out.append(Span(a, b, "instrument", inst, self.prose.verbatim[a:b]))
+        for m in self.things.other:
+            if s.start <= m.name.start < s.end and m.kind == "country":
+                out.append(Span(m.name.start, m.name.end, "country", m.country, m.name.text))
+        for d in self.dates:
+            if s.start <= d.start < s.end:
+                out.append(Span(d.start, d.end, "date", d, d.date.evidence.text))
+        return sorted(out, key=lambda x: x.start)
+
+    def _inside_name(self, a: int, b: int, spans: list[Span]) -> bool:
+        return any(x.kind in ("org", "instrument") and x.start <= a and b <= x.end for x in spans)
+
+    def _clause(self, s: Sentence, pos: int) -> tuple[int, int]:
+        """The clause of a sentence around ``pos``: between semicolons or list markers ("(ii)")."""
+        text = s.text
+        rel = pos - s.start
+        left = max(text.rfind(";", 0, rel), _last_marker(text, rel))
+        right_candidates = [i for i in (text.find(";", rel), _next_marker(text, rel)) if i >= 0]
+        right = min(right_candidates) if right_candidates else len(text)
+        return s.start + left + 1, s.start + right
+
+    # -- the whole record ---------------------------------------------------------------------
+
+    def run(self) -> None:
+        for s in self.prose.sentences:
+            spans = self.spans(s)
+            self.milestones(s, spans)
+            self.role_cues(s, spans)
+            self.verb_roles(s, spans)
+            self.research_in(s, spans)
+            self.events_in(s, spans)
+            self.groups_in(s, spans)
+            self.standards_in(s, spans)
+        self._ordinal_events()
+        self._merge_research()
+        self._merge_events()
+        self._possessives()
+        self._ilo_support()
+
+    # -- instruments: milestones and issuers ----------------------------------------------------
+
+    def milestones(self, s: Sentence, spans: list[Span]) -> None:
+        if self.milestone_re is None:
+            return
+        instruments = [x for x in spans if x.kind == "instrument"]
+        if not instruments:
+            return
+        for m in self.milestone_re.finditer(s.text):
+            a, b = s.start + m.start(), s.start + m.end()
+            if self._inside_name(a, b, spans):
+                continue
+            mtype = self.milestone_of[lex_key(m.group(0))]
+            lo, hi = self._clause(s, a)
+            date = self._nearest_date(spans, a, b, lo, hi, 90) or self._leading_date(spans, lo, hi)
+            target = self._instrument_for(s, spans, a, b, lo, hi)
+            if target is None:
+                continue
+            inst: Instrument = target.ref
+            passive = bool(_PASSIVE.search(self.prose.verbatim[max(s.start, a - 25):a])) or \
+                (target.end <= a and self.prose.verbatim[target.end:a].strip(" ,") == "")
+            agents = self._agents(s, spans, a, b, lo, hi, passive, target)
+            if date is None and not agents:
+                continue
+            ev = self.prose.evidence(min(a, target.start, date.start if date else a),
+                                     max(b, target.end, date.end if date else b))
+            close = date is not None and abs((date.start if date.start > b else date.end) - (b if date.start > b else a)) < 60
+            confidence = FACT if (date is None or close) else SUGGESTION
+            if date is not None:
+                self._add_milestone(inst, Milestone(mtype, date.ref.date, ev, confidence, [k for k, _ in agents]))
+                self.used_dates.add(date.start)
+            role = "issuer" if mtype in ISSUING else "drafter" if mtype in DRAFTING else \
+                "implementer" if mtype in ("implemented", "established", "launched") else None
+            if role:
+                joint = self._joint(s, a)
+                for n, (key, span) in enumerate(agents):
+                    r = role
+                    if role == "issuer" and joint:
+                        r = "lead-issuer" if n == 0 else "co-issuer"
+                    link = RoleLink(key, r, self.prose.evidence(min(span.start, a), max(span.end, b)), confidence)
+                    if not any(x.org == key and x.role == r for x in inst.issuers):
+                        inst.issuers.append(link)
+                    self._role(key, "issuer" if r in ("lead-issuer", "co-issuer") else r, link.evidence, confidence)
+                if joint:
+                    inst.issuer_count = joint
+
+    def _add_milestone(self, inst: Instrument, ms: Milestone) -> None:
+        for old in inst.milestones:
+            if old.type == ms.type and old.date == ms.date:
+                return
+            if old.date and ms.date and old.date.value == ms.date.value and old.type == ms.type:
+                return
+        inst.milestones.append(ms)
+
+    def _nearest_date(self, spans: list[Span], a: int, b: int, lo: int, hi: int, limit: int) -> Span | None:
+        best, dist = None, None
+        for x in spans:
+            if x.kind != "date" or not (lo <= x.start < hi):
+                continue
+            d = x.start - b if x.start >= b else a - x.end
+            if d > limit:
+                continue
+            # a date inside an event's words belongs to the event ("workshop ... from 25-27 August")
+            if dist is None or d < dist:
+                best, dist = x, d
+        return best
+
+    def _leading_date(self, spans: list[Span], lo: int, hi: int) -> Span | None:
+        """"On 16 July 2021, the Ministry ... issued ...": a date that opens the clause dates its verb."""
+        for x in spans:
+            if x.kind == "date" and lo <= x.start < hi:
+                opening = self.prose.verbatim[lo:x.start].strip().lower()
+                if opening in ("", "on", "in", "by", "since", "as of", "from", "le", "en", "el"):
+                    return x
+                return None
+        return None
+
+    def _instrument_for(self, s: Sentence, spans: list[Span], a: int, b: int, lo: int, hi: int) -> Span | None:
+        before = [x for x in spans if x.kind == "instrument" and lo <= x.start and x.end <= a]
+        after = [x for x in spans if x.kind == "instrument" and x.start >= b and x.start < hi]
+        # "adopted by the Prime Minister's Decree": the decree is the means, the instrument is before
+        if before and (a - before[-1].end) <= 160:
+            if after and after[0].start - b <= 40 and before[-1].ref is not after[0].ref and \
+                    not self.prose.verbatim[b:after[0].start].strip().lower().startswith(("by", "through", "under")):
+                return after[0]
+            return before[-1]
+        if after and after[0].start - b <= 120:
+            return after[0]
+        return None
+
+    def _agents(self, s: Sentence, spans: list[Span], a: int, b: int, lo: int, hi: int, passive: bool,
+                target: Span) -> list[tuple[str, Span]]:
+        """Who did it: the body after "by", or the subject before an active verb."""
+        after = self.prose.verbatim[b:hi]
+        by = re.match(r"\s*(?:\w+\s+){0,2}?(?:by|par|por)\s+(?:the\s+|la\s+|le\s+|el\s+)?", after)
+        if by:
+            start = b + by.end()
+            found = [x for x in spans if x.kind == "org" and start <= x.start <= start + 3]
+            if found:
+                return [(found[0].ref, found[0])]
+            # "adopted by the Prime Minister's Decree": the possessor of the decree
+            return []
+        if passive:
+            return []
+        subject = []
+        for x in spans:
+            if x.kind != "org" or not (lo <= x.start and x.end <= a) or (target.start <= x.start and x.end <= target.end):
+                continue
+            before = self.prose.verbatim[max(lo, x.start - 30):x.start].lower()
+            if re.search(r"\b(?:to|for|from|of|under|on|at|in|by|with|within|between|among)\s+(?:the\s+)?$", before) \
+                    and not re.search(r"\b(?:including|through|namely)\s+(?:the\s+)?$", before):
+                continue
+            subject.append(x)
+        if not subject:
+            return []
+        # the subject: the bodies before the verb, with no other verb between them and it
+        between = self.prose.verbatim[subject[0].start:a]
+        for x in spans:
+            if x.kind in ("org", "instrument", "date") and subject[0].start <= x.start and x.end <= a:
+                between = between.replace(self.prose.verbatim[x.start:x.end], " ")
+        if re.search(r"\b(?:which|who|whose|that)\b|\b\w+ed\s+(?:the|a|an)\b", between, re.I) or len(between) > 220:
+            return []
+        return [(x.ref, x) for x in subject]
+
+    def _joint(self, s: Sentence, a: int) -> int | None:
+        """"MOHRSS and seven other departments ... jointly issued": how many issued it together."""
+        before = self.prose.verbatim[s.start:a]
+        m = re.search(r"\band\s+(\w+)\s+other\s+(?:\w+/)?\w+", before, re.I)
+        n = None
+        if m:
+            word = m.group(1).lower()
+            n = _NUMBER_WORDS.get(word) or (int(word) if word.isdigit() else None)
+        if n:
+            return n + 1
+        if re.search(r"\bjointly\s*$", before.strip() + " ", re.I) or "jointly" in before[-30:].lower():
+            return None
+        return None
+
+    def _possessives(self) -> None:
+        """"the Prime Minister's Decree No.224": the possessor issued the decree."""
+        for (a, b), inst in list(self.things.instrument_at.items()):
+            m = re.match(r"^(?:the\s+)?(.+?)['’]s\s+\w", inst.title)
+            if not m or not self.prose.verbatim[a:b].startswith(m.group(1)):
+                continue
+            possessor = m.group(1)
+            key = self._org_named(possessor, a, a + len(possessor))
+            if key is None:
+                continue
+            ev = self.prose.evidence(a, b)
+            if not any(x.org == key for x in inst.issuers):
+                inst.issuers.append(RoleLink(key, "issuer", ev))
+            self._role(key, "issuer", ev, FACT)
+            # an instrument adopted by means of this one has the same issuer
+            for other in self.things.instruments:
+                if other is inst:
+                    continue
+                for ms in other.milestones:
+                    if inst.evidence and any(e.start >= ms.evidence.start and e.end <= ms.evidence.end + 40
+                                             for e in inst.evidence) and ms.type in ISSUING:
+                        if not any(x.org == key for x in other.issuers):
+                            other.issuers.append(RoleLink(key, "lead-issuer", ev))
+                        if inst.title not in other.names and inst.number and not other.number:
+                            other.number = inst.number
+
+    def _org_named(self, name: str, a: int, b: int) -> str | None:
+        words = name.split()
+        low = name.lower()
+        if low in ("prime minister", "president", "king", "emir", "sultan") or low.startswith(("minister of",)):
+            key = slug(name)
+            if key not in self.things.organizations:
+                self.things.organizations[key] = Organization(key, name, None, "head-of-state-or-government"
+                                                              if not low.startswith("minister") else "government-ministry",
+                                                              self.country)
+            self.things.organizations[key].evidence.append(self.prose.evidence(a, b))
+            return key
+        for (x, y), key in self.things.org_at.items():
+            if x == a:
+                return key
+        del words
+        return None
+
+    # -- organizations' roles: cue phrases ------------------------------------------------------
+
+    def _role(self, key: str, role: str, ev: Evidence, confidence: str) -> None:
+        if not any(r.org == key and r.role == role for r in self.roles):
+            self.roles.append(RoleLink(key, role, ev, confidence))
+
+    def role_cues(self, s: Sentence, spans: list[Span]) -> None:
+        if self.role_re is not None:
+            for m in self.role_re.finditer(s.text):
+                a, b = s.start + m.start(), s.start + m.end()
+                role = self.role_of[lex_key(m.group(0))]
+                for key, span in self._listed_after(spans, b, s.end):
+                    self._role(key, role, self.prose.evidence(a, span.end), FACT)
+        # "With RBSA funding", "with Irish Aid funding"
+        for m in re.finditer(r"\b(?:with|through|under)\s+(?:the\s+)?([A-Z][\w&.\- ]{1,60}?)\s+(?:funding|financing|support|resources)\b",
+                             s.text):
+            a = s.start + m.start(1)
+            b = s.start + m.end(1)
+            name = m.group(1).strip()
+            key = None
+            for x in spans:
+                if x.kind == "org" and x.start == a:
+                    key = x.ref
+            if key is None and re.fullmatch(r"[A-Z]{2,8}", name):
+                key = name
+                if key not in self.things.organizations:
+                    self.things.organizations[key] = Organization(key, None, name, None, None,
+                                                                  confidence=SUGGESTION)
+                self.things.organizations[key].evidence.append(self.prose.evidence(a, b))
+            if key is not None:
+                self._role(key, "funder" if "fund" in m.group(0).lower() or "financ" in m.group(0).lower()
+                           else "supporter", self.prose.evidence(s.start + m.start(), s.start + m.end()), FACT)
+        # the Partnerships list: every body named there is a partner
+        if s.section == "partnerships":
+            for x in spans:
+                if x.kind == "org":
+                    self._role(x.ref, "partner", self.prose.evidence(x.start, x.end), FACT)
+
+    def verb_roles(self, s: Sentence, spans: list[Span]) -> None:
+        """"UNICEF and the ILO supported …", "The Council of Ministers adopted …": the subject's role."""
+        if self.verb_role_re is None:
+            return
+        orgs = [x for x in spans if x.kind in ("org", "country")]
+        i = 0
+        while i < len(orgs):
+            group = [orgs[i]]
+            while i + 1 < len(orgs) and re.fullmatch(r"\s*(?:\([^)]*\))?\s*(?:,|,?\s*and|&)\s*(?:the\s+)?",
+                                                     self.prose.verbatim[group[-1].end:orgs[i + 1].start], re.I):
+                i += 1
+                group.append(orgs[i])
+            i += 1
+            last = group[-1]
+            after = self.prose.verbatim[last.end:min(s.end, last.end + 90)]
+            m = re.match(r"(?:\s*\([^)]*\))?\s*,?\s*(?P<aux>(?:(?:has|have|had|was|were|is|are|will|would|also|jointly|"
+                         r"technically|further|then|successfully|actively|already|been|officially|formally|recently|"
+                         r"subsequently|finally|effectively|continuously|strongly|closely|directly)\s+)*)", after, re.I)
+            rest = after[m.end():]
+            v = self.verb_role_re.match(rest)
+            if not v:
+                continue
+            aux = m.group("aux").lower().split()
+            word = v.group(0)
+            passive = any(a in ("was", "were", "is", "are", "be") for a in aux) or \
+                ("been" in aux and not word.lower().endswith("ing")) or rest[v.end():].lstrip().lower().startswith("by ")
+            if passive:
+                continue
+            role = self.verb_role_of[lex_key(word)]
+            if any(x.kind == "country" for x in group) and role not in ("funder", "partner"):
+                continue
+            a = last.end + m.end()
+            for x in group:
+                key = x.ref if x.kind == "org" else self._country_body(x)
+                self._role(key, role, self.prose.evidence(x.start, a + v.end()), FACT)
+
+    def _listed_after(self, spans: list[Span], b: int, end: int) -> list[tuple[str, Span]]:
+        """The bodies (or countries, as their governments) listed right after a cue: "the Netherlands, Norway and the EU"."""
+        out: list[tuple[str, Span]] = []
+        pos = b
+        for x in spans:
+            if x.start < pos or x.kind not in ("org", "country"):
+                continue
+            gap = self.prose.verbatim[pos:x.start]
+            ok = re.fullmatch(r"\s*(?:the\s+)?(?:government\s+of\s+)?(?:the\s+)?", gap, re.I) if not out else \
+                re.fullmatch(r"\s*(?:,|and|&|as well as|,\s*and)?\s*(?:the\s+)?(?:government\s+of\s+)?(?:the\s+)?", gap, re.I)
+            if not ok:
+                break
+            if x.kind == "country":
+                key = self._country_body(x)
+            else:
+                key = x.ref
+            out.append((key, x))
+            pos = x.end
+        return out
+
+    def _country_body(self, x: Span) -> str:
+        """A country named as a donor or partner stands for its government."""
+        code = x.ref
+        key = f"government-{code.lower()}" if code else slug(x.text)
+        if key not in self.things.organizations:
+            self.things.organizations[key] = Organization(key, x.text, None, "government", code)
+        self.things.organizations[key].evidence.append(self.prose.evidence(x.start, x.end))
+        self.things.org_at[(x.start, x.end)] = key
+        return key
+
+    def _ilo_support(self) -> None:
+        """The ILO supports every outcome it reports; it is named in its contribution section."""
+        for key, org in self.things.organizations.items():
+            if org.acronym == "ILO" or (org.name or "").startswith("International Labour"):
+                ev = next((e for e in org.evidence if e.section == "ilo_contribution"), org.evidence[0] if org.evidence else None)
+                if ev is not None:
+                    self._role(key, "supporter", ev, FACT)
+
+    # -- research -----------------------------------------------------------------------------
+
+    def research_in(self, s: Sentence, spans: list[Span]) -> None:
+        if self.research_re is None:
+            return
+        titled = [m for m in self.things.other if m.kind == "research" and s.start <= m.name.start < s.end]
+        used_titles: set[int] = set()
+        for m in self.research_re.finditer(s.text):
+            a, b = s.start + m.start(), s.start + m.end()
+            if self._inside_name(a, b, spans):
+                continue
+            kind = self.research_of[lex_key(m.group(0))]
+            title = next((t for t in titled if t.name.start <= a and b <= t.name.end + 2), None)
+            if title is None and self.event_re is not None and self.event_re.match(s.text, m.end() + 1):
+                continue  # "research seminar": a kind of seminar
+            if title is None and re.match(r"\s+(?:model|models|tool|tools|methodology|methodologies|techniques|"
+                                          r"capacity|capacities|skills|unit|team|function|results|findings|matrix)\b",
+                                          s.text[m.end():], re.I) and kind not in ("assessment",):
+                continue  # "actuarial valuation model": a tool, not a study
+            if title is None and kind == "report":
+                continue  # a report is what a study produced; the study is what the record names
+            if title is not None:
+                if title.name.start in used_titles:
+                    continue
+                used_titles.add(title.name.start)
+                kind = title.type or kind
+            lo, hi = self._clause(s, a)
+            before = self.prose.verbatim[max(lo, a - 40):a]
+            # "this research", "the study": the one already met
+            if title is None and _GENERIC_DET.search(before) and self._earlier(kind) is not None \
+                    and not re.search(r"\b(?:a|an|new|first|second)\s+\w*\s*$", before, re.I):
+                r = self._earlier(kind)
+                self._details(r, s, spans, a, b, lo, hi)
+                continue
+            ev = self.prose.evidence(title.name.start if title else a, title.name.end if title else b)
+            r = Research(kind, ev, title=title.name.text if title else None)
+            self._details(r, s, spans, a, b, lo, hi)
+            weak = kind in ("study", "report", "review", "evaluation", "mapping", "database") and title is None
+            detailed = bool(r.performers or r.commissioners or r.date or r.sample_size or r.funders)
+            if weak and not detailed:
+                continue
+            r.confidence = FACT if (detailed or title is not None) else SUGGESTION
+            self.research.append(r)
+
+    def _earlier(self, kind: str) -> Research | None:
+        for r in reversed(self.research):
+            if r.kind == kind or kind in ("study",) or r.kind in ("study",):
+                return r
+        return None
+
+    def _details(self, r: Research, s: Sentence, spans: list[Span], a: int, b: int, lo: int, hi: int) -> None:
+        text_before = self.prose.verbatim[lo:a]
+        # "X commissioned Y to carry out a research"
+        comm = re.search(r"commissioned\s+(?:the\s+)?$|commissioned\s+(?:the\s+)?(?P<rest>.{0,140}?)\s+to\s+(?:carry out|conduct|undertake|prepare|develop|do)\b[^.;]*$",
+                         text_before, re.I)
+        orgs_before = [x for x in spans if x.kind == "org" and lo <= x.start and x.end <= a]
+        if comm and orgs_before:
+            cpos = lo + comm.start()
+            commissioners = [x for x in orgs_before if x.end <= cpos]
+            performers = [x for x in orgs_before if x.start > cpos]
+            if commissioners:
+                self._link(r.commissioners, commissioners[-1], "commissioner", a, b)
+            if performers:
+                self._link(r.performers, performers[0], "researcher", a, b)
+        elif orgs_before:
+            verb = re.search(r"\b(conducted|carried out|undertook|undertaken|developed|prepared|produced|completed|"
+                             r"finali[sz]ed|launched|initiated|led|did|performed|made|drafted|elaborated|wrote|"
+                             r"commissioned|supported|provided|delivered|presented)\b[^.;]{0,60}$", text_before, re.I)
+            if verb:
+                vpos = lo + verb.start()
+                subject = [x for x in orgs_before if x.end <= vpos]
+                if subject and vpos - subject[-1].end <= 40:
+                    role = "commissioner" if verb.group(1).lower() == "commissioned" else "researcher"
+                    target = r.commissioners if role == "commissioner" else r.performers
+                    if verb.group(1).lower() not in ("supported", "provided", "delivered", "presented"):
+                        self._link(target, subject[-1], role, a, b)
+                    elif not r.performers:
+                        self._link(r.performers, subject[-1], "researcher", a, b)
+        after = self.prose.verbatim[b:hi]
+        by = re.match(r"[^.;]{0,60}?\b(?:conducted|carried out|undertaken|prepared|developed|done|performed|led|written)\s+by\s+(?:the\s+)?", after, re.I)
+        if by:
+            x = next((x for x in spans if x.kind == "org" and b + by.end() <= x.start <= b + by.end() + 2), None)
+            if x:
+                self._link(r.performers, x, "researcher", a, b)
+        for key, span in self._funders_near(s, spans, lo, hi):
+            if not any(f.org == key for f in r.funders):
+                r.funders.append(RoleLink(key, "funder", self.prose.evidence(span.start, span.end)))
+        if not r.performers and not r.commissioners:
+            # in the ILO's contribution, the ILO is who did the work the sentence names, unless another body is named
+            ilo = [x for x in spans if x.kind == "org" and self._is_ilo(x.ref) and x.end <= a]
+            others = [x for x in spans if x.kind == "org" and not self._is_ilo(x.ref) and x.end <= a and x.start >= lo]
+            if ilo and not others:
+                self._link(r.performers, ilo[-1], "researcher", a, b)
+            elif s.section == "ilo_contribution" and not others:
+                ilo_key = next((k for k in self.things.organizations if self._is_ilo(k)), None)
+                if ilo_key is not None:
+                    r.performers.append(RoleLink(ilo_key, "researcher", self.prose.evidence(a, b), SUGGESTION))
+        if r.date is None:
+            d = self._nearest_date(spans, a, b, lo, hi, 70)
+            if d is not None and d.start not in self.used_dates:
+                r.date = d.ref.date
+        if r.topic is None:
+            t = _TOPIC.match(self.prose.verbatim[b:hi])
+            if t:
+                r.topic = t.group("topic").strip()
+        if r.kind == "survey" and r.sample_size is None:
+            m = _SAMPLE.search(self.prose.verbatim[a:hi])
+            if m:
+                r.sample_size = int(m.group(1).replace(",", ""))
+                r.sample = m.group(2).strip()
+                tail = self.prose.verbatim[a + m.end():hi]
+                share = _SHARE.search(tail[:120])
+                if share:
+                    g = self._group_in(share.group(2))
+                    if g:
+                        sa = a + m.end() + share.start()
+                        r.composition.append((g, float(share.group(1)) / 100,
+                                              self.prose.evidence(sa, a + m.end() + share.end())))
+
+    def _is_ilo(self, key: str) -> bool:
+        org = self.things.organizations.get(key)
+        return org is not None and (org.acronym == "ILO" or (org.name or "").startswith("International Labour"))
+
+    def _link(self, target: list[RoleLink], span: Span, role: str, a: int, b: int) -> None:
+        if not any(x.org == span.ref for x in target):
+            ev = self.prose.evidence(min(span.start, a), max(span.end, b))
+            target.append(RoleLink(span.ref, role, ev))
+            self._role(span.ref, role, ev, FACT)
+
+    def _funders_near(self, s: Sentence, spans: list[Span], lo: int, hi: int) -> list[tuple[str, Span]]:
+        out = []
+        for r in self.roles:
+            if r.role == "funder" and s.start <= r.evidence.start < s.end:
+                span = next((x for x in spans if x.kind == "org" and x.ref == r.org), None)
+                if span is not None:
+                    out.append((r.org, span))
+        return out
+
+    def _group_in(self, text: str) -> str | None:
+        if self.group_re is None:
+            return None
+        m = self.group_re.search(text)
+        return self.group_of.get(lex_key(m.group(0))) if m else None
+
+    # -- events -----------------------------------------------------------------------------------
+
+    def events_in(self, s: Sentence, spans: list[Span]) -> None:
+        if self.event_re is None:
+            return
+        titled = [m for m in self.things.other if m.kind == "event" and s.start <= m.name.start < s.end]
+        matches = list(self.event_re.finditer(s.text))
+        used_titles: set[int] = set()
+        for i, m in enumerate(matches):
+            a, b = s.start + m.start(), s.start + m.end()
+            if self._inside_name(a, b, spans):
+                continue
+            # "capacity building workshops", "consultation meeting": the last noun names the event
+            if i + 1 < len(matches):
+                nxt = matches[i + 1]
+                between = s.text[m.end():nxt.start()]
+                if len(between) < 25 and re.fullmatch(r"[\sa-z\-]*", between):
+                    continue
+            kind = self.event_of[lex_key(m.group(0))]
+            title = next((t for t in titled if t.name.start <= a and b <= t.name.end + 1), None)
+            if title is not None and title.type:
+                kind = title.type
+            if self.research_re is not None and any(r.start() <= m.start() and m.end() <= r.end()
+                                                    for r in self.research_re.finditer(s.text)):
+                continue  # "Assessment-Based National Dialogue": a study's name
+            if title is None and any(r.name.start <= a and b <= r.name.end for r in self.things.other
+                                     if r.kind == "research"):
+                continue  # "Assessment Based National Dialogue": the name of a study
+            if title is not None:
+                if title.name.start in used_titles:
+                    continue
+                used_titles.add(title.name.start)
+            lo, hi = self._clause(s, a)
+            before = self.prose.verbatim[max(lo, a - 30):a]
+            ordinal = re.search(r"\b(first|second|third|fourth|fifth|final|last)\s+(?:\w+\s+){0,2}$", before, re.I)
+            count_m = re.search(r"\b(two|three|four|five|six|seven|eight|nine|ten|\d{1,3})\s+(?:[\w-]+\s+){0,2}$", before, re.I)
+            e = Event(kind, self.prose.evidence(title.name.start if title else a, title.name.end if title else b),
+                      title=title.name.text if title else None)
+            if count_m and not ordinal and norm(m.group(0)).endswith("s"):
+                w = count_m.group(1).lower()
+                e.count = _NUMBER_WORDS.get(w) or (int(w) if w.isdigit() else None)
+            d = self._nearest_date(spans, a, b, lo, hi, 110)
+            if d is not None:
+                e.date = d.ref.date
+                self.used_dates.add(d.start)
+            e.place = self._place(spans, a, lo, hi)
+            p = _PARTICIPANTS.search(self.prose.verbatim[b:hi])
+            if p:
+                e.participants = int(p.group(1).replace(",", ""))
+            t = _TOPIC.match(self.prose.verbatim[b:hi])
+            if t:
+                e.topic = t.group("topic").strip()
+            self._organizers(e, spans, a, b, lo, hi)
+            generic = _GENERIC_DET.search(before) and not ordinal and title is None
+            detailed = bool(e.date or e.place or e.participants or e.organizers or title or ordinal or e.count)
+            if not detailed:
+                continue
+            if generic and not (e.date or e.place):
+                continue
+            e.confidence = FACT if (e.date or title or e.place or e.participants) else SUGGESTION
+            if e.confidence == SUGGESTION:
+                continue  # an event with nothing but its kind named is too often a kind of activity
+            e._ordinal = ordinal.group(1).lower() if ordinal else None  # type: ignore[attr-defined]
+            self.events.append(e)
+
+    def _place(self, spans: list[Span], a: int, lo: int, hi: int) -> str | None:
+        window = self.prose.verbatim[lo:hi]
+        for m in re.finditer(r"\b(?:in|at|à|en)\s+(?:the\s+)?([A-Z][\w\-’']+(?:\s+[A-Z][\w\-’']+)?)", window):
+            start = lo + m.start(1)
+            name = m.group(1)
+            if name.split()[0].lower() in _MONTH_WORDS or any(x.kind in ("org", "instrument", "date")
+                                                              and x.start <= start < x.end for x in spans):
+                continue
+            if re.fullmatch(r"(?:19|20)\d\d", name) or name.split()[0] in ("Step", "Q1", "Q2", "Q3", "Q4", "Republic",
+                                                                               "Kingdom", "State", "Province"):
+                continue
+            if lex_key(name) in self.lex.country_names:
+                continue
+            if abs(start - a) > 140:
+                continue
+            return name
+        return None
+
+    def _organizers(self, e: Event, spans: list[Span], a: int, b: int, lo: int, hi: int) -> None:
+        after = self.prose.verbatim[b:hi]
+        by = re.search(r"\b(?:organi[sz]ed|hosted|convened|co-organi[sz]ed|facilitated|held|led)\s+by\s+(?:the\s+)?", after, re.I)
+        if by:
+            x = next((x for x in spans if x.kind == "org" and b + by.end() <= x.start <= b + by.end() + 2), None)
+            if x:
+                self._org_link(e, x, a, b)
+                return
+        before = self.prose.verbatim[lo:a]
+        verb = re.search(r"\b(organi[sz]ed|held|convened|hosted|conducted|facilitated|delivered|ran|carried out)\b[^.;]{0,50}$", before, re.I)
+        if verb:
+            vpos = lo + verb.start()
+            subject = [x for x in spans if x.kind == "org" and lo <= x.start and x.end <= vpos]
+            if subject and vpos - subject[-1].end <= 30:
+                self._org_link(e, subject[-1], a, b)
+
+    def _org_link(self, e: Event, span: Span, a: int, b: int) -> None:
+        ev = self.prose.evidence(min(span.start, a), max(span.end, b))
+        e.organizers.append(RoleLink(span.ref, "organizer", ev))
+        self._role(span.ref, "organizer", ev, FACT)
+
+    def _merge_research(self) -> None:
+        """Mentions of one study: the same title, its acronym, or the same kind said again without new details."""
+        acronyms = {a: n.text for a, n in self.definitions.items()}
+        kept: list[Research] = []
+        for r in self.research:
+            target = None
+            for k in kept:
+                if r.title and k.title and _title(r.title) == _title(k.title):
+                    target = k
+                elif r.evidence.text in acronyms and k.title and _title(acronyms[r.evidence.text]) == _title(k.title):
+                    target = k
+                elif r.evidence.text in acronyms and k.evidence.text == r.evidence.text:
+                    target = k
+                elif r.title is None and k.kind == r.kind and not (r.date and k.date and r.date.value != k.date.value) \
+                        and not (r.performers and k.performers and r.performers[0].org != k.performers[0].org):
+                    target = k
+                if target is not None:
+                    break
+            if target is None:
+                kept.append(r)
+                continue
+            for attr in ("performers", "commissioners", "funders"):
+                for link in getattr(r, attr):
+                    if not any(x.org == link.org for x in getattr(target, attr)):
+                        getattr(target, attr).append(link)
+            for attr in ("date", "topic", "sample_size", "sample"):
+                if getattr(target, attr) is None and getattr(r, attr) is not None:
+                    setattr(target, attr, getattr(r, attr))
+            if r.confidence == FACT:
+                target.confidence = FACT
+        self.research = kept
+
+    def _merge_events(self) -> None:
+        """One event said twice: the same kind and title, or the same kind and date."""
+        kept: list[Event] = []
+        for e in self.events:
+            same = next((k for k in kept if k.kind == e.kind and (
+                (e.title and k.title and _title(e.title) == _title(k.title)) or
+                (e.date and k.date and e.date.value == k.date.value and not getattr(e, "_ordinal", None)))), None)
+            if same is None:
+                kept.append(e)
+                continue
+            for attr in ("date", "place", "participants", "topic", "title"):
+                if getattr(same, attr) is None and getattr(e, attr) is not None:
+                    setattr(same, attr, getattr(e, attr))
+            same.organizers += [o for o in e.organizers if not any(x.org == o.org for x in same.organizers)]
+        self.events = kept
+
+    def _ordinal_events(self) -> None:
+        """"two seminars were organized. The first seminar ... The second ...": the two, not three."""
+        for group in [e for e in self.events if e.count]:
+            singles = [e for e in self.events if e.kind == group.kind and getattr(e, "_ordinal", None)]
+            if singles:
+                self.events.remove(group)
+
+    # -- groups and standards ------------------------------------------------------------------
+
+    def groups_in(self, s: Sentence, spans: list[Span]) -> None:
+        if self.group_re is None:
+            return
+        for m in self.group_re.finditer(s.text):
+            a, b = s.start + m.start(), s.start + m.end()
+            if any(x.kind == "org" and x.start <= a and b <= x.end for x in spans):
+                continue
+            key = self.group_of[lex_key(m.group(0))]
+            if not any(g.key == key for g in self.groups):
+                self.groups.append(GroupMention(key, self.prose.evidence(a, b)))
+            for x in spans:
+                if x.kind == "instrument" and x.start <= a and b <= x.end and key not in x.ref.groups:
+                    x.ref.groups.append(key)
+
+    def standards_in(self, s: Sentence, spans: list[Span]) -> None:
+        found = []
+        if self.standard_re is not None:
+            for m in self.standard_re.finditer(s.text):
+                found.append((s.start + m.start(), s.start + m.end(), self.standard_of[lex_key(m.group(0))]))
+        for m in re.finditer(r"\b(Convention|Recommendation|Convenio|Recomendación|Recommandation)s?\s*(?:No\.?|Nos\.?|n[°º]\.?|núm\.?)?\s*(\d{1,3})\b", s.text):
+            code = ("C" if m.group(1)[0] == "C" else "R") + f"{int(m.group(2)):03d}"
+            if code.lower() in self.lex.standards:
+                found.append((s.start + m.start(), s.start + m.end(), code.lower()))
+        for a, b, key in sorted(found):
+            concept = self.lex.standards.get(key)
+            code = concept.key.upper() if concept else key.upper()
+            if any(st.code == code for st in self.standards):
+                continue
+            lo, hi = self._clause(s, a)
+            window = self.prose.verbatim[lo:hi].lower()
+            milestone = "ratified" if "ratif" in window else None
+            st = StandardCitation(code, self.prose.evidence(a, b), milestone)
+            if milestone:
+                d = self._nearest_date(spans, a, b, lo, hi, 90)
+                if d is not None:
+                    st.date = d.ref.date
+            self.standards.append(st)
+
+
+def _title(text: str) -> str:
+    return " ".join(re.sub(r"\(.*?\)|[^\w ]", " ", text.lower()).split())
+
+
+_MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december"}
+
+
+def _last_marker(text: str, rel: int) -> int:
+    found = [m.start() for m in re.finditer(r"\((?:i{1,3}|iv|v|vi{0,3}|[a-h]|\d)\)", text[:rel])]
+    return found[-1] - 1 if found else -1
+
+
+def _next_marker(text: str, rel: int) -> int:
+    m = re.search(r"\((?:i{1,3}|iv|v|vi{0,3}|[a-h]|\d)\)", text[rel + 1:])
+    return rel + 1 + m.start() if m else -1
+
+
+__all__ = ["Relations"]
