@@ -44,6 +44,8 @@ ENTITY_KINDS = ("instrument", "organization", "event", "research", "ILO standard
 ROLE_FAMILY = {"lead-issuer": "issuer", "co-issuer": "issuer", "adopter": "issuer", "approver": "issuer",
                "drafter": "issuer", "researcher": "researcher", "performer": "researcher"}
 EVENT_FAMILY = {"validation-workshop": "workshop", "course": "training", "webinar": "seminar"}
+# Group keys the gold writers coined where the scheme has a concept of its own.
+GROUP_SAME = {"vulnerable-populations": "vulnerable-groups", "job-seekers": "unemployed", "dependants": "survivors"}
 RESEARCH_KINDS_SAME = {"actuarial-valuation": "actuarial", "actuarial-study": "actuarial", "abnd": "assessment",
                        "legal-review": "review", "diagnostic": "review", "fiscal-space-analysis": "costing"}
 
@@ -477,10 +479,12 @@ def score(stem: str, gold: dict, got: dict, text: str, tallies: dict[str, Tally]
     for g in gold.get("research") or []:
         spans = locate(text, g.get("quote"))
         hit = None
+        for n, r in enumerate(research):  # by title first, then by the words they come from
+            if n not in matched_research and g.get("title") and same(g.get("title"), r.get("title")):
+                hit = n
+                break
         for n, r in enumerate(research):
-            if n in matched_research:
-                continue
-            if overlaps(spans, r.get("spans", [])) or (g.get("title") and same(g.get("title"), r.get("title"))):
+            if hit is None and n not in matched_research and overlaps(spans, r.get("spans", [])):
                 hit = n
                 break
         count("research", research[hit]["confidence"] if hit is not None else None,
@@ -511,7 +515,7 @@ def score(stem: str, gold: dict, got: dict, text: str, tallies: dict[str, Tally]
     # groups, funders, standards
     groups = {x["key"]: x["confidence"] for x in got.get("groups", [])}
     for g in gold.get("population_groups") or []:
-        count("population group", groups.get(g["key"]), f"group {g['key']}")
+        count("population group", groups.get(GROUP_SAME.get(g["key"], g["key"])), f"group {g['key']}")
     funders = [o for o in orgs if any(r["role"] == "funder" for r in o.get("roles", []))]
     for g in gold.get("funders") or []:
         o = next((o for o in funders if any_same([g.get("name")], org_names(o))), None)

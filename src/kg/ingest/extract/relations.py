@@ -469,11 +469,14 @@ class Relations:
             ev = self.prose.evidence(title.name.start if title else a, title.name.end if title else b)
             r = Research(kind, ev, title=title.name.text if title else None)
             self._details(r, s, spans, a, b, lo, hi)
-            weak = kind in ("study", "report", "review", "evaluation", "mapping", "database") and title is None
-            detailed = bool(r.performers or r.commissioners or r.date or r.sample_size or r.funders)
-            if weak and not detailed:
+            weak = kind in GENERIC_RESEARCH and title is None
+            explicit = getattr(r, "_explicit", False)
+            detailed = bool(explicit or r.date or r.sample_size or r.funders)
+            if weak and not (explicit or r.sample_size) and not re.search(r"\b(?:a|an)\s+(?:\w+\s+){0,3}$", before, re.I):
+                continue  # "an assessment", "a review": named as often in passing as for a piece of work
+            if title is None and not weak and not detailed and not re.search(r"\b(?:a|an|the)\s+(?:\w+\s+){0,3}$", before, re.I):
                 continue
-            r.confidence = FACT if (detailed or title is not None) else SUGGESTION
+            r.confidence = FACT if (title is not None or explicit or (detailed and not weak)) else SUGGESTION
             self.research.append(r)
 
     def _earlier(self, kind: str) -> Research | None:
@@ -496,6 +499,7 @@ class Relations:
                 self._link(r.commissioners, commissioners[-1], "commissioner", a, b)
             if performers:
                 self._link(r.performers, performers[0], "researcher", a, b)
+            r._explicit = True  # type: ignore[attr-defined]
         elif orgs_before:
             verb = re.search(r"\b(conducted|carried out|undertook|undertaken|developed|prepared|produced|completed|"
                              r"finali[sz]ed|launched|initiated|led|did|performed|made|drafted|elaborated|wrote|"
@@ -508,6 +512,7 @@ class Relations:
                     target = r.commissioners if role == "commissioner" else r.performers
                     if verb.group(1).lower() not in ("supported", "provided", "delivered", "presented"):
                         self._link(target, subject[-1], role, a, b)
+                        r._explicit = True  # type: ignore[attr-defined]
                     elif not r.performers:
                         self._link(r.performers, subject[-1], "researcher", a, b)
         after = self.prose.verbatim[b:hi]
@@ -516,6 +521,7 @@ class Relations:
             x = next((x for x in spans if x.kind == "org" and b + by.end() <= x.start <= b + by.end() + 2), None)
             if x:
                 self._link(r.performers, x, "researcher", a, b)
+                r._explicit = True  # type: ignore[attr-defined]
         for key, span in self._funders_near(s, spans, lo, hi):
             if not any(f.org == key for f in r.funders):
                 r.funders.append(RoleLink(key, "funder", self.prose.evidence(span.start, span.end)))
@@ -630,12 +636,14 @@ class Relations:
                 e.topic = t.group("topic").strip()
             self._organizers(e, spans, a, b, lo, hi)
             generic = _GENERIC_DET.search(before) and not ordinal and title is None
-            detailed = bool(e.date or e.place or e.participants or e.organizers or title or ordinal or e.count)
+            held = re.search(r"\b(?:organi[sz]ed|organi[sz]e|held|convened|hosted|facilitated|conducted|delivered|ran|"
+                             r"carried out|co-organi[sz]ed)\s+(?:\w+\s+){0,4}$", self.prose.verbatim[max(lo, a - 60):a], re.I)
+            detailed = bool(e.date or e.place or e.participants or e.organizers or title or ordinal or e.count or held)
             if not detailed:
                 continue
             if generic and not (e.date or e.place):
                 continue
-            e.confidence = FACT if (e.date or title or e.place or e.participants) else SUGGESTION
+            e.confidence = FACT if (e.date or title or e.place or e.participants or held or e.count) else SUGGESTION
             if e.confidence == SUGGESTION:
                 continue  # an event with nothing but its kind named is too often a kind of activity
             e._ordinal = ordinal.group(1).lower() if ordinal else None  # type: ignore[attr-defined]
@@ -779,6 +787,9 @@ class Relations:
 def _title(text: str) -> str:
     return " ".join(re.sub(r"\(.*?\)|[^\w ]", " ", text.lower()).split())
 
+
+# Research words that name work in passing as often as a piece of work: only with a title, or a body doing it.
+GENERIC_RESEARCH = {"study", "report", "review", "evaluation", "mapping", "assessment", "policy-note", "diagnostic"}
 
 _MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
                 "november", "december"}
