@@ -2,7 +2,7 @@
 
 1. **read** every input (text, HTML, CSV, JSON) into :class:`Record` s;
 2. **extract**: the country (CPO code or text), the key, the curation file,
-   the mentions and their reconciliation, the facts and suggestions graphs;
+   the prose's extraction and its reconciliation, the facts and suggestions graphs;
 3. **validate** the batch's graphs with the SHACL shapes, incrementally
    (:mod:`kg.validate.incremental`): only the batch's nodes and what they touch;
 4. when a record fails, nothing is written (or, with ``skip_invalid``, the
@@ -537,7 +537,7 @@ def _serialize(res: RecordResult, settings: Settings) -> None:
     name = f"outcome-{key}-suggestions.ttl"
     if sugg_g in res.graphs:
         header = (f"{MARKER} suggestions for outcome {key}, read in the prose of {source}.\n"
-                  "# Mentions (organizations, instruments, places, dates, quantities), not curated facts.\n"
+                  "# What the prose may state but ingest is not sure of: to confirm or reject in the curation file.\n"
                   f"# Confirm or reject them by id in data/curation/{key}.yaml.")
         res.files[name] = serialize(res.graphs[sugg_g], header=header, base=settings.base).encode("utf-8")
     elif (settings.data_dir / name).exists():

@@ -77,6 +77,9 @@ class Catalog:
     organization_types: dict[str, str] = field(default_factory=dict)  # norm(label) -> iri
     organizations: list[Known] = field(default_factory=list)
     places: list[Known] = field(default_factory=list)
+    demonyms: dict[str, str] = field(default_factory=dict)  # "Jordanian" -> JOR
+    government_abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "GoM" -> (MWI, MOZ, ...)
+    place_countries: dict[str, str] = field(default_factory=dict)  # "Vientiane" -> LAO (capitals and known places)
 
     @property
     def theme_labels(self) -> list[str]:
@@ -177,6 +180,14 @@ def load(store: ox.Store, base: str) -> Catalog:
         cat.countries[a3] = Country(iri, a3, a2, label, all_names)
         for n in all_names:
             cat.country_names.setdefault(norm(n), a3)
+
+    for a3, kind, word in rows("country-words"):
+        if kind == "demonym":
+            cat.demonyms.setdefault(word, a3)
+        elif kind == "government":
+            cat.government_abbreviations[word] = tuple(sorted({*cat.government_abbreviations.get(word, ()), a3}))
+        else:
+            cat.place_countries.setdefault(word, a3)
 
     for iri, label in rows("instrument-types"):
         cat.instrument_types[norm(label)] = iri

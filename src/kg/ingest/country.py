@@ -41,63 +41,6 @@ REGIONAL = {
 }
 
 # Government abbreviations seen in records, with the countries they may stand for.
-GOVERNMENT_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
-    "GoM": ("MWI", "MOZ", "MMR", "MNG"),
-    "GoZ": ("ZMB", "ZWE"),
-    "GRZ": ("ZMB",),
-    "GoK": ("KEN",),
-    "GoU": ("UGA",),
-    "GoT": ("TZA",),
-    "GoE": ("ETH",),
-    "GoG": ("GHA",),
-    "GoL": ("LSO", "LBR"),
-    "GoB": ("BGD",),
-    "GoN": ("NPL", "NGA"),
-    "GoI": ("IND", "IDN"),
-    "GoV": ("VNM",),
-    "GoC": ("KHM", "CMR"),
-    "RGC": ("KHM",),
-    "GoP": ("PAK",),
-    "GoR": ("RWA",),
-    "GoS": ("SEN", "SLE"),
-    "GoJ": ("JOR",),
-}
-
-# Ministries and national bodies named in records, by name or acronym.
-BODIES: dict[str, str] = {
-    "Ministry of Human Resources and Social Security": "CHN", "MOHRSS": "CHN",
-    "All-China Federation of Trade Unions": "CHN", "ACFTU": "CHN",
-    "Ministry of Economic Planning, Development and Public Sector Reforms": "MWI",
-    "Ministry of Gender, Children, Disability and Social Welfare": "MWI",
-    "Ministry of Community Development and Social Services": "ZMB", "MCDSS": "ZMB",
-    "Ministry of Community Development, Mother and Child Health": "ZMB",
-    "Ministry of Labour, Invalids and Social Affairs": "VNM", "MOLISA": "VNM",
-    "Ministry of Labour and Vocational Training": "KHM",
-    "National Social Protection Council": "KHM",
-    "Ministry of Social Development": "JOR",
-    "Social Security Corporation": "JOR",
-}
-
-DEMONYMS: dict[str, str] = {
-    "Chinese": "CHN", "Zambian": "ZMB", "Malawian": "MWI", "Lao": "LAO", "Laotian": "LAO", "Vietnamese": "VNM",
-    "Cambodian": "KHM", "Indonesian": "IDN", "Jordanian": "JOR", "Tajik": "TJK", "Mozambican": "MOZ",
-    "Kenyan": "KEN", "Ugandan": "UGA", "Tanzanian": "TZA", "Ethiopian": "ETH", "Ghanaian": "GHA",
-    "Nigerian": "NGA", "Senegalese": "SEN", "Rwandan": "RWA", "Zimbabwean": "ZWE", "Bangladeshi": "BGD",
-    "Nepali": "NPL", "Nepalese": "NPL", "Pakistani": "PAK", "Filipino": "PHL", "Thai": "THA",
-    "Mongolian": "MNG", "Egyptian": "EGY", "Moroccan": "MAR", "Tunisian": "TUN", "Lebanese": "LBN",
-    "Iraqi": "IRQ", "Peruvian": "PER", "Colombian": "COL", "Brazilian": "BRA", "Mexican": "MEX",
-    "Bolivian": "BOL", "Ecuadorian": "ECU", "Paraguayan": "PRY", "Chilean": "CHL", "Namibian": "NAM",
-    "Angolan": "AGO", "Sri Lankan": "LKA", "Timorese": "TLS", "Fijian": "FJI", "Togolese": "TGO",
-    "Beninese": "BEN", "Burkinabe": "BFA", "Malian": "MLI", "Nigerien": "NER", "Cameroonian": "CMR",
-}
-
-# Names the platform uses beside the ISO ones.
-ALIASES: dict[str, str] = {
-    "Lao PDR": "LAO", "Viet Nam": "VNM", "Vietnam": "VNM", "DRC": "COD", "Ivory Coast": "CIV",
-    "Cote d'Ivoire": "CIV", "Cabo Verde": "CPV", "Cape Verde": "CPV", "Eswatini": "SWZ", "Swaziland": "SWZ",
-    "Burma": "MMR", "East Timor": "TLS", "The Gambia": "GMB", "Tanzania": "TZA", "Occupied Palestinian Territory": "PSE",
-}
-
 _DONOR = re.compile(r"(financ\w*|fund\w*|donor\w*|support(?:ed)?|grant\w*|contribution\w*)\s+(?:\w+\s+){0,3}$", re.I)
 _GOVERNMENT = re.compile(r"\b(?:Royal\s+)?Government\s+of\s+(?:the\s+)?$")
 
@@ -147,31 +90,41 @@ def infer(record: Record, catalog: Catalog, reason: str) -> None:
             if alpha3 is None:
                 continue
             before = text[max(0, m.start() - 60):m.start()]
+            if re.search(r"ILO\s*/\s*$|/\s*$", before):
+                continue  # "ILO/Japan Project": a donor's project, not where the outcome is
             if _GOVERNMENT.search(before):
                 start = before.rfind("Government")
                 donor = _DONOR.search(before[:start] if start >= 0 else before)
                 add(alpha3, 0 if donor else 3, f"government: {before[start:].strip()} {m.group(0)}", line_at(m.start()))
             else:
                 add(alpha3, 0 if _DONOR.search(before) else 2, f"country named: {m.group(0)}", line_at(m.start()))
-        for abbreviation, candidates in GOVERNMENT_ABBREVIATIONS.items():
+        for abbreviation, candidates in catalog.government_abbreviations.items():
             if abbreviation not in text:
                 continue
-            for m in re.finditer(rf"\b{abbreviation}\b", text):
+            for m in re.finditer(rf"\b{re.escape(abbreviation)}\b", text):
                 for alpha3 in candidates:
                     add(alpha3, 2, f"government abbreviation: {abbreviation}", line_at(m.start()))
+        for place, alpha3 in catalog.place_countries.items():
+            if place not in text:
+                continue
+            for m in re.finditer(rf"(?<![\w-]){re.escape(place)}(?![\w-])", text):
+                before = text[max(0, m.start() - 40):m.start()]
+                add(alpha3, 0 if _DONOR.search(before) else 2, f"place in the country: {place}", line_at(m.start()))
         for name, alpha3 in _bodies(catalog).items():
             if name not in text:  # a plain substring test first: the graph may know thousands of bodies
                 continue
             for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
                 add(alpha3, 3, f"body of the country: {name}", line_at(m.start()))
-        for demonym, alpha3 in DEMONYMS.items():
+        for demonym, alpha3 in catalog.demonyms.items():
             if demonym not in text:
                 continue
             for m in re.finditer(rf"\b{demonym}\b", text):
                 add(alpha3, 1, f"demonym: {demonym}", line_at(m.start()))
 
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-    if ranked and ranked[0][1] >= 3 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+    lead = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0) if ranked else 0
+    # a clear winner: 3 points ahead of nothing-or-less, or one plain mention with no rival at all
+    if ranked and ((ranked[0][1] >= 3 and lead >= 1) or (ranked[0][1] >= 2 and len(ranked) == 1)):
         alpha3 = ranked[0][0]
         ev = evidence[alpha3]
         record.country = Located(alpha3, ev[0].line)
@@ -192,7 +145,7 @@ def infer(record: Record, catalog: Catalog, reason: str) -> None:
 
 
 def _alpha3(name: str, catalog: Catalog) -> str | None:
-    return ALIASES.get(name) or catalog.country_names.get(norm(name))
+    return catalog.country_names.get(norm(name))
 
 
 @lru_cache(maxsize=8)
@@ -205,7 +158,7 @@ def country_name_pattern(catalog: Catalog) -> re.Pattern[str]:
     """Every country name and alias, longest first (so "Papua New Guinea" beats "Guinea")."""
     cached = catalog.__dict__.get("_country_names_pattern")
     if cached is None:
-        names = {plain(n) for c in catalog.countries.values() for n in c.names} | set(ALIASES)
+        names = {plain(n) for c in catalog.countries.values() for n in c.names}
         # Names that are ordinary English words or phrases mislead more than they help.
         names -= {"Jersey", "Chad", "Turkey", "Georgia"}
         cached = catalog.__dict__["_country_names_pattern"] = _names_cached(tuple(sorted(names)))
@@ -213,10 +166,10 @@ def country_name_pattern(catalog: Catalog) -> re.Pattern[str]:
 
 
 def _bodies(catalog: Catalog) -> dict[str, str]:
-    """Names and acronyms of bodies with a known country: the table above and the graph's."""
+    """Names and acronyms of the bodies the graph knows a country of."""
     cached = catalog.__dict__.get("_bodies")
     if cached is None:
-        cached = dict(BODIES)
+        cached: dict[str, str] = {}
         for org in catalog.organizations:
             if org.country:
                 if org.name:

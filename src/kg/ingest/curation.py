@@ -50,7 +50,6 @@ from rdflib import BNode, Graph
 from kg.rdf import iris
 from kg.ingest import text as text_parser
 from kg.ingest.catalog import Catalog, norm
-from kg.ingest.country import ALIASES
 from kg.ingest.record import SECTIONS, Issue, Located, Record
 from kg.rdf.turtle import prefix_block
 from kg.rdf.sources import to_rdflib
@@ -255,7 +254,7 @@ def _correct(r: Record, name: str, loc: Located[Any], cat: Catalog) -> None:
         r.result_type = one(m.group(1))
     elif name == "country":
         raw = text()
-        alpha3 = raw.upper() if raw.upper() in cat.countries else ALIASES.get(raw) or cat.country_names.get(norm(raw))
+        alpha3 = raw.upper() if raw.upper() in cat.countries else cat.country_names.get(norm(raw))
         if alpha3 is None:
             raise ValueError(f"country: {raw!r} is no ISO 3166-1 country (give its alpha-3 code, e.g. MWI)")
         r.country, r.country_inferred, r.country_evidence = one(alpha3), False, []

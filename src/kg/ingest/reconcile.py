@@ -32,7 +32,6 @@ import pyoxigraph as ox
 
 from kg.rdf import iris
 from kg.ingest.catalog import Catalog, Known, norm
-from kg.ingest.mentions import Mention
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
@@ -89,75 +88,6 @@ class Reconciler:
         self._kg_org_mention = ox.NamedNode(v + "OrganizationMention")
         self._kg_instrument = ox.NamedNode(v + "PolicyInstrument")
 
-    # -- organizations ---------------------------------------------------------------------
-
-    def organization(self, m: Mention, record_country: str | None) -> Match:
-        country = m.country or record_country
-        acronym = m.acronym.upper() if m.acronym else None
-        if acronym:
-            for org in self._orgs_by_acronym.get(acronym, []):
-                if _same_country(org.country, m.country, record_country, m.type_hint):
-                    return Match(org.iri, "acronym", True)
-        if m.name:
-            for org in self._orgs_by_name.get(norm(m.name), []):
-                if _same_country(org.country, m.country, record_country, m.type_hint):
-                    return Match(org.iri, "name", True)
-        for key in ([("org-acronym", f"{acronym}|{country or ''}")] if acronym else []) + (
-                [("org-name", f"{norm(m.name)}|{country or ''}")] if m.name else []):
-            if key in self._batch:
-                return Match(self._batch[key][0], "new", False)
-        found = self._suggested_org(acronym, m.name, country)
-        if found:
-            iri, _ = found
-            self._remember_org(iri, acronym, m.name, country)
-            return Match(iri, "new", False)
-        key = m.key
-        if acronym and self._acronym_taken(acronym, country, m):
-            key = f"{country.lower()}-{key}" if country else key
-        iri = iris.thing("organization", key, self.base)
-        self._remember_org(iri, acronym, m.name, country)
-        return Match(iri, "new", False)
-
-    def _acronym_taken(self, acronym: str, country: str | None, m: Mention) -> bool:
-        return any(not _same_country(o.country, m.country, country, m.type_hint)
-                   for o in self._orgs_by_acronym.get(acronym, []))
-
-    def _remember_org(self, iri: str, acronym: str | None, name: str | None, country: str | None) -> None:
-        if acronym:
-            self._batch.setdefault(("org-acronym", f"{acronym}|{country or ''}"), (iri, country))
-        if name:
-            self._batch.setdefault(("org-name", f"{norm(name)}|{country or ''}"), (iri, country))
-
-    def _suggested_org(self, acronym: str | None, name: str | None, country: str | None) -> tuple[str, str] | None:
-        if self.store is None:
-            return None
-        probes: list[tuple[ox.NamedNode, ox.Literal, str]] = []
-        if acronym:
-            probes.append((self._kg_acronym, ox.Literal(acronym), "suggestion"))
-        if name:
-            probes.append((self._kg_name, ox.Literal(name, language="en"), "suggestion"))
-        for predicate, literal, method in probes:
-            for q in self.store.quads_for_pattern(None, predicate, literal, None):
-                if q.graph_name.value in self.exclude:
-                    continue
-                mention = q.subject
-                if not any(True for _ in self.store.quads_for_pattern(mention, _RDF_TYPE, self._kg_org_mention, None)):
-                    continue
-                target = next(iter(self.store.quads_for_pattern(mention, self._kg_suggests, None, None)), None)
-                if target is None:
-                    continue
-                if country and not self._suggestion_country_fits(mention, country):
-                    continue
-                return target.object.value, method
-        return None
-
-    def _suggestion_country_fits(self, mention: ox.NamedNode | ox.BlankNode, country: str) -> bool:
-        outcome = next(iter(self.store.quads_for_pattern(mention, self._kg_for, None, None)), None)  # type: ignore[union-attr]
-        if outcome is None:
-            return True
-        c = next(iter(self.store.quads_for_pattern(outcome.object, self._kg_country, None, None)), None)  # type: ignore[union-attr]
-        return c is None or c.object.value.rsplit("/", 1)[-1].upper() == country
-
     # -- what extraction found ------------------------------------------------------------------
 
     def body(self, org, record_country: str | None) -> Match:
@@ -195,47 +125,6 @@ class Reconciler:
         stem = iris.slug(_short_title(inst.title))[:70]
         key = f"{record_country.lower()}-{stem}" if record_country else stem
         return Match(iris.thing("instrument", key, self.base), "new", False)
-
-    # -- instruments -------------------------------------------------------------------------
-
-    def instrument(self, m: Mention) -> Match:
-        assert m.name is not None
-        if self.store is not None:
-            for predicate in (_DCT_TITLE, _RDFS_LABEL):
-                for q in self.store.quads_for_pattern(None, predicate, ox.Literal(m.name, language="en"), None):
-                    if q.graph_name.value in self.exclude:
-                        continue
-                    if any(True for _ in self.store.quads_for_pattern(q.subject, _RDF_TYPE, self._kg_instrument, None)):
-                        return Match(q.subject.value, "title", True)
-        key = ("instrument", f"{norm(m.name)}|{m.country or ''}")
-        if key in self._batch:
-            return Match(self._batch[key][0], "new", False)
-        if self.store is not None:
-            for q in self.store.quads_for_pattern(None, self._kg_name, ox.Literal(m.name, language="en"), None):
-                if q.graph_name.value in self.exclude:
-                    continue
-                target = next(iter(self.store.quads_for_pattern(q.subject, self._kg_suggests, None, None)), None)
-                if target is not None and "/id/instrument/" in target.object.value:
-                    self._batch[key] = (target.object.value, m.country)
-                    return Match(target.object.value, "new", False)
-        parts = [p for p in ((m.country or "").lower(), m.date or "", m.key) if p]
-        iri = iris.thing("instrument", "-".join(parts), self.base)
-        self._batch[key] = (iri, m.country)
-        return Match(iri, "new", False)
-
-    # -- places ------------------------------------------------------------------------------
-
-    def place(self, m: Mention) -> Match | None:
-        assert m.name is not None
-        country = self.catalog.countries.get(m.country or "")
-        if m.country and norm(m.name) == norm(country.name if country else ""):
-            return Match(country.iri, "country", True) if country else None
-        known = self._places.get((norm(m.name), m.country))
-        if known is not None:
-            return Match(known.iri, "name", True)
-        if country is None:
-            return None  # no country: no key for a new place
-        return Match(iris.thing("place", f"{country.alpha2.lower()}-{m.key}", self.base), "new", False)
 
 
 def _same_country(known: str | None, mentioned: str | None, record: str | None, type_hint: str | None) -> bool:

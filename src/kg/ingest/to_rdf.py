@@ -12,10 +12,9 @@ Keys (``id/outcome/{key}``, ``id/record/{key}``, files ``data/outcome-{key}.ttl`
   folded with single spaces (``mwi-3c9a51f0``). The key is computed from what
   was extracted, before any curation, so a curation file keeps its name.
 
-The facts graph holds what the record states, in the ontology's terms (as in
-data/outcome-chn302.ttl, but without the activities and instruments a person
-reads into the prose: those come as suggestions). The suggestions graph holds
-one ``kg:Suggestion`` per mention, attributed to the extractor.
+The facts graph holds what the record's layout states (the outcome, its metadata, its
+source record with the verbatim text); what its prose states is added by
+:mod:`kg.ingest.facts`, which also writes the suggestions graph.
 """
 
 from __future__ import annotations
@@ -25,21 +24,15 @@ import hashlib
 from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
+from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from kg.rdf import iris
-from kg.rdf.iris import ELI, SCHEMA
 from kg.ingest.catalog import Catalog, norm
-from kg.ingest.mentions import Mention
-from kg.ingest.reconcile import Match
 from kg.ingest.record import EXPECTED, SECTIONS, Located, Record
 
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                "November", "December")
-MENTION_CLASSES = {"organization": "OrganizationMention", "instrument": "InstrumentMention",
-                   "place": "PlaceMention", "date": "DateMention", "quantity": "QuantityMention"}
-_DATE_TYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
 
 # (field of the Record) -> outcome property (local name), for the validation report.
 FIELD_OF_PROPERTY = {
@@ -232,103 +225,6 @@ class Builder:
             return f"Result achieved record {record.cpo_code.value} ({record.reported_year.value})"
         # the file's name, never its path: nothing of the machine it was ingested on enters the data
         return f"Result achieved record {record.file_name}" + (f" row {record.row}" if record.row else "")
-
-    # -- suggestions --------------------------------------------------------------------------
-
-    def suggestions(self, record: Record, built: Built, mentions: list[tuple[Mention, Match | None]],
-                    confirmed: set[str]) -> Graph:
-        kg = self.kg
-        g = built.suggestions
-        for m, match in mentions:
-            s = self.thing("suggestion", f"{built.key}-{m.id}")
-            g.add((s, RDF.type, kg.Suggestion))
-            g.add((s, RDF.type, kg[MENTION_CLASSES[m.kind]]))
-            g.add((s, RDFS.label, Literal(f"{m.kind.capitalize()} mentioned: {_shorten(m.text, 80)}", lang="en")))
-            g.add((s, kg.suggestedFor, built.outcome))
-            g.add((s, PROV.wasDerivedFrom, built.record_iri))
-            g.add((s, PROV.wasAttributedTo, self.agent))
-            g.add((s, kg.mentionText, Literal(m.text)))
-            g.add((s, kg.inSection, kg[SECTIONS[m.field]]))
-            if m.line is not None:
-                g.add((s, kg.sourceLine, Literal(m.line)))
-            if m.name and m.kind in ("organization", "instrument", "place"):
-                g.add((s, kg.suggestedName, Literal(m.name, lang="en")))
-            if m.acronym:
-                g.add((s, kg.acronym, Literal(m.acronym)))
-            if match is not None:
-                g.add((s, kg.suggests, URIRef(match.iri)))
-                g.add((s, kg.matchMethod, Literal(match.method)))
-            type_iri = self.type_iri(m)
-            if type_iri:
-                g.add((s, kg.suggestedType, URIRef(type_iri)))
-            if m.country and m.country in self.cat.countries and m.kind != "date":
-                g.add((s, kg.suggestedCountry, URIRef(self.cat.countries[m.country].iri)))
-            if m.kind == "date" and m.value and m.precision:
-                g.add((s, kg.suggestedValue, Literal(m.value, datatype=_DATE_TYPES[m.precision])))
-            if m.kind == "quantity" and m.value is not None:
-                g.add((s, kg.suggestedValue, _number(m.value)))
-                if m.unit:
-                    g.add((s, kg.unit, Literal(m.unit)))
-            if m.date:
-                g.add((s, kg.suggestedDate, Literal(m.date, datatype=XSD.date)))
-            if m.id in confirmed:
-                g.add((s, kg.confirmed, Literal(True)))
-        if mentions:
-            g.add((self.agent, RDF.type, PROV.SoftwareAgent))
-            g.add((self.agent, RDFS.label, Literal("kg ingest, the record extractor of spkg", lang="en")))
-        return g
-
-    def type_iri(self, m: Mention) -> str | None:
-        if not m.type_hint:
-            return None
-        table = self.cat.instrument_types if m.kind == "instrument" else self.cat.organization_types
-        return table.get(norm(m.type_hint))
-
-    # -- confirmed suggestions become facts -------------------------------------------------
-
-    def confirm(self, record: Record, built: Built, m: Mention, match: Match | None) -> None:
-        """Add what a confirmed mention states to the facts graph."""
-        if match is None or m.kind in ("date", "quantity"):
-            return
-        g, kg = built.facts, self.kg
-        node = URIRef(match.iri)
-        country = self.cat.countries.get(m.country or "")
-        if m.kind == "instrument":
-            g.add((built.outcome, kg.instrument, node))
-        if match.existing:
-            return
-        name = Literal(m.name or m.text, lang="en")
-        if m.kind == "organization":
-            g.add((node, RDF.type, ORG.FormalOrganization))
-            g.add((node, RDF.type, PROV.Organization))
-            g.add((node, RDFS.label, name))
-            g.add((node, SKOS.prefLabel, name))
-            if m.acronym:
-                g.add((node, kg.acronym, Literal(m.acronym)))
-            if country:
-                g.add((node, kg.country, URIRef(country.iri)))
-            type_iri = self.type_iri(m)
-            if type_iri:
-                g.add((node, ORG.classification, URIRef(type_iri)))
-        elif m.kind == "instrument":
-            g.add((node, RDF.type, kg.PolicyInstrument))
-            g.add((node, RDFS.label, name))
-            g.add((node, DCTERMS.title, name))
-            type_iri = self.type_iri(m)
-            if type_iri:
-                g.add((node, kg.instrumentType, URIRef(type_iri)))
-            if m.date:
-                g.add((node, ELI.date_document, Literal(m.date, datatype=XSD.date)))
-            if country:
-                g.add((node, kg.country, URIRef(country.iri)))
-                g.add((node, SCHEMA.legislationJurisdiction, URIRef(country.iri)))
-            g.add((node, PROV.wasDerivedFrom, built.record_iri))
-        elif m.kind == "place":
-            g.add((node, RDF.type, SCHEMA.Place))
-            g.add((node, RDFS.label, name))
-            g.add((node, SCHEMA.name, name))
-            if country:
-                g.add((node, kg.country, URIRef(country.iri)))
 
 
 def _number(value: str) -> Literal:

@@ -17,7 +17,7 @@ as triples with evidence annotations.
 from __future__ import annotations
 
 from kg.ingest.catalog import norm
-from kg.ingest.extract import dates, entities, names, prose
+from kg.ingest.extract import dates, entities, prose
 from kg.ingest.extract.lexicon import Lexicon
 from kg.ingest.extract.model import FACT, SUGGESTION, CountryFinding, Extraction
 from kg.ingest.extract.relations import Relations

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from kg.ingest.extract.model import DateValue, Evidence
+from kg.ingest.extract.model import DateValue
 from kg.ingest.extract.prose import Prose
 
 LANGUAGES = ("en", "fr", "es", "pt")

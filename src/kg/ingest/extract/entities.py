@@ -170,7 +170,10 @@ class Recognizer:
             (len([w for w in n.words if w[:1].isupper()]) >= 2)
         if not proper:
             return n
-        m = re.match(r"\s+(?:([a-z][a-z\-]+)\s+)?([a-z]+)\b", self.prose.verbatim[n.end:n.end + 40])
+        after = self.prose.verbatim[n.end:n.end + 40]
+        m = re.match(r"\s+()([a-z]+)\b", after)
+        if not m or m.group(2) not in self.instrument_labels:
+            m = re.match(r"\s+(?:([a-z][a-z\-]+)\s+)?([a-z]+)\b", after)
         if not m or m.group(2) not in self.instrument_labels:
             return n
         if m.group(1) and (m.group(1) in CONNECTORS or m.group(1) in self.instrument_labels):
@@ -208,7 +211,10 @@ class Recognizer:
                 continue
             left, right = words[:k], words[k + 1:]
             if self._complete(left) and self._complete(right):
-                return self.split(self._sub(n, 0, k)) + self.split(self._sub(n, k + 1, len(words)))
+                r0 = k + 1
+                while r0 < len(words) - 1 and low[r0] in ("the", "la", "le", "el", "les", "los"):
+                    r0 += 1  # "… and the World Food Programme": the article is not part of the name
+                return self.split(self._sub(n, 0, k)) + self.split(self._sub(n, r0, len(words)))
         return [n]
 
     def _complete(self, words: list[str]) -> bool:

@@ -83,9 +83,12 @@ class Lexicon:
     def head_index(self, table: str) -> dict[str, list[str]]:
         """norm(head word) -> concept keys whose names it heads."""
         out: dict[str, list[str]] = {}
-        for c in getattr(self, table).values():
+        concepts = getattr(self, table)
+        for c in concepts.values():
             for w in c.heads:
                 out.setdefault(key(w), []).append(c.key)
+        for keys in out.values():  # the most specific concept first: "guiding opinions" before "guidelines"
+            keys.sort(key=lambda k: -len(self.ancestors(table, k)))
         return out
 
     def cue_index(self, table: str) -> dict[str, str]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from kg.ingest.catalog import norm
 from kg.ingest.extract.dates import Spotted
-from kg.ingest.extract.entities import Mention, Things, slug
+from kg.ingest.extract.entities import Things, slug
 from kg.ingest.extract.lexicon import Lexicon, key as lex_key, phrase_pattern
 from kg.ingest.extract.model import (
     FACT,
@@ -252,6 +252,8 @@ class Relations:
                     and not re.search(r"\b(?:including|through|namely)\s+(?:the\s+)?$", before):
                 continue
             subject.append(x)
+        seen: set[str] = set()
+        subject = [x for x in subject if not (x.ref in seen or seen.add(x.ref))]  # "… (MOHRSS)": one body
         if not subject:
             return []
         # the subject: the bodies before the verb, with no other verb between them and it
@@ -398,14 +400,16 @@ class Relations:
         """The bodies (or countries, as their governments) listed right after a cue: "the Netherlands, Norway and the EU"."""
         out: list[tuple[str, Span]] = []
         pos = b
+        last_was_final = False  # the item after "and" ends the list
         for x in spans:
             if x.start < pos or x.kind not in ("org", "country"):
                 continue
             gap = self.prose.verbatim[pos:x.start]
             ok = re.fullmatch(r"\s*(?:the\s+)?(?:government\s+of\s+)?(?:the\s+)?", gap, re.I) if not out else \
                 re.fullmatch(r"\s*(?:,|and|&|as well as|,\s*and)?\s*(?:the\s+)?(?:government\s+of\s+)?(?:the\s+)?", gap, re.I)
-            if not ok:
+            if not ok or (out and last_was_final):
                 break
+            last_was_final = bool(out) and re.search(r"\b(?:and|as well as)\b|&", gap, re.I) is not None
             if x.kind == "country":
                 key = self._country_body(x)
             else:
