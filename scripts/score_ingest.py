@@ -572,7 +572,7 @@ def load_gold(split: str) -> dict[str, dict]:
     heldout = set(yaml.safe_load((GOLD / "split.yaml").read_text())["heldout"])
     out = {}
     for path in sorted(GOLD.glob("*.yaml")):
-        if path.name == "split.yaml":
+        if path.name in ("split.yaml", "floors.yaml"):
             continue
         stem = path.stem
         if split == "heldout" and stem not in heldout or split == "tune" and stem in heldout:
