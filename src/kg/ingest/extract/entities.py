@@ -179,6 +179,10 @@ class Recognizer:
         if m.group(1) and (m.group(1) in CONNECTORS or m.group(1) in self.instrument_labels):
             return n
         end = n.end + m.end()
+        following = re.match(r"\s+([a-z]+)", self.prose.verbatim[end:end + 20])
+        if following and (self.heads.by_kind["research"].get(following.group(1)) or
+                          self.heads.by_kind["event"].get(following.group(1))):
+            return n  # "ILO policy note": the note is the thing
         words = n.words + tuple(w for w in (m.group(1), m.group(2)) if w)
         return Name(n.start, end, self.prose.verbatim[n.start:end], words, n.quoted)
 
@@ -205,6 +209,8 @@ class Recognizer:
             if right[0].lower() in ("the", "la", "le", "el") or norm(rest) in self.lex.country_names \
                     or right[0][:1].isdigit():
                 return self.split(self._sub(n, 0, k))
+            if self._complete(right):  # "Memorandum of Understanding with Civil Society for Poverty Reduction"
+                return self.split(self._sub(n, 0, k)) + self.split(self._sub(n, k + 1, len(words)))
         # coordination: both sides complete
         for k, w in enumerate(low):
             if w not in ("and", "&", "et", "y") or k == 0 or k == len(words) - 1:
@@ -470,6 +476,9 @@ def merge(prose: Prose, mentions: list[Mention], definitions: dict[str, Name], l
         title = title or m.name.text
         acronym = acronym_of.get(norm(title))
         tkey = _title_key(title)
+        first, _, rest = title.partition(" ")
+        if first in definitions and rest and rest.lower() == (m.type or "").replace("-", " "):
+            acronym = first  # "NSPS strategy": the strategy NSPS stands for
         for inst in things.instruments:
             keys = {_title_key(inst.title)} | {_title_key(x) for x in inst.names}
             if tkey in keys or (acronym and acronym in inst.names) or any(_same_title(tkey, k) for k in keys):
@@ -563,7 +572,22 @@ def lower_case_instruments(prose: Prose, lex: Lexicon, domain: set[str], taken: 
         + "|".join(sorted(map(re.escape, heads_), key=len, reverse=True)) + r")\b"
         r"(?:\s+(?:called|named|known as|entitled)\s+(?P<called>[A-Z][\w+\-’']*(?:\s+[A-Z][\w+\-’']*){0,4}))?")
     out = []
+    schemes = re.compile(r"(?i:\b(?P<det>the|a|an|new|proposed|its|and)\s+)(?P<mods>(?:(?!(?:the|a|an|of|for|to|from|and|"
+                         r"or|in|on|with|by|need|needs|transition|existing|its)\s)[a-z][a-z\-’']+\s+){0,3}?"
+                         r"(?:" + "|".join(sorted((re.escape(w).replace(r"\ ", r"[\s\-]+") for w in lex.scheme_words()),
+                                               key=len, reverse=True)) +
+                         r")(?:\s+(?!(?:and|or|to|of)\b)[a-z][a-z\-’']+){0,2}?)\s+(?P<head>scheme|pension|programme)\b")
     for s in prose.sentences:
+        for m in schemes.finditer(s.text):
+            a, b = s.start + m.start("mods"), s.start + m.end("head")
+            if any(x < b and a < y for x, y in taken) or m.group("head").endswith("s") and m.group("head") != "benefits":
+                continue
+            words = tuple(m.group("mods").split() + [m.group("head")])
+            if words[0] in ("social", "protection") and len(words) == 2 and words[-1] != "pension":
+                continue
+            out.append(Mention("instrument", Name(a, b, prose.verbatim[a:b], words), "scheme", sentence=s,
+                               lower_case=True))
+            taken = taken + [(a, b)]
         for m in pattern.finditer(s.text):
             a, b = s.start + m.start("mods"), s.start + m.end("head")
             if any(x < b and a < y for x, y in taken):

@@ -30,6 +30,7 @@ SCHEMES = {
     "milestone-type": "milestones",
     "role": "roles",
     "ilo-standard": "standards",
+    "c102-branch": "branches",
 }
 
 
@@ -65,6 +66,7 @@ class Lexicon:
     milestones: dict[str, Concept] = field(default_factory=dict)
     roles: dict[str, Concept] = field(default_factory=dict)
     standards: dict[str, Concept] = field(default_factory=dict)  # key: c102
+    branches: dict[str, Concept] = field(default_factory=dict)  # the nine branches of C102
     organizations: list[KnownOrganization] = field(default_factory=list)
     country_names: dict[str, str] = field(default_factory=dict)  # norm(name) -> alpha-3
     country_labels: dict[str, str] = field(default_factory=dict)  # alpha-3 -> English name
@@ -94,6 +96,18 @@ class Lexicon:
     def cue_index(self, table: str) -> dict[str, str]:
         """norm(hidden label) -> key, for the lists whose hidden labels are cue phrases (roles, org types)."""
         return {key(w): c.key for c in getattr(self, table).values() for w in c.words if key(w) != key(c.label)}
+
+    def scheme_words(self) -> set[str]:
+        """What names a scheme in lower case: a C102 branch ("maternity", "old-age") or a benefit word ("pension")."""
+        words = set()
+        for c in self.branches.values():
+            first = re.sub(r"\b(?:benefits?|care)$", "", key(c.label)).strip()
+            if first:
+                words.add(first)
+        scheme = self.instrument_types.get("scheme")
+        if scheme is not None:
+            words |= {key(h) for h in scheme.heads if " " not in h and h.isascii()}
+        return words
 
     def ancestors(self, table: str, key: str) -> list[str]:
         concepts = getattr(self, table)
