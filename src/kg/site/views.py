@@ -322,9 +322,26 @@ def outcome_panel(ctx: Context, o: URIRef) -> dict:
         "targets": sorted(sdg.values(), key=lambda t: sdg_sort_key(t["code"] or "99")),
         "goals": linked(kg + "sdgGoal"),
         "themes": linked(kg + "theme"),
+        "evidence": _evidence(ctx, node),
         "records": linked(str(PROV.wasDerivedFrom)),
         "verbatim": _verbatim(ctx, by_p.get(str(PROV.wasDerivedFrom), [])),
     }
+
+
+def _evidence(ctx: Context, outcome: ox.NamedNode) -> list[dict]:
+    """Each fact about the outcome with the words of the record that support it."""
+    out = []
+    for r in ctx.rows("outcome-page-evidence", o=outcome):
+        label = str(r.get("label") or "")
+        out.append({
+            "fact": label.removeprefix("Evidence: "),
+            "body": r.get("body"),
+            "before": str(r.get("prefix") or "")[-40:],
+            "words": str(r["exact"]),
+            "after": str(r.get("suffix") or "")[:40],
+            "status": str(r.get("statusLabel") or (str(r["status"]).rsplit("/", 1)[-1] if r.get("status") else "")),
+        })
+    return out
 
 
 def _verbatim(ctx: Context, records: list[Node]) -> str | None:
