@@ -49,7 +49,8 @@ def test_dump_writes_versioned_files_with_checksums(real_settings, latest) -> No
     assert latest["version"] == version.name
     assert len(version.name.split("-")) == 4 and len(version.name.rsplit("-", 1)[1]) == 8
     by_key = {f["latest"]: f for f in latest["files"]}
-    assert KINDS | {"void.ttl", "void.jsonld", "SHA256SUMS"} == set(by_key)
+    # the release's index of things and its changes since the one before come checksummed too
+    assert KINDS | {"void.ttl", "void.jsonld", "SHA256SUMS", "index", "changes"} == set(by_key)
     for entry in latest["files"]:
         path = real_settings.dumps_dir / entry["name"]
         assert version.name in entry["name"]

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.publish import ld
+from kg.publish import changes, ld
 from kg.config import Settings
 from kg.errors import NotFound, StoreError
 from kg.store import Store, dataset_version, open_store, read_manifest
@@ -87,6 +87,10 @@ EXTRA = {
     "void.ttl": ("text/turtle", "DCAT/VoID description of the dataset and its dumps, Turtle"),
     "void.jsonld": ("application/ld+json", "DCAT/VoID description of the dataset and its dumps, JSON-LD"),
     "SHA256SUMS": ("text/plain", "SHA-256 checksums of the dumps (sha256sum -c)"),
+    "changes": ("application/json", "What changed since the release before: outcomes, instruments and "
+                                    "organizations added, changed and removed; triples per graph"),
+    "index": ("application/gzip", "Index of the release's outcomes, instruments and organizations "
+                                  "(labels and digests), which the next release is compared with"),
 }
 
 _OX_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": ox.RdfFormat.N_QUADS,
@@ -96,6 +100,10 @@ _OX_FORMATS = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "nq": o
 def extra_file_name(key: str, version: str) -> str:
     if key == "SHA256SUMS":
         return f"spkg-{version}.sha256"
+    if key == "changes":
+        return f"spkg-{version}-changes.json"
+    if key == "index":
+        return f"spkg-{version}-index.json.gz"
     return f"spkg-{version}-{key}"
 
 
@@ -197,8 +205,10 @@ def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
             "content_hash": version.content_hash,
             "base": settings.base,
             "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "graphs": dict(build_manifest.get("graphs", {})),
             "files": files,
         }
+        _release_changes(settings, store, version.name, manifest, files, say)
         from kg.publish import void as catalog
 
         graph = catalog.describe(store, settings, build_manifest, manifest)
@@ -224,6 +234,42 @@ def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
     if removed:
         say(f"removed {len(removed)} files of older versions")
     return manifest
+
+
+def _release_changes(settings: Settings, store: Store, version: str, manifest: dict, files: list[dict],
+                     say: Progress) -> None:
+    """The release's index of things, and what changed since the release before (kg.publish.changes)."""
+    out_dir = settings.dumps_dir
+    idx = changes.index(store, settings.base)
+    name = extra_file_name("index", version)
+    changes.write_index(out_dir / name, idx)
+    media_type, title = EXTRA["index"]
+    files.append(_entry(out_dir / name, "index", title, media_type, kind="index"))
+    previous = next((m for m in manifests(settings) if m["version"] != version), None)
+    old = changes.read_index(out_dir / extra_file_name("index", previous["version"])) if previous else None
+    diff = changes.compare(old, idx, previous.get("graphs") if previous else None, manifest["graphs"])
+    diff.update({"version": version, "replaces": previous["version"] if previous else None})
+    name = extra_file_name("changes", version)
+    _atomic_bytes(out_dir / name, (json.dumps(diff, indent=1, ensure_ascii=False) + "\n").encode())
+    media_type, title = EXTRA["changes"]
+    files.append(_entry(out_dir / name, "changes", title, media_type, kind="changes"))
+    manifest["replaces"] = diff["replaces"]
+    manifest["changes"] = {kind: {k: len(v) for k, v in c.items()} for kind, c in diff["things"].items()}
+    manifest["change_summary"] = changes.summary(diff) if previous else "the first release"
+    say(f"changes since {previous['version'] if previous else 'nothing'}: {manifest['change_summary']}")
+
+
+def is_version(name: str) -> bool:
+    """Whether a name under /dumps/ is a release (a dataset version), not a file."""
+    return bool(_VERSION_RE.match(name))
+
+
+def read_changes(settings: Settings, version: str) -> dict | None:
+    """The changes file of a release, if it has one."""
+    try:
+        return json.loads((settings.dumps_dir / extra_file_name("changes", version)).read_text())
+    except (OSError, ValueError):
+        return None
 
 
 def _entry(path: Path, key: str, title: str, media_type: str, *, kind: str) -> dict:

@@ -28,6 +28,7 @@ SPDX = ld.SPDX
 IANA = "http://www.iana.org/assignments/media-types/"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 DCAT_VERSION = URIRef(f"{DCAT}version")  # DCAT 3; rdflib's DCAT namespace is DCAT 2
+ADMS_VERSION_NOTES = URIRef("http://www.w3.org/ns/adms#versionNotes")
 CONFORMS = {"ttl": "Turtle", "nt": "N-Triples", "nq": "N-Quads", "jsonld": "JSON-LD"}
 
 TITLE = "spkg: knowledge graph of the ILO's social-protection results"
@@ -214,7 +215,33 @@ def describe(store: Store, settings: Settings, build_manifest: dict, dump_manife
             if entry.get("kind") != "distribution":
                 continue
             _distribution(g, base, dataset, entry, version, licence)
+        _release(g, base, dataset, dump_manifest)
     return g
+
+
+def release_iri(base: str, version: str) -> str:
+    """A release of the dataset: the dataset as it was at one version; its page lists its files and changes."""
+    return f"{base}dumps/{version}"
+
+
+def _release(g: Graph, base: str, dataset: URIRef, manifest: dict) -> None:
+    """This release as a version of the dataset (DCAT 3), what it replaces and what changed."""
+    release = URIRef(release_iri(base, manifest["version"]))
+    g.add((release, RDF.type, DCAT.Dataset))
+    g.add((release, DCTERMS.title, _en(f"spkg release {manifest['version']}")))
+    g.add((release, DCAT_VERSION, Literal(manifest["version"])))
+    g.add((release, URIRef(f"{DCAT}isVersionOf"), dataset))
+    g.add((dataset, URIRef(f"{DCAT}hasCurrentVersion"), release))
+    g.add((dataset, URIRef(f"{DCAT}hasVersion"), release))
+    note = manifest.get("change_summary")
+    if note:
+        g.add((release, ADMS_VERSION_NOTES, _en(f"Changes since the release before: {note}.")))
+    if manifest.get("replaces"):
+        previous = URIRef(release_iri(base, manifest["replaces"]))
+        g.add((release, DCTERMS.replaces, previous))
+        g.add((previous, DCAT_VERSION, Literal(manifest["replaces"])))
+        g.add((dataset, URIRef(f"{DCAT}hasVersion"), previous))
+        g.add((release, URIRef(f"{DCAT}previousVersion"), previous))
 
 
 def _distribution(g: Graph, base: str, dataset: URIRef, entry: dict, version, licence: URIRef) -> None:

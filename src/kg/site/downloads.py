@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDFS, VOID, XSD
 
@@ -27,12 +29,60 @@ def dumps_view(urls: Urls, manifests: list[dict], current: str | None) -> dict:
                  "size": size(int(f["bytes"]))} for f in m.get("files", [])]
 
     return {
-        "latest": {**latest, "files": files(latest), "built": fmt_date(latest.get("built_at", ""), XSD.dateTime)}
+        "latest": {**latest, "files": files(latest), "built": fmt_date(latest.get("built_at", ""), XSD.dateTime),
+                   "href": urls.release(latest["version"])}
         if latest else None,
-        "older": [{"version": m["version"], "files": files(m)} for m in manifests[1:]],
+        "older": [{"version": m["version"], "files": files(m), "href": urls.release(m["version"]),
+                   "change_summary": m.get("change_summary")} for m in manifests[1:]],
+        "feed": urls.feed(),
         "current": current,
         "stale": bool(latest and current and latest["version"] != current),
     }
+
+
+def release_view(urls: Urls, manifest: dict, changes: dict | None) -> dict:
+    """One release: its files, what it replaces, and its changes with links to each thing."""
+    def things(items: list[dict]) -> list[dict]:
+        return [{"label": x["label"], "href": urls.page(x["iri"])} for x in items]
+
+    kinds = []
+    for kind, c in ((changes or {}).get("things") or {}).items():
+        kinds.append({"kind": kind, "added": things(c["added"]), "changed": things(c["changed"]),
+                      "removed": things(c["removed"])})
+    return {
+        "release": manifest["version"],
+        "built": fmt_date(manifest.get("built_at", ""), XSD.dateTime),
+        "replaces": manifest.get("replaces"),
+        "replaces_href": urls.release(manifest["replaces"]) if manifest.get("replaces") else None,
+        "summary": manifest.get("change_summary"),
+        "kinds": kinds,
+        "graphs": (changes or {}).get("graphs", []),
+        "files": [{**f, "href": urls.dump(f["name"]), "size": size(int(f["bytes"]))} for f in manifest.get("files", [])],
+        "feed": urls.feed(),
+    }
+
+
+def atom(urls: Urls, manifests: list[dict], title: str) -> bytes:
+    """The releases as an Atom feed (RFC 4287), newest first: what a researcher follows."""
+    updated = manifests[0].get("written_at") or manifests[0].get("built_at", "") if manifests else "1970-01-01T00:00:00Z"
+    out = ['<?xml version="1.0" encoding="utf-8"?>', '<feed xmlns="http://www.w3.org/2005/Atom">',
+           f"<title>{escape(title)}: releases</title>", f'<link rel="self" href="{escape(urls.base)}dumps/feed.atom"/>',
+           f'<link rel="alternate" type="text/html" href="{escape(urls.base)}dumps/"/>',
+           f"<id>{escape(urls.base)}dumps/feed.atom</id>", f"<updated>{escape(_atom_time(updated))}</updated>",
+           "<author><name>The spkg project</name></author>"]
+    for m in manifests:
+        href = f"{urls.base}dumps/{m['version']}"  # the release's IRI (kg.publish.void.release_iri) and page
+        summary = m.get("change_summary") or "a release of the dataset"
+        out += ["<entry>", f"<title>Release {escape(m['version'])}</title>",
+                f'<link rel="alternate" type="text/html" href="{escape(href)}"/>', f"<id>{escape(href)}</id>",
+                f"<updated>{escape(_atom_time(m.get('written_at') or m.get('built_at', '')))}</updated>",
+                f"<summary>{escape(summary)}</summary>", "</entry>"]
+    out.append("</feed>")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _atom_time(text: str) -> str:
+    return text.replace("+00:00", "Z") if text else "1970-01-01T00:00:00Z"
 
 
 def _first(g: Graph, s, p):

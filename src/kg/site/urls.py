@@ -111,6 +111,13 @@ class Urls:
     def dump(self, name: str) -> str:
         return self._p(f"/dumps/{quote(name)}")
 
+    def release(self, version: str) -> str:
+        """A release's page: its files and what changed since the one before."""
+        return self._p(f"/dumps/{quote(version)}")
+
+    def feed(self) -> str:
+        return self._p("/dumps/feed.atom")
+
     def latest(self, key: str) -> str:
         return self._p(f"/dumps/latest/{quote(key)}")
 

@@ -115,9 +115,24 @@ def latest(key: str, request: Request) -> Response:
                             headers={"cache-control": "public, no-cache"})
 
 
+@router.api_route("/dumps/feed.atom", methods=GET, include_in_schema=False)
+def feed(request: Request) -> Response:
+    """The releases as an Atom feed: a researcher's reader tells them when a new one is out."""
+    s = caching.site(request)
+    body = downloads.atom(s.urls, dumps.manifests(s.settings), "spkg")
+    token = dumps_token(s.settings)
+    tag = f'W/"feed-{token}"'
+    headers = caching.validators(tag, None)
+    if caching.not_modified(caching.lower_headers(request), tag, None):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type="application/atom+xml; charset=utf-8", headers=headers)
+
+
 @router.api_route("/dumps/{name}", methods=GET, include_in_schema=False)
 def dump_file(name: str, request: Request) -> Response:
     s = caching.site(request)
+    if dumps.is_version(name):
+        return _release(name, request)
     try:
         path, entry, manifest = dumps.locate(s.settings, name)
     except KGError as e:
@@ -131,6 +146,25 @@ def dump_file(name: str, request: Request) -> Response:
     if media_type.startswith("text/"):
         media_type += "; charset=utf-8"
     return DumpFile(path, media_type=media_type, filename=name, headers=headers, stat_result=path.stat())
+
+
+def _release(version: str, request: Request) -> Response:
+    """A release: its files and what changed since the release before (HTML, or the changes file as JSON)."""
+    s = caching.site(request)
+    manifest = next((m for m in dumps.manifests(s.settings) if m["version"] == version), None)
+    if manifest is None:
+        return caching.error(request, NotFound(f"no release {version!r} in the dumps folder",
+                                               hint="see /dumps/ for the releases there are"))
+    offers = (neg.PAGE, neg.BY_NAME["json"])
+
+    def produce(fmt: neg.Format) -> bytes | str:
+        changes = dumps.read_changes(s.settings, version)
+        if fmt is not neg.PAGE:
+            return json.dumps(changes or {}, indent=1, ensure_ascii=False).encode()
+        view = downloads.release_view(s.urls, manifest, changes)
+        return s.renderer.render("release.html", version=s.version().name, active="dumps", **view)
+
+    return caching.answer(request, offers, produce, key=dumps_token(s.settings))
 
 
 @router.api_route("/dumps/{rest:path}", methods=GET, include_in_schema=False)

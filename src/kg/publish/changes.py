@@ -1,0 +1,91 @@
+"""What changed from one release of the dumps to the next: outcomes, instruments and bodies
+added, changed or removed, and triples per graph.
+
+Each release keeps an index of its things (``spkg-{version}-index.json.gz``: for every
+outcome, instrument and organization, its label and a digest of its own triples), so the
+next release can say what is new, what changed and what went, without the old dumps. The
+comparison is written as ``spkg-{version}-changes.json``; the manifest, the DCAT/VoID
+description (``dcterms:replaces``, a version note), the ``/dumps/`` page and the Atom feed
+``/dumps/feed.atom`` all read it.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.publish import ld
+from kg.store import Store
+
+#: The kinds of things a release reports on, by the class that types them.
+KINDS = {
+    "outcomes": "https://w3id.org/spkg/def/kg#Outcome",
+    "instruments": "https://w3id.org/spkg/def/kg#PolicyInstrument",
+    "organizations": "http://www.w3.org/ns/org#FormalOrganization",
+}
+
+
+def index(store: Store, base: str) -> dict[str, dict[str, list[str]]]:
+    """kind -> IRI -> [label, digest of the thing's own triples] for the release being written."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for kind, cls in KINDS.items():
+        cls = cls.replace("https://w3id.org/spkg/", base)
+        digests: dict[str, hashlib._Hash] = defaultdict(hashlib.sha256)
+        labels: dict[str, str] = {}
+        for row in ld.rows(store, ld.query("release-index-triples"), cls=ox.NamedNode(cls)):
+            s = str(row["s"])
+            digests[s].update(f"{row['p'].n3()} {row['o'].n3()}\n".encode())
+            if str(row["p"]) == "http://www.w3.org/2000/01/rdf-schema#label" and s not in labels:
+                labels[s] = str(row["o"])
+        out[kind] = {s: [labels.get(s, s), h.hexdigest()[:16]] for s, h in sorted(digests.items())}
+    return out
+
+
+def write_index(path: Path, idx: dict) -> None:
+    with gzip.GzipFile(filename="", mode="wb", fileobj=path.open("wb"), mtime=0) as out:
+        out.write(json.dumps(idx, sort_keys=True).encode())
+
+
+def read_index(path: Path) -> dict | None:
+    try:
+        with gzip.open(path, "rb") as fh:
+            return json.loads(fh.read())
+    except (OSError, ValueError):
+        return None
+
+
+def compare(old: dict | None, new: dict, old_graphs: dict[str, int] | None, new_graphs: dict[str, int]) -> dict:
+    """What was added, changed and removed between two indexes; triples per graph before and after."""
+    result: dict = {"things": {}, "graphs": []}
+    for kind in KINDS:
+        before = (old or {}).get(kind, {})
+        after = new.get(kind, {})
+        added = sorted((s for s in after if s not in before), key=lambda s: after[s][0].lower())
+        removed = sorted((s for s in before if s not in after), key=lambda s: before[s][0].lower())
+        changed = sorted((s for s in after if s in before and before[s][1] != after[s][1]),
+                         key=lambda s: after[s][0].lower())
+        result["things"][kind] = {
+            "added": [{"iri": s, "label": after[s][0]} for s in added],
+            "changed": [{"iri": s, "label": after[s][0]} for s in changed],
+            "removed": [{"iri": s, "label": before[s][0]} for s in removed],
+        }
+    for g in sorted(set(old_graphs or {}) | set(new_graphs)):
+        b, a = (old_graphs or {}).get(g, 0), new_graphs.get(g, 0)
+        if a != b:
+            result["graphs"].append({"graph": g, "before": b, "after": a})
+    return result
+
+
+def summary(changes: dict) -> str:
+    """One line for people: "3 outcomes added, 1 changed; 12 organizations added"."""
+    parts = []
+    for kind, c in changes.get("things", {}).items():
+        bits = [f"{len(c[k])} {k}" for k in ("added", "changed", "removed") if c[k]]
+        if bits:
+            parts.append(f"{kind}: " + ", ".join(bits))
+    return "; ".join(parts) or "no outcome, instrument or organization changed"
