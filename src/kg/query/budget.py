@@ -7,13 +7,15 @@ so a client that used the whole budget has it back one window later, and
 one that is over it gets its next query after ``(used - seconds) / rate``
 (the ``Retry-After`` of the 429).
 
-* Worker time is charged when a query ends (time in the worker, not in the
-  queue, so a client waiting behind a heavy one pays nothing for it); a
-  query stopped at ``query_timeout`` costs the whole timeout. Admission
-  looks at what is charged, so a client can overrun its budget by the
-  queries it has running at once (at most ``query_timeout`` each), and then
-  waits that much longer. Counting queries from their admission instead
-  was tried and measured: under congestion it refused the *victims*, whose
+* Worker time counts from the moment a worker takes the query (time in the
+  queue is free, so a client waiting behind a heavy one pays nothing for it)
+  and is charged when the query ends; a query stopped at ``query_timeout``
+  costs the whole timeout. Admission looks at what is charged *and* at the
+  time the client's running queries have had a worker so far
+  (:meth:`Ticket.start`, called by the executor), so a client holding two
+  workers with 30 s queries is over a 60 s budget after 30 s, while they run,
+  not after they end. Counting queries from their admission instead was
+  tried and measured: under congestion it refused the *victims*, whose
   lookups sat in the queue behind someone else's aggregates
   (benchmarks/README.md, "Load test and per-client fairness").
 * O(1) per request, bounded memory: clients are kept in order of last use,
@@ -27,7 +29,8 @@ proxy's address is in ``FORWARDED_ALLOW_IPS`` (default 127.0.0.1).
 
 No HTTP here: the web layer calls :meth:`Budget.admit` before a query and
 :meth:`Ticket.settle` after it, and turns :class:`~kg.errors.BudgetExceeded`
-into the 429.
+into the 429. The executor starts (and, for a query sent back to the queue,
+pauses) the ticket it is given, or the one :func:`metered` made current.
 """
 
 from __future__ import annotations
@@ -35,12 +38,13 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import contextvars
 import ipaddress
 import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.errors import BudgetExceeded, QueryTimeout
 
@@ -53,16 +57,38 @@ class _Account:
     used: float = 0.0         # seconds charged, drained since `last`
     last: float = 0.0         # clock time of the last drain
     running: int = 0          # admitted queries not settled yet (kept until they are, below MAX_CLIENTS)
+    working: set = field(default_factory=set)  # tickets of queries that have (or had) a worker, not settled
 
 
 class Ticket:
-    """One admitted query; :meth:`settle` it exactly once (later calls do nothing)."""
+    """One admitted query; :meth:`settle` it exactly once (later calls do nothing).
 
-    __slots__ = ("budget", "client", "settled", "answer")
+    :meth:`start` when a worker takes the query and :meth:`pause` when it gives it
+    back unfinished: until the ticket is settled, the time it has had a worker
+    counts against the client's budget at each admission.
+    """
+
+    __slots__ = ("budget", "client", "settled", "answer", "since", "spent")
 
     def __init__(self, budget: Budget | None, client: str) -> None:
         self.budget, self.client, self.settled = budget, client, False
         self.answer = None  # the executor's Answer, for metered()
+        self.since: float | None = None  # clock time a worker took the query (None: no worker now)
+        self.spent = 0.0                 # worker time of earlier turns (a trial sent back to the queue)
+
+    def start(self) -> None:
+        """A worker took the query: its time counts from now."""
+        if self.budget is not None and not self.settled:
+            self.budget._start(self)
+
+    def pause(self) -> None:
+        """The worker gave the query back (to wait for another): its time so far stays counted."""
+        if self.budget is not None and not self.settled:
+            self.budget._pause(self)
+
+    def in_flight(self, now: float) -> float:
+        """Worker time this unsettled query has had until ``now``."""
+        return self.spent + (max(0.0, now - self.since) if self.since is not None else 0.0)
 
     def settle(self, seconds: float = 0.0) -> None:
         """Charge ``seconds`` of worker time to the client."""
@@ -103,11 +129,12 @@ class Budget:
         return len(self._accounts)
 
     def admit(self, client: str) -> Ticket:
-        """A ticket for one query; :class:`~kg.errors.BudgetExceeded` when ``client`` is over budget."""
+        """A ticket for one query; :class:`~kg.errors.BudgetExceeded` when ``client`` is over budget,
+        counting the time its running queries have had so far."""
         with self._lock:
             now = self.clock()
             account = self._touch(client, now)
-            used = account.used
+            used = account.used + sum(t.in_flight(now) for t in account.working)
             if used >= self.seconds:
                 wait = math.floor((used - self.seconds) / self.rate) + 1
                 raise BudgetExceeded(
@@ -118,13 +145,14 @@ class Budget:
             return Ticket(self, client)
 
     def used(self, client: str) -> float:
-        """Seconds charged to ``client`` and not yet drained (for tests and metrics)."""
+        """Seconds charged to ``client`` and not yet drained, plus its running queries' time so far."""
         with self._lock:
             account = self._accounts.get(client)
             if account is None:
                 return 0.0
             now = self.clock()
-            return max(0.0, account.used - (now - account.last) * self.rate)
+            return max(0.0, account.used - (now - account.last) * self.rate) + \
+                sum(t.in_flight(now) for t in account.working)
 
     def in_flight(self, client: str) -> int:
         """Queries of ``client`` admitted and not settled yet."""
@@ -144,7 +172,23 @@ class Budget:
             account = self._touch(ticket.client, now)
             if account.running:  # else it was forgotten meanwhile (past MAX_CLIENTS): charge it afresh
                 account.running -= 1
+            account.working.discard(ticket)
+            ticket.since = None
             account.used += max(0.0, seconds)
+
+    def _start(self, ticket: Ticket) -> None:
+        with self._lock:
+            now = self.clock()
+            account = self._touch(ticket.client, now)
+            if ticket.since is None:
+                ticket.since = now
+            account.working.add(ticket)
+
+    def _pause(self, ticket: Ticket) -> None:
+        with self._lock:
+            if ticket.since is not None:
+                ticket.spent += max(0.0, self.clock() - ticket.since)
+                ticket.since = None
 
     def _touch(self, client: str, now: float) -> _Account:
         """The client's account, drained to ``now`` and made the most recent; forget drained idle ones."""
@@ -183,6 +227,14 @@ def admit(budget: Budget | None, scope) -> Ticket:
     return NO_BUDGET if budget is None else budget.admit(client_key(scope))
 
 
+_CURRENT: contextvars.ContextVar[Ticket | None] = contextvars.ContextVar("kg_budget_ticket", default=None)
+
+
+def current() -> Ticket | None:
+    """The ticket of the :func:`metered` block this code runs in (the executor starts it), or None."""
+    return _CURRENT.get()
+
+
 @contextlib.contextmanager
 def metered(budget: Budget | None, scope, timeout: float):
     """Admit a query from ``scope`` and charge it when the block ends.
@@ -192,11 +244,17 @@ def metered(budget: Budget | None, scope, timeout: float):
         with metered(b, request.scope, settings.query_timeout) as ticket:
             ticket.answer = answer = await executor.run(...)
             body = ...
+
+    Inside the block the ticket is :func:`current`: the executor starts it when a
+    worker takes the query, so the time counts while the query runs.
     """
     ticket = admit(budget, scope)
+    token = _CURRENT.set(ticket)
     try:
         yield ticket
     except BaseException as e:
         ticket.settle_error(e, timeout)
         raise
+    finally:
+        _CURRENT.reset(token)
     ticket.settle_answer(ticket.answer)

@@ -59,6 +59,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.store import remote
+from kg.query import budget as client_budget
 from kg.query import wire
 from kg.errors import QueryTimeout, ServerBusy, StoreError
 
@@ -480,7 +481,8 @@ class Executor:
     async def run(self, query: str, *, results_type: str | None, graph_type: str | None,
                   default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
                   timeout: float | None = None, limit: int | None = None,
-                  substitutions: dict | None = None) -> Answer:
+                  substitutions: dict | None = None, base_iri: str | None = None,
+                  meter=None) -> Answer:
         """Run ``query``; the answer comes as ``results_type`` (SELECT/ASK) or ``graph_type``.
 
         ``substitutions`` binds variables to RDF terms (a canned query's
@@ -491,7 +493,14 @@ class Executor:
 
         Either type may be None (the client accepts none of that kind):
         :class:`~kg.errors.NotAcceptable` then if the query is of that kind.
+
+        ``base_iri``: what relative IRIs in the query resolve against. ``meter``: the
+        client's :class:`kg.query.budget.Ticket` (default: the one of the
+        :func:`kg.query.budget.metered` block this runs in), started when a worker
+        takes the query, so the budget sees its time while it runs.
         """
+        if meter is None:
+            meter = client_budget.current()
         loop = asyncio.get_running_loop()
         started = loop.time()
         budget = self.timeout if timeout is None else timeout
@@ -499,12 +508,14 @@ class Executor:
         job = wire.Job(query, results_type, graph_type, default_graphs, named_graphs,
                        self.limit if limit is None else limit, self.window,
                        {name: wire.encode_term(term) for name, term in substitutions.items()} if substitutions
-                       else None).encode()
+                       else None, base_iri).encode()
         while True:
             # The budget starts when a worker takes the query; waiting for one
             # (behind slow queries, when all are busy) may take twice as long.
             worker = await self._acquire(key, started + QUEUE_WAIT * budget)
             worker.key, worker.started = key, loop.time()
+            if meter is not None:
+                meter.start()  # the client's budget counts the query's time from now
             deadline = worker.started + budget
             trial_end = worker.started + TRIAL if worker.role == "trial" else deadline
             try:
@@ -519,6 +530,8 @@ class Executor:
             if frame is not None or trial_end >= deadline:
                 break
             # Still running at the end of its trial: heavy. Stop it and queue it for a heavy slot.
+            if meter is not None:
+                meter.pause()  # waiting again is free; the trial's time stays counted
             self._remember(key, TRIAL)
             self.stats.requeued += 1
             self._replace(worker)

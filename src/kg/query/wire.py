@@ -77,6 +77,8 @@ class Job:
     ``limit``: rows or triples kept. ``window``: bytes an answer may have and
     still come in one COMPLETE frame. ``substitutions``: variable name ->
     :func:`encode_term` tuple (a canned query's parameters), or None.
+    ``base_iri``: what the query's relative IRIs resolve against (the service's
+    base IRI, SPARQL 1.1 Protocol), or None.
     """
 
     query: str
@@ -87,10 +89,11 @@ class Job:
     limit: int
     window: int
     substitutions: dict[str, tuple] | None = None
+    base_iri: str | None = None
 
     def encode(self) -> bytes:
         return marshal.dumps((self.query, self.results_type, self.graph_type, self.default_graphs,
-                              self.named_graphs, self.limit, self.window, self.substitutions))
+                              self.named_graphs, self.limit, self.window, self.substitutions, self.base_iri))
 
     @classmethod
     def decode(cls, data: bytes) -> Job:

@@ -88,6 +88,30 @@ def content_hash(sources: Iterable[Source]) -> str:
     return "sha256:" + h.hexdigest()
 
 
+#: Files in data/ that name their own graphs, and how they are read.
+QUAD_FORMATS = {".trig": ox.RdfFormat.TRIG, ".nq": ox.RdfFormat.N_QUADS}
+
+
+def dataset_files(settings: Settings) -> list[Path]:
+    """``data/*.trig`` and ``data/*.nq``, sorted: datasets whose graphs keep the names the file gives them.
+
+    For test fixtures and others' datasets (the W3C protocol tests' graphs
+    ``http://kasei.us/…``, say). `kg build` loads them as they are; unlike
+    ``data/*.ttl`` they are not validated against the shapes. Triples outside
+    any graph go to the file's own graph, ``{base}graph/data/{stem}``.
+    """
+    folder = settings.data_dir
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix in QUAD_FORMATS and not p.name.startswith(".") and p.is_file())
+
+
+def quad_files(settings: Settings) -> list[Path]:
+    """Every file that names its own graphs: :func:`dataset_files`, then :func:`partner_files`."""
+    return dataset_files(settings) + partner_files(settings)
+
+
 def partner_files(settings: Settings) -> list[Path]:
     """``partners/**/*.nq``, sorted (the audit trail included): the graphs partners wrote through ``/graphs``."""
     folder = settings.partners_dir
@@ -99,12 +123,13 @@ def partner_files(settings: Settings) -> list[Path]:
 
 
 def dataset_hash(settings: Settings, files: Iterable[Source]) -> str:
-    """The dataset's content hash: the input files, plus the partner graphs when there are any.
+    """The dataset's content hash: the input files, plus the files that name their own graphs
+    (:func:`quad_files`: data/*.trig, data/*.nq, the partner graphs) when there are any.
 
-    Without partner files it is :func:`content_hash` of ``files``.
+    Without those it is :func:`content_hash` of ``files``.
     """
     digest = content_hash(files)
-    extra = partner_files(settings)
+    extra = quad_files(settings)
     if not extra:
         return digest
     h = hashlib.sha256(digest.encode())
@@ -114,15 +139,22 @@ def dataset_hash(settings: Settings, files: Iterable[Source]) -> str:
 
 
 def partner_quads(settings: Settings, say=lambda message: None) -> Iterator[ox.Quad]:
-    """The quads of every partner file, rebased to ``settings.base`` (for `kg build`)."""
-    for path in partner_files(settings):
+    """The quads of every file that names its own graphs (:func:`quad_files`), rebased to
+    ``settings.base`` (for `kg build`): data/*.trig and data/*.nq, then the partner graphs."""
+    datasets = set(dataset_files(settings))
+    for path in quad_files(settings):
         rel = str(path.relative_to(settings.root))
-        text = iris.rebase(path.read_text(encoding="utf-8"), settings.base)
+        try:
+            text = iris.rebase(path.read_text(encoding="utf-8"), settings.base)
+        except UnicodeDecodeError as e:
+            raise ParseError(f"not UTF-8 text (byte 0x{e.object[e.start]:02x})", file=rel) from None
+        own = ox.NamedNode(iris.graph("data", path.stem, settings.base)) if path in datasets else None
         n = 0
         try:
-            for q in ox.parse(text, format=ox.RdfFormat.N_QUADS):
+            for q in ox.parse(text, format=QUAD_FORMATS[path.suffix], rename_blank_nodes=path in datasets):
                 n += 1
-                yield q
+                yield q if own is None or not isinstance(q.graph_name, ox.DefaultGraph) else \
+                    ox.Quad(q.subject, q.predicate, q.object, own)
         except SyntaxError as e:
             raise ParseError(e.msg or str(e), file=rel, line=e.lineno, column=e.offset) from None
         say(f"loaded {rel}: {n} quads")

@@ -24,6 +24,12 @@ MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augus
 _NUMBERS = {XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.short}
 
 
+def linkable(iri: str | None) -> bool:
+    """Whether an IRI may be a link out of the site: http(s) only, never ``javascript:``, ``data:``,
+    ``file:`` or another scheme (a partner's ``rdfs:seeAlso <javascript:…>`` stays text)."""
+    return bool(iri) and iri.split(":", 1)[0].strip().lower() in ("http", "https") and ":" in iri
+
+
 @dataclass
 class Term:
     text: str
@@ -131,14 +137,14 @@ class Terms:
         if isinstance(node, URIRef):
             iri = str(node)
             local = self.urls.is_local(iri)
-            return Term(self.label(node), "iri", href=self.urls.page(iri), external=None if local else iri,
-                        iri=iri, note=iri)
+            return Term(self.label(node), "iri", href=self.urls.page(iri),
+                        external=None if local or not linkable(iri) else iri, iri=iri, note=iri)
         if isinstance(node, Literal):
             text = fmt_literal(node)
             note = None
             if node.datatype and node.datatype != XSD.string:
                 note = compact(str(node.datatype), self.urls.base)
-            href = text if node.datatype == XSD.anyURI else None
+            href = text if node.datatype == XSD.anyURI and linkable(text) else None
             suffix = note if node.datatype and not str(node.datatype).startswith(str(XSD)) else None
             return Term(text, "literal", lang=node.language, note=note, external=href,
                         long=len(text) > LONG_TEXT or "\n" in text, suffix=suffix)

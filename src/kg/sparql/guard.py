@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from kg.errors import QueryError, QuerySyntaxError, ServiceRefused, UpdateRefused
+from kg.rdf import rfc3986
 
 # One token at a time; whitespace and comments are dropped by the caller.
 # IRIREF follows the SPARQL grammar, so "?a < ?b" is not an IRI.
@@ -256,6 +257,9 @@ def _is_internal(addr: str) -> bool:
     return not ip.is_global or ip.is_multicast
 
 
+_ENCODED_SEPARATOR = re.compile(r"%(?:2[fF]|5[cC])")
+
+
 @dataclass(frozen=True)
 class _Endpoint:
     scheme: str
@@ -274,7 +278,13 @@ class _Endpoint:
                 or parts.password is not None or "@" in parts.netloc:
             return None
         default = 443 if parts.scheme == "https" else 80
-        return cls(parts.scheme, parts.hostname.lower(), port or default, parts.path or "/")
+        path = parts.path or "/"
+        if _ENCODED_SEPARATOR.search(path):
+            return None  # a server may read %2F as '/' (and %5C as '\\'): no path to compare
+        # What the engine's HTTP client sends: '\\' read as '/', %2e as '.', dot segments
+        # resolved (RFC 3986, and the WHATWG URL parser), so compare that path.
+        path = rfc3986.normalize("http://h" + path.replace("\\", "/"))[len("http://h"):]
+        return cls(parts.scheme, parts.hostname.lower(), port or default, path or "/")
 
     def within(self, prefix: _Endpoint) -> bool:
         """Same scheme, host and port, and a path under the prefix's (on a segment boundary)."""

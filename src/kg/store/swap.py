@@ -67,13 +67,19 @@ def _dead(pid: str) -> bool:
     return pid.isdigit() and (int(pid) == os.getpid() or not process_alive(int(pid)))
 
 
+def _owner(suffix: str) -> str:
+    """The pid in a temp name's ``{pid}`` or ``{pid}.tmp`` (RocksDB's checkpoint fills ``NAME.tmp``, then renames it)."""
+    return suffix[:-len(".tmp")] if suffix.endswith(".tmp") else suffix
+
+
 def sweep(target: Path) -> None:
     """Clean up after builds and writes that died (their process is gone).
 
     Killed between the two renames of :func:`swap`, a writer leaves no store
     at ``target`` but the previous one at ``target.old-PID``: it is put back
     (its manifest is still the current one). Then the temp folders and
-    manifest files of dead processes go.
+    manifest files of dead processes go, ``target.new-PID.tmp`` too (a copy
+    killed halfway: RocksDB's checkpoint fills that folder, then renames it).
     """
     if not is_store_folder(target):
         for old in sorted(target.parent.glob(f"{target.name}.old-*")):
@@ -83,11 +89,14 @@ def sweep(target: Path) -> None:
                 break
     for p in target.parent.glob(f"{target.name}.*-*"):
         kind, _, pid = p.name[len(target.name) + 1:].partition("-")
-        if kind in ("new", "old") and _dead(pid):
-            shutil.rmtree(p, ignore_errors=True)
+        if kind in ("new", "old") and _dead(_owner(pid)):
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
     manifest_name = "build.json" if target.name == "store" else f"{target.name}.build.json"
     for p in target.parent.glob(f"{manifest_name}.new-*"):
-        if _dead(p.name.rpartition("-")[2]):
+        if _dead(_owner(p.name.rpartition("-")[2])):
             p.unlink(missing_ok=True)
 
 
@@ -124,14 +133,23 @@ def repair(settings: Settings) -> list[str]:
 
 
 def process_alive(pid: int) -> bool:
-    """True if a process with this pid runs (temp folders carry their owner's pid)."""
+    """True if a process with this pid runs (temp folders carry their owner's pid).
+
+    A zombie is not running: killed and not yet reaped by its parent, it will
+    never finish what it started (a restart must clean up after it at once).
+    """
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            state = f.read().rsplit(b")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True  # no /proc (not Linux), or it just ended: as kill() said
+    return state not in (b"Z", b"X")
 
 
 def swap(new: Path, target: Path) -> None:

@@ -19,6 +19,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
 from kg.errors import KGError, storage_error
@@ -28,10 +29,22 @@ logger = logging.getLogger(__name__)
 JSON = "application/json"
 
 
+class ClientGone(KGError):
+    """The client closed the connection before it had sent its request: nobody to answer, no server fault.
+
+    Counted as 499 (nginx's "client closed request"), never logged as an error.
+    """
+
+    status = 499
+    title = "client closed the request"
+
+
 def error_body(exc: BaseException) -> tuple[int, dict]:
     """(status, body) for any exception."""
     if isinstance(exc, OSError) and (fault := storage_error(exc, public=True)) is not None:
         exc = fault  # a full or read-only disk: 507 saying so (the path is in the server's log)
+    if isinstance(exc, ClientDisconnect):
+        exc = ClientGone("the client went away before it had sent the whole request")
     if isinstance(exc, KGError):
         body: dict = {"ok": False, "error": exc.message, "status": exc.status, "title": exc.title}
         if exc.hint:
@@ -74,6 +87,11 @@ def error_bytes(exc: BaseException) -> tuple[int, bytes, list[tuple[bytes, bytes
     """What a raw ASGI handler sends: status, JSON body, extra headers."""
     status, body = error_body(exc)
     return status, json.dumps(body, ensure_ascii=False).encode(), error_headers(exc)
+
+
+def plain_error(status: int, title: str, message: str) -> bytes:
+    """The JSON error body for an answer made below the app (the HTTP protocol: 400, 408, 431)."""
+    return json.dumps({"ok": False, "error": message, "status": status, "title": title}).encode()
 
 
 def error_response(exc: BaseException) -> Response:
@@ -120,4 +138,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(KGError, _handle)
     app.add_exception_handler(StarletteHTTPException, _handle)
     app.add_exception_handler(RequestValidationError, _handle)
+    app.add_exception_handler(ClientDisconnect, _handle)
     app.add_exception_handler(Exception, _handle)

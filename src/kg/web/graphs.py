@@ -1,31 +1,43 @@
 """``/graphs``: the SPARQL 1.1 Graph Store HTTP Protocol over :mod:`kg.write.partners`.
 
 ``GET``/``HEAD`` ``?graph=IRI`` or ``?default`` read a graph (no token; the
-format by Accept or ``format=``). ``PUT``, ``POST`` and ``DELETE`` on
+format by Accept or ``format=``), as a CONSTRUCT run by a query worker: the
+same time budget (503), result limit and per-client budget (429) as
+``/sparql``, streamed when large. ``PUT``, ``POST`` and ``DELETE`` on
 ``?graph=IRI`` write a partner graph with ``Authorization: Bearer <token>``;
 ``?default`` is read-only (405). The order of checks means a refused write
-costs nothing: the token (401, 403) and the size (413) are checked before the
-body is read to the end, and the body is parsed (400, 415) and validated (422,
-with the SHACL report) before anything is written.
+costs nothing: the token (401, 403), the media type (415) and the size (413)
+are checked before the body is read to the end, and the body is parsed (400,
+413: in a process of its own, :mod:`kg.write.parsing`) and validated (422,
+with the SHACL report) before anything is written. A client that goes away
+mid-upload is 499 (nobody is told; it is no server error).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+import weakref
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
+from starlette.requests import ClientDisconnect
+from starlette.responses import Response, StreamingResponse
 
-from kg.write import partners as graphstore, tokens
+from kg.query import budget
+from kg.sparql import files
+from kg.write import parsing, partners as graphstore, tokens
 from kg.web import state
-from kg.errors import BadParameter, KGError, ValidationFailed
+from kg.errors import BadParameter, KGError, NotFound, ValidationFailed
 from kg.web import caching
 from kg.web import errors as http_errors
 from kg.web import negotiation as neg
 
+logger = logging.getLogger(__name__)
 router = APIRouter()
+SPARQL = "kg.web"  # the package whose sparql/ folder holds the queries
 
 #: What a graph can be read as (triples only: no TriG or N-Quads).
 OFFERS = tuple(neg.BY_NAME[n] for n in ("ttl", "nt", "jsonld", "rdf"))
@@ -55,12 +67,15 @@ async def _read_body(request: Request, limit: int) -> bytes:
         raise graphstore.PayloadTooLarge(f"the body is {int(length):,} bytes; the limit is {limit:,}",
                                          hint="split the graph, or raise the max_upload_bytes setting")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise graphstore.PayloadTooLarge(f"the body is over the limit of {limit:,} bytes",
-                                             hint="split the graph, or raise the max_upload_bytes setting")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise graphstore.PayloadTooLarge(f"the body is over the limit of {limit:,} bytes",
+                                                 hint="split the graph, or raise the max_upload_bytes setting")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise http_errors.ClientGone("the client went away before it had sent the whole body") from None
     return b"".join(chunks)
 
 
@@ -85,9 +100,34 @@ def _invalid(exc: ValidationFailed, request: Request) -> Response:
     return Response(data, status_code=422, media_type=chosen.content_type)
 
 
+def _read_query(graph: str | None) -> str:
+    """The CONSTRUCT that reads a graph (``None``: the default graph, the union of the named graphs)."""
+    if graph is None:
+        return files.text(SPARQL, "graph-store-default-triples")
+    return files.fill(files.text(SPARQL, "graph-store-triples"), graph=ox.NamedNode(graph))
+
+
+#: The dataset version each executor's workers were last seen to have by a /graphs read.
+_SEEN: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _fresh_workers(executor, version) -> None:
+    """Query workers hold the store they opened: a newer version (another process wrote) reopens it."""
+    seen = _SEEN.get(executor)
+    if seen is not None and version is not None and seen != version:
+        executor.refresh()
+    if version is not None:
+        _SEEN[executor] = version
+
+
 @router.api_route("/graphs", methods=["GET", "HEAD"], include_in_schema=False)
 async def read(request: Request) -> Response:
-    settings = state.of(request).settings
+    """A graph, read as /sparql reads: by a query worker, within ``query_timeout``, ``result_limit``
+    and the client's query-time budget (429), streamed when it is large."""
+    spkg = state.of(request)
+    settings = spkg.settings
+    ticket = budget.NO_BUDGET
+    answer = None
     try:
         graph = _target(request)
         chosen = neg.negotiate(request.headers.get("accept"), request.query_params.getlist("format") or None, OFFERS)
@@ -99,14 +139,46 @@ async def read(request: Request) -> Response:
         headers = {"vary": "Accept", **caching.validators(tag, version.built_at)}
         if caching.not_modified(caching.lower_headers(request), tag, version.built_at):
             return Response(status_code=304, headers=headers)
-        triples = await run_in_threadpool(graphstore.get, settings, graph)
-        body = graphstore.serialize(triples, chosen.media_type)
+        _fresh_workers(spkg.executor, version)
+        ticket = budget.admit(spkg.budget, request.scope)  # 429 once the client has used its query time
+        try:
+            answer = await spkg.executor.run(_read_query(graph), results_type=None, graph_type=chosen.media_type,
+                                             meter=ticket)
+        except BaseException as e:
+            ticket.settle_error(e, settings.query_timeout)
+            raise
+        if answer.stream is None:
+            ticket.settle_answer(answer)
+            if graph is not None and not answer.rows:
+                raise NotFound(f"no graph <{graph}>")
     except KGError as e:
         return _failure(e, request)
-    if request.method == "HEAD":
-        headers["content-length"] = str(len(body))
+    if answer.truncated:
+        headers["sparql-results-truncated"] = "true"
+    if answer.stream is None:
+        if request.method == "HEAD":
+            headers["content-length"] = str(len(answer.body))
+            return Response(b"", media_type=chosen.content_type, headers=headers)
+        return Response(answer.body, media_type=chosen.content_type, headers=headers)
+    if request.method == "HEAD":  # large: its length is not known without sending it
+        await answer.stream.aclose()
+        ticket.settle_answer(answer)
         return Response(b"", media_type=chosen.content_type, headers=headers)
-    return Response(body, media_type=chosen.content_type, headers=headers)
+    return StreamingResponse(_streamed(answer, ticket), media_type=chosen.content_type, headers=headers)
+
+
+async def _streamed(answer, ticket):
+    """The chunks of a streamed answer; the worker and the budget are settled however it ends."""
+    chunks = answer.stream.__aiter__()
+    try:
+        async for chunk in chunks:
+            yield chunk
+    except (KGError, asyncio.TimeoutError) as e:  # too late for an error answer: the body ends early
+        logger.warning("streamed graph broken off: %s", e)
+    finally:
+        ticket.settle_answer(answer)
+        await chunks.aclose()
+        await answer.stream.aclose()
 
 
 @router.api_route("/graphs", methods=["PUT", "POST", "DELETE"], include_in_schema=False)
@@ -120,8 +192,11 @@ async def change(request: Request) -> Response:
         graphstore.check_writable(settings, graph, partner)
         triples = None
         if request.method != "DELETE":
+            content_type = request.headers.get("content-type")
+            parsing.body_format(content_type)  # 415 before the body is read
             body = await _read_body(request, settings.max_upload_bytes)
-            triples = graphstore.parse_body(body, request.headers.get("content-type"), graph)
+            # In a process of its own: a body that crashes or blows up the parser costs this request only.
+            triples = await parsing.parse_isolated(body, content_type, graph)
         result = await run_in_threadpool(graphstore.write, settings, request.method, graph, partner, triples)
     except ValidationFailed as e:
         return _invalid(e, request)

@@ -2,7 +2,8 @@
 
 * ``GET /-/metrics`` — Prometheus text format 0.0.4 (:mod:`kg.web.metrics`);
 * ``GET /-/settings`` — the effective settings, without the secret ones
-  (:meth:`kg.config.Settings.public`), as JSON.
+  (:meth:`kg.config.Settings.public`), as JSON; folders only relative to the
+  project folder, never as absolute paths (:func:`shown_settings`).
 
 :class:`Metered` counts and times every request: it is the outermost
 middleware, and ``/sparql``'s fast path is wrapped in it too (it skips the
@@ -14,7 +15,9 @@ query metrics and writes the line of :mod:`kg.web.querylog`.
 from __future__ import annotations
 
 import json
+import os
 import time
+from pathlib import Path
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response
@@ -90,7 +93,27 @@ def metrics_page(request: Request) -> Response:
                     headers={"cache-control": "no-store"})
 
 
+#: Settings that name folders of the server: shown relative to the project folder, never as absolute paths.
+PATH_SETTINGS = ("project_dir", "store_path", "dumps_path")
+HIDDEN_PATH = "(an absolute path, not shown)"
+
+
+def shown_settings(settings) -> dict:
+    """The public settings as /-/settings shows them: a folder of the server's only relative to the project."""
+    shown = settings.public()
+    root = settings.root
+    for name in PATH_SETTINGS:
+        value = shown.get(name)
+        if not isinstance(value, str) or not os.path.isabs(value):
+            continue
+        try:
+            shown[name] = str(Path(value).resolve().relative_to(root)) if name != "project_dir" else "."
+        except ValueError:  # outside the project folder
+            shown[name] = HIDDEN_PATH
+    return shown
+
+
 @router.api_route("/-/settings", methods=["GET", "HEAD"], include_in_schema=False)
 def settings_page(request: Request) -> Response:
-    body = json.dumps(state.of(request).settings.public(), ensure_ascii=False, indent=1)
+    body = json.dumps(shown_settings(state.of(request).settings), ensure_ascii=False, indent=1)
     return Response(body, media_type="application/json", headers={"cache-control": "no-store"})

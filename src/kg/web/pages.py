@@ -223,7 +223,21 @@ def named_graph(folder: str, name: str, request: Request) -> Response:
     stem, fixed = _split_suffix(name)
     if not iris.is_key(folder) or not iris.is_key(stem):
         return caching.error(request, BadParameter(f"/graph/{folder}/{name} is not a named graph"), suggestion=stem)
-    graph_iri = iris.graph(folder, stem, s.settings.base)
+    return _graph_answer(request, iris.graph(folder, stem, s.settings.base), stem, fixed)
+
+
+@router.api_route("/graph/{name}", methods=GET, include_in_schema=False)
+def top_graph(name: str, request: Request) -> Response:
+    """A named graph of no file: the entailments graph (``{base}graph/entailments``), the audit graph."""
+    s = caching.site(request)
+    stem, fixed = _split_suffix(name)
+    if not iris.is_key(stem):
+        return caching.error(request, BadParameter(f"/graph/{name} is not a named graph"), suggestion=stem)
+    return _graph_answer(request, f"{s.settings.base}graph/{stem}", stem, fixed)
+
+
+def _graph_answer(request: Request, graph_iri: str, stem: str, fixed) -> Response:
+    s = caching.site(request)
 
     def produce(fmt: neg.Format) -> bytes | str:
         ctx = s.context()

@@ -3,14 +3,15 @@
 uvicorn with httptools buffers a request head of any size (a 1 MB header, 20,000
 headers: answered 200) and waits for it forever (a client that sends a byte now
 and then holds its connection and its memory). :class:`BoundedHttpTools` refuses
-a head over :data:`MAX_HEAD_BYTES` or :data:`MAX_HEADERS` with 431 and closes the
-connection, and gives a client :data:`HEAD_TIMEOUT` seconds from connecting (or
+a head (the request line's URL and the headers) over :data:`MAX_HEAD_BYTES` or
+:data:`MAX_HEADERS` with 431 and closes the connection, and gives a client :data:`HEAD_TIMEOUT` seconds from connecting (or
 from the first byte of its next request) to finish the head: past it, 408 and
 the connection is closed. A body gets :data:`BODY_TIMEOUT` seconds, and one more
 second for each :data:`BODY_MIN_RATE` bytes that arrive (the rule of Apache's
 mod_reqtimeout): a client that dribbles a body a byte at a time gets 408 too, while
 a large upload on a slow line goes through. Body sizes are the app's business (413,
-:mod:`kg.web.sparql` and :mod:`kg.web.graphs`).
+:mod:`kg.web.sparql` and :mod:`kg.web.graphs`). Every refusal made here (400, 408,
+431) has the app's one JSON error shape (:func:`kg.web.errors.plain_error`).
 
 :func:`kg.web.server.uvicorn_options` passes this class as uvicorn's ``http`` when
 httptools is installed; with h11 the same head limit is h11's
@@ -23,11 +24,20 @@ import asyncio
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
-MAX_HEAD_BYTES = 32 * 1024   # headers (the URL has httptools' own limit); browsers send a few KiB
+from kg.web.errors import plain_error
+
+MAX_HEAD_BYTES = 32 * 1024   # the URL and the headers; browsers send a few KiB (longer queries: POST)
 MAX_HEADERS = 100
 HEAD_TIMEOUT = 10.0          # seconds; a real client sends its head at once
 BODY_TIMEOUT = 10.0          # seconds for a body, before what its bytes add
 BODY_MIN_RATE = 500          # bytes that buy another second of body time
+
+
+_REASONS = {
+    400: (b"Bad Request", "bad request"),
+    408: (b"Request Timeout", "request timeout"),
+    431: (b"Request Header Fields Too Large", "request header fields too large"),
+}
 
 
 class HeadTooLarge(Exception):
@@ -75,6 +85,13 @@ class BoundedHttpTools(HttpToolsProtocol):
         if self._head_timer is None:  # the next request on a kept-alive connection
             self._head_timer = self.loop.call_later(self.head_timeout, self._head_too_slow)
 
+    def on_url(self, url: bytes) -> None:
+        self._header_bytes += len(url)  # the URL is part of the head: a 40 KB query string is refused too
+        if self._header_bytes > self.max_head_bytes:
+            self._too_large = True
+            raise HeadTooLarge(f"a URL of more than {self.max_head_bytes} bytes")
+        super().on_url(url)
+
     def on_header(self, name: bytes, value: bytes) -> None:
         self._header_bytes += len(name) + len(value) + 4
         if len(self.headers) >= self.max_headers or self._header_bytes > self.max_head_bytes:
@@ -103,7 +120,7 @@ class BoundedHttpTools(HttpToolsProtocol):
     def send_400_response(self, msg: str) -> None:
         if self._too_large:
             return self._refuse(431, b"request header fields too large")
-        super().send_400_response(msg)
+        self._refuse(400, msg.encode("ascii", "replace"))
 
     def _head_too_slow(self) -> None:
         self._head_timer = None
@@ -130,10 +147,11 @@ class BoundedHttpTools(HttpToolsProtocol):
     def _refuse(self, status: int, message: bytes) -> None:
         self._stop_head_timer()
         self._stop_body_timer()
-        reason = {408: b"Request Timeout", 431: b"Request Header Fields Too Large"}[status]
-        self.transport.write(b"HTTP/1.1 %d %s\r\ncontent-type: text/plain; charset=utf-8\r\n"
+        reason, title = _REASONS[status]
+        body = plain_error(status, title, message.decode("ascii", "replace"))
+        self.transport.write(b"HTTP/1.1 %d %s\r\ncontent-type: application/json\r\n"
                              b"content-length: %d\r\nconnection: close\r\n\r\n%s"
-                             % (status, reason, len(message), message))
+                             % (status, reason, len(body), body))
         self.transport.close()
 
     def _stop_body_timer(self) -> None:

@@ -53,7 +53,7 @@ from kg.query.executor import Answer
 from kg.store import Version
 from kg.web import caching, observability
 from kg.web import negotiation as neg
-from kg.web.errors import error_bytes
+from kg.web.errors import ClientGone, error_bytes
 from kg.web.state import Spkg
 
 logger = logging.getLogger(__name__)
@@ -225,7 +225,7 @@ class SparqlEndpoint:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
-                raise BadParameter("the client went away before sending the whole request")
+                raise ClientGone("the client went away before sending the whole request")
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_body:
@@ -271,7 +271,8 @@ class SparqlEndpoint:
                 request.query,
                 results_type=results.media_type if results else None,
                 graph_type=graphs.media_type if graphs else None,
-                default_graphs=request.default_graphs, named_graphs=request.named_graphs)
+                default_graphs=request.default_graphs, named_graphs=request.named_graphs,
+                base_iri=self.settings.base, meter=ticket)
         except BaseException as e:
             ticket.settle_error(e, self.settings.query_timeout)
             if not isinstance(e, KGError):
@@ -351,19 +352,23 @@ def _hash(query: str) -> str:
 
 
 def _decode(body: bytes, content_type_params: str) -> str:
+    """The query of a direct POST: UTF-8, the only encoding the protocol allows (415 for another, 400 if not)."""
     charset = "utf-8"
     for param in content_type_params.split(";"):
         key, _, value = param.partition("=")
         if key.strip().lower() == "charset" and value.strip():
             charset = value.strip().strip('"').lower()
     try:
-        codecs.lookup(charset)
+        name = codecs.lookup(charset).name
     except LookupError:
         raise UnsupportedMediaType(f"unknown charset {charset!r} in Content-Type") from None
+    if name not in ("utf-8", "ascii"):
+        raise UnsupportedMediaType(f"a query must be sent in UTF-8, not {charset}",
+                                   hint=f"send Content-Type: {SPARQL_QUERY}; charset=utf-8")
     try:
-        return body.decode(charset)
+        return body.decode("utf-8")
     except UnicodeDecodeError:
-        raise BadParameter(f"the query is not valid {charset}", parameter="query") from None
+        raise BadParameter("the query is not valid UTF-8", parameter="query") from None
 
 
 _CONTENT_TYPES = {f.media_type: f.content_type.encode() for f in neg.FORMATS}

@@ -217,9 +217,11 @@ def roll_back(data_dir: Path, settings: Settings | None = None) -> list[str]:
             shutil.rmtree(folder, ignore_errors=True)
             continue
         state = journal.get("state")
+        where = f"{data_dir.name}/"  # data/ (kg ingest) or partners/ (a partner write)
+        who = "kg ingest" if data_dir.name == "data" else "partner write"
         if state == "committed" and settings is not None and store_matches_data(settings):
-            messages.append(f"an interrupted kg ingest (process {pid}) had already updated the store: its files "
-                            "in data/ were kept")
+            messages.append(f"an interrupted {who} (process {pid}) had already updated the store: its files "
+                            f"in {where} were kept")
         elif state in ("committing", "committed"):
             undone = 0
             for f in reversed(journal.get("files", [])):
@@ -227,7 +229,7 @@ def roll_back(data_dir: Path, settings: Settings | None = None) -> list[str]:
                     _undo(data_dir, folder, f["name"], f.get("had_old", False))
                     undone += 1
             _fsync_dir(data_dir)
-            messages.append(f"an interrupted kg ingest (process {pid}) was rolled back: {undone} file(s) of data/ "
+            messages.append(f"an interrupted {who} (process {pid}) was rolled back: {undone} file(s) of {where} "
                             "restored")
         shutil.rmtree(folder, ignore_errors=True)
     return messages

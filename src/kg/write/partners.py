@@ -2,7 +2,10 @@
 
 A write (PUT replaces a graph, POST merges into it, DELETE drops it) goes:
 
-1. **parse** the body (Turtle, N-Triples, JSON-LD, RDF/XML) into triples;
+1. **parse** the body (Turtle, N-Triples, JSON-LD, RDF/XML) into triples, in a
+   process of its own with depth, entity, memory and time limits
+   (:func:`kg.write.parsing.parse_isolated`: a body that crashes or blows up the
+   parser costs only its own request);
 2. **validate** the graph as it would be, incrementally, with ingest's
    :func:`kg.validate.incremental.validate_batch`: the new graph plus what the
    store says about the nodes it describes and the types of what it links to;
@@ -22,7 +25,8 @@ their partners and written by the server. The files are written against the
 default base, as data/ is, and rebased when read.
 
 Only one write (or ``kg ingest``) changes the store at a time: both take the
-lock file beside the store.
+lock file beside the store, a partner write only for step 3 and 4 (the commit),
+so partners do not wait on each other's parse and validation.
 """
 
 from __future__ import annotations
@@ -42,30 +46,27 @@ from kg.rdf import iris
 from kg.rdf import sources as src
 from kg.config import DEFAULT_BASE, Settings
 from kg.errors import (
+    BadParameter,
     KGError,
     MethodNotAllowed,
     NotFound,
     ParseError,
-    UnsupportedMediaType,
     ValidationFailed,
 )
-from kg.write import tokens
+from kg.rdf import rfc3986
+from kg.write import lock, parsing, tokens
 from kg.write.tokens import Forbidden, Partner
 from kg.validate import Report, shapes_and_ontology
-from kg.write import lock
 
 logger = logging.getLogger(__name__)
 
-#: Media types a body may have, and how pyoxigraph reads them.
-BODY_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
+BODY_FORMATS = parsing.BODY_FORMATS  # the media types a body may have
+media_type_of = parsing.media_type_of
 OPERATIONS = ("PUT", "POST", "DELETE")
-LOCK_WAIT = 10.0  # seconds a write waits for another write or ingest to finish
+LOCK_WAIT = 10.0  # seconds a write waits for another write or ingest to commit
+TRIES = 3  # plans made without the lock before one is made holding it (see write())
+#: Longest N-Quads line a graph file may have: pyoxigraph reads no term over 16 MiB (kg build reads the file).
+MAX_LINE = 16 * 1024 * 1024 - 1024
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _PROV = "http://www.w3.org/ns/prov#"
@@ -99,7 +100,8 @@ class WriteResult:
 def graph_file(settings: Settings, partner: Partner, graph_iri: str) -> Path:
     """``partners/{partner}/{slug}-{hash8}.nq``: readable, and distinct for distinct IRIs."""
     rest = graph_iri[len(partner.prefix):] if graph_iri.startswith(partner.prefix) else graph_iri
-    stem = iris.slug(rest)[:80] or "graph"
+    # No leading dot: kg build skips dot files (they are write journals), and the graph with them.
+    stem = iris.slug(rest).lstrip(".-")[:80] or "graph"
     digest = hashlib.sha256(_to_default(graph_iri, settings.base).encode()).hexdigest()[:8]
     return settings.partners_dir / partner.name / f"{stem}-{digest}.nq"
 
@@ -108,44 +110,46 @@ def _to_default(text: str, base: str) -> str:
     return text if base == DEFAULT_BASE else text.replace(base, DEFAULT_BASE)
 
 
+# pyoxigraph writes a control character as \uXXXX (six bytes for one); N-Quads allows them
+# raw (all but LF and CR), and raw they keep a long literal under the 16 MiB a parser reads.
+_CONTROL_ESCAPE = re.compile(r"(\\\\)|\\u(00[01][0-9A-F]|007F)")
+
+
+def _raw_controls(text: str) -> str:
+    def one(m: re.Match) -> str:
+        if m.group(1) or m.group(2) in ("000A", "000D"):
+            return m.group(0)
+        return chr(int(m.group(2), 16))
+
+    return _CONTROL_ESCAPE.sub(one, text) if "\\u00" in text else text
+
+
 def _nquads(triples: list[ox.Triple], graph_iri: str, base: str) -> bytes:
-    """Sorted N-Quads lines (deterministic, diffable), written against the default base."""
+    """Sorted N-Quads lines (deterministic, diffable), written against the default base.
+
+    :class:`PayloadTooLarge` when a line would be longer than `kg build` can read back.
+    """
     g = ox.NamedNode(graph_iri)
-    text = ox.serialize([ox.Quad(t.subject, t.predicate, t.object, g) for t in triples],
-                        format=ox.RdfFormat.N_QUADS).decode("utf-8")
+    text = _raw_controls(ox.serialize([ox.Quad(t.subject, t.predicate, t.object, g) for t in triples],
+                                      format=ox.RdfFormat.N_QUADS).decode("utf-8"))
     lines = sorted(set(line for line in text.split("\n") if line))
+    longest = max((len(line) for line in lines), default=0)
+    if longest > MAX_LINE // 4 and max(len(line.encode("utf-8")) for line in lines) > MAX_LINE:
+        raise PayloadTooLarge(f"a statement of the graph is {longest:,} characters long once written as N-Quads; "
+                              f"the most a graph file can hold is {MAX_LINE:,} bytes per statement",
+                              hint="split the long literal, or keep it elsewhere and link to it")
     return _to_default("".join(line + "\n" for line in lines), base).encode("utf-8")
-
-
-def _ntriples(triples: list[ox.Triple], base: str) -> str:
-    """The triples as N-Triples (a subset of Turtle) against the default base, for the loader."""
-    return _to_default(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"), base)
 
 
 # -- parsing -------------------------------------------------------------------------
 
-def media_type_of(content_type: str | None) -> str:
-    return (content_type or "").split(";", 1)[0].strip().lower()
-
-
 def parse_body(body: bytes, content_type: str | None, graph_iri: str) -> list[ox.Triple]:
-    """The body's triples; relative IRIs resolve against the graph IRI."""
-    media_type = media_type_of(content_type)
-    fmt = BODY_FORMATS.get(media_type)
-    if fmt is None:
-        raise UnsupportedMediaType(
-            f"cannot read a body of type {media_type or '(none)'!r}",
-            hint="send Content-Type: " + ", ".join(sorted(BODY_FORMATS)))
-    try:
-        return [ox.Triple(q.subject, q.predicate, q.object)
-                for q in ox.parse(body, format=fmt, base_iri=graph_iri, without_named_graphs=True,
-                                  rename_blank_nodes=True)]
-    except SyntaxError as e:
-        msg = re.sub(r"^Parser error [^:]*: ", "", e.msg or str(e), count=1)
-        raise ParseError(msg, file="<body>", line=e.lineno, column=e.offset,
-                         hint="fix the request body and send it again") from None
-    except ValueError as e:
-        raise ParseError(str(e), file="<body>") from None
+    """The body's triples, parsed in this process; relative IRIs resolve against the graph IRI.
+
+    With :mod:`kg.write.parsing`'s limits. The server parses bodies with
+    :func:`kg.write.parsing.parse_isolated` instead: in a process of its own.
+    """
+    return parsing.parse(body, content_type, graph_iri)
 
 
 # -- reading -------------------------------------------------------------------------
@@ -185,7 +189,13 @@ def serialize(triples: list[ox.Triple], media_type: str) -> bytes:
 # -- writing -------------------------------------------------------------------------
 
 def check_writable(settings: Settings, graph_iri: str | None, partner: Partner) -> str:
-    """The graph IRI if ``partner`` may write it; else MethodNotAllowed / Forbidden."""
+    """The graph IRI if ``partner`` may write it; else MethodNotAllowed / Forbidden / ParseError.
+
+    Every check compares the IRI in its normal form (RFC 3986: dot segments and
+    percent-encodings resolved), as a store or an HTTP client would read it, and
+    an IRI not in that form is refused: written as sent, its file would not be
+    the graph's (``…/pa/../pb/x`` is ``…/pb/x`` to everyone else).
+    """
     if graph_iri is None:
         raise MethodNotAllowed("the default graph is read-only: write a named graph with ?graph=IRI",
                                allow=("GET", "HEAD"))
@@ -193,10 +203,14 @@ def check_writable(settings: Settings, graph_iri: str | None, partner: Partner) 
         ox.NamedNode(graph_iri)
     except ValueError as e:
         raise ParseError(f"graph={graph_iri!r} is not an IRI ({e})") from None
+    normal = rfc3986.normalize(graph_iri)
     reserved = [f"{settings.base}graph/{folder}/" for folder in src.FOLDERS]
-    if graph_iri == audit_graph(settings.base) or any(graph_iri.startswith(r) for r in reserved):
+    if normal == audit_graph(settings.base) or any(normal.startswith(r) for r in reserved):
         raise Forbidden(f"<{graph_iri}> is written by kg build or the server, not through /graphs")
-    tokens.authorize(partner, graph_iri)
+    tokens.authorize(partner, normal)
+    if normal != graph_iri:
+        raise BadParameter(f"graph=<{graph_iri}> is not in normal form (RFC 3986): dot segments or "
+                           f"percent-encoded letters; it names <{normal}>", parameter="graph")
     return graph_iri
 
 
@@ -206,26 +220,34 @@ def _to_rdflib(triples: list[ox.Triple]) -> Graph:
     return g
 
 
-def write(settings: Settings, operation: str, graph_iri: str, partner: Partner,
-          triples: list[ox.Triple] | None = None) -> WriteResult:
-    """PUT (replace), POST (merge) or DELETE a partner graph: validated, persisted, audited, loaded."""
-    from kg.write import journal as commit
+@dataclass
+class _Plan:
+    """What a write will do, worked out (and validated) before the write lock is taken."""
+
+    state: object                # the build manifest it was made against: a write since makes it stale
+    exists: bool
+    old: list[ox.Triple]
+    new: list[ox.Triple]
+    report: Report
+    audit_old: list[ox.Triple]
+    graph_bytes: bytes | None    # the graph's file, None when the graph goes
+
+
+def _state(settings: Settings) -> object:
+    from kg.store import read_manifest
+
+    return read_manifest(settings)
+
+
+def _plan(settings: Settings, operation: str, graph_iri: str, triples: list[ox.Triple] | None,
+          shapes: Graph, ontology: Graph) -> _Plan:
+    """Read the graph, make the new one and validate it: all of it without the lock."""
     from kg.validate.incremental import Context, validate_batch
-    from kg.write.loader import update_store
 
-    if operation not in OPERATIONS:
-        raise MethodNotAllowed(f"{operation} is not a graph store operation",
-                               allow=("GET", "HEAD", *OPERATIONS))
-    check_writable(settings, graph_iri, partner)
-    shapes, ontology = shapes_and_ontology(settings)
-    with lock.holding(settings, wait=LOCK_WAIT):
-        from kg.write.recovery import recover
-
-        for message in recover(settings):  # an earlier write or ingest killed midway
-            logger.warning("%s", message)
-        store = _open_read_only(settings)
-        node = ox.NamedNode(graph_iri)
-        exists = store.contains_named_graph(node)
+    state = _state(settings)  # before the store: a write in between makes the plan stale, never wrong
+    store = _open_read_only(settings)
+    try:
+        exists = store.contains_named_graph(ox.NamedNode(graph_iri))
         old = _graph_triples(store, graph_iri) if exists else []
         if operation == "DELETE" and not exists:
             raise NotFound(f"no graph <{graph_iri}>")
@@ -235,48 +257,88 @@ def write(settings: Settings, operation: str, graph_iri: str, partner: Partner,
             new = list(dict.fromkeys([*old, *(triples or [])]))
         else:
             new = []
-
         batch = {graph_iri: _to_rdflib(new)} if new else {}
         report, _ = validate_batch(batch, Context(store, {graph_iri}), shapes, ontology,
                                    replaced=[graph_iri] if exists else [])
         if not report.conforms:
             raise ValidationFailed(f"the graph does not conform to the shapes: {report.summary()}", report)
+        audit_old = _graph_triples(store, audit_graph(settings.base))
+    finally:
+        del store  # release the store: a writer may swap it
+    graph_bytes = _nquads(new, graph_iri, settings.base) if new else None
+    return _Plan(state, exists, old, new, report, audit_old, graph_bytes)
 
-        audit = audit_graph(settings.base)
-        audit_old = _graph_triples(store, audit)
-        del store  # release the store before it is swapped
 
-        now = datetime.now(timezone.utc)
-        activity = f"{settings.base}id/graph-write/{now.strftime('%Y%m%dT%H%M%S%fZ')}-{uuid.uuid4().hex[:8]}"
-        record = _audit_record(activity, operation, graph_iri, partner, settings.base, now, len(old), len(new))
-        audit_new = list(dict.fromkeys([*audit_old, *record]))
+def write(settings: Settings, operation: str, graph_iri: str, partner: Partner,
+          triples: list[ox.Triple] | None = None) -> WriteResult:
+    """PUT (replace), POST (merge) or DELETE a partner graph: validated, persisted, audited, loaded.
 
-        # The files go in through ingest's journal, then the store: killed between the
-        # two, the next start (kg.write.recovery) puts the files back, as the store never changed.
-        path = graph_file(settings, partner, graph_iri)
-        audit_path = settings.partners_dir / "audit.nq"
-        txn = commit.Transaction(settings.partners_dir)
-        name = str(path.relative_to(settings.partners_dir))
-        if new:
-            txn.write(name, _nquads(new, graph_iri, settings.base))
-        elif path.exists():
-            txn.delete(name)
-        old_audit = audit_path.read_bytes() if audit_path.exists() else b""
-        txn.write(audit_path.name, old_audit + _nquads(record, audit, settings.base))
-        txn.stage()
-        txn.commit()
-        try:
-            update_store(settings, {graph_iri: _ntriples(new, settings.base) if new else None,
-                                    audit: _ntriples(audit_new, settings.base)},
-                         note={"last_graph_write": {"operation": operation, "graph": graph_iri,
-                                                    "partner": partner.name, "at": now.isoformat()}})
-        except BaseException:
-            txn.rollback()
-            raise
-        txn.mark_stored()
-        txn.finish()
-    logger.info("%s <%s> by %s: %d -> %d triples", operation, graph_iri, partner.name, len(old), len(new))
-    return WriteResult(operation, graph_iri, partner.name, not exists, len(old), len(new), activity, report)
+    The body was parsed before (:mod:`kg.write.parsing`); the graph is read, merged
+    and validated without the write lock, so partners' writes wait for each
+    other only while one commits. The lock taken, a plan made against a store
+    that another write has changed since is made again (validation included),
+    at most :data:`TRIES` times without the lock, then once holding it.
+    """
+    if operation not in OPERATIONS:
+        raise MethodNotAllowed(f"{operation} is not a graph store operation",
+                               allow=("GET", "HEAD", *OPERATIONS))
+    check_writable(settings, graph_iri, partner)
+    shapes, ontology = shapes_and_ontology(settings)
+    from kg.write.recovery import recover
+
+    plan = _plan(settings, operation, graph_iri, triples, shapes, ontology)
+    for attempt in range(1, TRIES + 1):
+        with lock.holding(settings, wait=LOCK_WAIT):
+            for message in recover(settings):  # an earlier write or ingest killed midway
+                logger.warning("%s", message)
+            if _state(settings) != plan.state and attempt == TRIES:
+                # The last try: planned holding the lock, so no other write can make it stale.
+                plan = _plan(settings, operation, graph_iri, triples, shapes, ontology)
+            if attempt == TRIES or _state(settings) == plan.state:
+                result = _commit(settings, operation, graph_iri, partner, plan)
+                break
+        plan = _plan(settings, operation, graph_iri, triples, shapes, ontology)  # stale: again, unlocked
+    logger.info("%s <%s> by %s: %d -> %d triples", operation, graph_iri, partner.name, len(plan.old), len(plan.new))
+    return result
+
+
+def _commit(settings: Settings, operation: str, graph_iri: str, partner: Partner, plan: _Plan) -> WriteResult:
+    """Write the files and load the store (holding the write lock): all of it, or none."""
+    from kg.write import journal as commit
+    from kg.write.loader import update_store
+
+    old, new = plan.old, plan.new
+    audit = audit_graph(settings.base)
+    now = datetime.now(timezone.utc)
+    activity = f"{settings.base}id/graph-write/{now.strftime('%Y%m%dT%H%M%S%fZ')}-{uuid.uuid4().hex[:8]}"
+    record = _audit_record(activity, operation, graph_iri, partner, settings.base, now, len(old), len(new))
+    audit_new = list(dict.fromkeys([*plan.audit_old, *record]))
+
+    # The files go in through ingest's journal, then the store: killed between the
+    # two, the next start (kg.write.recovery) puts the files back, as the store never changed.
+    path = graph_file(settings, partner, graph_iri)
+    audit_path = settings.partners_dir / "audit.nq"
+    txn = commit.Transaction(settings.partners_dir)
+    name = str(path.relative_to(settings.partners_dir))
+    if plan.graph_bytes is not None:
+        txn.write(name, plan.graph_bytes)
+    elif path.exists():
+        txn.delete(name)
+    old_audit = audit_path.read_bytes() if audit_path.exists() else b""
+    txn.write(audit_path.name, old_audit + _nquads(record, audit, settings.base))
+    txn.stage()
+    txn.commit()
+    try:
+        # The triples themselves, not a text to parse again (a long literal would not fit a parser's buffer).
+        update_store(settings, {graph_iri: new or None, audit: audit_new},
+                     note={"last_graph_write": {"operation": operation, "graph": graph_iri,
+                                                "partner": partner.name, "at": now.isoformat()}})
+    except BaseException:
+        txn.rollback()
+        raise
+    txn.mark_stored()
+    txn.finish()
+    return WriteResult(operation, graph_iri, partner.name, not plan.exists, len(old), len(new), activity, plan.report)
 
 
 def _audit_record(activity: str, operation: str, graph_iri: str, partner: Partner, base: str, when: datetime,

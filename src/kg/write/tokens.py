@@ -21,7 +21,7 @@ import secrets
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
-from kg.rdf import iris
+from kg.rdf import iris, rfc3986
 from kg.config import Settings
 from kg.errors import ConfigError, Forbidden, Unauthorized  # noqa: F401  (raised here, re-exported)
 
@@ -36,7 +36,9 @@ class Partner:
     created: str
 
     def may_write(self, graph_iri: str) -> bool:
-        return graph_iri.startswith(self.prefix)
+        """Whether the graph is under the partner's prefix, compared in normal form (RFC 3986):
+        ``{prefix}../other/x`` and ``{prefix}%2e%2e/other/x`` are not under it."""
+        return rfc3986.normalize(graph_iri).startswith(self.prefix)
 
     def agent(self, base: str) -> str:
         """The partner as a prov:Agent IRI: ``{base}id/partner/{name}``."""
@@ -76,6 +78,9 @@ def add(settings: Settings, name: str, prefix: str) -> tuple[Partner, str]:
         raise ConfigError(f"partner name {name!r} must be lower case letters, digits, '.' and '-'")
     if "://" not in prefix or not prefix.endswith("/"):
         raise ConfigError(f"prefix {prefix!r} must be an absolute IRI ending with '/'")
+    if not rfc3986.is_normal(prefix):
+        raise ConfigError(f"prefix {prefix!r} is not in normal form (RFC 3986)",
+                          hint=f"use {rfc3986.normalize(prefix)!r}")
     if not prefix.startswith(f"{settings.base}graph/partner/"):
         raise ConfigError(f"prefix {prefix!r} must be under {settings.base}graph/partner/",
                           hint=f"e.g. {settings.base}graph/partner/{name}/")

@@ -1,0 +1,270 @@
+"""Hardening, round 2 (issue #16): what a hostile outsider or a careless partner found, each kept fixed.
+
+* F1, F2, F6: a partner's body that crashes the parser (JSON-LD nested 4,000 deep), blows
+  it up (RDF/XML entities) or makes it quadratic (30,000 nested RDF/XML elements) is
+  refused before it is parsed, and parsing happens in a process of its own: a real
+  ``kg serve`` keeps serving, and a parser crash costs only its request;
+* F4: ``GET /graphs`` reads through a query worker, with the result limit and the
+  client's budget of ``/sparql``;
+* F5: SERVICE endpoints are compared with the allowlist in normal form (dot
+  segments and ``%2e`` resolved), as the HTTP client that calls them reads them;
+* F11: a client that goes away mid-upload is a 499, not a logged 500;
+* the budget sees a running query's time while it runs (429 during, not after).
+
+F3, F7, F8 and F10 (partner writes, pages) are in tests/write/test_graphstore.py, F9 in
+tests/write/test_faults.py, the URL limits in test_hostile_http.py, the W3C protocol
+tests in test_w3c_protocol.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import threading
+from urllib.parse import quote
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from fixture_project import FIXTURE
+from http_fixtures import CARTESIAN, test_settings
+from kg_process import kg_serve
+from waiting import wait_until
+
+from kg import config
+from kg.web.app import create_app
+from kg.write import tokens
+from kg.write.build import build
+
+BASE = config.DEFAULT_BASE
+PA = f"{BASE}graph/partner/pa/"
+OUTCOME = f"{BASE}id/outcome/chn302-2020"
+NOTE = f'<{OUTCOME}> <http://www.w3.org/2000/01/rdf-schema#comment> "Checked."@en .\n'
+
+# F1: 64 KB of JSON-LD nested 4,000 deep (pyoxigraph's parser overflowed its stack: SIGSEGV).
+DEEP_JSON_LD = ('{"http://example.org/p":' * 4000 + '"x"' + "}" * 4000).encode()
+# F2: 700 bytes of RDF/XML whose entities expand to 300 MB.
+ENTITY_BOMB = ('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n<!ENTITY a "' + "a" * 60 + '">\n'
+               + "".join(f'<!ENTITY {n} "{("&" + p + ";") * 10}">\n'
+                         for p, n in zip("abcdefg", "bcdefgh"))
+               + ']>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+               f'\n<rdf:Description rdf:about="{OUTCOME}"><ex:p>&h;</ex:p></rdf:Description>\n</rdf:RDF>\n').encode()
+
+
+def nested_rdf_xml(depth: int) -> bytes:
+    """F6: RDF/XML ``depth`` elements deep (the parser took 9 s for 30,000: quadratic)."""
+    half = depth // 2
+    opening = "".join(f"<ex:p{i % 3}><rdf:Description>" for i in range(half))
+    closing = "".join(f"</rdf:Description></ex:p{(half - 1 - i) % 3}>" for i in range(half))
+    return (f'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+            f'<rdf:Description rdf:about="{OUTCOME}">{opening}{closing}</rdf:Description></rdf:RDF>').encode()
+
+
+# -- a real kg serve over a partner's project -----------------------------------------------------
+
+@pytest.fixture(scope="module")
+def partner_server(tmp_path_factory):
+    project = tmp_path_factory.mktemp("hardening") / "project"
+    shutil.copytree(FIXTURE, project)
+    settings = config.load_settings(environ={}, project_dir=str(project))
+    build(settings, validate=False)
+    token = tokens.add(settings, "pa", PA)[1]
+    with kg_serve(settings.store_dir, project_dir=project, workers=1, query_timeout=10) as served:
+        yield served, token
+
+
+def _put(url: str, token: str, body: bytes, content_type: str, graph: str = PA + "notes") -> httpx.Response:
+    return httpx.put(f"{url}/graphs", params={"graph": graph}, content=body, timeout=120,
+                     headers={"content-type": content_type, "authorization": f"Bearer {token}"})
+
+
+def _serves(url: str) -> bool:
+    r = httpx.post(f"{url}/sparql", data={"query": "ASK { ?s ?p ?o }"}, timeout=30,
+                   headers={"accept": "application/sparql-results+json"})
+    return r.status_code == 200 and r.json()["boolean"] is True
+
+
+@pytest.mark.parametrize("body, content_type, words", [
+    pytest.param(DEEP_JSON_LD, "application/ld+json", "nested more than", id="F1-json-ld-4000-deep"),
+    pytest.param(ENTITY_BOMB, "application/rdf+xml", "DTD", id="F2-rdf-xml-entities"),
+    pytest.param(nested_rdf_xml(30_000), "application/rdf+xml", "nested more than", id="F6-rdf-xml-30000-deep"),
+    pytest.param(b'<http://a/s> <http://a/p> ' + b"[ <http://a/p> " * 5000 + b"1" + b" ]" * 5000 + b" .",
+                 "text/turtle", "nested more than", id="turtle-5000-deep"),
+])
+@pytest.mark.embedded
+@pytest.mark.slow
+def test_a_body_that_would_crash_or_blow_up_the_parser_is_refused_and_the_server_serves_on(
+        partner_server, body: bytes, content_type: str, words: str) -> None:
+    served, token = partner_server
+    r = _put(served.url, token, body, content_type)
+    assert r.status_code == 400, (r.status_code, r.text[:300])
+    assert words in r.json()["error"] and r.json()["ok"] is False
+    assert served.proc.poll() is None, "kg serve died"
+    assert _serves(served.url)
+    assert httpx.get(f"{served.url}/graphs", params={"graph": PA + "notes"}, timeout=30).status_code == 404
+    assert "Traceback" not in served.log_text()
+
+
+@pytest.mark.embedded
+@pytest.mark.slow
+def test_an_ordinary_write_goes_through_the_parsing_process(partner_server) -> None:
+    served, token = partner_server
+    r = _put(served.url, token, NOTE.encode(), "text/turtle", PA + "ordinary")
+    assert r.status_code == 201, r.text
+    g = httpx.get(f"{served.url}/graphs", params={"graph": PA + "ordinary"}, timeout=30,
+                  headers={"accept": "application/n-triples"})
+    assert g.status_code == 200 and "Checked." in g.text
+
+
+def test_a_parser_crash_or_blow_up_costs_only_its_request() -> None:
+    from kg.write import parsing
+
+    # With the checks before parsing turned off, the body reaches pyoxigraph's parser and kills
+    # (or exhausts) the process it runs in: that process, not this one.
+    unchecked = parsing.Limits(nesting=10**9, memory=512 * 1024 * 1024)
+    with pytest.raises(Exception) as caught:
+        asyncio.run(parsing.parse_isolated(DEEP_JSON_LD, "application/ld+json", PA + "x", unchecked))
+    assert getattr(caught.value, "status", None) in (400, 413), caught.value
+    # Past its deadline, the parsing process is killed: 413.
+    slow = parsing.Limits(nesting=10**9, seconds=0.001)
+    with pytest.raises(parsing.BodyTooExpensive):
+        asyncio.run(parsing.parse_isolated(nested_rdf_xml(2000), "application/rdf+xml", PA + "x", slow))
+    # And the next body parses.
+    triples = asyncio.run(parsing.parse_isolated(NOTE.encode(), "text/turtle", PA + "x"))
+    assert len(triples) == 1 and triples[0].object.value == "Checked."
+
+
+def test_every_format_has_the_same_depth_limit_and_no_format_may_blow_a_body_up() -> None:
+    from kg.errors import ParseError
+    from kg.write import parsing
+
+    deep = {
+        "text/turtle": b"<http://a/s> <http://a/p> " + b"( " * 200 + b"1" + b" )" * 200 + b" .",
+        "application/n-triples": b"<http://a/s> <http://a/p> " + b"<<( <http://a/s> <http://a/p> " * 200 + b"1"
+                                 + b" )>>" * 200 + b" .",
+        "application/ld+json": b'{"@id": "http://a/s", "http://a/p": ' + b"[" * 200 + b'"x"' + b"]" * 200 + b"}",
+        "application/rdf+xml": nested_rdf_xml(400),
+    }
+    for content_type, body in deep.items():
+        with pytest.raises(ParseError, match="nested more than 128"):
+            parsing.parse(body, content_type, PA + "x")
+    # A 1 MB namespace named once by a JSON-LD context, then 100 terms under it: 100 MB of IRIs from 1 MB.
+    namespace = "http://example.org/" + "a" * 1_000_000 + "#"
+    body = ('{"@context": {"p": "' + namespace + '"}, "@id": "http://a/s", '
+            + ", ".join(f'"p:{i}": "x"' for i in range(100)) + "}").encode()
+    with pytest.raises(parsing.BodyTooExpensive, match="expands to more than"):
+        parsing.parse(body, "application/ld+json", PA + "x")
+    # Strings, IRIs and comments may hold brackets: they are not nesting.
+    fine = b'<http://a/s> <http://a/p> "' + b"[" * 500 + b'" . # ' + b"(" * 500 + b"\n"
+    assert len(parsing.parse(fine, "text/turtle", PA + "x")) == 1
+
+
+# -- F4: /graphs reads are queries ------------------------------------------------------------------
+
+def test_reading_a_graph_runs_in_a_query_worker_with_the_result_limit_and_the_budget(built) -> None:
+    app = create_app(built.replace(result_limit=10, client_query_seconds=5.0, workers=1))
+    with TestClient(app) as c:
+        before = app.spkg.executor.stats.queries
+        r = c.get("/graphs?default", headers={"accept": "application/n-triples"})
+        assert r.status_code == 200, r.text
+        assert r.headers.get("sparql-results-truncated") == "true"
+        assert len([line for line in r.text.splitlines() if line and not line.startswith("#")]) == 10
+        assert app.spkg.executor.stats.queries == before + 1  # a worker answered, not the HTTP process
+        assert app.spkg.budget.used("testclient") > 0
+        app.spkg.budget.charge("testclient", 100.0)
+        r = c.get("/graphs?default", headers={"accept": "text/turtle"})
+        assert r.status_code == 429 and r.headers["retry-after"] and r.json()["title"] == "query budget used up"
+        assert c.get("/graphs", params={"graph": f"{BASE}graph/data/outcomes"}).status_code == 429
+
+
+def test_a_missing_graph_is_still_404_and_a_graph_still_has_its_triples(built) -> None:
+    with TestClient(create_app(built.replace(workers=1))) as c:
+        assert c.get("/graphs", params={"graph": f"{BASE}graph/data/none"}).status_code == 404
+        r = c.get("/graphs", params={"graph": f"{BASE}graph/data/outcomes"}, headers={"accept": "text/turtle"})
+        assert r.status_code == 200 and "Pension coverage extended" in r.text
+        head = c.head("/graphs", params={"graph": f"{BASE}graph/data/outcomes"})
+        assert head.status_code == 200 and int(head.headers["content-length"]) > 0 and head.content == b""
+
+
+# -- F5: SERVICE, compared in normal form ------------------------------------------------------------
+
+@pytest.mark.parametrize("target", [
+    "http://127.0.0.1:9/sparql/../admin", "http://127.0.0.1:9/sparql/%2e%2e/admin",
+    "http://127.0.0.1:9/sparql/.%2E/admin", "http://127.0.0.1:9/sparql/x/../../admin",
+    "http://127.0.0.1:9/sparql%2f..%2fadmin", "http://127.0.0.1:9/sparql/..\\u005Cadmin",
+])
+def test_service_paths_are_compared_with_the_allowlist_as_the_client_will_send_them(kg_store, target: str) -> None:
+    settings = test_settings(kg_store, service_allowlist="http://127.0.0.1:9/sparql")
+    with TestClient(create_app(settings)) as c:
+        r = c.post("/sparql", data={"query": f"SELECT * {{ SERVICE <{target}> {{ ?s ?p ?o }} }}"},
+                   headers={"accept": "application/sparql-results+json"})
+        assert r.status_code == 403 and r.json()["title"] == "SERVICE refused", (target, r.status_code, r.text)
+
+
+def test_a_service_path_inside_the_allowed_one_is_still_allowed() -> None:
+    from kg.sparql import guard
+
+    allowed = ["http://partner.example/sparql"]
+    public = lambda host: ["8.8.8.8"]  # noqa: E731 - a resolver that needs no network (a global address)
+    for ok in ("http://partner.example/sparql", "http://partner.example/sparql/./", "http://partner.example/sparql/a/../b",
+               "http://PARTNER.example/%73parql"):
+        guard.check_service(ok, allowed, public)
+    for refused in ("http://partner.example/sparql/../admin", "http://partner.example/sparql/%2E%2E/admin",
+                    "http://partner.example/sparqlx", "http://partner.example/sparql%2F..%2Fadmin"):
+        with pytest.raises(guard.ServiceRefused):
+            guard.check_service(refused, allowed, public)
+
+
+# -- F11: a client that goes away mid-upload ---------------------------------------------------------
+
+@pytest.mark.embedded
+@pytest.mark.slow
+def test_a_client_that_goes_away_mid_upload_is_499_not_a_logged_500(partner_server) -> None:
+    served, token = partner_server
+    host, port = served.url.removeprefix("http://").split(":")
+    target = f"/graphs?graph={quote(PA + 'gone', safe='')}"
+    with socket.create_connection((host, int(port))) as s:
+        s.sendall((f"PUT {target} HTTP/1.1\r\nHost: {host}\r\nContent-Type: text/turtle\r\n"
+                   f"Authorization: Bearer {token}\r\nContent-Length: 100000\r\n\r\n").encode() + b"#" * 1000)
+
+    def counted() -> str | None:
+        metrics = httpx.get(f"{served.url}/-/metrics", timeout=30).text
+        lines = [line for line in metrics.splitlines()
+                 if line.startswith("spkg_http_requests_total{") and 'route="/graphs"' in line]
+        return "\n".join(lines) if any('status="499"' in line for line in lines) else None
+
+    lines = wait_until(counted, what="the abandoned upload to be counted")
+    assert 'status="500"' not in lines, lines
+    assert "unexpected error" not in served.log_text() and "Traceback" not in served.log_text()
+    assert _serves(served.url)
+
+
+# -- the budget sees queries while they run ---------------------------------------------------------
+
+@pytest.mark.slow
+@pytest.mark.embedded  # on an external store the cartesian products would go on there after the workers stop
+def test_a_client_running_long_queries_gets_429_while_they_run(kg_store) -> None:
+    settings = test_settings(kg_store, workers=3, query_timeout=8.0, client_query_seconds=2.0)
+    with TestClient(create_app(settings)) as c:
+        answers: list[int] = []
+
+        def long_query() -> None:
+            answers.append(c.post("/sparql", data={"query": CARTESIAN},
+                                  headers={"accept": "application/sparql-results+json"}).status_code)
+
+        running = [threading.Thread(target=long_query) for _ in range(2)]
+        for t in running:
+            t.start()
+        try:
+            def refused() -> bool:
+                r = c.get("/sparql", params={"query": "ASK {}"}, headers={"accept": "application/sparql-results+json"})
+                return r.status_code == 429 and bool(r.headers.get("retry-after"))
+
+            # Two workers' time adds up to the 2 s budget after about 1 s: refused then, not at the end.
+            wait_until(refused, timeout=60, interval=0.1, what="a 429 while the two long queries run")
+            assert all(t.is_alive() for t in running) and not answers, "the long queries ended first"
+        finally:
+            for t in running:
+                t.join(120)
+        assert answers == [503, 503]  # stopped by the time budget
