@@ -57,6 +57,10 @@ KG_NS = "https://w3id.org/spkg/def/kg#"
 COUNTRY_NS = "https://w3id.org/spkg/id/country/"
 EU_COUNTRY_NS = "http://publications.europa.eu/resource/authority/country/"
 WD_NS = "http://www.wikidata.org/entity/"
+SCHEMA_NS = "https://schema.org/"
+OWL_NS = "http://www.w3.org/2002/07/owl#"
+# The United Nations (data/organizations.ttl), publisher of the UN SDG KOS that data/sdg.ttl republishes.
+UN_ORGANIZATION = "https://w3id.org/spkg/id/organization/un"
 
 SDGO = Namespace(SDGO_NS)
 SDG_SCHEME = "http://metadata.un.org/sdg"
@@ -382,7 +386,7 @@ def build_sdg() -> tuple[str, str]:
     goals = sorted((i for i in concepts if order[i][0] == 0), key=lambda i: order[i])
     un_scheme_label = un_english(g, URIRef(SDG_SCHEME))
     scheme: dict[str, list[Term]] = {
-        RDF_NS + "type": [IRI(SKOS_NS + "ConceptScheme")],
+        RDF_NS + "type": [IRI(SKOS_NS + "ConceptScheme"), IRI(KG_NS + "ConceptScheme")],
         RDFS_NS + "label": [Lit("Sustainable Development Goals", "en")],
         SKOS_NS + "prefLabel": [Lit(t, "en") for t in un_scheme_label],
         DCTERMS_NS + "title": [Lit(title, "en")],
@@ -397,7 +401,9 @@ def build_sdg() -> tuple[str, str]:
         ],
         DCTERMS_NS + "license": [Lit(licence)],
         DCTERMS_NS + "bibliographicCitation": [Lit(citation)],
+        DCTERMS_NS + "publisher": [IRI(UN_ORGANIZATION)],
         DCTERMS_NS + "source": [IRI(UN_KOS_URL), IRI(UN_VOID_URL), IRI(OPEN_SDG_URL)],
+        OWL_NS + "versionInfo": [Lit(f"UN SDG KOS {UN_KOS_COMMIT[:12]}; open-sdg {OPEN_SDG_COMMIT[:12]}")],
         SKOS_NS + "hasTopConcept": [IRI(i) for i in goals],
     }
     scheme_order = [
@@ -408,7 +414,9 @@ def build_sdg() -> tuple[str, str]:
         RDFS_NS + "comment",
         DCTERMS_NS + "license",
         DCTERMS_NS + "bibliographicCitation",
+        DCTERMS_NS + "publisher",
         DCTERMS_NS + "source",
+        OWL_NS + "versionInfo",
         SKOS_NS + "hasTopConcept",
     ]
 
@@ -440,6 +448,7 @@ Indicators of open-sdg without an IRI in the UN file are left out: {', '.join(sk
         [
             ("dcterms", DCTERMS_NS),
             ("kg", KG_NS),
+            ("owl", OWL_NS),
             ("rdfs", RDFS_NS),
             ("sdg", SDG_NS),
             ("sdgo", SDGO_NS),
@@ -475,7 +484,7 @@ COUNTRY_PREDICATE_ORDER = [
     KG_NS + "isoAlpha3",
     KG_NS + "isoAlpha2",
     KG_NS + "isoNumeric",
-    SKOS_NS + "exactMatch",
+    SCHEMA_NS + "sameAs",
 ]
 
 
@@ -535,9 +544,9 @@ def build_countries() -> tuple[str, str]:
         props[KG_NS + "isoAlpha3"].append(Lit(a3))
         props[KG_NS + "isoAlpha2"].append(Lit(a2))
         props[KG_NS + "isoNumeric"].append(Lit(num))
-        props[SKOS_NS + "exactMatch"].append(IRI(EU_COUNTRY_NS + a3))
+        props[SCHEMA_NS + "sameAs"].append(IRI(EU_COUNTRY_NS + a3))
         if a3 in wikidata:
-            props[SKOS_NS + "exactMatch"].append(IRI(WD_NS + wikidata[a3]))
+            props[SCHEMA_NS + "sameAs"].append(IRI(WD_NS + wikidata[a3]))
         subjects.append((COUNTRY_NS + a3.lower(), order_predicates(props, COUNTRY_PREDICATE_ORDER)))
 
     header = comment_block(
@@ -553,7 +562,8 @@ Sources:
   project; LGPL-2.1). rdfs:label / skos:prefLabel is pycountry's common name if it
   has one, else its ISO short name (then kept as skos:altLabel); kg:officialName is
   the ISO official name where there is one.
-- skos:exactMatch to the EU Publications Office country authority
+- schema:sameAs (a country is a thing, not a SKOS concept: skos:exactMatch would make it
+  one) to the EU Publications Office country authority
   (http://publications.europa.eu/resource/authority/country/ + alpha-3 code) for every
   entry, and to Wikidata only for the {len(wikidata)} entries listed in
   data/sources/countries-wikidata.tsv (hand-curated; CC0 identifiers).
@@ -561,7 +571,7 @@ Sources:
 Key: the lower-case alpha-3 code. {len(subjects)} entries.
 """
     )
-    writer = TurtleWriter([("kg", KG_NS), ("rdfs", RDFS_NS), ("skos", SKOS_NS)])
+    writer = TurtleWriter([("kg", KG_NS), ("rdfs", RDFS_NS), ("schema", SCHEMA_NS), ("skos", SKOS_NS)])
     text = writer.write(header, subjects)
     summary = (
         f"data/countries.ttl: {len(subjects)} countries (pycountry {version}), "

@@ -189,7 +189,6 @@ def read_back(record_text: str, data: Path, key: str) -> dict:
     """What the ingest wrote for one record, read from its facts and suggestions files with SPARQL."""
     from rdflib import Graph
 
-    kg = "https://w3id.org/spkg/def/kg#"
     facts, sugg = Graph(), Graph()
     facts_file, sugg_file = data / f"outcome-{key}.ttl", data / f"outcome-{key}-suggestions.ttl"
     if facts_file.exists():
@@ -202,7 +201,6 @@ def read_back(record_text: str, data: Path, key: str) -> dict:
         sugg.parse(sugg_file)
     for extra in ("organizations.ttl", "code-lists.ttl", "schemes.ttl"):
         facts.parse(data / extra)  # names of the shared bodies the record links to
-    both = facts + sugg
 
     def rows(g, q):
         result = g.query(PREFIXES + q)

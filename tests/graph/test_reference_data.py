@@ -28,6 +28,8 @@ SCHEME = URIRef("http://metadata.un.org/sdg")
 COUNTRY = Namespace("https://w3id.org/spkg/id/country/")
 EU_COUNTRY = Namespace("http://publications.europa.eu/resource/authority/country/")
 WD = Namespace("http://www.wikidata.org/entity/")
+# a country is a thing, not a SKOS concept: linked with schema:sameAs
+SAME_AS = URIRef("https://schema.org/sameAs")
 
 # Counted by hand in the UN KOS file (data/sources/sdg/un-sdg-kos-goals-targets-indicators.ttl):
 # 232 indicator IRIs; the repeated indicators (C2003xx, C2002xx) carry several codes, 244 codes in all.
@@ -240,7 +242,7 @@ def test_country_count_and_keys(countries: Graph) -> None:
         numeric = str(one(countries, c, KG.isoNumeric))
         assert len(numeric) == 3 and numeric.isdigit()
         assert one(countries, c, RDFS.label) == one(countries, c, SKOS.prefLabel)
-        assert (c, SKOS.exactMatch, EU_COUNTRY[a3]) in countries
+        assert (c, SAME_AS, EU_COUNTRY[a3]) in countries
     for p in (KG.isoAlpha3, KG.isoAlpha2, KG.isoNumeric):
         values = Counter(countries.objects(None, p))
         assert max(values.values()) == 1, p
@@ -255,7 +257,7 @@ def test_china(countries: Graph) -> None:
     assert one(countries, chn, KG.isoAlpha2) == Literal("CN")
     assert one(countries, chn, KG.isoNumeric) == Literal("156")
     assert one(countries, chn, KG.officialName) == en("People's Republic of China")
-    assert set(countries.objects(chn, SKOS.exactMatch)) == {
+    assert set(countries.objects(chn, SAME_AS)) == {
         URIRef("http://publications.europa.eu/resource/authority/country/CHN"),
         URIRef("http://www.wikidata.org/entity/Q148"),
     }
@@ -280,12 +282,12 @@ def test_leading_zero_numeric_code(countries: Graph) -> None:
     ],
 )
 def test_wikidata_links(countries: Graph, a3: str, qid: str) -> None:
-    wd = {o for o in countries.objects(COUNTRY[a3.lower()], SKOS.exactMatch) if str(o).startswith(str(WD))}
+    wd = {o for o in countries.objects(COUNTRY[a3.lower()], SAME_AS) if str(o).startswith(str(WD))}
     assert wd == {WD[qid]}
 
 
 def test_wikidata_items_are_not_shared(countries: Graph) -> None:
-    links = Counter(o for o in countries.objects(None, SKOS.exactMatch) if str(o).startswith(str(WD)))
+    links = Counter(o for o in countries.objects(None, SAME_AS) if str(o).startswith(str(WD)))
     assert links and max(links.values()) == 1
 
 

@@ -13,7 +13,7 @@ KG = "https://w3id.org/spkg/def/kg#"
 
 
 def declared(g: Graph) -> set[str]:
-    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, RDF.Property)
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
     return {str(s)[len(KG):] for k in kinds for s in g.subjects(RDF.type, k) if str(s).startswith(KG)}
 
 

@@ -163,7 +163,7 @@ OUTCOME_LABEL = ("CHN302 (16 July 2021): new policy measure on the labour rights
 RECORD = f"{ID}record/chn302-2021-07-16"
 RECORD_LABEL = "Result achieved record CHN302 (16.07.2021)"
 INSTRUMENT = f"{ID}instrument/chn-2021-07-16-guiding-opinions-new-employment-forms"
-COLLABORATION = f"{ID}collaboration/chn-2021-07-16-mohrss-and-seven-others"
+COLLABORATION = f"{ID}collaboration/chn-2021-07-16-mohrss-and-seven-others"  # deprecated pattern, no longer in the data
 RESEARCH = f"{ID}activity/chn302-2021-07-16-research"
 RESEARCH_LABEL = ("Research on social security coverage of workers in NSFE in China (CALSS, commissioned "
                   "by the ILO)")
@@ -275,15 +275,15 @@ SOURCE_RECORD_ROW = {
     "publisherName": "International Labour Organization", "text": RECORD_TEXT,
 }
 
+# "MOHRSS and seven other departments/organizations, including the All-China Federation of Trade
+# Unions, jointly issued": each named issuer with its role; eight issuers in all.
 ISSUER_ROWS = [
-    {"instrument": INSTRUMENT, "title": INSTRUMENT_TITLE, "dateDocument": "2021-07-16", "jointlyIssued": True,
-     "collaboration": COLLABORATION, "collaborationName": "MOHRSS and seven other departments/organizations",
-     "memberCount": 8, "issuer": MOHRSS, "issuerName": "Ministry of Human Resources and Social Security",
-     "issuerAcronym": "MOHRSS"},
-    {"instrument": INSTRUMENT, "title": INSTRUMENT_TITLE, "dateDocument": "2021-07-16", "jointlyIssued": True,
-     "collaboration": COLLABORATION, "collaborationName": "MOHRSS and seven other departments/organizations",
-     "memberCount": 8, "issuer": ACFTU, "issuerName": "All-China Federation of Trade Unions",
-     "issuerAcronym": "ACFTU"},
+    {"instrument": INSTRUMENT, "title": INSTRUMENT_TITLE, "dateDocument": "2021-07-16", "issuerCount": 8,
+     "issuer": MOHRSS, "issuerName": "Ministry of Human Resources and Social Security", "issuerAcronym": "MOHRSS",
+     "role": f"{ID}role/lead-issuer", "roleLabel": "Lead issuer"},
+    {"instrument": INSTRUMENT, "title": INSTRUMENT_TITLE, "dateDocument": "2021-07-16", "issuerCount": 8,
+     "issuer": ACFTU, "issuerName": "All-China Federation of Trade Unions", "issuerAcronym": "ACFTU",
+     "role": f"{ID}role/co-issuer", "roleLabel": "Co-issuer"},
 ]
 
 INSTRUMENT_COLUMNS = {
@@ -318,22 +318,25 @@ SURVEY_ROW = {
     "share": Decimal("0.70"),
 }
 
+# "The first seminar in Beijing ... took place in December 2020" (a month: 2020-12-01 to 2020-12-31);
+# "The second research seminar on 16 June 2021" (a day).
 EVENT_ROWS = [
-    {"outcome": OUTCOME, "event": SEMINAR_1, "eventLabel": SEMINAR_1_LABEL, "sequenceNumber": 1,
-     "startDate": "2020-12", "datePrecision": "month", "place": BEIJING, "placeName": "Beijing",
-     "topic": SEMINAR_1_TOPIC, "partOf": RESEARCH},
-    {"outcome": OUTCOME, "event": SEMINAR_2, "eventLabel": SEMINAR_2_LABEL, "sequenceNumber": 2,
-     "startDate": "2021-06-16", "datePrecision": "day", "purpose": SEMINAR_2_PURPOSE, "partOf": RESEARCH},
+    {"outcome": OUTCOME, "event": SEMINAR_1, "eventLabel": SEMINAR_1_LABEL, "eventType": f"{ID}event-type/seminar",
+     "sequenceNumber": 1, "startDate": "2020-12", "datePrecision": "month", "earliestDate": "2020-12-01",
+     "latestDate": "2020-12-31", "place": BEIJING, "placeName": "Beijing", "topic": SEMINAR_1_TOPIC, "partOf": RESEARCH},
+    {"outcome": OUTCOME, "event": SEMINAR_2, "eventLabel": SEMINAR_2_LABEL, "eventType": f"{ID}event-type/seminar",
+     "sequenceNumber": 2, "startDate": "2021-06-16", "datePrecision": "day", "earliestDate": "2021-06-16",
+     "latestDate": "2021-06-16", "purpose": SEMINAR_2_PURPOSE, "partOf": RESEARCH},
 ]
 
 ACTIVITY_ROWS = [
     {"outcome": OUTCOME, "activity": RESEARCH, "kind": f"{KG}Research", "kindLabel": "Research",
      "activityLabel": RESEARCH_LABEL, "commissionedBy": ILO, "performedBy": CALSS},
     {"outcome": OUTCOME, "activity": SURVEY, "kind": f"{KG}Survey", "kindLabel": "Survey",
-     "activityLabel": SURVEY_LABEL, "partOf": RESEARCH},
-    {"outcome": OUTCOME, "activity": SEMINAR_1, "kind": f"{KG}Seminar", "kindLabel": "Seminar",
+     "activityLabel": SURVEY_LABEL, "partOf": RESEARCH, "performedBy": CALSS},
+    {"outcome": OUTCOME, "activity": SEMINAR_1, "kind": f"{KG}Event", "kindLabel": "Event",
      "activityLabel": SEMINAR_1_LABEL, "partOf": RESEARCH},
-    {"outcome": OUTCOME, "activity": SEMINAR_2, "kind": f"{KG}Seminar", "kindLabel": "Seminar",
+    {"outcome": OUTCOME, "activity": SEMINAR_2, "kind": f"{KG}Event", "kindLabel": "Event",
      "activityLabel": SEMINAR_2_LABEL, "partOf": RESEARCH},
 ]
 
@@ -389,16 +392,17 @@ REGION_YEAR_ROW = {**ASIA_COLUMNS, "year": 2021, "outcomes": 1}
 GUIDING_OPINIONS = {"via": INSTRUMENT, "viaLabel": INSTRUMENT_TITLE, **CHN302}
 THE_RESEARCH = {"via": RESEARCH, "viaLabel": RESEARCH_LABEL, **CHN302}
 INVOLVEMENT = {
-    "collaboration": {"organization": COLLABORATION, "name": "MOHRSS and seven other departments/organizations",
-                      "role": "issued", **GUIDING_OPINIONS},
     "mohrss": {"organization": MOHRSS, "name": "Ministry of Human Resources and Social Security",
-               "role": "member of the body that issued", **GUIDING_OPINIONS},
+               "role": "issued", **GUIDING_OPINIONS},
     "acftu": {"organization": ACFTU, "name": "All-China Federation of Trade Unions",
-              "role": "member of the body that issued", **GUIDING_OPINIONS},
+              "role": "issued", **GUIDING_OPINIONS},
     "ilo": {"organization": ILO, "name": "International Labour Organization", "role": "commissioned",
             **THE_RESEARCH},
     "calss": {"organization": CALSS, "name": "Chinese Academy of Labour and Social Security",
               "role": "carried out", **THE_RESEARCH},
+    # "The research in particular included a survey": CALSS carried out the survey too.
+    "calss-survey": {"organization": CALSS, "name": "Chinese Academy of Labour and Social Security",
+                     "role": "carried out", "via": SURVEY, "viaLabel": SURVEY_LABEL, **CHN302},
 }
 
 # One outcome in one country (China, in Asia); ILO, MOHRSS, ACFTU and CALSS; the
@@ -435,7 +439,8 @@ GOLDEN: dict[str, list[tuple[dict[str, str], list[dict[str, Any]]]]] = {
         ({}, list(INVOLVEMENT.values())),
         ({"organization": MOHRSS}, [INVOLVEMENT["mohrss"]]),
         ({"organization": ILO}, [INVOLVEMENT["ilo"]]),
-        ({"organization": COLLABORATION}, [INVOLVEMENT["collaboration"]]),
+        # the per-instrument collaboration of round 1 is gone: its IRI takes part in nothing
+        ({"organization": COLLABORATION}, []),
         ({"organization": f"{ID}organization/nobody"}, []),
     ],
     "get-dashboard-counts": [
@@ -574,7 +579,8 @@ def test_seed_facts_at_a_glance(store: ox.Store, catalogue: dict[str, CannedQuer
     assert [(e["startDate"], e["datePrecision"], e.get("placeName")) for e in events] == [
         ("2020-12", "month", "Beijing"), ("2021-06-16", "day", None)]
     issuers = rows(run(store, catalogue["list-instrument-issuers"], {"instrument": INSTRUMENT}))
-    assert [(i["issuerAcronym"], i["memberCount"]) for i in issuers] == [("ACFTU", 8), ("MOHRSS", 8)]
+    assert [(i["issuerAcronym"], i["issuerCount"], i["roleLabel"]) for i in issuers] == [
+        ("ACFTU", 8, "Co-issuer"), ("MOHRSS", 8, "Lead issuer")]
     research = rows(run(store, catalogue["list-commissioned-research"], {"commissioner": ILO}))
     assert [(r["commissionerAcronym"], r["performerAcronym"]) for r in research] == [("ILO", "CALSS")]
     targets = rows(run(store, catalogue["list-outcomes-by-sdg-target"], {}))

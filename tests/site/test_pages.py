@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 
 from kg.rdf import iris
 from kg import store
-from ld_fixtures import BASE, CHINA, COLLABORATION, MOHRSS, OUTCOME, OUTCOME_GRAPH, TARGET_1_3, base_iris
+from ld_fixtures import BASE, CHINA, INSTRUMENT, MOHRSS, OUTCOME, OUTCOME_GRAPH, TARGET_1_3, base_iris
 
 KG = iris.vocab(BASE)
 HTML = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -139,10 +139,10 @@ def test_html_and_defaults(client) -> None:
 
 def test_the_document_has_incoming_links_and_neighbour_labels(client) -> None:
     g = parse(client.get(f"{DOC}.ttl"), "ttl")
-    org = ns.Namespace("http://www.w3.org/ns/org#")
-    assert (URIRef(COLLABORATION), org.hasMember, URIRef(MOHRSS)) in g, "incoming link"
+    eli = ns.Namespace("http://data.europa.eu/eli/ontology#")
+    assert (URIRef(INSTRUMENT), eli.passed_by, URIRef(MOHRSS)) in g, "incoming link"
     assert (URIRef(CHINA), ns.RDFS.label, Literal("China", lang="en")) in g, "label of a neighbour"
-    assert g.value(URIRef(COLLABORATION), ns.RDFS.label) is not None, "label of the incoming subject"
+    assert g.value(URIRef(INSTRUMENT), ns.RDFS.label) is not None, "label of the incoming subject"
     doc = URIRef(f"{BASE}doc/organization/mohrss")
     assert (doc, ns.FOAF.primaryTopic, URIRef(MOHRSS)) in g
     assert (doc, ns.DCTERMS.source, URIRef(OUTCOME_GRAPH)) in g
@@ -367,7 +367,7 @@ def test_ontology_documents_every_class_and_property(client, real_settings) -> N
 def test_ontology_and_shapes_negotiate(client) -> None:
     assert client.get("/def/kg", headers={"accept": "text/turtle"}).headers["content-type"].startswith("text/turtle")
     assert client.get("/def/kg.jsonld").headers["content-type"] == "application/ld+json"
-    assert client.get("/def/kg/0.1.0", headers=HTML).status_code == 200
+    assert client.get("/def/kg/2026-12-05", headers=HTML).status_code == 200  # the dated owl:versionIRI
     assert client.get("/def/kg/9.9.9", headers=HTML).status_code == 404
     assert client.get("/def/other", headers=HTML).status_code == 404
     p = page(client, "/shapes/core")

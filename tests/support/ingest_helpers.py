@@ -32,12 +32,18 @@ def settings_for(project: Path) -> config.Settings:
 
 
 def make_template(dest: Path) -> Path:
-    """At ``dest``: the project's ontology/, shapes/, queries/ and data/*.ttl, with a built store."""
+    """At ``dest``: the project's ontology/, shapes/, queries/ and data/*.ttl, with a built store.
+
+    Besides, the bodies of tests/fixtures/known/ (a Malawi ministry), which a fixture record
+    names without naming its country.
+    """
     for folder in ("ontology", "shapes", "queries"):
         shutil.copytree(ROOT / folder, dest / folder)
     (dest / "data").mkdir()
     for f in sorted((ROOT / "data").glob("*.ttl")):
         shutil.copy2(f, dest / "data" / f.name)
+    for f in sorted((ROOT / "tests" / "fixtures" / "known").glob("*.ttl")):
+        shutil.copy2(f, dest / "data" / f"known-{f.name}")
     build(settings_for(dest))
     return dest
 

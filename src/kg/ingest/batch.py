@@ -47,7 +47,7 @@ from kg.ingest.to_rdf import FIELD_OF_PROPERTY, Builder, Built, outcome_key, tex
 from kg.rdf.turtle import LOCAL_NAME, PREFIXES, serialize
 from kg.ingest import FORMATS
 from kg.validate import shapes_and_ontology
-from kg.write import lock
+from kg.write import entailments, lock
 
 logger = logging.getLogger(__name__)
 
@@ -228,10 +228,10 @@ def ingest(paths: Sequence[str | Path], settings: Settings, *, fmt: str | None =
         exclude = {g for r in todo for g in _graph_iris(r.key or "", settings.base)}
         reconciler = Reconciler(cat, context_store, exclude, settings.base)
         builder = Builder(cat, settings.base, exclude)
-        extractor = Extractor(lexicon.load(context_store, settings.base, cat),
+        extractor = Extractor(lexicon.load(context_store, settings.base, cat, frozenset(exclude)),
                               {w for label in cat.themes for w in label.split()})
         prose = ProseWriter(cat, settings.base)
-        context = Context(context_store, exclude)
+        context = Context(context_store, exclude | {entailments.graph_iri(settings.base)})
         report.stages["extract"] = time.perf_counter() - t
         # Chunk by chunk: build the graphs, validate them together, keep their bytes, let the graphs go.
         for k in range(0, len(todo), chunk):

@@ -179,9 +179,9 @@ class _Writing:
     def statement(self, s: URIRef, p: URIRef, o: URIRef, ev: Evidence, confidence: str, sid: str,
                   label: str | None = None) -> None:
         """One triple the prose states, with its evidence; or a suggestion of it."""
+        self.ids.append(sid)  # a rejected id is still one of the record's
         if sid in self.rejected:
             return
-        self.ids.append(sid)
         if self.is_fact(confidence, sid):
             self.facts.add((s, p, o))
             body = URIRef(f"{self.w.thing('statement', f'{self.key}-{_digest(s, p, o)}')}")
@@ -234,9 +234,9 @@ class _Writing:
         if node is None or not org.evidence:
             return
         sid = f"org-{org.key.lower()}"
+        self.ids.append(sid)  # a rejected id is still one of the record's
         if sid in self.rejected:
             return
-        self.ids.append(sid)
         ev = org.evidence[0]
         if not self.is_fact(org.confidence, sid):
             n = self.suggestion(sid, ev, org.label, self.kg.Organization)
@@ -274,9 +274,9 @@ class _Writing:
         if node is None:
             return
         sid = f"instrument-{inst.key}"
+        self.ids.append(sid)  # a rejected id is still one of the record's
         if sid in self.rejected:
             return
-        self.ids.append(sid)
         ev = inst.evidence[0]
         kg, g = self.kg, self.facts
         if not self.is_fact(inst.confidence, sid):
@@ -316,15 +316,14 @@ class _Writing:
                 continue
             msid = f"milestone-{inst.key}-{ms.type}-{ms.date.value}"
             m_node = self.w.thing("milestone", f"{_tail(node)}-{ms.type}-{ms.date.value}")
+            self.ids.append(msid)
             if not self.is_fact(ms.confidence, msid):
                 if msid not in self.rejected:
-                    self.ids.append(msid)
                     n = self.suggestion(msid, ms.evidence, f"{inst.title}: {ms.type} {ms.date.value}", kg.Milestone)
                     self.sugg.add((n, kg.suggestedSubject, node))
                     self.sugg.add((n, kg.suggestedType, self.w.thing("milestone-type", ms.type)))
                     self.sugg.add((n, kg.suggestedDate, Literal(ms.date.value, datatype=_DATE_TYPES[ms.date.precision])))
                 continue
-            self.ids.append(msid)
             g.add((node, kg.milestone, m_node))
             g.add((m_node, RDF.type, kg.Milestone))
             g.add((m_node, RDFS.label, Literal(f"{inst.title}: {ms.type.replace('-', ' ')} "
@@ -347,16 +346,15 @@ class _Writing:
             if o is None:
                 continue
             asid = f"issuer-{inst.key}-{link.org.lower()}"
+            self.ids.append(asid)
             if not self.is_fact(link.confidence, asid):
                 if asid not in self.rejected:
-                    self.ids.append(asid)
                     n = self.suggestion(asid, link.evidence, f"{inst.title} issued by {link.org}")
                     self.sugg.add((n, kg.suggestedSubject, node))
                     self.sugg.add((n, kg.suggestedProperty, ELI.passed_by))
                     self.sugg.add((n, kg.suggests, o))
                     self.sugg.add((n, kg.suggestedRole, self.w.thing("role", link.role)))
                 continue
-            self.ids.append(asid)
             prop = ELI.passed_by if link.role in _ISSUER_ROLES else None
             if prop is not None:
                 g.add((node, prop, o))
@@ -374,15 +372,14 @@ class _Writing:
         if o is None or org is None:
             return
         sid = f"role-{link.org.lower()}-{link.role}"
+        self.ids.append(sid)
         if not self.is_fact(link.confidence, sid) or not self.is_fact(org.confidence, f"org-{link.org.lower()}"):
             if sid not in self.rejected:
-                self.ids.append(sid)
                 n = self.suggestion(sid, link.evidence, f"{org.label} as {link.role}")
                 self.sugg.add((n, self.kg.suggestedSubject, self.outcome))
                 self.sugg.add((n, self.kg.suggests, o))
                 self.sugg.add((n, self.kg.suggestedRole, self.w.thing("role", link.role)))
             return
-        self.ids.append(sid)
         g = self.facts
         g.add((self.outcome, PROV.wasAttributedTo, o))
         if link.role == "funder":
@@ -412,9 +409,9 @@ class _Writing:
     def event(self, e: Event, x: Extraction) -> None:
         n_key = f"{e.kind}-{e.date.value if e.date else e.evidence.start}"
         sid = f"event-{n_key}"
+        self.ids.append(sid)  # a rejected id is still one of the record's
         if sid in self.rejected:
             return
-        self.ids.append(sid)
         kg = self.kg
         label = e.title or f"{e.kind.replace('-', ' ').capitalize()}" + (f" ({e.date.value})" if e.date else "") + \
             (f", {e.place}" if e.place else "")
@@ -457,9 +454,9 @@ class _Writing:
     def research(self, r: Research, x: Extraction) -> None:
         n_key = f"{r.kind}-{iris.slug(r.title)[:40] if r.title else r.evidence.start}"
         sid = f"research-{n_key}"
+        self.ids.append(sid)  # a rejected id is still one of the record's
         if sid in self.rejected:
             return
-        self.ids.append(sid)
         kg = self.kg
         label = r.title or (r.kind.replace("-", " ").capitalize() + (f": {r.topic}" if r.topic else ""))
         if not self.is_fact(r.confidence, sid):

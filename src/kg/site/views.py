@@ -23,7 +23,7 @@ from kg.rdf import iris
 from kg.publish import ld
 from kg.config import Settings
 from kg.errors import BadParameter
-from kg.site.terms import Term, Terms, best_labels, fetch_labels, fmt_literal
+from kg.site.terms import Term, Terms, best_labels, fetch_labels, fmt_literal, linkable
 from kg.site.urls import FORMAT_LABELS, Urls
 from kg.sparql import files
 from kg.store import Store
@@ -186,6 +186,7 @@ def resource(ctx: Context, desc: ld.Description) -> dict:
         "graphs": [{"term": _graph_term(ctx, g), "file": ctx.file_of(g), "facts": n} for g, n in graphs.items()],
         "sources": terms.terms(sources),
         "local": ctx.urls.is_local(str(iri)),
+        "linkable": linkable(str(iri)),  # an http(s) IRI: linked out as "the official IRI"
         "formats": formats(ctx, str(iri), ctx.urls.doc),
         "sparql": sparql_for(ctx, str(iri)),
         "facts": len(desc.own()),
@@ -407,7 +408,7 @@ def sdg_target_panel(ctx: Context, t: URIRef) -> dict:
     return {"code": str(code) if code else None,
             "text": str(_one(info, "text") or ""),
             "goal": terms.term(_one(info, "goal")) if _one(info, "goal") else None,
-            "official": str(t),
+            "official": str(t) if linkable(str(t)) else None,
             "filter_href": ctx.urls.outcomes(sdg=str(code)) if code else None,
             "outcomes": [{"outcome": terms.term(r["o"]), "date": fmt_literal(r["date"]) if "date" in r else None}
                          for r in outs]}

@@ -93,7 +93,7 @@ def validate_files(settings: Settings) -> Report:
 
     if settings.validate_shards > 0:
         store = shards.load_store(by_folder["data"], settings)
-        if len(store) > SHARD_ABOVE and shards.shardable(shapes):
+        if len(store) > SHARD_ABOVE:
             started = time.perf_counter()
             results = shards.validate_store(store, shapes, ontology, workers=settings.validate_shards)
             del store

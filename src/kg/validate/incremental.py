@@ -35,7 +35,11 @@ _TYPE = ox.NamedNode(str(RDF.type))
 
 @dataclass
 class Context:
-    """The graph outside the batch: a store, minus the graphs the batch replaces."""
+    """The graph outside the batch: a store, minus the graphs the batch replaces.
+
+    ``exclude`` also holds the derived graphs (the entailments): what they say follows
+    from the stated graphs, so it neither describes a node nor keeps a link alive.
+    """
 
     store: ox.Store
     exclude: set[str] = field(default_factory=set)

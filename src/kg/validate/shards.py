@@ -15,9 +15,9 @@ once, in an in-memory Oxigraph store; shards are cut from it in forked worker
 processes, which only read it.
 
 Shapes that look further (property paths over other nodes, sh:equals across
-nodes, SPARQL constraints) would need more context: :func:`shardable` says
-whether the shapes allow sharding, and :mod:`kg.validate.core` falls back to one
-graph when they don't.
+nodes, SPARQL constraints: an annotation's quote checked against its record's
+text) would need more context: :func:`split` sets them apart, and they run once
+on the whole graph beside the shards.
 """
 
 from __future__ import annotations
@@ -47,12 +47,53 @@ _FAR_REACHING = (SH.sparql, SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEq
 _job: dict = {}
 
 
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+
+
+def _looks_far(shapes: Graph, shape: Node) -> bool:
+    """Whether ``shape`` (with the shapes, lists and constraints below it) looks beyond a node's own triples."""
+    seen, todo = set(), [shape]
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        for p, o in shapes.predicate_objects(n):
+            if p in _FAR_REACHING and not (n == shape and p in _TARGETS):
+                return True
+            if p == SH.path and isinstance(o, BNode):  # a sequence or other complex path walks through other nodes
+                return True
+            if isinstance(o, (URIRef, BNode)) and p not in (RDF.type, SH.prefixes):
+                todo.append(o)
+    return False
+
+
+def split(shapes: Graph) -> tuple[Graph, Graph]:
+    """The shapes as two graphs: those a shard can check, and those that need the whole graph.
+
+    Each graph keeps every shape (so references and prefixes resolve) but only its own
+    shapes keep their targets.
+    """
+    targeted = {s for p in _TARGETS for s in shapes.subjects(p, None)}
+    far = {s for s in targeted if _looks_far(shapes, s)}
+    local_graph, far_graph = Graph(), Graph()
+    for t in shapes:
+        s, p, _ = t
+        if p in _TARGETS and s in targeted:
+            (far_graph if s in far else local_graph).add(t)
+        else:
+            local_graph.add(t)
+            far_graph.add(t)
+    return local_graph, far_graph
+
+
+def has_targets(shapes: Graph) -> bool:
+    return any(any(shapes.triples((None, p, None))) for p in _TARGETS)
+
+
 def shardable(shapes: Graph) -> bool:
     """True when every shape looks only at a node's own triples and its values' types."""
-    if any(any(shapes.triples((None, p, None))) for p in _FAR_REACHING):
-        return False
-    # A sequence path (an RDF list as sh:path) walks through other nodes.
-    return not any(isinstance(o, BNode) for o in shapes.objects(None, SH.path))
+    return not has_targets(split(shapes)[1])
 
 
 def load_store(sources: Iterable[src.Source], settings) -> ox.Store:
@@ -133,7 +174,15 @@ def _nt(node: Node) -> str:
 
 def validate_store(store: ox.Store, shapes: Graph, ontology: Graph, *, workers: int,
                    shard_subjects: int = 20000) -> list[Result]:
-    """Results of validating everything in ``store``, shard by shard, on ``workers`` processes."""
+    """Results of validating everything in ``store``, shard by shard, on ``workers`` processes.
+
+    The shapes that look beyond a node (:func:`split`) run once, on the whole graph.
+    """
+    local, far = split(shapes)
+    results = list(_validate_whole(store, far, shapes, ontology)) if has_targets(far) else []
+    if not has_targets(local):
+        return results
+    shapes = local
     shards = cut(store, shard_subjects)
     orphans = orphan_blank_nodes(store)
     if orphans:
@@ -148,5 +197,14 @@ def validate_store(store: ox.Store, shapes: Graph, ontology: Graph, *, workers: 
     finally:
         _job.clear()
     logger.info("validated %d shards on %d processes", len(shards), workers)
-    return [r for part in parts for r in part]
+    return results + [r for part in parts for r in part]
+
+
+def _validate_whole(store: ox.Store, far: Graph, shapes: Graph, ontology: Graph) -> list[Result]:
+    subjects: list[ox.NamedNode | ox.BlankNode] = sorted(
+        {q.subject for q in store.quads_for_pattern(None, None, None, None)}, key=str)
+    data, _ = shard_graph(store, subjects, superclasses(ontology))
+    _, results_graph, _ = pyshacl.validate(data, shacl_graph=far, inference="none",
+                                           advanced=needs_advanced(far), allow_warnings=True)
+    return results_of(results_graph, shapes, None)
 

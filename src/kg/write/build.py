@@ -1,7 +1,9 @@
 """`kg build`: parse, validate and load every input file into a fresh store, then swap it in.
 
 Each input file goes into its own named graph; queries see the union of the named
-graphs as their default graph. The build is atomic: it loads into a fresh sibling
+graphs as their default graph. What the ontology's mappings imply goes into one more
+graph, ``{base}graph/entailments`` (:mod:`kg.write.entailments`), counted in the manifest
+like the others. The build is atomic: it loads into a fresh sibling
 folder (:func:`kg.store.swap.staged`) and swaps it in only when every file parsed and
 the data validated, so a failed build leaves the previous store exactly as it was.
 On an external store the graphs are replaced there and the manifest written after.
@@ -25,6 +27,7 @@ from kg.errors import ValidationFailed
 from kg.rdf import sources as src
 from kg.store import graph_counts, manifest_path, package_version, swap
 from kg.validate import Report, validate_files
+from kg.write import entailments
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +64,8 @@ def build(settings: Settings, *, validate: bool = True, progress: Progress | Non
     with swap.staged(settings) as (tmp, tmp_manifest):
         store = ox.Store(str(tmp))
         store.bulk_extend(load_quads(files, settings, say))
+        entailed = entailments.materialise(store, settings.base)
+        say(f"entailments: {entailed} triples -> <{entailments.graph_iri(settings.base)}>")
         store.flush()
         counts = dict(sorted(graph_counts(store).items()))
         total = len(store)
@@ -104,6 +109,8 @@ def _build_external(settings: Settings, files: list[src.Source], report: Report 
         say(f"loading into the external store at {settings.store_url}")
         requests = client.load(load_quads(files, settings, say), batch=settings.store_batch_triples, say=say)
         remote.check_union(client)
+        entailed = entailments.refresh_remote(client, settings.base)
+        say(f"entailments: {entailed} triples -> <{entailments.graph_iri(settings.base)}>")
         counts = dict(sorted(graph_counts(client).items()))  # what the store holds, as the embedded build counts
         total = sum(counts.values())
     finally:

@@ -27,13 +27,16 @@ from kg.config import Settings
 from kg.rdf import iris
 from kg.rdf import sources as src
 from kg.store import manifest_path, read_manifest, swap
+from kg.write import entailments
 
 logger = logging.getLogger(__name__)
 
 
-def update_store(settings: Settings, graphs: Mapping[str, str | None], *, records: int = 0,
+def update_store(settings: Settings, graphs: Mapping[str, str | list[ox.Triple] | None], *, records: int = 0,
                  say: Callable[[str], None] = lambda m: None, note: Mapping | None = None) -> dict:
-    """Replace each named graph with the Turtle given (None: drop it); return the new manifest.
+    """Replace each named graph with the Turtle given, or the triples (None: drop it); return the new manifest.
+
+    Turtle is written against the default base and rebased here; triples are taken as they are.
 
     ``note``: manifest entries recording the change (default: ``last_ingest``).
     On an external store the graphs are replaced in one update request (one
@@ -47,20 +50,37 @@ def update_store(settings: Settings, graphs: Mapping[str, str | None], *, record
         counts.pop(g, None)
     triples = {g: _triples(graphs[g], settings) for g in names if graphs[g] is not None}
     counts.update({g: len(t) for g, t in triples.items()})
-    total = sum(counts.values())
+    # The entailments graph follows the data: recomputed after the graphs are replaced (kg.write.entailments).
+    entailed = entailments.graph_iri(settings.base)
+    counts.pop(entailed, None)
+
+    def with_entailments(n: int) -> int:
+        if n:
+            counts[entailed] = n
+        return sum(counts.values())
+
     if settings.external:
         _replace_external(settings, {g: triples.get(g) for g in names})
+        total = with_entailments(_refresh_external(settings))
         _write_manifest(settings, manifest, counts, total, records, names, note)
     else:
-        _replace_embedded(settings, names, triples,
-                          lambda tmp: _write_manifest(settings, manifest, counts, total, records, names, note, tmp))
+        totals: list[int] = []
+
+        def finish(tmp, n: int) -> None:
+            totals.append(with_entailments(n))
+            _write_manifest(settings, manifest, counts, totals[0], records, names, note, tmp)
+
+        _replace_embedded(settings, names, triples, finish)
+        total = totals[0]
     say(f"store updated: {len(graphs)} graph(s) replaced, {total:,} triples in all "
         f"({time.perf_counter() - started:.2f}s)")
     return manifest
 
 
-def _triples(turtle: str, settings: Settings) -> list[ox.Triple]:
+def _triples(turtle: str | list[ox.Triple], settings: Settings) -> list[ox.Triple]:
     """The graph's distinct triples, rebased (a store keeps each triple once, so counts match)."""
+    if not isinstance(turtle, str):
+        return list(dict.fromkeys(turtle))
     parsed = ox.parse(iris.rebase(turtle, settings.base), format=ox.RdfFormat.TURTLE, without_named_graphs=True)
     return list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in parsed))
 
@@ -84,6 +104,17 @@ def _write_manifest(settings: Settings, manifest: dict, counts: dict[str, int], 
     target.write_text(json.dumps(manifest, indent=2) + "\n")
     if tmp is None:
         os.replace(target, path)
+
+
+def _refresh_external(settings: Settings) -> int:
+    """Recompute the external store's entailments graph (a second update request); its triple count."""
+    from kg.store import remote
+
+    client = remote.RemoteStore(remote.Endpoints.of(settings))
+    try:
+        return entailments.refresh_remote(client, settings.base)
+    finally:
+        client.close()
 
 
 def _replace_external(settings: Settings, graphs: Mapping[str, list[ox.Triple] | None]) -> None:
@@ -110,7 +141,8 @@ def _replace_embedded(settings: Settings, names: list[str], triples: Mapping[str
                 store.remove_graph(node)
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
                           for g, ts in triples.items() for t in ts)
+        entailed = entailments.materialise(store, settings.base)
         store.flush()
         del store
-        write_manifest(tmp_manifest)
+        write_manifest(tmp_manifest, entailed)
         swap.install(settings, tmp, tmp_manifest)

@@ -54,7 +54,7 @@ from kg.errors import (
     ValidationFailed,
 )
 from kg.rdf import rfc3986
-from kg.write import lock, parsing, tokens
+from kg.write import entailments, lock, parsing, tokens
 from kg.write.tokens import Forbidden, Partner
 from kg.validate import Report, shapes_and_ontology
 
@@ -258,7 +258,8 @@ def _plan(settings: Settings, operation: str, graph_iri: str, triples: list[ox.T
         else:
             new = []
         batch = {graph_iri: _to_rdflib(new)} if new else {}
-        report, _ = validate_batch(batch, Context(store, {graph_iri}), shapes, ontology,
+        derived = entailments.graph_iri(settings.base)
+        report, _ = validate_batch(batch, Context(store, {graph_iri, derived}), shapes, ontology,
                                    replaced=[graph_iri] if exists else [])
         if not report.conforms:
             raise ValidationFailed(f"the graph does not conform to the shapes: {report.summary()}", report)

@@ -130,8 +130,12 @@ def _key(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def load(store: ox.Store, base: str, catalog: Catalog | None = None) -> Lexicon:
-    """The lexicon from ``store`` (the built store, or an in-memory one of ``data/``)."""
+def load(store: ox.Store, base: str, catalog: Catalog | None = None, exclude: frozenset[str] = frozenset()) -> Lexicon:
+    """The lexicon from ``store`` (the built store, or an in-memory one of ``data/``).
+
+    Organizations described in the graphs of ``exclude`` (those a re-ingest replaces) are left
+    out: the record's new version describes them again, or no longer names them.
+    """
     lex = Lexicon()
 
     def rows(name: str) -> Iterable[dict[str, str | None]]:
@@ -163,6 +167,8 @@ def load(store: ox.Store, base: str, catalog: Catalog | None = None) -> Lexicon:
 
     by_iri: dict[str, KnownOrganization] = {}
     for row in rows("lexicon-organizations"):
+        if row["g"] in exclude:
+            continue
         iri = row["o"]
         known = by_iri.get(iri)
         if known is None:
