@@ -66,14 +66,32 @@ def make_store(path: Path, big: int = BIG_SIZE, *, session: bool = False) -> Pat
     In an external-store run the same data also goes to the Oxigraph server
     standing for ``path`` (tests/support/external.py), with a build manifest beside it.
     """
-    if external.ENABLED:
-        _load_external(path, big, session=session)
-    store = ox.Store(str(path))
-    store.load(DATA, format=ox.RdfFormat.TRIG)
+    memory = ox.Store()
+    memory.load(DATA, format=ox.RdfFormat.TRIG)
     value = ox.NamedNode(f"{EX}value")
-    big_graph = ox.NamedNode(BIG)
-    store.extend(ox.Quad(ox.NamedNode(f"{EX}n/{i}"), value, ox.Literal(str(i), datatype=ox.NamedNode(
-        "http://www.w3.org/2001/XMLSchema#integer")), big_graph) for i in range(big))
+    memory.extend(ox.Quad(ox.NamedNode(f"{EX}n/{i}"), value, ox.Literal(str(i), datatype=ox.NamedNode(
+        "http://www.w3.org/2001/XMLSchema#integer")), ox.NamedNode(BIG)) for i in range(big))
+    return make_store_from(path, memory, session=session)
+
+
+def make_store_from(path: Path, data: str | ox.Store, *, session: bool = False) -> Path:
+    """A persistent store at ``path`` holding ``data`` (TriG text, or the quads of a store); closed again.
+
+    The same mechanism as :func:`make_store`, for a test's own data: in an
+    external-store run the quads also go to the Oxigraph server standing for
+    ``path``, with a build manifest beside it. ``session``: that server lives
+    until the end of the session, not just the current test (for a fixture
+    wider than one test).
+    """
+    if isinstance(data, str):
+        memory = ox.Store()
+        memory.load(data, format=ox.RdfFormat.TRIG)
+    else:
+        memory = data
+    if external.ENABLED:
+        _load_external(path, memory, session=session)
+    store = ox.Store(str(path))
+    store.extend(memory)
     store.flush()
     del store
     return path
@@ -86,16 +104,11 @@ def reference_store() -> ox.Store:
     return store
 
 
-def _load_external(path: Path, big: int, *, session: bool) -> None:
+def _load_external(path: Path, memory: ox.Store, *, session: bool) -> None:
     from kg.store import remote
 
     urls = external.store_settings(path, session=session)
     client = remote.RemoteStore(remote.Endpoints(urls["store_url"], urls["store_update_url"]))
-    memory = ox.Store()
-    memory.load(DATA, format=ox.RdfFormat.TRIG)
-    value = ox.NamedNode(f"{EX}value")
-    memory.extend(ox.Quad(ox.NamedNode(f"{EX}n/{i}"), value, ox.Literal(str(i), datatype=ox.NamedNode(
-        "http://www.w3.org/2001/XMLSchema#integer")), ox.NamedNode(BIG)) for i in range(big))
     client.load(memory.quads_for_pattern(None, None, None, None), batch=10**9)
     client.close()
     graphs: dict[str, int] = {}
