@@ -187,7 +187,7 @@ def ingest_all(stems: list[str], root: Path, work: Path) -> dict[str, tuple[Path
 
 def read_back(record_text: str, data: Path, key: str) -> dict:
     """What the ingest wrote for one record, read from its facts and suggestions files with SPARQL."""
-    from rdflib import Graph
+    from rdflib import Graph, URIRef
 
     facts, sugg = Graph(), Graph()
     facts_file, sugg_file = data / f"outcome-{key}.ttl", data / f"outcome-{key}-suggestions.ttl"
@@ -197,6 +197,8 @@ def read_back(record_text: str, data: Path, key: str) -> dict:
         for path in sorted(data.parent.glob("data/outcome-*.ttl")):
             if f"id/outcome/{key}>" in path.read_text(encoding="utf-8"):
                 facts.parse(path)
+    # the shared bodies (the ILO, ...) the record links to count as its organizations too
+    linked = {str(o) for o in facts.objects() if isinstance(o, URIRef)}
     if sugg_file.exists():
         sugg.parse(sugg_file)
     for extra in ("organizations.ttl", "code-lists.ttl", "schemes.ttl"):
@@ -239,8 +241,11 @@ def read_back(record_text: str, data: Path, key: str) -> dict:
 
     # organizations: facts (stated in this record) and suggestions
     orgs = []
-    for r in rows(facts, f"""SELECT DISTINCT ?o ?name ?acr WHERE {{ ?o kg:statedIn <https://w3id.org/spkg/id/record/{key}> ;
-                 a org:FormalOrganization . OPTIONAL {{ ?o skos:prefLabel ?name }} OPTIONAL {{ ?o kg:acronym ?acr }} }}"""):
+    for r in rows(facts, f"""SELECT DISTINCT ?o ?name ?acr ?here WHERE {{ ?o a org:FormalOrganization .
+                 OPTIONAL {{ ?o kg:statedIn ?here FILTER(?here = <https://w3id.org/spkg/id/record/{key}>) }}
+                 OPTIONAL {{ ?o skos:prefLabel ?name }} OPTIONAL {{ ?o kg:acronym ?acr }} }}"""):
+        if r["here"] is None and r["o"] not in linked:
+            continue
         names = [x["n"] for x in rows(facts, f"SELECT ?n WHERE {{ <{r['o']}> skos:altLabel ?n }}")]
         orgs.append({"key": r["o"], "name": r["name"], "acronym": r["acr"], "names": names, "confidence": "fact",
                      "roles": []})

@@ -22,6 +22,8 @@ CONNECTORS = {
     "de", "du", "des", "la", "le", "les", "et", "d'", "d’", "l'", "l’", "y", "del", "el", "los", "las", "e", "da", "do",
     "dos", "das", "para", "sur", "pour", "en", "por", "sobre",
 }
+# Articles inside names: "Ministry of the Interior", "Safeguarding the Labour Rights".
+ARTICLES = {"the", "la", "le", "les", "el", "los", "las", "l'", "l’"}
 # Capitalised words that start a sentence or a phrase without being part of a name.
 LEADING = {
     "the", "a", "an", "in", "on", "at", "by", "for", "from", "with", "through", "among", "during", "after", "before",
@@ -126,6 +128,9 @@ def names(prose: Prose, sentence: Sentence, listing_heads: frozenset[str] = froz
                 if t.text in ("++", "+"):
                     last_cap = j
                 j += 1
+            elif t.lower in ARTICLES and toks[j - 1].lower not in CONNECTORS and j + 1 < len(toks) \
+                    and _ACRONYM.match(toks[j + 1].text) and toks[j + 1].text.isupper():
+                break  # "With support from the European Union the ILO ...": the article starts another name
             elif t.lower in CONNECTORS and j + 1 < len(toks):
                 j += 1
             elif t.text == "," and toks[i].lower in listing_heads and _list_continues(toks, j):

@@ -32,6 +32,7 @@ from kg.ingest.extract.model import (
     StandardCitation,
 )
 from kg.ingest.extract.prose import Prose, Sentence
+from kg.ingest.extract.names import CONNECTORS
 
 # Milestones that make the body that did them the instrument's issuer; drafting makes a drafter.
 ISSUING = {"issued", "adopted", "approved", "enacted", "passed", "signed", "endorsed", "validated", "ratified"}
@@ -153,19 +154,25 @@ class Relations:
                 continue
             mtype = self.milestone_of[lex_key(m.group(0))]
             lo, hi = self._clause(s, a)
-            date = self._nearest_date(spans, a, b, lo, hi, 90) or self._leading_date(spans, lo, hi)
+            # "the Strategy 2016-2024": a span of years is the period it covers, not the day something happened
+            dated = [x for x in spans if not (x.kind == "date" and x.ref.date.precision == "year" and x.ref.date.end)]
+            date = self._nearest_date(dated, a, b, lo, hi, 90)
+            leading = self._leading_date(dated, lo, hi) if date is None or self._gap(date, a, b, spans) >= 60 else None
+            date = leading or date
             target = self._instrument_for(s, spans, a, b, lo, hi)
             if target is None:
                 continue
             inst: Instrument = target.ref
             passive = bool(_PASSIVE.search(self.prose.verbatim[max(s.start, a - 25):a])) or \
                 (target.end <= a and self.prose.verbatim[target.end:a].strip(" ,") == "")
-            agents = self._agents(s, spans, a, b, lo, hi, passive, target)
+            # "undertook an assessment of the establishment of the scheme": a noun has no subject of its own
+            nominal = not re.search(r"(?:ed|en|ne)$", m.group(0).split()[0].lower())
+            agents = self._agents(s, spans, a, b, lo, hi, passive or nominal, target)
             if date is None and not agents:
                 continue
             ev = self.prose.evidence(min(a, target.start, date.start if date else a),
                                      max(b, target.end, date.end if date else b))
-            close = date is not None and abs((date.start if date.start > b else date.end) - (b if date.start > b else a)) < 60
+            close = date is not None and (date is leading or self._gap(date, a, b, spans) < 60)
             confidence = FACT if (date is None or close) else SUGGESTION
             if date is not None:
                 self._add_milestone(inst, Milestone(mtype, date.ref.date, ev, confidence, [k for k, _ in agents]))
@@ -178,12 +185,23 @@ class Relations:
                     r = role
                     if role == "issuer" and joint:
                         r = "lead-issuer" if n == 0 else "co-issuer"
-                    link = RoleLink(key, r, self.prose.evidence(min(span.start, a), max(span.end, b)), confidence)
+                    # who did it is read from the verb's own subject or "by" phrase, however far its date
+                    link = RoleLink(key, r, self.prose.evidence(min(span.start, a), max(span.end, b)), FACT)
                     if not any(x.org == key and x.role == r for x in inst.issuers):
                         inst.issuers.append(link)
-                    self._role(key, "issuer" if r in ("lead-issuer", "co-issuer") else r, link.evidence, confidence)
+                    self._role(key, "issuer" if r in ("lead-issuer", "co-issuer") else r, link.evidence, FACT)
                 if joint:
                     inst.issuer_count = joint
+
+    def _gap(self, date: Span, a: int, b: int, spans: list[Span]) -> int:
+        """Characters between a verb and its date, not counting the names between them
+        ("approved the National Master Plan on Social Assistance Reform (MPSAR) in April 2017")."""
+        lo, hi = (b, date.start) if date.start >= b else (date.end, a)
+        between = self.prose.verbatim[lo:hi]
+        for x in spans:
+            if x.kind in ("org", "instrument") and lo <= x.start and x.end <= hi:
+                between = between.replace(x.text, " ")
+        return len(re.sub(r"\([^()]{1,25}\)", " ", between))
 
     def _add_milestone(self, inst: Instrument, ms: Milestone) -> None:
         for old in inst.milestones:
@@ -451,6 +469,13 @@ class Relations:
             title = next((t for t in titled if t.name.start <= a and b <= t.name.end + 2), None)
             if title is None and self.event_re is not None and self.event_re.match(s.text, m.end() + 1):
                 continue  # "research seminar": a kind of seminar
+            if title is None and self.event_re is not None and any(
+                    e.start() <= m.start() and m.end() <= e.end() and e.end() - e.start() > m.end() - m.start()
+                    for e in self.event_re.finditer(s.text)):
+                continue  # "study visit": an event whose name holds a research word
+            if title is not None and (self._only_kind_words(title.name.text) or re.match(
+                    r"\s*\([^)]{1,15}\)\s*[A-Z]", self.prose.verbatim[title.name.end:title.name.end + 30])):
+                continue  # "Monitoring and Evaluation (M&E) Framework": part of a longer name
             if title is None and re.match(r"\s+(?:model|models|tool|tools|methodology|methodologies|techniques|"
                                           r"capacity|capacities|skills|unit|team|function|results|findings|matrix)\b",
                                           s.text[m.end():], re.I) and kind not in ("assessment",):
@@ -482,6 +507,10 @@ class Relations:
                 continue
             r.confidence = FACT if (title is not None or explicit or (detailed and not weak)) else SUGGESTION
             self.research.append(r)
+
+    def _only_kind_words(self, title: str) -> bool:
+        rest = self.research_re.sub(" ", title)
+        return not [w for w in re.findall(r"[^\W\d_]+", rest) if w.lower() not in CONNECTORS]
 
     def _earlier(self, kind: str) -> Research | None:
         for r in reversed(self.research):
@@ -608,6 +637,9 @@ class Relations:
             title = next((t for t in titled if t.name.start <= a and b <= t.name.end + 1), None)
             if title is not None and title.type:
                 kind = title.type
+            if re.search(r"\bin\s+(?:close\s+|full\s+|extensive\s+)?$", s.text[:m.start()], re.I) \
+                    and re.match(r"\s+with\b", s.text[m.end():]):
+                continue  # "developed in consultation with the social partners": how, not an event
             if self.research_re is not None and any(r.start() <= m.start() and m.end() <= r.end()
                                                     for r in self.research_re.finditer(s.text)):
                 continue  # "Assessment-Based National Dialogue": a study's name
@@ -708,6 +740,8 @@ class Relations:
                 elif r.title is None and k.kind == r.kind and not (r.date and k.date and r.date.value != k.date.value) \
                         and not (r.performers and k.performers and r.performers[0].org != k.performers[0].org):
                     target = k
+                elif k.kind == r.kind and _names_the_other(r, k, acronyms):
+                    target = k  # "the Assessment Based National Dialogue", then its full title, then "ABND"
                 if target is not None:
                     break
             if target is None:
@@ -717,7 +751,7 @@ class Relations:
                 for link in getattr(r, attr):
                     if not any(x.org == link.org for x in getattr(target, attr)):
                         getattr(target, attr).append(link)
-            for attr in ("date", "topic", "sample_size", "sample"):
+            for attr in ("title", "date", "topic", "sample_size", "sample"):
                 if getattr(target, attr) is None and getattr(r, attr) is not None:
                     setattr(target, attr, getattr(r, attr))
             if r.confidence == FACT:
@@ -727,10 +761,14 @@ class Relations:
     def _merge_events(self) -> None:
         """One event said twice: the same kind and title, or the same kind and date."""
         kept: list[Event] = []
+        titled = {e.kind: [x for x in self.events if x.kind == e.kind and x.title] for e in self.events}
         for e in self.events:
             same = next((k for k in kept if k.kind == e.kind and (
                 (e.title and k.title and _title(e.title) == _title(k.title)) or
                 (e.date and k.date and e.date.value == k.date.value and not getattr(e, "_ordinal", None)))), None)
+            if same is None and len(titled[e.kind]) == 1 and _one_event(e, titled[e.kind][0]):
+                # "launched a Social Protection for Development campaign on 23 July 2021": the campaign it names
+                same = titled[e.kind][0]  # kept where the loop meets it; what e knows moves to it now
             if same is None:
                 kept.append(e)
                 continue
@@ -786,6 +824,30 @@ class Relations:
                 if d is not None:
                     st.date = d.ref.date
             self.standards.append(st)
+
+
+def _names_the_other(r: Research, k: Research, acronyms: dict[str, str]) -> bool:
+    """One mention is untitled and its words are the other's title, a leading part of it, or its acronym."""
+    titled, plain = (r, k) if r.title and not k.title else (k, r) if k.title and not r.title else (None, None)
+    if titled is None:
+        return False
+    words, title = _title(plain.evidence.text), _title(titled.title)
+    if len(words.split()) >= 2 and title.startswith(words):
+        return True
+    acronym = plain.evidence.text
+    full = acronyms.get(acronym) or next((v for a, v in acronyms.items() if a.split("-")[0] == acronym), None)
+    if full:
+        return title.startswith(_title(full)) or _title(full).startswith(title)
+    initials = "".join(w[0] for w in re.findall(r"\b[A-Z][\w’']*", titled.title))
+    return acronym.isupper() and len(acronym) >= 3 and initials.startswith(acronym)
+
+
+def _one_event(e: Event, titled: Event) -> bool:
+    """An untitled mention of the kind the record names once with a title, with nothing that tells them apart."""
+    if e is titled or e.title or e.count or getattr(e, "_ordinal", None) or titled.count:
+        return False
+    return not (e.date and titled.date and e.date.value != titled.date.value) and not (
+        e.place and titled.place and e.place != titled.place)
 
 
 def _title(text: str) -> str:
