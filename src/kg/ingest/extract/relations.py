@@ -499,6 +499,10 @@ class Relations:
             r = Research(kind, ev, title=title.name.text if title else None)
             self._details(r, s, spans, a, b, lo, hi)
             weak = kind in GENERIC_RESEARCH and title is None
+            # "in particular: - Feasibility studies on ...": an item of a list of work delivered
+            listed = bool(re.search(r"(?:^|[\s:;])[-•–*]\s+(?:[\w’'-]+\s+){0,2}$", self.prose.verbatim[s.start:a]))
+            if listed:
+                r._explicit = True  # type: ignore[attr-defined]
             explicit = getattr(r, "_explicit", False)
             detailed = bool(explicit or r.date or r.sample_size or r.funders)
             if weak and not (explicit or r.sample_size) and not re.search(r"\b(?:a|an)\s+(?:\w+\s+){0,3}$", before, re.I):
@@ -674,6 +678,10 @@ class Relations:
             generic = _GENERIC_DET.search(before) and not ordinal and title is None
             held = re.search(r"\b(?:organi[sz]ed|organi[sz]e|held|convened|hosted|facilitated|conducted|delivered|ran|"
                              r"carried out|co-organi[sz]ed)\s+(?:\w+\s+){0,4}$", self.prose.verbatim[max(lo, a - 60):a], re.I)
+            # "various seminars were facilitated", "A third ABND was organized": held, said after it
+            held = held or re.match(r"[^.;]{0,40}?\b(?:was|were|had been|have been|has been)\s+(?:\w+ly\s+)?"
+                                    r"(?:organi[sz]ed|held|convened|hosted|facilitated|conducted|delivered|co-organi[sz]ed)\b",
+                                    self.prose.verbatim[b:hi], re.I)
             detailed = bool(e.date or e.place or e.participants or e.organizers or title or ordinal or e.count or held)
             if not detailed:
                 continue
