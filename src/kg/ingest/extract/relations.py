@@ -31,8 +31,8 @@ from kg.ingest.extract.model import (
     RoleLink,
     StandardCitation,
 )
-from kg.ingest.extract.prose import Prose, Sentence
 from kg.ingest.extract.names import CONNECTORS
+from kg.ingest.extract.prose import Prose, Sentence
 
 # Milestones that make the body that did them the instrument's issuer; drafting makes a drafter.
 ISSUING = {"issued", "adopted", "approved", "enacted", "passed", "signed", "endorsed", "validated", "ratified"}
@@ -157,8 +157,10 @@ class Relations:
             # "the Strategy 2016-2024": a span of years is the period it covers, not the day something happened
             dated = [x for x in spans if not (x.kind == "date" and x.ref.date.precision == "year" and x.ref.date.end)]
             date = self._nearest_date(dated, a, b, lo, hi, 90)
-            leading = self._leading_date(dated, lo, hi) if date is None or self._gap(date, a, b, spans) >= 60 else None
-            date = leading or date
+            close = date is not None and self._gap(date, a, b, spans) < 60
+            if not close:  # "On 16 July 2021, ... issued": a date that opens the clause is its verb's
+                leading = self._leading_date(dated, lo, hi)
+                date, close = (leading, True) if leading is not None else (date, False)
             target = self._instrument_for(s, spans, a, b, lo, hi)
             if target is None:
                 continue
@@ -172,7 +174,6 @@ class Relations:
                 continue
             ev = self.prose.evidence(min(a, target.start, date.start if date else a),
                                      max(b, target.end, date.end if date else b))
-            close = date is not None and (date is leading or self._gap(date, a, b, spans) < 60)
             confidence = FACT if (date is None or close) else SUGGESTION
             if date is not None:
                 self._add_milestone(inst, Milestone(mtype, date.ref.date, ev, confidence, [k for k, _ in agents]))
@@ -461,6 +462,7 @@ class Relations:
             return
         titled = [m for m in self.things.other if m.kind == "research" and s.start <= m.name.start < s.end]
         used_titles: set[int] = set()
+        event_words = [(e.start(), e.end()) for e in self.event_re.finditer(s.text)] if self.event_re else []
         for m in self.research_re.finditer(s.text):
             a, b = s.start + m.start(), s.start + m.end()
             if self._inside_name(a, b, spans):
@@ -469,9 +471,8 @@ class Relations:
             title = next((t for t in titled if t.name.start <= a and b <= t.name.end + 2), None)
             if title is None and self.event_re is not None and self.event_re.match(s.text, m.end() + 1):
                 continue  # "research seminar": a kind of seminar
-            if title is None and self.event_re is not None and any(
-                    e.start() <= m.start() and m.end() <= e.end() and e.end() - e.start() > m.end() - m.start()
-                    for e in self.event_re.finditer(s.text)):
+            if title is None and any(ea <= m.start() and m.end() <= eb and eb - ea > m.end() - m.start()
+                                     for ea, eb in event_words):
                 continue  # "study visit": an event whose name holds a research word
             if title is not None and (self._only_kind_words(title.name.text) or re.match(
                     r"\s*\([^)]{1,15}\)\s*[A-Z]", self.prose.verbatim[title.name.end:title.name.end + 30])):
@@ -769,12 +770,15 @@ class Relations:
     def _merge_events(self) -> None:
         """One event said twice: the same kind and title, or the same kind and date."""
         kept: list[Event] = []
-        titled = {e.kind: [x for x in self.events if x.kind == e.kind and x.title] for e in self.events}
+        titled: dict[str, list[Event]] = {}
+        for x in self.events:
+            if x.title:
+                titled.setdefault(x.kind, []).append(x)
         for e in self.events:
             same = next((k for k in kept if k.kind == e.kind and (
                 (e.title and k.title and _title(e.title) == _title(k.title)) or
                 (e.date and k.date and e.date.value == k.date.value and not getattr(e, "_ordinal", None)))), None)
-            if same is None and len(titled[e.kind]) == 1 and _one_event(e, titled[e.kind][0]):
+            if same is None and len(titled.get(e.kind, [])) == 1 and _one_event(e, titled[e.kind][0]):
                 # "launched a Social Protection for Development campaign on 23 July 2021": the campaign it names
                 same = titled[e.kind][0]  # kept where the loop meets it; what e knows moves to it now
             if same is None:
