@@ -122,6 +122,12 @@ def date_key(d) -> str | None:
 
 # -- what the ingest found --------------------------------------------------------------------------
 
+def published(path: Path) -> bool:
+    """A record of the published corpus (data/outcome-*.ttl written from data/curation/): never seen by the
+    scorer, whose ingest must read the records as it would read a record nobody curated."""
+    return path.name.startswith("outcome-") and path.name != "outcome-chn302.ttl"
+
+
 class Environment:
     """The project's code lists and known bodies, as `kg ingest` reads them (an in-memory store of data/)."""
 
@@ -132,7 +138,7 @@ class Environment:
         from kg.rdf import sources as src
 
         self.settings = config.load_settings(environ={}, project_dir=str(root))
-        files = [f for f in src.discover(self.settings) if f.folder == "data"]
+        files = [f for f in src.discover(self.settings) if f.folder == "data" and not published(f.path)]
         store = catalog_mod.memory_store([f.path for f in files], self.settings.base,
                                          lambda p: f"{self.settings.base}graph/data/{p.stem}")
         self.catalog = catalog_mod.load(store, self.settings.base)
@@ -163,7 +169,8 @@ def ingest_all(stems: list[str], root: Path, work: Path) -> dict[str, tuple[Path
         shutil.rmtree(work)
     work.mkdir(parents=True)
     for folder in ("ontology", "shapes", "data", "queries"):
-        shutil.copytree(root / folder, work / folder, ignore=shutil.ignore_patterns("sources"))
+        shutil.copytree(root / folder, work / folder, ignore=lambda d, names: [
+            n for n in names if n in ("sources", "curation") or published(Path(d) / n)])
     settings = config.load_settings(environ={}, project_dir=str(work))
     built = work / "built"
     built.mkdir()
@@ -185,6 +192,24 @@ def ingest_all(stems: list[str], root: Path, work: Path) -> dict[str, tuple[Path
     return out
 
 
+_DESCRIBED: dict[Path, object] = {}
+
+
+def batch_descriptions(data: Path):
+    """The names, acronyms and titles every record of the batch gives its bodies and instruments (a thing
+    several records name is described once, by the first)."""
+    if data not in _DESCRIBED:
+        from rdflib import Graph
+
+        names = Graph()
+        for path in sorted(data.glob("outcome-*.ttl")):
+            g = Graph().parse(path)
+            names += g.query(PREFIXES + """CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?p { skos:prefLabel kg:acronym
+                dcterms:title skos:altLabel rdf:type } ?s ?p ?o ; a ?t . VALUES ?t { kg:Organization kg:PolicyInstrument } }""").graph
+        _DESCRIBED[data] = names
+    return _DESCRIBED[data]
+
+
 def read_back(record_text: str, data: Path, key: str) -> dict:
     """What the ingest wrote for one record, read from its facts and suggestions files with SPARQL."""
     from rdflib import Graph, URIRef
@@ -203,6 +228,7 @@ def read_back(record_text: str, data: Path, key: str) -> dict:
         sugg.parse(sugg_file)
     for extra in ("organizations.ttl", "code-lists.ttl", "schemes.ttl"):
         facts.parse(data / extra)  # names of the shared bodies the record links to
+    facts += batch_descriptions(data)  # bodies and instruments an earlier record of the batch describes
 
     def rows(g, q):
         result = g.query(PREFIXES + q)
@@ -321,6 +347,7 @@ def spans_sugg(g, node: str) -> list[tuple[int, int]]:
 
 
 PREFIXES = """PREFIX kg: <https://w3id.org/spkg/def/kg#>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX oa: <http://www.w3.org/ns/oa#>
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX prov: <http://www.w3.org/ns/prov#>

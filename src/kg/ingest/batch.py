@@ -34,7 +34,7 @@ from kg.config import Settings
 from kg.errors import LoadError
 from kg.ingest import catalog as catalog_mod
 from kg.write import journal as commit, loader
-from kg.ingest import country, curation, tabular
+from kg.ingest import country, curated, curation, tabular
 from kg.ingest.extract import Extractor, lexicon
 from kg.ingest.facts import ProseWriter, Resolved
 from kg.ingest import html as html_mod
@@ -406,7 +406,11 @@ def _build(res: RecordResult, builder: Builder, reconciler: Reconciler, extracto
            store: ox.Store, exclude: set[str], settings: Settings) -> None:
     r, key, cur = res.record, res.key or "", res.curation
     built = builder.facts(r, key)
-    found = extractor.extract(r)
+    if cur is not None and cur.prose is not None:  # checked by a person: the curation's facts replace extraction's
+        found = curated.extraction(cur.prose, r, extractor.known_names, extractor.known_acronyms,
+                                   builder.cat.country_names, cur.files[0], cur.source, settings.base)
+    else:
+        found = extractor.extract(r)
     confirmed = {c.value for c in cur.confirm} if cur else set()
     rejected = {c.value for c in cur.reject} if cur else set()
     record_country = r.country.value if r.country else None
@@ -421,8 +425,11 @@ def _build(res: RecordResult, builder: Builder, reconciler: Reconciler, extracto
         resolved.instruments[id(inst)] = match.iri
         if match.existing:
             resolved.existing.add(match.iri)
+    resolved.existing |= reconciler.described & {*resolved.organizations.values(), *resolved.instruments.values()}
     ids = prose.write(r, key, built.outcome, built.record_iri, found, resolved, built.facts, built.suggestions,
                       confirmed, rejected)
+    for cls in (builder.kg.Organization, builder.kg.PolicyInstrument):
+        reconciler.described |= {str(s) for s in built.facts.subjects(RDF.type, cls)}
     for c in (cur.confirm + cur.reject) if cur else []:
         if c.value != "country" and c.value not in ids:
             r.issues.append(Issue("warning", f"{c.value!r} is no suggestion of this record (any more)", "curation",

@@ -27,6 +27,10 @@ partnership_qualifier, result_type, themes, summary, achievement,
 ilo_contribution, partners_contribution, gender_note, sdg_goals, sdg_targets,
 country, programme, policy_area.
 
+A record checked by a person fact by fact gets its prose facts under ``prose:`` (organizations,
+funders, instruments, events, research, population_groups, ilo_standards, each with the
+``quote`` that states it; see :mod:`kg.ingest.curated`): they replace what extraction found.
+
 A Turtle file ``data/curation/{key}.ttl`` may stand beside (or instead of) the
 YAML file: its triples are added to the record's facts as ``add`` is.
 
@@ -58,7 +62,7 @@ CURATION_DIR = "curation"
 LIST_FIELDS = ("themes", "sdg_goals", "sdg_targets")
 FIELDS = ("label", "reported_date", "cpo_code", "visibility", "biennium", "pb_indicator", "partnership_qualifier",
           "result_type", "themes", *SECTIONS, "sdg_goals", "sdg_targets", "country", "programme", "policy_area")
-KEYS = ("outcome", "correct", "remove", "confirm", "reject", "add", "note")
+KEYS = ("outcome", "correct", "remove", "confirm", "reject", "add", "prose", "note")
 
 
 @dataclass
@@ -70,6 +74,8 @@ class Curation:
     confirm: list[Located[str]] = field(default_factory=list)
     reject: list[Located[str]] = field(default_factory=list)
     add: Graph = field(default_factory=Graph)
+    prose: dict[str, Any] | None = None  # the record's prose facts as checked by a person (see kg.ingest.curated)
+    source: str = ""  # the YAML file's text, to point at a line of prose:
     issues: list[Issue] = field(default_factory=list)
 
     def error(self, message: str, file: str, line: int | None, hint: str | None = None, fld: str | None = None) -> None:
@@ -102,8 +108,9 @@ def load(data_dir: Path, key: str, base: str) -> Curation | None:
 def _load_yaml(cur: Curation, path: Path, base: str) -> None:
     rel = f"data/{CURATION_DIR}/{path.name}"
     cur.files.append(rel)
+    cur.source = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        node = yaml.compose(cur.source, Loader=yaml.SafeLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         cur.error(f"not valid YAML: {getattr(e, 'problem', e)}", rel, mark.line + 1 if mark else None)
@@ -141,6 +148,12 @@ def _load_yaml(cur: Curation, path: Path, base: str) -> None:
                     cur.error(f"no field {located.value!r} to remove", rel, located.line)
                     continue
                 getattr(cur, name).append(located)
+        elif name == "prose":
+            if not isinstance(v, yaml.MappingNode):
+                cur.error("prose: takes the lists of what the text states (organizations:, instruments:, ...)", rel,
+                          line)
+                continue
+            cur.prose = yaml.safe_load(cur.source).get("prose") or {}
         elif name == "add":
             if not isinstance(v, yaml.ScalarNode):
                 cur.error("add: takes Turtle text (add: | then indented lines)", rel, line)

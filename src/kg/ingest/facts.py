@@ -34,6 +34,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, SKOS
 
 from kg.ingest.catalog import Catalog
 from kg.ingest.extract.model import (
+    CURATED,
     FACT,
     DateValue,
     Event,
@@ -54,6 +55,7 @@ _DATE_TYPES = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
 CONTEXT = 40  # characters of text kept before and after a quote (oa:prefix, oa:suffix)
 # Roles of bodies in an outcome that also get a direct property.
 _ISSUER_ROLES = ("issuer", "lead-issuer", "co-issuer")
+_STATED = (FACT, CURATED)  # confidences written as facts
 
 
 @dataclass
@@ -81,6 +83,17 @@ class ProseWriter:
     def concept(self, scheme: str, key: str | None) -> URIRef | None:
         return self.thing(scheme, key) if key else None
 
+    def with_country(self, name: str, country) -> str:
+        """A national thing's display label: its name, and its country's when the name does not say it
+        (three records' "Prime Minister" are three bodies; lists and pages must tell them apart)."""
+        if country is None:
+            return name
+        words = name.lower()
+        said = [*country.names, *(d for d, a3 in self.cat.demonyms.items() if a3 == country.alpha3)]
+        if any(n.lower() in words for n in said if n):
+            return name
+        return f"{name} ({country.name})"
+
     # -- the record ---------------------------------------------------------------------------
 
     def write(self, record: Record, key: str, outcome: URIRef, source: URIRef, x: Extraction, resolved: Resolved,
@@ -99,10 +112,11 @@ class ProseWriter:
             w.research(r, x)
         for g in x.groups:
             node = self.concept("population-group", g.key)
-            w.statement(outcome, self.kg.concernsPopulation, node, g.evidence, FACT, f"group-{g.key}")
+            w.statement(outcome, self.kg.concernsPopulation, node, g.evidence, g.confidence, f"group-{g.key}")
         for st in x.standards:
             node = self.thing("ilo-standard", st.code.lower())
-            w.statement(outcome, self.kg.citesStandard, node, st.evidence, FACT, f"standard-{st.code.lower()}")
+            w.statement(outcome, self.kg.citesStandard, node, st.evidence, st.confidence,
+                        f"standard-{st.code.lower()}")
         if w.annotations:
             facts.add((self.run, RDF.type, self.kg.ExtractionRun))
             facts.add((self.run, RDFS.label, Literal(f"kg ingest {package_version()}: reading records' prose", lang="en")))
@@ -127,16 +141,27 @@ class _Writing:
         self.confirmed = confirmed
         self.rejected = rejected
         self.ids: list[str] = []
+        self.node_keys: set[str] = set()  # events' and studies' keys given so far in this record
         self.annotations = 0
         self.country = writer.cat.countries.get(record.country.value) if record.country else None
+
+    def unique(self, n_key: str, topic: str | None) -> str:
+        """``n_key``, or, when the record already has a thing of that key (two studies named in one phrase), one
+        made distinct by its topic or a number."""
+        candidates = [n_key] + ([f"{n_key}-{iris.slug(topic)[:30]}"] if topic else []) + \
+            [f"{n_key}-{i}" for i in range(2, 100)]
+        chosen = next(c for c in candidates if c not in self.node_keys)
+        self.node_keys.add(chosen)
+        return chosen
 
     # -- decisions ---------------------------------------------------------------------------
 
     def is_fact(self, confidence: str, sid: str) -> bool:
-        return sid not in self.rejected and (confidence == FACT or sid in self.confirmed)
+        return sid not in self.rejected and (confidence in _STATED or sid in self.confirmed)
 
     def status(self, confidence: str, sid: str) -> URIRef:
-        key = "confirmed" if sid in self.confirmed else "extracted" if confidence == FACT else "suggested"
+        key = "confirmed" if sid in self.confirmed or confidence == CURATED else \
+            "extracted" if confidence == FACT else "suggested"
         return self.w.thing("curation-status", key)
 
     # -- evidence ------------------------------------------------------------------------------
@@ -255,7 +280,8 @@ class _Writing:
             g.add((node, RDF.type, ORG.FormalOrganization))
             g.add((node, RDF.type, PROV.Organization))
             name = org.name or org.acronym or org.key
-            g.add((node, RDFS.label, Literal(name, lang="en")))
+            country = self.w.cat.countries.get(org.country or "")
+            g.add((node, RDFS.label, Literal(self.w.with_country(name, country), lang="en")))
             g.add((node, SKOS.prefLabel, Literal(name, lang="en")))
             for other in org.names:
                 if other not in (org.name, org.acronym):
@@ -264,7 +290,6 @@ class _Writing:
                 g.add((node, kg.acronym, Literal(org.acronym)))
             if org.type:
                 g.add((node, ORG.classification, self.w.thing("organization-type", org.type)))
-            country = self.w.cat.countries.get(org.country or "")
             if country is not None:
                 g.add((node, kg.country, URIRef(country.iri)))
         self.annotate(node, ev, self.status(org.confidence, sid), org.label)
@@ -294,7 +319,7 @@ class _Writing:
             g.add((self.outcome, kg.instrument, node))
         if str(node) not in self.resolved.existing:
             g.add((node, RDF.type, kg.PolicyInstrument))
-            g.add((node, RDFS.label, Literal(inst.title, lang="en")))
+            g.add((node, RDFS.label, Literal(inst.label or self.w.with_country(inst.title, self.country), lang="en")))
             g.add((node, DCTERMS.title, Literal(inst.title, lang="en")))
             for other in inst.names:
                 g.add((node, SKOS.altLabel, Literal(other, lang="en")))
@@ -407,14 +432,16 @@ class _Writing:
             g.add((a, PROV.hadRole, self.w.thing("role", role)))
 
     def event(self, e: Event, x: Extraction) -> None:
-        n_key = f"{e.kind}-{e.date.value if e.date else e.evidence.start}"
+        n_key = self.unique(f"{e.kind}-{e.date.value if e.date else e.evidence.start}", e.topic or e.title)
         sid = f"event-{n_key}"
         self.ids.append(sid)  # a rejected id is still one of the record's
         if sid in self.rejected:
             return
         kg = self.kg
-        label = e.title or f"{e.kind.replace('-', ' ').capitalize()}" + (f" ({e.date.value})" if e.date else "") + \
-            (f", {e.place}" if e.place else "")
+        label = e.title or f"{e.kind.replace('-', ' ').capitalize()}" + (f" on {e.topic}" if e.topic else "") + \
+            (f" ({e.date.value})" if e.date else "") + (f", {e.place}" if e.place else "")
+        if not (e.title or e.topic or e.date or e.place):  # "Consultation": say whose, so lists tell them apart
+            label += f" ({self.country.name}, outcome {self.key})" if self.country else f" (outcome {self.key})"
         if not self.is_fact(e.confidence, sid):
             n = self.suggestion(sid, e.evidence, label, kg.Event)
             self.sugg.add((n, kg.suggestedType, self.w.thing("event-type", e.kind)))
@@ -452,7 +479,7 @@ class _Writing:
         self.annotate(node, e.evidence, self.status(e.confidence, sid), label)
 
     def research(self, r: Research, x: Extraction) -> None:
-        n_key = f"{r.kind}-{iris.slug(r.title)[:40] if r.title else r.evidence.start}"
+        n_key = self.unique(f"{r.kind}-{iris.slug(r.title)[:40] if r.title else r.evidence.start}", r.topic)
         sid = f"research-{n_key}"
         self.ids.append(sid)  # a rejected id is still one of the record's
         if sid in self.rejected:
@@ -478,7 +505,7 @@ class _Writing:
             g.add((node, kg.topic, Literal(r.topic, lang="en")))
         if r.date:
             self.date(g, node, r.date)
-        self._activity(node, [p for p in r.performers if p.confidence == FACT], "researcher", kg.performedBy)
+        self._activity(node, [p for p in r.performers if p.confidence in _STATED], "researcher", kg.performedBy)
         self._activity(node, r.commissioners, "commissioner", kg.commissionedBy)
         self._activity(node, r.funders, "funder", kg.fundedBy)
         if r.sample_size:

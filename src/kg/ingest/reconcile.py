@@ -67,6 +67,9 @@ class Reconciler:
     _orgs_by_name: dict[str, list[Known]] = field(default_factory=dict)
     _places: dict[tuple[str, str | None], Known] = field(default_factory=dict)
     _batch: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
+    # Bodies and instruments an earlier record of the batch describes: later records link to them
+    # without describing them again, so a thing keeps one title and one set of names.
+    described: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for org in self.catalog.organizations:
@@ -98,6 +101,8 @@ class Reconciler:
         """
         if org.known:
             return Match(org.known, "name", True)
+        if org.fixed_iri:
+            return Match(org.fixed_iri, "curated", False)
         country = org.country or (record_country if org.type not in _INTERNATIONAL else None)
         for name in [org.name, *org.names]:
             if name:
@@ -114,6 +119,8 @@ class Reconciler:
 
     def title(self, inst, record_country: str | None) -> Match:
         """The IRI of an extracted instrument: the one the graph gives one of its names, else country + title."""
+        if inst.fixed_iri:
+            return Match(inst.fixed_iri, "curated", False)
         if self.store is not None:
             for name in [inst.title, *inst.names]:
                 for predicate in (_DCT_TITLE, _RDFS_LABEL, _SKOS_ALT):

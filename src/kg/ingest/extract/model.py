@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 FACT = "fact"
 SUGGESTION = "suggestion"
+CURATED = "curated"  # stated by a person's curation file: a fact, confirmed
 
 
 @dataclass(frozen=True, order=True)
@@ -98,6 +99,7 @@ class Organization:
     names: list[str] = field(default_factory=list)  # other names used for it
     known: str | None = None  # the IRI of the body when the graph already describes it
     confidence: str = FACT
+    fixed_iri: str | None = None  # the IRI a curation file gives it (a body the graph does not describe yet)
 
     @property
     def label(self) -> str:
@@ -118,6 +120,8 @@ class Instrument:
     groups: list[str] = field(default_factory=list)  # population-group keys it covers
     confidence: str = FACT
     about_outcome: bool = False  # the instrument the outcome is about (named in the summary or first)
+    fixed_iri: str | None = None  # the IRI a curation file gives it (two laws of one title in one country)
+    label: str | None = None  # the display label a curation file gives it (when its title does not tell it apart)
 
 
 @dataclass
@@ -154,6 +158,7 @@ class Research:
 class GroupMention:
     key: str  # a population-group key
     evidence: Evidence
+    confidence: str = FACT
 
 
 @dataclass
@@ -162,6 +167,7 @@ class StandardCitation:
     evidence: Evidence
     milestone: str | None = None  # ratified, ...
     date: DateValue | None = None
+    confidence: str = FACT
 
 
 @dataclass
