@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from corpus import seed_project
 from kg import config
 from kg.write.build import build
 from kg.web.app import create_app
@@ -24,8 +24,7 @@ EXTRA_OUTCOME = """\
 
 @pytest.fixture
 def project(tmp_path: Path) -> config.Settings:
-    for folder in ("ontology", "shapes", "data"):
-        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("sources"))
+    seed_project(tmp_path)  # the seed as the one outcome: a rebuild with one more makes two
     settings = config.load_settings(environ={}, project_dir=str(tmp_path), workers=1)
     build(settings, validate=False)
     return settings

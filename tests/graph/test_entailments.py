@@ -12,13 +12,13 @@ external Oxigraph server with KG_TEST_STORE=external).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import external
 import pytest
 
+from corpus import seed_project
 from kg import config
 from kg.store import open_store, read_manifest
 from kg.write import entailments
@@ -53,13 +53,9 @@ PREFIX xsd:     <http://www.w3.org/2001/XMLSchema#>
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[config.Settings]:
-    """A copy of the project (ontology, shapes, data) built by `kg build`."""
-    project = tmp_path_factory.mktemp("entailments") / "project"
-    for folder in ("ontology", "shapes", "queries"):
-        shutil.copytree(ROOT / folder, project / folder)
-    (project / "data").mkdir()
-    for f in sorted((ROOT / "data").glob("*.ttl")):
-        shutil.copy2(f, project / "data" / f.name)
+    """A copy of the project (ontology, shapes, code lists, the seed) built by `kg build`: the questions
+    below are answered from the seed record."""
+    project = seed_project(tmp_path_factory.mktemp("entailments") / "project")
     store = project / ".kg" / "store"
     settings = config.load_settings(environ={}, project_dir=str(project),
                                     **external.store_settings(store, session=True))

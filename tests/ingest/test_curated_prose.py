@@ -79,7 +79,7 @@ def test_the_checked_facts_replace_extraction_each_with_its_words(ingest_setting
     assert g.value(milestone, KG.earliestDate) == Literal("2021-03-01", datatype=URIRef(
         "http://www.w3.org/2001/XMLSchema#date"))
     assert {str(g.value(e, RDFS.label)) for e in g.objects(o, KG.supportedBy)} == {
-        "Training on the registry and its data protection rules", "Assessment: data protection"}
+        "Training: the registry and its data protection rules", "Assessment: data protection"}
     assert URIRef(f"{ID}population-group/poor-households") in set(g.objects(o, KG.concernsPopulation))
     assert URIRef(f"{ID}organization/wfp") in set(g.objects(o, KG.fundedBy))
     # nothing extraction found stands beside the checked facts: no suggestions, no extracted role

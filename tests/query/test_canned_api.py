@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
+import corpus
 from ld_fixtures import OUTCOME
+
+PAK226 = "https://w3id.org/spkg/id/outcome/pak226-2020-12-31"
 
 ASIA_1_3 = "/api/queries/list-outcomes-by-region?region=Asia&target=1.3"
 
@@ -29,8 +32,9 @@ def test_the_issue_question_as_json(client) -> None:
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
     body = r.json()
     assert body["params"] == {"region": "Asia", "target": "1.3"}
+    # in the corpus, the records that list target 1.3 are CHN302, PAK226 (Asia) and a Malawi one (Africa)
     assert [(row["regionName"], row["targetCode"], row["cpoCode"], row["outcome"]) for row in body["rows"]] == [
-        ("Asia", "1.3", "CHN302", OUTCOME)]
+        ("Asia", "1.3", "PAK226", PAK226), ("Asia", "1.3", "CHN302", OUTCOME)]
     assert client.get("/api/queries/list-outcomes-by-region?region=Europe&target=1.3").json()["rows"] == []
 
 
@@ -40,26 +44,29 @@ def test_csv_by_suffix_format_and_accept(client) -> None:
               client.get(ASIA_1_3, headers={"accept": "text/csv"})):
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
         rows = list(csv.DictReader(io.StringIO(r.text)))
-        assert [(x["cpoCode"], x["countryName"], x["targetCode"]) for x in rows] == [("CHN302", "China", "1.3")]
+        assert [(x["cpoCode"], x["countryName"], x["targetCode"]) for x in rows] == [
+            ("PAK226", "Pakistan", "1.3"), ("CHN302", "China", "1.3")]
 
 
 def test_numbers_are_numbers_in_json(client) -> None:
     row = client.get("/api/queries/get-dashboard-counts").json()["rows"][0]
-    assert row["outcomes"] == 1 and row["sdgTargets"] == 2 and isinstance(row["organizations"], int) and row["organizations"] > 4
+    assert row["outcomes"] == corpus.OUTCOMES and row["countries"] == len(corpus.COUNTRIES)
+    assert row["sdgTargets"] == len(corpus.SDG_TARGETS)
+    assert isinstance(row["organizations"], int) and row["organizations"] > 100
 
 
 def test_pagination_with_link_headers(client) -> None:
-    first = client.get("/api/queries/list-outcome-activities?limit=3")
+    everything = client.get("/api/queries/list-outcome-activities?limit=1000").json()["rows"]
+    first = client.get(f"/api/queries/list-outcome-activities?limit={len(everything) - 1}")
     assert first.status_code == 200
-    assert first.json()["count"] == 3 and first.json()["offset"] == 0
+    assert first.json()["count"] == len(everything) - 1 and first.json()["offset"] == 0
     links = first.headers["link"]
     assert 'rel="next"' in links and 'rel="prev"' not in links and 'rel="first"' in links
     next_url = first.json()["next"]
-    assert "offset=3" in next_url and f"<{next_url}>" in links
+    assert f"offset={len(everything) - 1}" in next_url and f"<{next_url}>" in links
     second = client.get(next_url)
-    assert second.json()["count"] == 1          # four activities in all
+    assert second.json()["count"] == 1          # the last activity
     assert 'rel="prev"' in second.headers["link"] and 'rel="next"' not in second.headers["link"]
-    everything = client.get("/api/queries/list-outcome-activities").json()["rows"]
     assert first.json()["rows"] + second.json()["rows"] == everything
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
+from corpus import seed_project
 from kg.config import load_settings
 from kg.store import OxigraphStore
 from kg.write.build import build
@@ -33,9 +34,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OxigraphStore]:
-    """The project's own graph, built by `kg build` (validated, one named graph per file)."""
-    settings = load_settings(environ={}, project_dir=str(ROOT),
-                             store_path=str(tmp_path_factory.mktemp("queries") / "store"))
+    """The project's own graph with the seed as its one outcome (the answers below are the seed's), built by
+    `kg build` (validated, one named graph per file). tests/query/test_queries_corpus.py asks the corpus."""
+    project = seed_project(tmp_path_factory.mktemp("queries") / "project")
+    settings = load_settings(environ={}, project_dir=str(project), store_path=str(project / ".kg" / "store"))
     build(settings)
     with OxigraphStore.open_read_only(settings) as s:
         yield s

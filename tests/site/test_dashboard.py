@@ -22,7 +22,7 @@ def test_charts_are_server_side_svg_with_links(client) -> None:
     assert html.count("<svg") == 5
     assert 'href="/outcomes?sdg=1.3"' in html and 'href="/outcomes?sdg=3.8"' in html
     assert 'href="/outcomes?country=chn"' in html
-    assert 'href="/outcomes?theme=old-age"' in html and 'href="/outcomes?year=2021"' in html
+    assert re.search(r'href="/outcomes\?theme=[a-z-]+"', html) and 'href="/outcomes?year=2021"' in html
     assert 'href="/query?name=list-outcomes-by-region&amp;region=142"' in html
 
 

@@ -14,6 +14,7 @@ from kg.site import views
 from kg.site.terms import Terms, fmt_date, fmt_literal
 from kg.site.urls import Urls
 from kg.store import OxigraphStore
+import corpus
 from ld_fixtures import BASE, CHINA, INSTRUMENT, MOHRSS, OUTCOME, OUTCOME_GRAPH, TARGET_1_3
 
 KG = iris.vocab(BASE)
@@ -138,5 +139,5 @@ def test_outcome_filters_are_validated(st, real_settings) -> None:
         with pytest.raises(BadParameter):
             views.parse_filters(ctx, bad.get("country"), bad.get("sdg"), bad.get("theme"), bad.get("year"))
     rows = views.outcome_rows(ctx, {"sdg": "1.3"})
-    assert [r["outcome"].iri for r in rows] == [OUTCOME]
+    assert OUTCOME in [r["outcome"].iri for r in rows] and len(rows) == corpus.with_target("1.3")
     assert views.outcome_rows(ctx, {"country": "fra"}) == []

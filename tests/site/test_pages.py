@@ -15,6 +15,7 @@ from rdflib.compare import isomorphic
 
 from kg.rdf import iris
 from kg import store
+import corpus
 from ld_fixtures import BASE, CHINA, INSTRUMENT, MOHRSS, OUTCOME, OUTCOME_GRAPH, TARGET_1_3, base_iris
 
 KG = iris.vocab(BASE)
@@ -259,8 +260,9 @@ def test_pages_share_a_layout_with_navigation_and_footer(client) -> None:
 def test_home_page_counts_and_latest_outcomes(client) -> None:
     p = page(client, "/")
     r = client.get("/", headers=HTML).text
-    assert re.search(r'<span class="n">1</span> <span class="what">outcome</span>', r)
-    assert re.search(r'<span class="n">2</span> <span class="what">SDG targets addressed</span>', r)
+    assert re.search(rf'<span class="n">{corpus.OUTCOMES}</span> <span class="what">outcomes</span>', r)
+    assert re.search(rf'<span class="n">{len(corpus.COUNTRIES)}</span> <span class="what">countries</span>', r)
+    assert re.search(rf'<span class="n">{len(corpus.SDG_TARGETS)}</span> <span class="what">SDG targets addressed</span>', r)
     assert "/doc/outcome/chn302-2021-07-16" in p.hrefs()
     assert {"/outcomes", "/organizations", "/instruments", "/sdg-targets"} <= p.hrefs()
     assert client.get("/", headers={"accept": "text/turtle"}, follow_redirects=False).headers["location"] == \
@@ -312,11 +314,14 @@ def test_index_pages_and_filters(client) -> None:
         return {h for h in page(client, f"/outcomes{query}").hrefs() if h.startswith("/doc/outcome/")}
 
     chn = "/doc/outcome/chn302-2021-07-16"
-    assert outcomes("") == {chn}
-    for query in ("?country=chn", "?country=CHN", "?sdg=1.3", "?theme=old-age", "?year=2021",
-                  "?country=chn&sdg=3.8&theme=informal-economy&year=2021"):
+    pak = "/doc/outcome/pak226-2020-12-31"
+    assert len(outcomes("")) == corpus.OUTCOMES  # the seed and the 40 published records, on one page
+    for query in ("?country=chn", "?country=CHN", "?country=chn&sdg=3.8&theme=informal-economy&year=2021"):
         assert outcomes(query) == {chn}, query
-    for query in ("?country=fra", "?sdg=8.5", "?theme=maternity", "?year=2019"):
+    assert len(outcomes("?country=jor")) == corpus.outcomes_in("JOR") == 4
+    assert {chn, pak} <= outcomes("?sdg=1.3") and len(outcomes("?sdg=1.3")) == corpus.with_target("1.3")
+    assert chn in outcomes("?theme=old-age") and chn in outcomes("?year=2021")
+    for query in ("?country=fra", "?sdg=8.5", "?year=1999"):
         assert outcomes(query) == set(), query
     for query in ("?year=later", "?sdg=x", "?country=%3Cx%3E"):
         assert client.get(f"/outcomes{query}", headers=HTML).status_code == 400, query
@@ -325,9 +330,11 @@ def test_index_pages_and_filters(client) -> None:
     assert {DOC, "/doc/organization/acftu", "/doc/organization/calss", "/doc/organization/ilo"} <= orgs.hrefs()
     assert "/doc/instrument/chn-2021-07-16-guiding-opinions-new-employment-forms" in page(client, "/instruments").hrefs()
     targets = client.get("/sdg-targets", headers=HTML).text
-    assert targets.count('<tr class="hit">') == 2
-    assert 'href="/outcomes?sdg=1.3" aria-label="1 outcomes addressing target 1.3">1</a>' in targets
-    assert len(re.findall(r"<tr", client.get("/sdg-targets?addressed=1", headers=HTML).text)) == 3
+    assert targets.count('<tr class="hit">') == len(corpus.SDG_TARGETS)
+    n = corpus.with_target("1.3")
+    assert f'href="/outcomes?sdg=1.3" aria-label="{n} outcomes addressing target 1.3">{n}</a>' in targets
+    assert len(re.findall(r"<tr", client.get("/sdg-targets?addressed=1", headers=HTML).text)) == \
+        len(corpus.SDG_TARGETS) + 1
 
 
 def test_search(client) -> None:

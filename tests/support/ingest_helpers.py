@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from corpus import seed_project
 from kg import config
 from kg import store
 from kg.write.build import build
@@ -37,13 +38,7 @@ def make_template(dest: Path) -> Path:
     Besides, the bodies of tests/fixtures/known/ (a Malawi ministry), which a fixture record
     names without naming its country.
     """
-    for folder in ("ontology", "shapes", "queries"):
-        shutil.copytree(ROOT / folder, dest / folder)
-    (dest / "data").mkdir()
-    for f in sorted((ROOT / "data").glob("*.ttl")):
-        if f.name.startswith("outcome-") and f.name != "outcome-chn302.ttl":
-            continue  # the published corpus: these tests ingest records beside the seed and the code lists
-        shutil.copy2(f, dest / "data" / f.name)
+    seed_project(dest)  # not the published corpus: these tests ingest records beside the seed and the code lists
     for f in sorted((ROOT / "tests" / "fixtures" / "known").glob("*.ttl")):
         shutil.copy2(f, dest / "data" / f"known-{f.name}")
     build(settings_for(dest))

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import RDF, Graph, URIRef
+from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib.namespace import DCTERMS, SKOS
 
 from kg.rdf import iris
 from kg.rdf import sources as src
@@ -425,11 +426,16 @@ def _build(res: RecordResult, builder: Builder, reconciler: Reconciler, extracto
         resolved.instruments[id(inst)] = match.iri
         if match.existing:
             resolved.existing.add(match.iri)
-    resolved.existing |= reconciler.described & {*resolved.organizations.values(), *resolved.instruments.values()}
+    linked = {*resolved.organizations.values(), *resolved.instruments.values()}
+    resolved.batch_names = {iri: names for iri, names in reconciler.described.items() if iri in linked}
+    resolved.existing |= set(resolved.batch_names)
     ids = prose.write(r, key, built.outcome, built.record_iri, found, resolved, built.facts, built.suggestions,
                       confirmed, rejected)
     for cls in (builder.kg.Organization, builder.kg.PolicyInstrument):
-        reconciler.described |= {str(s) for s in built.facts.subjects(RDF.type, cls)}
+        for node in built.facts.subjects(RDF.type, cls):
+            reconciler.described[str(node)] = {str(n) for p in (RDFS.label, SKOS.prefLabel, SKOS.altLabel,
+                                                                DCTERMS.title, builder.kg.acronym)
+                                               for n in built.facts.objects(node, p)}
     for c in (cur.confirm + cur.reject) if cur else []:
         if c.value != "country" and c.value not in ids:
             r.issues.append(Issue("warning", f"{c.value!r} is no suggestion of this record (any more)", "curation",

@@ -50,6 +50,8 @@ class _Reader:
         self.file = file
         self.source = source  # the curation file's text, to point at the line of a quote
         self.out = Extraction()
+        # the bodies the graph's reference data describes: an id: naming one links to it
+        self.known_iris = {k.iri for k in known_names.values()} | {k.iri for ks in known_acronyms.values() for k in ks}
         self.names: dict[str, str] = {}  # norm(name or acronym) -> organization key
 
     def error(self, message: str, near: str | None = None, hint: str | None = None) -> None:
@@ -113,9 +115,11 @@ class _Reader:
         key = acronym or iris.slug(name)
         org = self.out.organizations.get(key)
         if org is None:
+            fixed = self.fixed("organization", o.get("id"))
+            known = fixed if fixed in self.known_iris else self._known(name, acronym, o.get("country"))
             org = Organization(key, name, acronym, o.get("type"), o.get("country"), [ev],
-                               names=list(o.get("names") or []), known=self._known(name, acronym, o.get("country")),
-                               confidence=CURATED, fixed_iri=self.fixed("organization", o.get("id")))
+                               names=list(o.get("names") or []), known=known, confidence=CURATED,
+                               fixed_iri=None if known else fixed)
             self.out.organizations[key] = org
         for n in [name, acronym, *org.names]:
             if n:

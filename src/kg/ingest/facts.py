@@ -65,6 +65,9 @@ class Resolved:
     organizations: dict[str, str] = field(default_factory=dict)  # organization key -> IRI
     existing: set[str] = field(default_factory=set)  # IRIs the graph already describes
     instruments: dict[int, str] = field(default_factory=dict)  # id(instrument) -> IRI
+    # names an earlier record of the batch gave the things it describes: another name this record
+    # uses for one of them is added as skos:altLabel (one node, with its names as labels)
+    batch_names: dict[str, set[str]] = field(default_factory=dict)
 
 
 class ProseWriter:
@@ -292,7 +295,19 @@ class _Writing:
                 g.add((node, ORG.classification, self.w.thing("organization-type", org.type)))
             if country is not None:
                 g.add((node, kg.country, URIRef(country.iri)))
+        else:
+            self.other_names(node, [org.name, org.acronym, *org.names])
         self.annotate(node, ev, self.status(org.confidence, sid), org.label)
+
+    def other_names(self, node: URIRef, names: list[str | None]) -> None:
+        """Names this record gives a thing an earlier record of the batch describes, as its alternative labels."""
+        known = self.resolved.batch_names.get(str(node))
+        if known is None:
+            return
+        for name in names:
+            if name and name not in known:
+                self.facts.add((node, SKOS.altLabel, Literal(name, lang="en")))
+                known.add(name)
 
     def instrument(self, inst: Instrument, x: Extraction) -> None:
         node = URIRef(self.resolved.instruments[id(inst)]) if id(inst) in self.resolved.instruments else None
@@ -334,6 +349,8 @@ class _Writing:
                 g.add((node, kg.coversPopulation, self.w.thing("population-group", group)))
             if inst.issuer_count:
                 g.add((node, kg.issuerCount, Literal(inst.issuer_count)))
+        else:
+            self.other_names(node, [inst.title, *inst.names])
         self.annotate(node, ev, self.status(inst.confidence, sid), inst.title)
         first_day = None
         for ms in inst.milestones:
@@ -438,7 +455,7 @@ class _Writing:
         if sid in self.rejected:
             return
         kg = self.kg
-        label = e.title or f"{e.kind.replace('-', ' ').capitalize()}" + (f" on {e.topic}" if e.topic else "") + \
+        label = e.title or f"{e.kind.replace('-', ' ').capitalize()}" + (f": {e.topic}" if e.topic else "") + \
             (f" ({e.date.value})" if e.date else "") + (f", {e.place}" if e.place else "")
         if not (e.title or e.topic or e.date or e.place):  # "Consultation": say whose, so lists tell them apart
             label += f" ({self.country.name}, outcome {self.key})" if self.country else f" (outcome {self.key})"

@@ -69,7 +69,7 @@ class Reconciler:
     _batch: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
     # Bodies and instruments an earlier record of the batch describes: later records link to them
     # without describing them again, so a thing keeps one title and one set of names.
-    described: set[str] = field(default_factory=set)
+    described: dict[str, set[str]] = field(default_factory=dict)  # IRI -> the names it was given
 
     def __post_init__(self) -> None:
         for org in self.catalog.organizations:
