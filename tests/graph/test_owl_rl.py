@@ -28,10 +28,12 @@ from owlrl.Namespaces import ERRNS
 from rdflib import OWL, RDF, Graph
 from rdflib.term import _toPythonMapping
 
+from fuzzing import ONCE
+
 ROOT = Path(__file__).resolve().parents[2]
 SKIPPED = {"sdg.ttl"}
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, ONCE]  # no store involved: the embedded-store run covers it
 
 
 def closure(g: Graph) -> Graph:

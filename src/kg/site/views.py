@@ -177,7 +177,8 @@ def resource(ctx: Context, desc: ld.Description) -> dict:
     view = {
         "iri": str(iri),
         "title": terms.label(iri) if iri in terms.labels else _untitled(ctx, str(iri)),
-        "types": terms.definitions(types),
+        # spkg's own classes when it has some: the ORG/PROV/FOAF/schema.org ones the entailments add say the same
+        "types": terms.definitions([t for t in types if str(t).startswith(ctx.kg)] or types),
         "kind": kind,
         "groups": group_list,
         "mentioned": mentioned,
