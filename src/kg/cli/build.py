@@ -29,7 +29,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except ValidationFailed as e:
         out(format_report(e.report))
         print(f"error: {e.message}; the store was not changed", file=sys.stderr)
-        print("hint: fix the data files listed above (or build with --no-validate)", file=sys.stderr)
+        print("hint: fix the data files listed above (or build with --no-validate); "
+              "`kg serve` shows them on /quality", file=sys.stderr)
         return e.exit_code
     except (KGError, OSError) as e:
         fault = e if isinstance(e, KGError) else storage_error(e)

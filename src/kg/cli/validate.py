@@ -1,4 +1,4 @@
-"""`kg validate`: check data/ against shapes/ without touching the store."""
+"""`kg validate`: check data/ against shapes/ and the quality rules of shapes/rules/ without touching the store."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import argparse
 from kg.cli import out
 from kg.config import Settings
 
-HELP = "check data/ against shapes/ without touching the store"
+HELP = "check data/ against shapes/ and the quality rules (shapes/rules/) without touching the store"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:

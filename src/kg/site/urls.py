@@ -105,6 +105,10 @@ class Urls:
         url = self.page(iri)
         return f"{url}.{fmt}" if fmt and self.is_local(iri) else url
 
+    def quality(self, fmt: str | None = None) -> str:
+        """What validation found (``fmt="json"``: as JSON)."""
+        return self._p("/quality", format=fmt)
+
     def dumps(self) -> str:
         return self._p("/dumps/")
 

@@ -1,8 +1,10 @@
 """Validating the project's files: ``data/`` against ``shapes/``, with ``ontology/`` classes.
 
 Data graph = union of ``data/*.ttl``; shapes graph = union of ``shapes/*.ttl``, checked
-against SHACL-for-SHACL first. The report says the file and line each focus node was
-written at. :func:`shapes_and_ontology` is the one cache of parsed shapes in a process.
+against SHACL-for-SHACL first; then the quality rules of ``shapes/rules/*.rq``
+(:mod:`kg.validate.rules`) on the same data in a pyoxigraph store. The report says the
+file and line each focus node was written at. :func:`shapes_and_ontology` is the one
+cache of parsed shapes in a process.
 """
 
 from __future__ import annotations
@@ -10,25 +12,31 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
 from kg.config import Settings
 from kg.errors import LoadError
 from kg.rdf import sources as src
+from kg.validate import rules as quality
 from kg.validate import shards
 from kg.validate.engine import check_shapes, validate_graph
 from kg.validate.report import WELL_KNOWN_PREFIXES, Locator, Report, compact, place, result_order
 
 
-def _file_locator(sources: Iterable[src.Source], settings: Settings, graph: Graph) -> tuple[Locator, dict[str, str]]:
-    """Parse files into ``graph`` and build a locator for their subjects."""
+def _file_locator(sources: Iterable[src.Source], settings: Settings, graph: Graph,
+                  store: ox.Store | None = None) -> tuple[Locator, dict[str, str]]:
+    """Parse files into ``graph`` (and, each in its named graph, into ``store``) and build a locator for their subjects."""
     lines: dict[str, tuple[str, int]] = {}
     owner: dict[Node, str] = {}
     prefixes: dict[str, str] = {}
     for source in sources:
         text = src.read_text(source, settings)
-        graph.addN(_owned(src.triples(source, settings, text), source.rel, owner, graph))
+        quads = src.parse_oxigraph(source, settings, text)
+        if store is not None:
+            quads = _also_into(store, quads)
+        graph.addN(_owned(_as_rdflib(quads), source.rel, owner, graph))
         for iri, line in src.subject_lines(text).items():
             lines.setdefault(iri, (source.rel, line))
         for prefix, ns in src.declared_prefixes(text).items():
@@ -40,6 +48,32 @@ def _file_locator(sources: Iterable[src.Source], settings: Settings, graph: Grap
         return owner.get(node), None
 
     return locate, prefixes
+
+
+def _also_into(store: ox.Store, quads: Iterable[ox.Quad], batch: int = 50_000):
+    """The quads, passed on as they are added to ``store`` (one parse feeds both the rules and pyshacl)."""
+    pending: list[ox.Quad] = []
+    for q in quads:
+        pending.append(q)
+        if len(pending) >= batch:
+            store.extend(pending)
+            pending.clear()
+        yield q
+    store.extend(pending)
+
+
+def _as_rdflib(quads: Iterable[ox.Quad]):
+    """The quads' triples as rdflib terms, as :func:`kg.rdf.sources.triples` gives them."""
+    cache: dict[object, Node] = {}
+
+    def conv(t) -> Node:
+        node = cache.get(t)
+        if node is None:
+            node = cache[t] = src.to_rdflib(t)
+        return node
+
+    for q in quads:
+        yield conv(q.subject), conv(q.predicate), conv(q.object)
 
 
 def _owned(triples: Iterable[tuple[Node, Node, Node]], rel: str, owner: dict[Node, str], graph: Graph):
@@ -75,7 +109,7 @@ SHARD_ABOVE = 200_000
 
 
 def validate_files(settings: Settings) -> Report:
-    """Validate ``data/`` against ``shapes/`` with ``ontology/`` classes: the project check.
+    """Validate ``data/`` against ``shapes/`` with ``ontology/`` classes, then run the quality rules.
 
     With the setting ``validate_shards`` above 0, a large graph is validated in
     shards on that many processes (:mod:`kg.validate.shards`) when the shapes allow it;
@@ -83,6 +117,7 @@ def validate_files(settings: Settings) -> Report:
     """
     found = src.discover(settings)
     by_folder = {f: [s for s in found if s.folder == f] for f in src.FOLDERS}
+    rules = quality.load_rules(settings)  # a broken rule fails before minutes of SHACL
     shapes = load_shapes(settings, by_folder["shapes"])
     ontology = src.load_graph(by_folder["ontology"], settings)
     prefixes: dict[str, str] = {}
@@ -96,15 +131,31 @@ def validate_files(settings: Settings) -> Report:
         if len(store) > SHARD_ABOVE:
             started = time.perf_counter()
             results = shards.validate_store(store, shapes, ontology, workers=settings.validate_shards)
+            seconds = time.perf_counter() - started
+            locate = _line_locator(by_folder["data"], settings) if results or rules else None
+            findings, runs = _run_rules(store, rules, by_folder["ontology"], settings, locate)
             del store
-            locate = _line_locator(by_folder["data"], settings) if results else None
             located = sorted((place(r, locate) for r in results), key=result_order)
-            return Report(conforms=not any(r.severity == "Violation" for r in located), results=tuple(located),
-                          prefixes=prefixes, seconds=time.perf_counter() - started)
+            report = Report(conforms=not any(r.severity == "Violation" for r in located), results=tuple(located),
+                            prefixes=prefixes, seconds=seconds)
+            return quality.with_findings(report, findings, runs)
         del store
     data = Graph()
-    locate, _ = _file_locator(by_folder["data"], settings, data)
-    return validate_graph(data, shapes, ontology, locate=locate, prefixes=prefixes)
+    store = ox.Store() if rules else None
+    locate, _ = _file_locator(by_folder["data"], settings, data, store)
+    findings, runs = _run_rules(store, rules, by_folder["ontology"], settings, locate) if store is not None else ([], [])
+    del store  # the rules are done: pyshacl gets the memory
+    report = validate_graph(data, shapes, ontology, locate=locate, prefixes=prefixes)
+    return quality.with_findings(report, findings, runs)
+
+
+def _run_rules(store: ox.Store, rules: list[quality.Rule], ontology: list[src.Source], settings: Settings,
+               locate: Locator | None):
+    """The quality rules on ``store`` (the data), with the ontology's graphs added for the class hierarchy."""
+    if not rules:
+        return [], []
+    store.extend(src.quads(ontology, settings))
+    return quality.run_rules(store, rules, locate)
 
 
 def _line_locator(sources: Iterable[src.Source], settings: Settings) -> Locator:

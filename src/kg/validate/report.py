@@ -24,6 +24,10 @@ WELL_KNOWN_PREFIXES = {
 # (file, line) where a node is written, either part may be unknown.
 Locator = Callable[[Node], tuple[str | None, int | None]]
 
+#: The ``component`` of a finding of a quality rule (:mod:`kg.validate.rules`), whose
+#: ``source_shape`` is the rule's file (``shapes/rules/near-duplicate-labels.rq``).
+RULE = "QualityRule"
+
 
 @dataclass(frozen=True)
 class Result:
@@ -45,13 +49,31 @@ class Result:
             return None
         return self.file if self.line is None else f"{self.file}:{self.line}"
 
+    @property
+    def from_rule(self) -> bool:
+        """A finding of a quality rule, not of a SHACL shape."""
+        return self.component == RULE
+
+
+@dataclass(frozen=True)
+class RuleRun:
+    """What one quality rule found in one validation: its file, summary, severity, findings, time."""
+
+    name: str
+    file: str
+    summary: str
+    severity: str
+    findings: int
+    seconds: float
+
 
 @dataclass(frozen=True)
 class Report:
     conforms: bool
     results: tuple[Result, ...] = ()
     prefixes: Mapping[str, str] = field(default_factory=dict)
-    seconds: float = 0.0
+    seconds: float = 0.0  # the SHACL engine's time; each rule's is in ``rules``
+    rules: tuple[RuleRun, ...] = ()
 
     def count(self, severity: str) -> int:
         return sum(1 for r in self.results if r.severity == severity)
@@ -88,6 +110,7 @@ class Report:
             "infos": self.infos,
             "focus_nodes": self.focus_nodes,
             "results": [asdict(r) for r in self.results],
+            "rules": [asdict(r) for r in self.rules],
         }
 
 
@@ -213,7 +236,7 @@ def format_report(report: Report, fmt: str = "text") -> str:
     order = sorted(by_shape, key=lambda s: (min(_SEVERITY_ORDER.get(r.severity, 3) for r in by_shape[s]), s))
     lines: list[str] = []
     for shape in order:
-        lines.append(c(shape))
+        lines.append(f"{shape} (quality rule)" if by_shape[shape][0].from_rule else c(shape))
         by_focus: dict[str, list[Result]] = {}
         for r in by_shape[shape]:
             by_focus.setdefault(r.focus_node, []).append(r)

@@ -7,7 +7,8 @@ Routers are mounted here and nowhere else:
 * ``/-/health`` (:mod:`.health`); ``/-/metrics`` and ``/-/settings`` (:mod:`.observability`);
 * ``/api/queries``, ``/openapi.json``, ``/docs`` — the canned queries as an API (:mod:`.canned`);
 * ``/query`` — the query editor (:mod:`.editor`);
-* ``/graphs`` — the Graph Store Protocol for partner graphs (:mod:`.graphs`).
+* ``/graphs`` — the Graph Store Protocol for partner graphs (:mod:`.graphs`);
+* ``/quality`` — what validation found, per data file (:mod:`.quality`).
 
 Every response carries CORS headers for any origin (:mod:`.cors`) and
 security headers (:mod:`.security`) and is counted (:mod:`.observability`);
@@ -31,7 +32,7 @@ from kg.store import remote
 from kg.web import redaction
 from kg.config import Settings, load_settings
 from kg.query.executor import Executor
-from kg.web import canned, editor, errors, graphs, health, observability, pages, security
+from kg.web import canned, editor, errors, graphs, health, observability, pages, quality, security
 from kg.web.cors import CORS
 from kg.web.service_description import ServiceDescription
 from kg.web.sparql import SparqlEndpoint
@@ -132,6 +133,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(canned.router)
     app.include_router(editor.router)
     app.include_router(pages.router)
+    app.include_router(quality.router)
     app.include_router(graphs.router)
     app.include_router(observability.router)
     errors.install(app)

@@ -7,6 +7,10 @@ like the others. The build is atomic: it loads into a fresh sibling
 folder (:func:`kg.store.swap.staged`) and swaps it in only when every file parsed and
 the data validated, so a failed build leaves the previous store exactly as it was.
 On an external store the graphs are replaced there and the manifest written after.
+The validation report (SHACL results and quality rules' findings, warnings included) is
+kept beside the manifest, keyed to the data's content hash (:mod:`kg.validate.stored`),
+for the /quality page; that of a build refused for violations too (the store is unchanged,
+the page says so).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from kg.config import Settings
 from kg.errors import ValidationFailed
 from kg.rdf import sources as src
 from kg.store import graph_counts, manifest_path, package_version, swap
-from kg.validate import Report, validate_files
+from kg.validate import Report, stored, validate_files
 from kg.write import entailments
 
 logger = logging.getLogger(__name__)
@@ -50,6 +54,7 @@ def build(settings: Settings, *, validate: bool = True, progress: Progress | Non
     started = time.perf_counter()
     files = src.discover(settings)
 
+    content_hash = src.dataset_hash(settings, files)
     report = None
     if validate:
         n_data, n_shapes = (sum(f.folder == k for f in files) for k in ("data", "shapes"))
@@ -57,10 +62,11 @@ def build(settings: Settings, *, validate: bool = True, progress: Progress | Non
         report = validate_files(settings)
         say(f"validation: {report.summary()}")
         if not report.conforms:
+            _keep_report(settings, report, content_hash)  # what stopped the build, for the /quality page
             raise ValidationFailed(f"validation failed: {report.summary()}", report)
 
     if settings.external:
-        return _build_external(settings, files, report, validate, say, started)
+        return _build_external(settings, files, report, validate, say, started, content_hash)
     with swap.staged(settings) as (tmp, tmp_manifest):
         store = ox.Store(str(tmp))
         store.bulk_extend(load_quads(files, settings, say))
@@ -70,21 +76,38 @@ def build(settings: Settings, *, validate: bool = True, progress: Progress | Non
         counts = dict(sorted(graph_counts(store).items()))
         total = len(store)
         del store  # RocksDB must be released before the folder is renamed
-        tmp_manifest.write_text(json.dumps(_manifest(settings, files, counts, total, validate), indent=2) + "\n")
+        tmp_manifest.write_text(json.dumps(_manifest(settings, files, counts, total, validate, content_hash),
+                                           indent=2) + "\n")
         swap.install(settings, tmp, tmp_manifest)
+    _keep_report(settings, report, content_hash)
 
     seconds = time.perf_counter() - started
     logger.info("built %s: %d triples in %d graphs in %.2fs", settings.store_dir, total, len(counts), seconds)
     return BuildReport(tuple(files), counts, total, seconds, settings.store_dir, report)
 
 
+def _keep_report(settings: Settings, report: Report | None, content_hash: str) -> None:
+    """Keep what validation found beside the manifest, for the /quality page.
+
+    A disk that refuses it costs the page its report, not the build its result: the
+    store is swapped in (or the build refused) either way, so this only warns.
+    """
+    try:
+        if report is None:
+            stored.remove(settings)  # built without validation: no report describes this store
+        else:
+            stored.write(settings, report, content_hash)
+    except OSError as e:
+        logger.warning("could not keep the validation report at %s: %s", stored.path(settings), e)
+
+
 def _manifest(settings: Settings, files: list[src.Source], counts: dict[str, int], total: int,
-              validate: bool) -> dict:
+              validate: bool, content_hash: str) -> dict:
     manifest = {
         "spkg_version": package_version(),
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "base": settings.base,
-        "content_hash": src.dataset_hash(settings, files),
+        "content_hash": content_hash,
         "triples": total,
         "graphs": counts,
         "files": [{"path": f.rel, "graph": f.graph_iri} for f in files],
@@ -96,7 +119,7 @@ def _manifest(settings: Settings, files: list[src.Source], counts: dict[str, int
 
 
 def _build_external(settings: Settings, files: list[src.Source], report: Report | None, validate: bool,
-                    say: Progress, started: float) -> BuildReport:
+                    say: Progress, started: float, content_hash: str) -> BuildReport:
     """Load everything into the external store, replacing what it held; then write the manifest.
 
     The manifest stays beside the project (``.kg/build.json``): replicas that
@@ -119,10 +142,12 @@ def _build_external(settings: Settings, files: list[src.Source], report: Report 
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.new-{os.getpid()}")
     try:
-        tmp.write_text(json.dumps(_manifest(settings, files, counts, total, validate), indent=2) + "\n")
+        tmp.write_text(json.dumps(_manifest(settings, files, counts, total, validate, content_hash),
+                                  indent=2) + "\n")
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+    _keep_report(settings, report, content_hash)
     seconds = time.perf_counter() - started
     logger.info("built %s: %d triples in %d graphs in %.2fs (%d request(s))",
                 settings.store_url, total, len(counts), seconds, requests)
