@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
 
+from corpus import seed_project
 from kg import config
 from kg import validate
 from kg.validate import shards
@@ -26,8 +26,7 @@ FAULTS = [
 
 @pytest.fixture
 def broken(tmp_path: Path) -> config.Settings:
-    for folder in ("ontology", "shapes", "data"):
-        shutil.copytree(ROOT / folder, tmp_path / folder, ignore=shutil.ignore_patterns("sources"))
+    seed_project(tmp_path)  # the code lists and the seed, with the faults planted in the seed
     seed = tmp_path / "data" / "outcome-chn302.ttl"
     text = seed.read_text(encoding="utf-8")
     for old, new in FAULTS:

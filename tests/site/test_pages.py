@@ -165,8 +165,19 @@ def test_external_resources_have_documents(client) -> None:
 def test_every_iri_spkg_mints_answers(client, real_settings) -> None:
     minted = base_iris(real_settings)
     assert len(minted) > 500
+    # Every outcome, record, body, instrument, event, study and code; of the many nodes of one
+    # shape (evidence annotations: four IRIs a fact, over 3,000 in the corpus; qualified roles;
+    # places; the 249 countries) the seed's all and a fixed sample of the others.
+    def kind(iri: str) -> str:
+        return iri[len(BASE):].split("/")[1] if iri.startswith(f"{BASE}id/") else ""
+
+    every = {"annotation": 25, "attribution": 5, "association": 5, "statement": 5, "place": 5, "country": 5}
+    sampled = [i for i in minted if kind(i) in every and "chn302" not in i and not i.endswith("/chn")]
+    asked = sorted(set(minted) - set(sampled))
+    for k, n in every.items():
+        asked += sorted(i for i in sampled if kind(i) == k)[::n]
     failed = []
-    for iri in sorted(minted):
+    for iri in asked:
         path = "/" + iri[len(BASE):].split("#")[0]
         r = client.get(path, headers=HTML, follow_redirects=True)
         if r.status_code != 200:
