@@ -35,9 +35,12 @@ def pytest_collection_modifyitems(config, items):
     if not external.ENABLED:
         return
     skip = pytest.mark.skip(reason="about the embedded store's folder (KG_TEST_STORE=external)")
+    once = pytest.mark.skip(reason="no store involved: the embedded-store run covers it")
     for item in items:
         if "embedded" in item.keywords:
             item.add_marker(skip)
+        elif "storeless" in item.keywords:
+            item.add_marker(once)
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.storeless  # run once: the external-store pass has nothing to add
+
 SRC = Path(__file__).resolve().parents[2] / "src"
 PACKAGE = SRC / "kg"
 

@@ -9,6 +9,8 @@ import pytest
 
 from kg.config import SETTINGS
 
+pytestmark = pytest.mark.storeless  # run once: the external-store pass has nothing to add
+
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

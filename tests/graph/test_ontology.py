@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
 
+pytestmark = pytest.mark.storeless  # run once: the external-store pass has nothing to add
+
 ROOT = Path(__file__).resolve().parents[2]
 KG = "https://w3id.org/spkg/def/kg#"
 ONTOLOGY_IRI = URIRef("https://w3id.org/spkg/def/kg")

@@ -16,6 +16,8 @@ import pytest
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS
 
+pytestmark = pytest.mark.storeless  # run once: the external-store pass has nothing to add
+
 ROOT = Path(__file__).resolve().parents[2]
 SDG_FILE = ROOT / "data" / "sdg.ttl"
 COUNTRIES_FILE = ROOT / "data" / "countries.ttl"

@@ -40,6 +40,8 @@ from rdflib.term import Node
 
 from kg.validate import materialise_types
 
+pytestmark = pytest.mark.storeless  # run once: the external-store pass has nothing to add
+
 ROOT = Path(__file__).resolve().parents[2]
 SHAPES_DIR = ROOT / "shapes"
 DATA_DIR = ROOT / "data"

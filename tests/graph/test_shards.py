@@ -12,6 +12,8 @@ from kg import config
 from kg import validate
 from kg.validate import shards
 
+pytestmark = pytest.mark.storeless  # run once: the external-store pass has nothing to add
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Three faults in the seed: a bad CPO code, a negative sample size, a seminar whose

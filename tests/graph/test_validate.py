@@ -12,6 +12,8 @@ from kg.rdf import sources
 from kg import validate
 from kg.errors import LoadError
 
+pytestmark = pytest.mark.storeless  # run once: the external-store pass has nothing to add
+
 SHP = "https://w3id.org/spkg/shapes/core#"
 OUT = "https://w3id.org/spkg/id/outcome/"
 

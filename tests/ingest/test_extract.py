@@ -17,6 +17,8 @@ from kg.ingest.extract.names import Name, fit
 from kg.ingest.extract.prose import read as read_prose
 from kg.ingest.record import Located
 
+pytestmark = pytest.mark.storeless  # run once: the external-store pass has nothing to add
+
 
 @pytest.fixture(scope="module")
 def extractor(catalog, ingest_template):

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 import datetime as dt
 
 from ingest_helpers import RECORDS, parse
 
 from kg.ingest import html
 from kg.ingest.record import Located
+
+pytestmark = pytest.mark.storeless  # run once: the external-store pass has nothing to add
 
 
 def page(name: str, cat):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 import csv
 import datetime as dt
 import json
@@ -10,6 +12,8 @@ from ingest_helpers import RECORDS, ROOT
 
 from kg.ingest import tabular
 from kg.ingest.record import Located
+
+pytestmark = pytest.mark.storeless  # run once: the external-store pass has nothing to add
 
 TEMPLATES = ROOT / "data" / "templates"
 

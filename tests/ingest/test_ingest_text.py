@@ -14,6 +14,8 @@ from ingest_helpers import RECORDS, ROOT, parse
 from kg.ingest import country, text
 from kg.ingest.record import Located
 
+pytestmark = pytest.mark.storeless  # run once: the external-store pass has nothing to add
+
 KGNS = Namespace("https://w3id.org/spkg/def/kg#")
 SEED_OUTCOME = URIRef("https://w3id.org/spkg/id/outcome/chn302-2021-07-16")
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+pytestmark = pytest.mark.storeless  # run once: the external-store pass has nothing to add
+
 ROOT = Path(__file__).resolve().parents[2]
 FLOORS = yaml.safe_load((ROOT / "tests" / "ingest" / "gold" / "floors.yaml").read_text())
 

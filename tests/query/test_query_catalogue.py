@@ -16,6 +16,8 @@ from kg import errors
 from kg.sparql import catalogue as queries
 from kg.sparql.catalogue import CannedQuery, Param, QueryFileError, bind, load_catalogue, parse_query, run
 
+pytestmark = pytest.mark.storeless  # run once: the external-store pass has nothing to add
+
 ROOT = Path(__file__).resolve().parents[2]
 QUERIES_DIR = ROOT / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"

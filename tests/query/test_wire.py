@@ -12,6 +12,8 @@ from kg.query import wire, workers
 from kg.sparql.guard import update_refused
 from kg.sparql.syntax import query_syntax_error
 
+pytestmark = pytest.mark.storeless  # run once: the external-store pass has nothing to add
+
 EX = "http://example.org/"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 JSON = "application/sparql-results+json"
