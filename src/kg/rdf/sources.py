@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -220,9 +220,8 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
     raise LoadError(f"RDF 1.2 triple terms are not supported: {term}")
 
 
-def triples(source: Source, settings: Settings, text: str | None = None) -> Iterator[tuple[Node, Node, Node]]:
-    """The file's triples as rdflib terms."""
-    # Terms repeat a lot (predicates, classes): convert each distinct one once.
+def converter() -> Callable[[ox.NamedNode | ox.BlankNode | ox.Literal], Node]:
+    """:func:`to_rdflib` remembering what it converted: terms repeat a lot (predicates, classes)."""
     cache: dict[object, Node] = {}
 
     def conv(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
@@ -231,8 +230,19 @@ def triples(source: Source, settings: Settings, text: str | None = None) -> Iter
             node = cache[t] = to_rdflib(t)
         return node
 
-    for q in parse_oxigraph(source, settings, text):
+    return conv
+
+
+def rdflib_triples(quads: Iterable[ox.Quad]) -> Iterator[tuple[Node, Node, Node]]:
+    """The quads' triples as rdflib terms, each distinct term converted once."""
+    conv = converter()
+    for q in quads:
         yield conv(q.subject), conv(q.predicate), conv(q.object)
+
+
+def triples(source: Source, settings: Settings, text: str | None = None) -> Iterator[tuple[Node, Node, Node]]:
+    """The file's triples as rdflib terms."""
+    return rdflib_triples(parse_oxigraph(source, settings, text))
 
 
 def load_graph(sources: Iterable[Source], settings: Settings, graph: Graph | None = None) -> Graph:

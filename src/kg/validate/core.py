@@ -36,7 +36,7 @@ def _file_locator(sources: Iterable[src.Source], settings: Settings, graph: Grap
         quads = src.parse_oxigraph(source, settings, text)
         if store is not None:
             quads = _also_into(store, quads)
-        graph.addN(_owned(_as_rdflib(quads), source.rel, owner, graph))
+        graph.addN(_owned(src.rdflib_triples(quads), source.rel, owner, graph))
         for iri, line in src.subject_lines(text).items():
             lines.setdefault(iri, (source.rel, line))
         for prefix, ns in src.declared_prefixes(text).items():
@@ -60,20 +60,6 @@ def _also_into(store: ox.Store, quads: Iterable[ox.Quad], batch: int = 50_000):
             pending.clear()
         yield q
     store.extend(pending)
-
-
-def _as_rdflib(quads: Iterable[ox.Quad]):
-    """The quads' triples as rdflib terms, as :func:`kg.rdf.sources.triples` gives them."""
-    cache: dict[object, Node] = {}
-
-    def conv(t) -> Node:
-        node = cache.get(t)
-        if node is None:
-            node = cache[t] = src.to_rdflib(t)
-        return node
-
-    for q in quads:
-        yield conv(q.subject), conv(q.predicate), conv(q.object)
 
 
 def _owned(triples: Iterable[tuple[Node, Node, Node]], rel: str, owner: dict[Node, str], graph: Graph):

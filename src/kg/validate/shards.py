@@ -121,14 +121,7 @@ def orphan_blank_nodes(store: ox.Store) -> list[str]:
 def shard_graph(store: ox.Store, subjects: Sequence[ox.NamedNode | ox.BlankNode],
                 closure: dict[Node, set[Node]]) -> tuple[Graph, set[Node]]:
     """The shard's data graph and the nodes it owns (its subjects and the blank nodes below them)."""
-    cache: dict[object, Node] = {}
-
-    def conv(t) -> Node:
-        node = cache.get(t)
-        if node is None:
-            node = cache[t] = src.to_rdflib(t)
-        return node
-
+    conv = src.converter()
     g = Graph()
     owned: set[Node] = set()
     linked: set[ox.NamedNode] = set()
