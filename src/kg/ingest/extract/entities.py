@@ -303,7 +303,7 @@ class Recognizer:
             if type_key == "social-security-institution" and self._instrument_like_fund(n.words):
                 return Mention("instrument", n, "fund", sentence=s)
             return Mention("organization", n, type_key, None, None, s)
-        if kind == "instrument" and not self._instrument_shape(n.words, head):
+        if kind == "instrument" and not self._instrument_shape(n.words, head) and not self._defined(n):
             return None
         if kind == "instrument" and type_key == "fund" and self._org_cue(n.words) == "social-security-institution":
             return Mention("organization", n, "social-security-institution", None, None, s)
@@ -325,6 +325,12 @@ class Recognizer:
         if any(w.lower() in ("convention", "recommendation", "ilo’s", "ilo's") for w in words):
             return False  # an ILO standard (kg.ingest.extract.relations reads those)
         return True
+
+    def _defined(self, n: Name) -> bool:
+        """A name the text gives an acronym to is one thing's title, whatever follows its head word
+        ("Social Protection Strategy and Poverty Alleviation (SPSPA)"); an ILO standard is read elsewhere."""
+        return n.text in {d.text for d in self.definitions.values()} and \
+            not any(w.lower() in ("convention", "recommendation") for w in n.words)
 
     def _generic_plural(self, words: tuple[str, ...], head) -> bool:
         """"Social Security Institutions", "UN Agencies", "Members of Parliament": kinds of body, not one body."""

@@ -355,7 +355,7 @@ class Relations:
                 for key, span in self._listed_after(spans, b, s.end):
                     self._role(key, role, self.prose.evidence(a, span.end), FACT)
         # "With RBSA funding", "with Irish Aid funding"
-        for m in re.finditer(r"\b(?:with|through|under)\s+(?:the\s+)?([A-Z][\w&.\- ]{1,60}?)\s+(?:funding|financing|support|resources)\b",
+        for m in re.finditer(r"\b(?:with|through|under)\s+(?:the\s+)?([A-Z][\w&.\- ]{1,60}?)\s+(?:funding|funds|financing|grants?|support|resources)\b",
                              s.text):
             a = s.start + m.start(1)
             b = s.start + m.end(1)
@@ -483,6 +483,7 @@ class Relations:
                 continue  # "actuarial valuation model": a tool, not a study
             if title is None and kind == "report":
                 continue  # a report is what a study produced; the study is what the record names
+            named = self._named_before(s, spans, a, b) if title is None and m.group(0)[:1].islower() else None
             if title is not None:
                 if title.name.start in used_titles:
                     continue
@@ -496,22 +497,49 @@ class Relations:
                 r = self._earlier(kind)
                 self._details(r, s, spans, a, b, lo, hi)
                 continue
-            ev = self.prose.evidence(title.name.start if title else a, title.name.end if title else b)
-            r = Research(kind, ev, title=title.name.text if title else None)
-            self._details(r, s, spans, a, b, lo, hi)
-            weak = kind in GENERIC_RESEARCH and title is None
+            if named is not None:
+                ev = self.prose.evidence(named[0], b)
+                r = Research(kind, ev, title=ev.text)
+            else:
+                ev = self.prose.evidence(title.name.start if title else a, title.name.end if title else b)
+                r = Research(kind, ev, title=title.name.text if title else None)
+            self._details(r, s, spans, ev.start, b, lo, hi)
+            weak = kind in GENERIC_RESEARCH and r.title is None
             # "in particular: - Feasibility studies on ...": an item of a list of work delivered
             listed = bool(re.search(r"(?:^|[\s:;])[-•–*]\s+(?:[\w’'-]+\s+){0,2}$", self.prose.verbatim[s.start:a]))
             if listed:
                 r._explicit = True  # type: ignore[attr-defined]
             explicit = getattr(r, "_explicit", False)
             detailed = bool(explicit or r.date or r.sample_size or r.funders)
-            if weak and not (explicit or r.sample_size) and not re.search(r"\b(?:a|an)\s+(?:\w+\s+){0,3}$", before, re.I):
+            # "research on policy coherence …", "assessment of the level of coordination …": a piece of work with its subject
+            about = r.topic is not None and len(r.topic.split()) >= 3 and not re.search(
+                r"\b(?:the|this|that|these|its|their|of|on|for|in|regular|overall|periodic|annual)\s+(?:\w+\s+)?$", before, re.I)
+            if weak and not (explicit or r.sample_size or about) and not re.search(r"\b(?:a|an)\s+(?:\w+\s+){0,3}$", before, re.I):
                 continue  # "an assessment", "a review": named as often in passing as for a piece of work
-            if title is None and not weak and not detailed and not re.search(r"\b(?:a|an|the)\s+(?:\w+\s+){0,3}$", before, re.I):
+            if r.title is None and not weak and not detailed and not re.search(r"\b(?:a|an|the)\s+(?:\w+\s+){0,3}$", before, re.I):
                 continue
-            r.confidence = FACT if (title is not None or explicit or (detailed and not weak)) else SUGGESTION
+            r.confidence = FACT if (r.title is not None or explicit or (detailed and not weak)) else SUGGESTION
             self.research.append(r)
+
+    def _named_before(self, s: Sentence, spans: list[Span], a: int, b: int) -> tuple[int, int] | None:
+        """"the Social Protection Floor study", "Administration study": capitalised words right before a
+        lower-case research word are its title; a body's name there is who did it, not a title."""
+        m = re.search(r"((?:[A-Z][\w’'\-]*\s+(?:(?:of|and|on|for|the)\s+){0,2}){1,6})$", self.prose.verbatim[s.start:a])
+        if not m:
+            return None
+        start = s.start + m.start(1)
+        words = m.group(1).split()
+        while words and words[0].lower() in _TITLE_SKIP:
+            start = self.prose.verbatim.index(words[1], start) if len(words) > 1 else a
+            words = words[1:]
+        if not words or words[-1].lower() in CONNECTORS:
+            return None
+        covered = [x for x in spans if x.start < a and x.end > start]
+        if any(x.kind != "org" or x.start > start for x in covered):
+            return None  # a place, a date or a body's name in the middle: not one title
+        if covered and covered[-1].end >= a - 1:
+            return None  # "ILO study": the body's study, no title
+        return start, b
 
     def _only_kind_words(self, title: str) -> bool:
         rest = self.research_re.sub(" ", title)
@@ -541,20 +569,24 @@ class Relations:
         elif orgs_before:
             verb = re.search(r"\b(conducted|carried out|undertook|undertaken|developed|prepared|produced|completed|"
                              r"finali[sz]ed|launched|initiated|led|did|performed|made|drafted|elaborated|wrote|"
-                             r"commissioned|supported|provided|delivered|presented)\b[^.;]{0,60}$", text_before, re.I)
+                             r"commissioned|funded|financed|sponsored|supported|provided|delivered|presented)\b[^.;]{0,60}$",
+                             text_before, re.I)
             if verb:
                 vpos = lo + verb.start()
                 subject = [x for x in orgs_before if x.end <= vpos]
                 if subject and vpos - subject[-1].end <= 40:
-                    role = "commissioner" if verb.group(1).lower() == "commissioned" else "researcher"
-                    target = r.commissioners if role == "commissioner" else r.performers
-                    if verb.group(1).lower() not in ("supported", "provided", "delivered", "presented"):
+                    word = verb.group(1).lower()
+                    role = {"commissioned": "commissioner", "funded": "funder", "financed": "funder",
+                            "sponsored": "funder"}.get(word, "researcher")
+                    target = {"commissioner": r.commissioners, "funder": r.funders}.get(role, r.performers)
+                    if word not in ("supported", "provided", "delivered", "presented"):
                         self._link(target, subject[-1], role, a, b)
                         r._explicit = True  # type: ignore[attr-defined]
                     elif not r.performers:
                         self._link(r.performers, subject[-1], "researcher", a, b)
         after = self.prose.verbatim[b:hi]
-        by = re.match(r"[^.;]{0,60}?\b(?:conducted|carried out|undertaken|prepared|developed|done|performed|led|written)\s+by\s+(?:the\s+)?", after, re.I)
+        by = re.match(r"[^.;]{0,60}?\b(?:conducted|carried out|undertaken|prepared|developed|done|performed|led|written)"
+                      r"(?:\s+(?:in|on|during|between)\s+[^.;,]{1,25}?)?\s+by\s+(?:the\s+)?", after, re.I)
         if by:
             x = next((x for x in spans if x.kind == "org" and b + by.end() <= x.start <= b + by.end() + 2), None)
             if x:
@@ -563,7 +595,12 @@ class Relations:
         for key, span in self._funders_near(s, spans, lo, hi):
             if not any(f.org == key for f in r.funders):
                 r.funders.append(RoleLink(key, "funder", self.prose.evidence(span.start, span.end)))
-        if not r.performers and not r.commissioners:
+        if not r.performers and r.title:
+            # "the ILO Social Protection Mapping Study 2019": the body a title starts with did the work
+            x = next((x for x in spans if x.kind == "org" and x.start == r.evidence.start and x.end < r.evidence.end), None)
+            if x is not None:
+                self._link(r.performers, x, "researcher", r.evidence.start, r.evidence.end)
+        if not r.performers and not r.commissioners and not any(self._is_ilo(f.org) for f in r.funders):
             # in the ILO's contribution, the ILO is who did the work the sentence names, unless another body is named
             ilo = [x for x in spans if x.kind == "org" and self._is_ilo(x.ref) and x.end <= a]
             others = [x for x in spans if x.kind == "org" and not self._is_ilo(x.ref) and x.end <= a and x.start >= lo]
@@ -867,6 +904,9 @@ def _title(text: str) -> str:
 
 
 # Research words that name work in passing as often as a piece of work: only with a title, or a body doing it.
+# Capitalised words that start a sentence or qualify a noun without naming anything
+_TITLE_SKIP = {"the", "this", "that", "these", "those", "a", "an", "its", "their", "our", "such", "each", "another",
+               "other", "new", "first", "second", "third", "further", "also", "in", "with", "and", "for", "of", "on"}
 GENERIC_RESEARCH = {"study", "report", "review", "evaluation", "mapping", "assessment", "policy-note", "diagnostic"}
 
 _MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
