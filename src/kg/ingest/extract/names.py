@@ -123,8 +123,9 @@ def names(prose: Prose, sentence: Sentence, listing_heads: frozenset[str] = froz
             if _capitalised(t, False) or _NUMBER_WORD.match(t.text) and _number_allowed(toks, j):
                 last_cap = j
                 j += 1
-            elif t.text in ("’s", "'s", "’", "'", "-", "++", "+", "/") and j + 1 < len(toks) and \
-                    (_capitalised(toks[j + 1], False) or t.text in ("’s", "'s", "’", "'", "++")):
+            elif t.text in ("’s", "'s", "’", "'", "-", "–", "++", "+", "/") and j + 1 < len(toks) and \
+                    (_capitalised(toks[j + 1], False) or t.text in ("’s", "'s", "’", "'", "++") or
+                     _year_range(toks, j)):
                 if t.text in ("++", "+"):
                     last_cap = j
                 j += 1
@@ -161,10 +162,15 @@ def _list_continues(toks: list[Token], j: int) -> bool:
     return False
 
 
+def _year_range(toks: list[Token], j: int) -> bool:
+    """"Strategy 2019-2024": the dash between two years belongs to the title (the tokenizer splits it)."""
+    return toks[j].text in ("-", "–") and toks[j - 1].text.isdigit() and re.fullmatch(r"\d{2,4}", toks[j + 1].text) is not None
+
+
 def _number_allowed(toks: list[Token], j: int) -> bool:
     """A number belongs to a name as "Decree No.224", "Law 12/2020" or "Strategy 2019-2025"."""
     prev = toks[j - 1].text
-    return prev[:1].isupper() or prev.lower() in ("no", "no.", "nº", "n°", "-")
+    return prev[:1].isupper() or prev.lower() in ("no", "no.", "nº", "n°", "-", "–")
 
 
 def _quoted(prose: Prose, start: int, end: int) -> bool:

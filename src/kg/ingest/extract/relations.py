@@ -91,6 +91,13 @@ class Relations:
         self.groups: list[GroupMention] = []
         self.standards: list[StandardCitation] = []
         self.used_dates: set[int] = set()
+        # "The strategy has been submitted …": a type's own name after "the" is the one instrument of that type
+        self.kind_of_head = {c.label.lower(): c.key for c in lex.instrument_types.values()
+                             if re.fullmatch(r"[a-z\-]+", c.label.lower())}
+        self.anaphora_re = re.compile(r"\b(?:the|this|that)\s+(?:new\s+|said\s+|above\s+)?(" + "|".join(
+            map(re.escape, sorted(self.kind_of_head, key=len, reverse=True))) + r")\b(?!\s+(?:of|on|for|to|and|in|reform|reforms|revision|amendments?|drafting|formulation|review|"
+            r"process|committee|team|implementation|development)\b|[-’'])",
+            re.I) if self.kind_of_head else None
 
     # -- the spans of one sentence -----------------------------------------------------------
 
@@ -108,7 +115,24 @@ class Relations:
         for d in self.dates:
             if s.start <= d.start < s.end:
                 out.append(Span(d.start, d.end, "date", d, d.date.evidence.text))
+        out.extend(self._anaphora(s, out))
         return sorted(out, key=lambda x: x.start)
+
+    def _anaphora(self, s: Sentence, spans: list[Span]) -> list[Span]:
+        """"The strategy", "this law": the record's one instrument of that type named before, if only one is."""
+        if self.anaphora_re is None:
+            return []
+        out = []
+        for m in self.anaphora_re.finditer(s.text):
+            a, b = s.start + m.start(1), s.start + m.end(1)
+            if any(x.start < b and a < x.end for x in spans):
+                continue
+            kind = self.kind_of_head[m.group(1).lower()]
+            before = {id(inst): inst for (x, _), inst in self.things.instrument_at.items() if x < a and inst.kind == kind}
+            if len(before) == 1:
+                inst = next(iter(before.values()))
+                out.append(Span(s.start + m.start(), b, "instrument", inst, self.prose.verbatim[s.start + m.start():b]))
+        return out
 
     def _inside_name(self, a: int, b: int, spans: list[Span]) -> bool:
         return any(x.kind in ("org", "instrument") and x.start <= a and b <= x.end for x in spans)
@@ -403,7 +427,8 @@ class Relations:
                 continue
             aux = m.group("aux").lower().split()
             word = v.group(0)
-            passive = any(a in ("was", "were", "is", "are", "be") for a in aux) or \
+            participle = re.match(r"(?i)\w+(?:ed|en)\b|(?:set|held|run|led|put|made)\b", word) is not None
+            passive = (participle and any(a in ("was", "were", "is", "are", "be") for a in aux)) or \
                 ("been" in aux and not word.lower().endswith("ing")) or rest[v.end():].lstrip().lower().startswith("by ")
             if passive:
                 continue
