@@ -50,6 +50,8 @@ _SHARE = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*(?:%|per\s*cent|percent)\s+(?:were|a
                     r"([a-z][a-z\- ]{2,60})", re.I)
 _TOPIC = re.compile(r"^\s*(?:on|of|about|regarding|concerning|to assess|to review|assessing|for|sur|sobre)\s+"
                     r"(?P<topic>[^,;.()]{4,160})", re.I)
+_COORDINATED_GROUP = re.compile(r"\b(?P<first>[a-z][\w\-]+)\s+(?:and|or)\s+(?P<second>[a-z][\w\-]+(?:[\s\-]based)?)\s+"
+                                r"(?P<noun>workers|households|people|persons|families|employees|women|children)\b")
 _GENERIC_DET = re.compile(r"\b(?:this|that|these|those|the said|such|the|its|their)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -740,10 +742,11 @@ class Relations:
             self._organizers(e, spans, a, b, lo, hi)
             generic = _GENERIC_DET.search(before) and not ordinal and title is None
             held = re.search(r"\b(?:organi[sz]ed|organi[sz]e|held|convened|hosted|facilitated|conducted|delivered|ran|"
-                             r"carried out|co-organi[sz]ed)\s+(?:\w+\s+){0,4}$", self.prose.verbatim[max(lo, a - 60):a], re.I)
+                             r"carried out|co-organi[sz]ed|support(?:ed)? to|participated in|took part in|attended|during|coordination of)"
+                             r"\s+(?:\w+\s+){0,4}$", self.prose.verbatim[max(lo, a - 60):a], re.I)
             # "various seminars were facilitated", "A third ABND was organized": held, said after it
             held = held or re.match(r"[^.;]{0,40}?\b(?:was|were|had been|have been|has been)\s+(?:\w+ly\s+)?"
-                                    r"(?:organi[sz]ed|held|convened|hosted|facilitated|conducted|delivered|co-organi[sz]ed)\b",
+                                    r"(?:organi[sz]ed|held|convened|hosted|facilitated|conducted|delivered|provided|co-organi[sz]ed)\b",
                                     self.prose.verbatim[b:hi], re.I)
             detailed = bool(e.date or e.place or e.participants or e.organizers or title or ordinal or e.count or held)
             if not detailed:
@@ -868,12 +871,20 @@ class Relations:
             a, b = s.start + m.start(), s.start + m.end()
             if any(x.kind == "org" and x.start <= a and b <= x.end for x in spans):
                 continue
-            key = self.group_of[lex_key(m.group(0))]
-            if not any(g.key == key for g in self.groups):
-                self.groups.append(GroupMention(key, self.prose.evidence(a, b)))
-            for x in spans:
-                if x.kind == "instrument" and x.start <= a and b <= x.end and key not in x.ref.groups:
-                    x.ref.groups.append(key)
+            self._group(self.group_of[lex_key(m.group(0))], a, b, spans)
+        # "domestic and home based workers", "poor and near-poor households": each modifier with the shared noun
+        for m in _COORDINATED_GROUP.finditer(s.text):
+            for modifier in (m.group("first"), m.group("second")):
+                key = self.group_of.get(lex_key(f"{modifier} {m.group('noun')}"))
+                if key is not None:
+                    self._group(key, s.start + m.start(), s.start + m.end(), spans)
+
+    def _group(self, key: str, a: int, b: int, spans: list[Span]) -> None:
+        if not any(g.key == key for g in self.groups):
+            self.groups.append(GroupMention(key, self.prose.evidence(a, b)))
+        for x in spans:
+            if x.kind == "instrument" and x.start <= a and b <= x.end and key not in x.ref.groups:
+                x.ref.groups.append(key)
 
     def standards_in(self, s: Sentence, spans: list[Span]) -> None:
         found = []
