@@ -211,10 +211,11 @@ class Recognizer:
                 return self.split(self._sub(n, 0, k))
             if self._complete(right):  # "Memorandum of Understanding with Civil Society for Poverty Reduction"
                 return self.split(self._sub(n, 0, k)) + self.split(self._sub(n, k + 1, len(words)))
-        # coordination: both sides complete
-        for k, w in enumerate(low):
-            if w not in ("and", "&", "et", "y") or k == 0 or k == len(words) - 1:
-                continue
+        # coordination: both sides complete; "X and the Ministry of …" before any other "and"
+        starts = {h[0] for h in hits}
+        joins = [k for k, w in enumerate(low) if w in ("and", "&", "et", "y") and 0 < k < len(words) - 1]
+        joins.sort(key=lambda k: (low[k + 1] not in ("the", "la", "le", "el", "les", "los") and k + 1 not in starts, k))
+        for k in joins:
             left, right = words[:k], words[k + 1:]
             if self._complete(left) and self._complete(right):
                 r0 = k + 1

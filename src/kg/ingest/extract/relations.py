@@ -546,6 +546,8 @@ class Relations:
             if r.title is None and not weak and not detailed and not re.search(r"\b(?:a|an|the)\s+(?:\w+\s+){0,3}$", before, re.I):
                 continue
             r.confidence = FACT if (r.title is not None or explicit or (detailed and not weak)) else SUGGESTION
+            if r.confidence == SUGGESTION and weak and not (about or r.performers or r.commissioners or r.funders or r.date):
+                continue  # "an assessment" and nothing else said of it: too often a kind of work, not one piece of it
             self.research.append(r)
 
     def _named_before(self, s: Sentence, spans: list[Span], a: int, b: int) -> tuple[int, int] | None:
