@@ -155,6 +155,17 @@ def test_donor_governments_do_not_count(catalog):
     assert r.country.value == "ZMB"
 
 
+def test_a_development_partner_known_with_its_country_does_not_name_the_records_country(catalog):
+    # Irish Aid is described with kg:country IRL; it says who paid, not where (009_zambia was taken for Ireland)
+    raw = ("Result achieved\n\nOutcome summary\n\nA framework\n\nOutcome achieved\n\nThe framework was developed "
+           "by government with financial support of Irish Aid. Irish Aid staff attended its launch. It guides social "
+           "protection in Zambia.\n")
+    r = text.parse_text(raw, "x.txt", catalog)
+    country.assign(r, catalog)
+    assert r.country.value == "ZMB"
+    assert not any("Irish Aid" in e.value for e in r.country_evidence)
+
+
 # -- run-on headings ------------------------------------------------------------------------
 
 def test_headings_running_into_the_text_before_and_after(catalog):

@@ -55,6 +55,7 @@ class Known:
     acronym: str | None = None
     country: str | None = None  # alpha-3
     graph: str | None = None
+    donor: bool = False  # a development partner: its country is the donor's
 
 
 @dataclass
@@ -199,7 +200,8 @@ def load(store: ox.Store, base: str) -> Catalog:
         name = sol["name"].value if sol["name"] is not None else ""
         cat.organizations.append(Known(
             sol["o"].value, name, sol["acr"].value if sol["acr"] is not None else None,
-            country_of.get(sol["c"].value) if sol["c"] is not None else None, sol["g"].value))
+            country_of.get(sol["c"].value) if sol["c"] is not None else None, sol["g"].value,
+            sol["donor"] is not None and sol["donor"].value == "true"))
     for sol in query("known-places"):
         cat.places.append(Known(sol["p"].value, sol["name"].value, None,
                                 country_of.get(sol["c"].value) if sol["c"] is not None else None, sol["g"].value))

@@ -11,7 +11,7 @@ evidence                                              weight
 "Government of Zambia", "Royal Government of ..."          3
 a ministry or body known to belong to a country            3
   (the table below, and every organization of the graph
-  that has a kg:country)
+  that has a kg:country, development partners left out)
 a government abbreviation ("GoM": Malawi, Mozambique,      2
   Myanmar or Mongolia: each candidate gets the weight)
 the country's name ("in Malawi", "Zambia's")               2
@@ -171,7 +171,7 @@ def _bodies(catalog: Catalog) -> dict[str, str]:
     if cached is None:
         cached: dict[str, str] = {}
         for org in catalog.organizations:
-            if org.country:
+            if org.country and not org.donor:  # "Irish Aid" says who paid, not where
                 if org.name:
                     cached.setdefault(org.name, org.country)
                 if org.acronym:
