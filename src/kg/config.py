@@ -51,7 +51,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store_auth", "", "Credentials for the external store: 'user:password' (HTTP Basic) or 'Bearer TOKEN'.", secret=True),
     Setting("store_batch_triples", 500000, "Most triples `kg build` sends to an external store in one (atomic) request; a larger dataset is loaded in several."),
     Setting("validate_shards", 0, "Processes that validate a large graph in shards (0: one graph in one process). Bounds memory at 100,000 outcomes; see benchmarks/README.md."),
+    Setting("shacl_engine", "turbo", "SHACL engine of `kg validate`, `kg build`, `kg ingest` and partner writes: turbo (pyshacl-turbo, a Rust engine with pySHACL's API and the same results; the faster) or pyshacl (the reference)."),
 )
+
+SHACL_ENGINES = ("turbo", "pyshacl")
 
 _BY_NAME = {s.name: s for s in SETTINGS}
 
@@ -77,6 +80,7 @@ class Settings:
     dumps_path: str = ".kg/dumps"
     max_upload_bytes: int = 10_000_000
     validate_shards: int = 0
+    shacl_engine: str = "turbo"
     store_url: str = ""
     store_update_url: str = ""
     store_graph_store_url: str = ""
@@ -86,6 +90,8 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.base.endswith("/") or "://" not in self.base:
             raise ConfigError(f"setting 'base' must be an absolute IRI ending with '/', got {self.base!r}")
+        if self.shacl_engine not in SHACL_ENGINES:
+            raise ConfigError(f"setting 'shacl_engine' must be one of {', '.join(SHACL_ENGINES)}, got {self.shacl_engine!r}")
 
     # Paths are resolved against project_dir so the CLI works from any folder.
     @property

@@ -215,6 +215,21 @@ def test_query_before_build_says_run_kg_build(kg):
     assert "run `kg build` first" in err
 
 
+def test_both_shacl_engines_give_the_same_report(project, kg, monkeypatch):
+    write(project, "data/bad.ttl", VIOLATING)
+    reports = {}
+    for engine in ("turbo", "pyshacl"):
+        monkeypatch.setenv("KG_SHACL_ENGINE", engine)
+        code, out, _ = kg("validate", "--format", "json")
+        assert code == 1
+        reports[engine] = {k: v for k, v in json.loads(out).items() if k != "seconds"}
+    assert reports["turbo"] == reports["pyshacl"]
+    monkeypatch.setenv("KG_SHACL_ENGINE", "jena")
+    code, _, err = kg("validate")
+    assert code == 2
+    assert err.startswith("error: setting 'shacl_engine' must be one of turbo, pyshacl, got 'jena'")
+
+
 def test_bad_base_is_a_config_error(kg):
     code, _, err = kg("--base", "no-slash", "validate")
     assert code == 2

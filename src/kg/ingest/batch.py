@@ -246,7 +246,8 @@ def ingest(paths: Sequence[str | Path], settings: Settings, *, fmt: str | None =
             batch = {g: graph for r in checked for g, graph in r.graphs.items()}
             if batch:
                 replaced = [g for g in batch if context_store.contains_named_graph(ox.NamedNode(g))]
-                result, _ = validate_batch(batch, context, shapes, ontology, replaced=replaced)
+                result, _ = validate_batch(batch, context, shapes, ontology, replaced=replaced,
+                                           engine=settings.shacl_engine)
                 _attribute(result, checked)
             report.stages["validate"] = report.stages.get("validate", 0.0) + time.perf_counter() - t
             t = time.perf_counter()

@@ -116,7 +116,8 @@ def validate_files(settings: Settings) -> Report:
         store = shards.load_store(by_folder["data"], settings)
         if len(store) > SHARD_ABOVE:
             started = time.perf_counter()
-            results = shards.validate_store(store, shapes, ontology, workers=settings.validate_shards)
+            results = shards.validate_store(store, shapes, ontology, workers=settings.validate_shards,
+                                            engine=settings.shacl_engine)
             seconds = time.perf_counter() - started
             locate = _line_locator(by_folder["data"], settings) if results or rules else None
             findings, runs = _run_rules(store, rules, by_folder["ontology"], settings, locate)
@@ -131,7 +132,7 @@ def validate_files(settings: Settings) -> Report:
     locate, _ = _file_locator(by_folder["data"], settings, data, store)
     findings, runs = _run_rules(store, rules, by_folder["ontology"], settings, locate) if store is not None else ([], [])
     del store  # the rules are done: pyshacl gets the memory
-    report = validate_graph(data, shapes, ontology, locate=locate, prefixes=prefixes)
+    report = validate_graph(data, shapes, ontology, locate=locate, prefixes=prefixes, engine=settings.shacl_engine)
     return quality.with_findings(report, findings, runs)
 
 

@@ -1,6 +1,6 @@
 """Incremental validation: check a batch against the shapes without re-validating the whole graph.
 
-The data graph pyshacl sees is the batch's graphs plus what they touch, fetched
+The data graph the SHACL engine sees is the batch's graphs plus what they touch, fetched
 from the store (the built one, or an in-memory one of data/*.ttl):
 
 - for every node the batch describes, what other graphs say about it too
@@ -22,12 +22,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-import pyshacl
 from rdflib import RDF, Graph, URIRef
 from rdflib.term import Node
 
 from kg.rdf import sources as src
-from kg.validate.engine import materialise_types, needs_advanced, uses_sparql
+from kg.validate.engine import materialise_types, run, uses_sparql
 from kg.validate.report import Report, results_of
 
 _TYPE = ox.NamedNode(str(RDF.type))
@@ -67,7 +66,7 @@ class Context:
 
 
 def validate_batch(batch: Mapping[str, Graph], context: Context, shapes: Graph, ontology: Graph, *,
-                   replaced: Iterable[str] = ()) -> tuple[Report, set[Node]]:
+                   replaced: Iterable[str] = (), engine: str = "turbo") -> tuple[Report, set[Node]]:
     """Validate the batch's graphs (graph IRI -> graph) in their context.
 
     ``replaced``: graph IRIs whose old version the batch replaces (their old
@@ -104,10 +103,7 @@ def validate_batch(batch: Mapping[str, Graph], context: Context, shapes: Graph, 
             data.add((iri, RDF.type, cls))
     materialise_types(data, ontology)
     ont = ontology if uses_sparql(shapes) else None
-    _, results_graph, _ = pyshacl.validate(
-        data, shacl_graph=shapes, ont_graph=ont, inference="none", advanced=needs_advanced(shapes),
-        allow_warnings=True, focus_nodes=sorted(focus, key=str),
-    )
+    results_graph = run(data, shapes, engine=engine, ontology=ont, focus_nodes=sorted(focus, key=str))
     results = results_of(results_graph, shapes, None)
     report = Report(conforms=not any(r.severity == "Violation" for r in results), results=results,
                     seconds=time.perf_counter() - started)

@@ -1,6 +1,6 @@
 """Validate a large graph in shards, on every core.
 
-pyshacl works on one rdflib graph in one process: at 100,000 outcomes that is
+The SHACL engine works on one rdflib graph in one process: at 100,000 outcomes that is
 minutes of one core and gigabytes of rdflib objects. Our shapes look only at a
 focus node's own triples (and the blank nodes below them) and at the
 ``rdf:type`` of the nodes it links to. So the data can be cut into shards of
@@ -27,12 +27,11 @@ import multiprocessing
 from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
-import pyshacl
 from rdflib import RDF, SH, BNode, Graph, URIRef
 from rdflib.term import Node
 
 from kg.rdf import sources as src
-from kg.validate.engine import needs_advanced, superclasses
+from kg.validate.engine import run, superclasses
 from kg.validate.report import Result, results_of
 
 logger = logging.getLogger(__name__)
@@ -152,11 +151,10 @@ def shard_graph(store: ox.Store, subjects: Sequence[ox.NamedNode | ox.BlankNode]
 
 
 def _validate_shard(index: int) -> list[Result]:
-    store, shards, shapes, closure = _job["store"], _job["shards"], _job["shapes"], _job["closure"]
+    store, shards, shapes, closure, engine = _job["store"], _job["shards"], _job["shapes"], _job["closure"], _job["engine"]
     subjects = [ox.BlankNode(v[2:]) if v.startswith("_:") else ox.NamedNode(v) for v in shards[index]]
     data, owned = shard_graph(store, subjects, closure)
-    _, results_graph, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
-                                           advanced=needs_advanced(shapes), allow_warnings=True)
+    results_graph = run(data, shapes, engine=engine)
     owned_names = {_nt(n) for n in owned}
     return [r for r in results_of(results_graph, shapes, None) if r.focus_node in owned_names]
 
@@ -166,13 +164,13 @@ def _nt(node: Node) -> str:
 
 
 def validate_store(store: ox.Store, shapes: Graph, ontology: Graph, *, workers: int,
-                   shard_subjects: int = 20000) -> list[Result]:
+                   shard_subjects: int = 20000, engine: str = "turbo") -> list[Result]:
     """Results of validating everything in ``store``, shard by shard, on ``workers`` processes.
 
     The shapes that look beyond a node (:func:`split`) run once, on the whole graph.
     """
     local, far = split(shapes)
-    results = list(_validate_whole(store, far, shapes, ontology)) if has_targets(far) else []
+    results = list(_validate_whole(store, far, shapes, ontology, engine)) if has_targets(far) else []
     if not has_targets(local):
         return results
     shapes = local
@@ -180,7 +178,7 @@ def validate_store(store: ox.Store, shapes: Graph, ontology: Graph, *, workers: 
     orphans = orphan_blank_nodes(store)
     if orphans:
         shards.append([f"_:{b}" for b in orphans])
-    _job.update(store=store, shards=shards, shapes=shapes, closure=superclasses(ontology))
+    _job.update(store=store, shards=shards, shapes=shapes, closure=superclasses(ontology), engine=engine)
     try:
         if workers > 1 and len(shards) > 1 and "fork" in multiprocessing.get_all_start_methods():
             with multiprocessing.get_context("fork").Pool(min(workers, len(shards))) as pool:
@@ -193,11 +191,10 @@ def validate_store(store: ox.Store, shapes: Graph, ontology: Graph, *, workers: 
     return results + [r for part in parts for r in part]
 
 
-def _validate_whole(store: ox.Store, far: Graph, shapes: Graph, ontology: Graph) -> list[Result]:
+def _validate_whole(store: ox.Store, far: Graph, shapes: Graph, ontology: Graph, engine: str) -> list[Result]:
     subjects: list[ox.NamedNode | ox.BlankNode] = sorted(
         {q.subject for q in store.quads_for_pattern(None, None, None, None)}, key=str)
     data, _ = shard_graph(store, subjects, superclasses(ontology))
-    _, results_graph, _ = pyshacl.validate(data, shacl_graph=far, inference="none",
-                                           advanced=needs_advanced(far), allow_warnings=True)
+    results_graph = run(data, far, engine=engine)
     return results_of(results_graph, shapes, None)
 

@@ -260,7 +260,7 @@ def _plan(settings: Settings, operation: str, graph_iri: str, triples: list[ox.T
         batch = {graph_iri: _to_rdflib(new)} if new else {}
         derived = entailments.graph_iri(settings.base)
         report, _ = validate_batch(batch, Context(store, {graph_iri, derived}), shapes, ontology,
-                                   replaced=[graph_iri] if exists else [])
+                                   replaced=[graph_iri] if exists else [], engine=settings.shacl_engine)
         if not report.conforms:
             raise ValidationFailed(f"the graph does not conform to the shapes: {report.summary()}", report)
         audit_old = _graph_triples(store, audit_graph(settings.base))
