@@ -121,10 +121,20 @@ class Relations:
         return sorted(out, key=lambda x: x.start)
 
     def _anaphora(self, s: Sentence, spans: list[Span]) -> list[Span]:
-        """"The strategy", "this law": the record's one instrument of that type named before, if only one is."""
-        if self.anaphora_re is None:
-            return []
+        """"The strategy", "this law": the record's one instrument of that type named before, if only one is.
+        "It was designed by …": the one instrument the sentence before opens with."""
         out = []
+        it = re.match(r"It\s+(?:was|were|has|had|is|will|would)\b", s.text)
+        if it:
+            before = [x for x in self.prose.sentences if x.end <= s.start and x.section == s.section]
+            if before:
+                prev = before[-1]
+                named = {id(inst): inst for (a, _), inst in self.things.instrument_at.items() if prev.start <= a < prev.end}
+                opening = [a for (a, _), inst in self.things.instrument_at.items() if prev.start <= a < prev.start + 60]
+                if len(named) == 1 and opening:
+                    out.append(Span(s.start, s.start + 2, "instrument", next(iter(named.values())), "It"))
+        if self.anaphora_re is None:
+            return out
         for m in self.anaphora_re.finditer(s.text):
             a, b = s.start + m.start(1), s.start + m.end(1)
             if any(x.start < b and a < x.end for x in spans):
