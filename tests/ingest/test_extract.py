@@ -211,3 +211,64 @@ def test_a_donors_project_does_not_name_the_country(catalog):
                   "coverage.", catalog, None)
     country.assign(r, catalog)
     assert r.country.value == "MNG"
+
+
+# -- the rules of December 2026 (each from a miss of the tuned-on records) ------------------------
+
+def test_a_name_given_an_acronym_is_a_title_whatever_follows_its_head(catalog, extractor):
+    x = read("The Government of Jordan launched in May 2019 the Social Protection Strategy and Poverty Alleviation "
+             "(SPSPA) for 2019-2025.", catalog, extractor, "JOR")
+    [inst] = x.instruments
+    assert (inst.title, inst.names, inst.kind) == ("Social Protection Strategy and Poverty Alleviation", ["SPSPA"],
+                                                   "strategy")
+
+
+def test_a_year_range_stays_in_the_title_and_the_strategy_is_the_one_named_before(catalog, extractor):
+    x = read("The INSS developed the National Strategy for Contributory Social Security 2019-2024 in 2018. "
+             "The strategy has been submitted to the Ministry of Labour in March 2019.", catalog, extractor, "MOZ")
+    [inst] = x.instruments
+    assert inst.title == "National Strategy for Contributory Social Security 2019-2024"
+    assert ("submitted", "2019-03") in [(m.type, m.date.value) for m in inst.milestones]
+
+
+def test_it_at_a_sentences_start_is_the_instrument_the_sentence_before_opens_with(catalog, extractor):
+    x = read("The National Basic Social Security Strategy was endorsed in February 2016. It was designed by the "
+             "Ministry of Women, Children and Social Action.", catalog, extractor, "MOZ")
+    [inst] = x.instruments
+    assert [(i.org, i.role) for i in inst.issuers] == [("ministry-of-women-children-and-social-action", "drafter")]
+
+
+def test_research_titled_by_the_words_before_study_with_its_funder_performer_and_beneficiary(catalog, extractor):
+    x = read("With RBSA funds, the ILO provided the Ministry of Planning with the Social Protection Floor study, "
+             "which was developed in 2018 by the ILO.", catalog, extractor, "JOR")
+    [r] = x.research
+    assert (r.title, r.kind, r.date.value) == ("Social Protection Floor study", "study", "2018")
+    assert [p.org for p in r.performers] == ["ILO"] and [f.org for f in r.funders] == ["RBSA"]
+    assert ("ministry-of-planning", "beneficiary") in [(x.org, x.role) for x in x.roles]
+
+
+def test_funded_research_named_with_its_subject(catalog, extractor):
+    x = read("The ILO funded research on policy coherence between social security and labour regulations for "
+             "refugees.", catalog, extractor, "JOR")
+    [r] = x.research
+    assert r.topic.startswith("policy coherence") and [f.org for f in r.funders] == ["ILO"]
+
+
+def test_a_bare_research_word_with_nothing_said_of_it_is_not_kept(catalog, extractor):
+    x = read("The reform drew on an assessment.", catalog, extractor)
+    assert x.research == []
+
+
+def test_a_donor_named_in_an_adjective_and_groups_with_coordinated_modifiers(catalog, extractor):
+    x = read("The ILO undertook a study on extending social security to domestic and home based workers under the "
+             "German-funded Baldia Project.", catalog, extractor, "PAK")
+    assert ("government-deu", "funder") in [(r.org, r.role) for r in x.roles]
+    assert x.organizations["government-deu"].name == "Germany"
+    assert {"domestic-workers", "home-based-workers"} <= {g.key for g in x.groups}
+
+
+def test_two_ministries_joined_by_and_the(catalog, extractor):
+    x = read("The Ministry of Health and Social Protection and the Ministry of Labour, Migration and Employment "
+             "redesigned the schemes.", catalog, extractor, "TJK")
+    names = {o.name for o in x.organizations.values()}
+    assert {"Ministry of Health and Social Protection", "Ministry of Labour, Migration and Employment"} <= names

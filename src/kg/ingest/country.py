@@ -118,8 +118,9 @@ def infer(record: Record, catalog: Catalog, reason: str) -> None:
         for demonym, alpha3 in catalog.demonyms.items():
             if demonym not in text:
                 continue
-            for m in re.finditer(rf"\b{demonym}\b", text):
-                add(alpha3, 1, f"demonym: {demonym}", line_at(m.start()))
+            for m in re.finditer(rf"\b{demonym}\b(?!-(?:funded|financed|sponsored|supported))", text):
+                before = text[max(0, m.start() - 40):m.start()]
+                add(alpha3, 0 if _DONOR.search(before) else 1, f"demonym: {demonym}", line_at(m.start()))
 
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     lead = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0) if ranked else 0

@@ -70,6 +70,7 @@ class Lexicon:
     organizations: list[KnownOrganization] = field(default_factory=list)
     country_names: dict[str, str] = field(default_factory=dict)  # norm(name) -> alpha-3
     country_labels: dict[str, str] = field(default_factory=dict)  # alpha-3 -> English name
+    demonyms: dict[str, str] = field(default_factory=dict)  # "German" -> DEU
 
     # -- lookups built once ------------------------------------------------------------
 
@@ -185,6 +186,7 @@ def load(store: ox.Store, base: str, catalog: Catalog | None = None, exclude: fr
     if catalog is not None:
         lex.country_names = dict(catalog.country_names)
         lex.country_labels = {a3: c.name for a3, c in catalog.countries.items()}
+        lex.demonyms = dict(catalog.demonyms)
     return lex
 
 

@@ -391,7 +391,7 @@ class Relations:
                 for key, span in self._listed_after(spans, b, s.end):
                     self._role(key, role, self.prose.evidence(a, span.end), FACT)
         # "With RBSA funding", "with Irish Aid funding"
-        for m in re.finditer(r"\b(?:with|through|under)\s+(?:the\s+)?([A-Z][\w&.\- ]{1,60}?)\s+(?:funding|funds|financing|grants?|support|resources)\b",
+        for m in re.finditer(r"\b(?i:with|through|under)\s+(?:the\s+)?([A-Z][\w&.\- ]{1,60}?)\s+(?:funding|funds|financing|grants?|support|resources)\b",
                              s.text):
             a = s.start + m.start(1)
             b = s.start + m.end(1)
@@ -406,9 +406,22 @@ class Relations:
                     self.things.organizations[key] = Organization(key, None, name, None, None,
                                                                   confidence=SUGGESTION)
                 self.things.organizations[key].evidence.append(self.prose.evidence(a, b))
+                self.things.org_at[(a, b)] = key
+                spans.append(Span(a, b, "org", key, name))  # the research of this sentence finds its funder
+                spans.sort(key=lambda x: x.start)
             if key is not None:
                 self._role(key, "funder" if "fund" in m.group(0).lower() or "financ" in m.group(0).lower()
                            else "supporter", self.prose.evidence(s.start + m.start(), s.start + m.end()), FACT)
+        # "the German-funded Baldia Project", "an EU-funded study": the donor named in an adjective
+        for m in re.finditer(r"\b([A-Z][\w.]+)-(?:funded|financed|sponsored)\b", s.text):
+            a, b = s.start + m.start(1), s.start + m.end(1)
+            word = m.group(1)
+            key = next((x.ref for x in spans if x.kind == "org" and x.start == a), None)
+            code = self.lex.demonyms.get(word) or self.lex.country_names.get(norm(word))
+            if key is None and code in self.lex.country_labels:
+                key = self._country_body(Span(a, b, "country", code, self.lex.country_labels[code]))
+            if key is not None:
+                self._role(key, "funder", self.prose.evidence(a, s.start + m.end()), FACT)
         # the Partnerships list: every body named there is a partner
         if s.section == "partnerships":
             for x in spans:
