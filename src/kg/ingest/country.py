@@ -115,10 +115,14 @@ def infer(record: Record, catalog: Catalog, reason: str) -> None:
                 continue
             for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
                 add(alpha3, 3, f"body of the country: {name}", line_at(m.start()))
+        named: list[tuple[int, int]] | None = None
         for demonym, alpha3 in catalog.demonyms.items():
             if demonym not in text:
                 continue
             for m in re.finditer(rf"\b{demonym}\b(?!-(?:funded|financed|sponsored|supported))", text):
+                named = _named_bodies(text, catalog) if named is None else named
+                if any(a <= m.start() < b for a, b in named):
+                    continue  # "Irish Aid", "German Technical Cooperation": a body's name, counted as that body
                 before = text[max(0, m.start() - 40):m.start()]
                 add(alpha3, 0 if _DONOR.search(before) else 1, f"demonym: {demonym}", line_at(m.start()))
 
@@ -143,6 +147,15 @@ def infer(record: Record, catalog: Catalog, reason: str) -> None:
     else:
         record.warn(f"{reason}, and the text names no country", field="country",
                     hint="give it in the curation file (correct: country: XXX)")
+
+
+def _named_bodies(text: str, catalog: Catalog) -> list[tuple[int, int]]:
+    """Where ``text`` names a body the graph knows (any, donors too)."""
+    out = []
+    for org in catalog.organizations:
+        if org.name and org.name in text:
+            out.extend((m.start(), m.end()) for m in re.finditer(rf"(?<![\w-]){re.escape(org.name)}(?![\w-])", text))
+    return out
 
 
 def _alpha3(name: str, catalog: Catalog) -> str | None:
