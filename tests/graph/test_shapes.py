@@ -33,6 +33,7 @@ from functools import cache
 from pathlib import Path
 
 import pyshacl
+import pyshacl_turbo
 import pytest
 from pyshacl.entrypoints import meta_validate
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
@@ -1202,6 +1203,8 @@ def test_the_four_shape_files_are_there() -> None:
 def test_shapes_pass_meta_shacl() -> None:
     """The shapes conform to SHACL-for-SHACL (pyshacl -m), as the loader checks them."""
     conforms, _, text = meta_validate(shapes_graph(), inference="none")
+    assert conforms, text
+    conforms, _, text = pyshacl_turbo.meta_validate(shapes_graph(), inference="none")  # the default engine's check
     assert conforms, text
     # The same check as part of a validation run: it raises on bad shapes.
     pyshacl.validate(materialise(fixture_graph()), shacl_graph=shapes_graph(), inference="none", meta_shacl=True,

@@ -153,7 +153,8 @@ def test_info_results_are_counted_but_do_not_gate():
     assert report.summary() == "0 violations, 0 warnings, 1 info in 1 focus node; data conforms"
 
 
-def test_a_bad_shapes_file_is_reported_with_its_line(project, settings):
+@pytest.mark.parametrize("engine", ["turbo", "pyshacl"])
+def test_a_bad_shapes_file_is_reported_with_its_line(project, settings, engine):
     write(project, "shapes/bad.ttl", """\
 @prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix shp: <https://w3id.org/spkg/shapes/bad#> .
@@ -163,7 +164,7 @@ shp:CountShape a sh:PropertyShape ;
     sh:minCount "one" .
 """)
     with pytest.raises(LoadError) as e:
-        validate.validate_files(settings)
+        validate.validate_files(settings.replace(shacl_engine=engine))
     assert e.value.message.startswith("shapes/bad.ttl:4: ")
     assert "not a valid SHACL shape" in e.value.message
     assert "sh:minCount" in e.value.message

@@ -76,7 +76,8 @@ def load_shapes(settings: Settings, shape_sources: Iterable[src.Source] | None =
         shape_sources = src.discover(settings, ("shapes",))
     shapes = Graph()
     locate, prefixes = _file_locator(shape_sources, settings, shapes)
-    meta = check_shapes(shapes, locate=locate, prefixes={**WELL_KNOWN_PREFIXES, **prefixes})
+    meta = check_shapes(shapes, locate=locate, prefixes={**WELL_KNOWN_PREFIXES, **prefixes},
+                        engine=settings.shacl_engine)
     if not meta.conforms:
         first = min((r for r in meta.results if r.severity == "Violation"),
                     key=lambda r: (r.file or "~", r.line or 10**9))  # the first one in file order

@@ -130,9 +130,17 @@ def validate_graph(data_graph: Graph, shapes_graph: Graph, ontology_graph: Graph
 
 
 def check_shapes(shapes_graph: Graph, *, locate: Locator | None = None,
-                 prefixes: Mapping[str, str] | None = None) -> Report:
-    """Check the shapes themselves against SHACL-for-SHACL (pyshacl's meta-SHACL)."""
-    _, results_graph, _ = meta_validate(shapes_graph, inference="none")
+                 prefixes: Mapping[str, str] | None = None, engine: str = "turbo") -> Report:
+    """Check the shapes themselves against SHACL-for-SHACL (meta-SHACL), with ``engine``.
+
+    Every build, validation, ingest and partner write does this first: 9 s with pyshacl,
+    0.14 s with pyshacl-turbo on shapes/ today."""
+    if engine == "pyshacl":
+        _, results_graph, _ = meta_validate(shapes_graph, inference="none")
+    else:
+        import pyshacl_turbo
+
+        _, results_graph, _ = pyshacl_turbo.meta_validate(shapes_graph, inference="none")
     results = results_of(results_graph, Graph(), locate)
     return Report(conforms=not any(r.severity == "Violation" for r in results), results=results,
                   prefixes=dict(prefixes or {}))
