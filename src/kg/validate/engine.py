@@ -10,8 +10,9 @@ The functions take graphs, so a batch can be checked without the whole store:
 
 Two engines run the shapes (the setting ``shacl_engine``): ``turbo``, pyshacl-turbo's
 Rust engine behind pySHACL's API, and ``pyshacl``, the reference. They give the same
-results (``tests/validate/test_engines.py`` checks it on every broken-data case and on
-generated data with faults planted); :func:`run` is the one place that calls either.
+results (tests/graph/test_shapes.py checks every broken-data case on both,
+tests/graph/test_shacl_engines.py generated data with faults planted). :func:`run` and,
+for meta-SHACL, :func:`check_shapes` are the only places that call either.
 """
 
 from __future__ import annotations
