@@ -301,14 +301,17 @@ def read_back(record_text: str, data: Path, key: str) -> dict:
         insts.append({
             "title": r["title"], "confidence": "fact", "spans": spans(facts, i),
             "names": [x["n"] for x in rows(facts, f"SELECT ?n WHERE {{ <{i}> skos:altLabel ?n }}")],
-            "milestones": [{"value": x["d"], "precision": {"date": "day", "gYearMonth": "month", "gYear": "year"}[x["t"].rsplit("#", 1)[-1]],
+            "milestones": [{"value": x["d"], "precision": PRECISION[x["t"].rsplit("#", 1)[-1]],
                             "confidence": "fact"} for x in rows(facts, f"SELECT ?d (DATATYPE(?d) AS ?t) WHERE {{ <{i}> kg:milestone/kg:date ?d }}")],
             "issuers": [{"org": x["o"], "role": tail(x["role"]), "confidence": "fact"} for x in
                         rows(facts, f"SELECT ?o ?role WHERE {{ <{i}> prov:qualifiedAttribution ?a . ?a prov:agent ?o ; prov:hadRole ?role }}")],
         })
+    # a suggestion carries what the ingest read of it (dates, agents): found, as a suggestion
     for r in rows(sugg, """SELECT ?s ?name WHERE { ?s kg:suggestedKind kg:PolicyInstrument ; kg:suggestedName ?name }"""):
         insts.append({"title": r["name"], "confidence": "suggestion", "names": [], "spans": spans_sugg(sugg, r["s"]),
-                      "milestones": [], "issuers": []})
+                      "milestones": [{"value": x["d"], "precision": PRECISION[x["t"].rsplit("#", 1)[-1]], "confidence": "suggestion"}
+                                     for x in rows(sugg, f"SELECT ?d (DATATYPE(?d) AS ?t) WHERE {{ <{r['s']}> kg:suggestedDate ?d }}")],
+                      "issuers": []})
     out["instruments"] = insts
 
     events = []
@@ -316,8 +319,9 @@ def read_back(record_text: str, data: Path, key: str) -> dict:
                  OPTIONAL {{ ?e schema:name ?title }} OPTIONAL {{ ?e schema:startDate ?date }} }}"""):
         events.append({"kind": tail(r["kind"]), "title": r["title"], "date": r["date"], "confidence": "fact",
                        "spans": spans(facts, r["e"]), "text": ""})
-    for r in rows(sugg, """SELECT ?s ?kind WHERE { ?s kg:suggestedKind kg:Event ; kg:suggestedType ?kind }"""):
-        events.append({"kind": tail(r["kind"]), "title": None, "date": None, "confidence": "suggestion",
+    for r in rows(sugg, """SELECT ?s ?kind ?date WHERE { ?s kg:suggestedKind kg:Event ; kg:suggestedType ?kind .
+                               OPTIONAL { ?s kg:suggestedDate ?date } }"""):
+        events.append({"kind": tail(r["kind"]), "title": None, "date": r["date"], "confidence": "suggestion",
                        "spans": spans_sugg(sugg, r["s"]), "text": ""})
     out["events"] = events
 
@@ -331,7 +335,8 @@ def read_back(record_text: str, data: Path, key: str) -> dict:
                          "text": "", "sample_size": int(r["n"]) if r["n"] else None, **agents})
     for r in rows(sugg, """SELECT ?s ?kind WHERE { ?s kg:suggestedKind kg:Research ; kg:suggestedType ?kind }"""):
         research.append({"kind": tail(r["kind"]), "title": None, "confidence": "suggestion", "spans": spans_sugg(sugg, r["s"]),
-                         "text": "", "performers": [], "commissioners": [], "funders": [], "sample_size": None})
+                         "text": "", "commissioners": [], "funders": [], "sample_size": None,
+                         "performers": [x["o"] for x in rows(sugg, f"SELECT ?o WHERE {{ <{r['s']}> kg:suggestedAgent ?o }}")]})
     out["research"] = research
     out["groups"] = [{"key": tail(r["g"]), "confidence": "fact"} for r in
                      rows(facts, f"SELECT ?g WHERE {{ <{outcome}> kg:concernsPopulation ?g }}")]
@@ -345,6 +350,8 @@ def spans_sugg(g, node: str) -> list[tuple[int, int]]:
                       ?p a oa:TextPositionSelector ; oa:start ?s ; oa:end ?e }}"""
     return [(int(r.s), int(r.e)) for r in g.query(q)]
 
+
+PRECISION = {"date": "day", "gYearMonth": "month", "gYear": "year"}  # xsd datatype -> a date's precision
 
 PREFIXES = """PREFIX kg: <https://w3id.org/spkg/def/kg#>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
