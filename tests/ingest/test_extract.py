@@ -272,3 +272,19 @@ def test_two_ministries_joined_by_and_the(catalog, extractor):
              "redesigned the schemes.", catalog, extractor, "TJK")
     names = {o.name for o in x.organizations.values()}
     assert {"Ministry of Health and Social Protection", "Ministry of Labour, Migration and Employment"} <= names
+
+
+def test_a_contributions_subjectless_line_is_the_ilos_work_and_names_no_title(catalog, extractor):
+    r = text.parse_text("Result achieved\n\nOutcome summary\n\nS\n\nOutcome achieved\n\nThe scheme was adopted.\n\n"
+                        "ILO's contribution to the outcome\n\nDrafted technical note and various studies on the "
+                        "system.\n", "x.txt", catalog)
+    x = extractor.extract(r)
+    assert x.organizations["ILO"].evidence[0].text == "ILO"  # named only in the section's heading
+    assert sorted((r.kind, r.title, [p.org for p in r.performers]) for r in x.research) == [
+        ("policy-note", None, ["ILO"]), ("study", None, ["ILO"])]
+
+
+def test_groups_named_by_what_they_receive_or_by_their_trade(catalog, extractor):
+    x = read("The plan raises the social old age pension and covers taxi drivers, ethnic minorities and "
+             "low-income households.", catalog, extractor, "JOR")
+    assert {"older-persons", "taxi-drivers", "ethnic-minorities", "poor-households"} <= {g.key for g in x.groups}

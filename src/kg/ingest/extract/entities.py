@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 
 from kg.ingest.catalog import norm
 from kg.ingest.extract import names as names_mod
-from kg.ingest.extract.lexicon import KnownOrganization, Lexicon, phrase_pattern
+from kg.ingest.extract.lexicon import INTERNATIONAL, KnownOrganization, Lexicon, known_in, phrase_pattern
 from kg.ingest.extract.lexicon import key as lex_key
 from kg.ingest.extract.model import FACT, SUGGESTION, Evidence, Instrument, Organization
 from kg.ingest.extract.names import CONNECTORS, Name
@@ -43,8 +43,6 @@ UNIQUE_BODIES = {"parliament", "head-of-state-or-government", "council of minist
 # Lower-case nouns after an acronym that make it a modifier of something generic ("UN agencies").
 GENERIC_AFTER = {"agencies", "agency", "system", "entities", "family", "partners", "organizations", "organisations",
                  "country", "staff", "team", "teams", "constituents", "member", "members"}
-INTERNATIONAL = {"un-agency", "international-financial-institution", "regional-organization",
-                 "international-organization", "development-partner"}
 KINDS = ("organization", "instrument", "event", "research")
 
 
@@ -122,7 +120,7 @@ class Recognizer:
     """Names in a record's sentences, each given a kind; one object per record."""
 
     def __init__(self, prose: Prose, lex: Lexicon, record_country: str | None, heads_: Heads,
-                 known_names: dict[str, KnownOrganization], known_acronyms: dict[str, list[KnownOrganization]],
+                 known_names: dict[str, list[KnownOrganization]], known_acronyms: dict[str, list[KnownOrganization]],
                  org_cues: dict[str, str], listing_heads: frozenset[str] = frozenset()) -> None:
         self.prose = prose
         self.lex = lex
@@ -160,7 +158,24 @@ class Recognizer:
                     m = self.classify(part, s)
                     if m is not None:
                         self.mentions.append(m)
+        self._contribution_heading()
         return self.mentions
+
+    def _contribution_heading(self) -> None:
+        """A record whose prose never names the ILO still names it in its heading "ILO's contribution to the
+        outcome": the body the section's subjectless lines are about."""
+        if "ILO" not in self.known_acronyms or any(m.known is not None and m.known.acronym == "ILO" for m in self.mentions):
+            return
+        section = next(((a, b) for f, a, b in self.prose.sections if f == "ilo_contribution"), None)
+        if section is None:
+            return
+        heading = re.search(r"\bILO\b(?=[’']?s?\s+[Cc]ontribution\b)[^\n]*\n\s*$", self.prose.verbatim[max(0, section[0] - 80):section[0]])
+        if heading is None:
+            return
+        start = max(0, section[0] - 80) + heading.start()
+        ilo = known_in(self.known_acronyms["ILO"], None)
+        if ilo is not None:
+            self.mentions.append(Mention("organization", Name(start, start + 3, "ILO", ("ILO",)), ilo.type, ilo))
 
     def _with_trailing_head(self, n: Name) -> Name:
         """"EHSAAS programme", "TRANSFORM rollout plan": a name followed by a lower-case instrument word names it."""
@@ -232,7 +247,7 @@ class Recognizer:
         text = " ".join(words)
         if _is_acronym(text) and (text in self.definitions or text in self.known_acronyms):
             return True
-        if norm(text) in self.known_names:
+        if known_in(self.known_names.get(norm(text), []), self.country):
             return True
         hits = self.heads.find(tuple(words))
         if len(hits) == 1 and hits[0][:2] == (0, len(words)) and hits[0][2] == "organization":
@@ -261,16 +276,16 @@ class Recognizer:
     def classify(self, n: Name, s: Sentence) -> Mention | None:
         text = n.text.strip()
         key = norm(text)
-        if key in self.known_names:
-            k = self.known_names[key]
+        k = known_in(self.known_names.get(key, []), self.country)
+        if k is not None:
             return Mention("organization", n, k.type, k, k.country, s)
         if _is_acronym(text):
             if text in self.definitions:
                 return Mention("acronym", n, sentence=s)
-            if text in self.known_acronyms:
+            k = known_in(self.known_acronyms.get(text, []), self.country)
+            if k is not None:  # another country's body with these letters is not this one
                 if self._generic_after(n):
                     return None
-                k = self._known_by_acronym(text)
                 return Mention("organization", n, k.type, k, k.country, s)
             return Mention("acronym", n, sentence=s)
         if key in self.lex.country_names:
@@ -389,16 +404,6 @@ class Recognizer:
         low = [w.lower() for w in words]
         return low[-1] == "fund" and self._org_cue(words) != "social-security-institution" and \
             not any(w in ("national", "welfare", "provident", "pension", "trust") for w in low)
-
-    def _known_by_acronym(self, acronym: str) -> KnownOrganization:
-        candidates = self.known_acronyms[acronym]
-        for k in candidates:  # one of the record's country first, then an international one
-            if k.country and k.country == self.country:
-                return k
-        for k in candidates:
-            if not k.country or k.type in INTERNATIONAL:
-                return k
-        return candidates[0]
 
 
 def _is_acronym(text: str) -> bool:

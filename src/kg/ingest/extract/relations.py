@@ -586,6 +586,8 @@ class Relations:
             words = words[1:]
         if not words or words[-1].lower() in CONNECTORS:
             return None
+        if len(words) == 1 and _SUBJECTLESS.match(self.prose.verbatim[s.start:a]):
+            return None  # "Drafted technical note": a report's subjectless verb, not a title
         covered = [x for x in spans if x.start < a and x.end > start]
         if any(x.kind != "org" or x.start > start for x in covered):
             return None  # a place, a date or a body's name in the middle: not one title
@@ -636,6 +638,14 @@ class Relations:
                         r._explicit = True  # type: ignore[attr-defined]
                     elif not r.performers:
                         self._link(r.performers, subject[-1], "researcher", a, b)
+        elif s.section == "ilo_contribution" and _SUBJECTLESS.match(self.prose.verbatim[s.start:a]):
+            # "Drafted technical note and various studies": the contribution's lines leave out their subject, the ILO
+            ilo_key = next((k for k in self.things.organizations if self._is_ilo(k)), None)
+            if ilo_key is not None and not r.performers:
+                ev = self.prose.evidence(s.start, b)
+                r.performers.append(RoleLink(ilo_key, "researcher", ev))
+                self._role(ilo_key, "researcher", ev, FACT)
+                r._explicit = True  # type: ignore[attr-defined]
         after = self.prose.verbatim[b:hi]
         by = re.match(r"[^.;]{0,60}?\b(?:conducted|carried out|undertaken|prepared|developed|done|performed|led|written)"
                       r"(?:\s+(?:in|on|during|between)\s+[^.;,]{1,25}?)?\s+by\s+(?:the\s+)?", after, re.I)
@@ -966,6 +976,9 @@ def _title(text: str) -> str:
 
 # Research words that name work in passing as often as a piece of work: only with a title, or a body doing it.
 # Capitalised words that start a sentence or qualify a noun without naming anything
+# A line of a report that opens with what was done and leaves out who did it: "Drafted technical note and ...".
+_SUBJECTLESS = re.compile(r"\s*(?:[-•–*]\s*)?(?:Conducted|Carried out|Undertook|Drafted|Prepared|Developed|Produced|"
+                          r"Completed|Finali[sz]ed|Elaborated|Wrote|Performed|Delivered)\b[^.;:]*$")
 _TITLE_SKIP = {"the", "this", "that", "these", "those", "a", "an", "its", "their", "our", "such", "each", "another",
                "other", "new", "first", "second", "third", "further", "also", "in", "with", "and", "for", "of", "on"}
 GENERIC_RESEARCH = {"study", "report", "review", "evaluation", "mapping", "assessment", "policy-note", "diagnostic"}
