@@ -227,7 +227,7 @@ def ingest(paths: Sequence[str | Path], settings: Settings, *, fmt: str | None =
         _duplicates(results)
         todo = sorted((r for r in results if r.key and r.status != "duplicate"), key=lambda r: r.key or "")
         exclude = {g for r in todo for g in _graph_iris(r.key or "", settings.base)}
-        reconciler = Reconciler(cat, context_store, exclude, settings.base)
+        reconciler = Reconciler(cat, context_store, exclude | {entailments.graph_iri(settings.base)}, settings.base)
         builder = Builder(cat, settings.base, exclude)
         extractor = Extractor(lexicon.load(context_store, settings.base, cat, frozenset(exclude)),
                               {w for label in cat.themes for w in label.split()})
@@ -428,6 +428,10 @@ def _build(res: RecordResult, builder: Builder, reconciler: Reconciler, extracto
         if match.existing:
             resolved.existing.add(match.iri)
     linked = {*resolved.organizations.values(), *resolved.instruments.values()}
+    for iri in sorted(resolved.existing - set(reconciler.described)):  # described by records outside the batch
+        names = reconciler.names_from_records(iri)
+        if names:
+            reconciler.described[iri] = names
     resolved.batch_names = {iri: names for iri, names in reconciler.described.items() if iri in linked}
     resolved.existing |= set(resolved.batch_names)
     ids = prose.write(r, key, built.outcome, built.record_iri, found, resolved, built.facts, built.suggestions,

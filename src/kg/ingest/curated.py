@@ -16,6 +16,7 @@ from typing import Any
 
 from kg.ingest.catalog import norm
 from kg.ingest.extract import prose as prose_reader
+from kg.ingest.extract.lexicon import known_in
 from kg.ingest.extract.model import (
     CURATED,
     DateValue,
@@ -51,7 +52,7 @@ class _Reader:
         self.source = source  # the curation file's text, to point at the line of a quote
         self.out = Extraction()
         # the bodies the graph's reference data describes: an id: naming one links to it
-        self.known_iris = {k.iri for k in known_names.values()} | {k.iri for ks in known_acronyms.values() for k in ks}
+        self.known_iris = {k.iri for ks in [*known_names.values(), *known_acronyms.values()] for k in ks}
         self.names: dict[str, str] = {}  # norm(name or acronym) -> organization key
 
     def error(self, message: str, near: str | None = None, hint: str | None = None) -> None:
@@ -129,9 +130,10 @@ class _Reader:
 
     def _known(self, name: str | None, acronym: str | None, country: str | None) -> str | None:
         """The IRI of a body the graph's reference data describes (the ILO, ...), by name or acronym."""
-        k = self.known_names.get(norm(name)) if name else None
+        country = country or (self.record.country.value if self.record.country else None)
+        k = known_in(self.known_names.get(norm(name), []), country) if name else None
         if k is None and acronym:
-            k = next((c for c in self.known_acronyms.get(acronym, []) if c.country in (None, country)), None)
+            k = known_in(self.known_acronyms.get(acronym, []), country)
         return k.iri if k is not None else None
 
     def org_key(self, name: Any, what: str, near: str | None) -> str | None:

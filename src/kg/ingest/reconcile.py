@@ -32,13 +32,13 @@ import pyoxigraph as ox
 
 from kg.rdf import iris
 from kg.ingest.catalog import Catalog, Known, norm
+from kg.ingest.extract.lexicon import INTERNATIONAL
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
 _RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
 _SKOS_ALT = ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
-_INTERNATIONAL = {"un-agency", "international-financial-institution", "regional-organization",
-                  "international-organization", "development-partner"}
+_NAME_PROPERTIES = (_RDFS_LABEL, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), _SKOS_ALT, _DCT_TITLE)
 
 
 def _short_title(title: str) -> str:
@@ -102,8 +102,8 @@ class Reconciler:
         if org.known:
             return Match(org.known, "name", True)
         if org.fixed_iri:
-            return Match(org.fixed_iri, "curated", False)
-        country = org.country or (record_country if org.type not in _INTERNATIONAL else None)
+            return Match(org.fixed_iri, "curated", self._described(org.fixed_iri))
+        country = org.country or (record_country if org.type not in INTERNATIONAL else None)
         for name in [org.name, *org.names]:
             if name:
                 for known in self._orgs_by_name.get(norm(name), []):
@@ -115,23 +115,51 @@ class Reconciler:
                     return Match(known.iri, "acronym", True)
         stem = iris.slug(org.acronym or org.name or org.key)
         key = f"{country.lower()}-{stem}" if country else stem
-        return Match(iris.thing("organization", key, self.base), "new", False)
+        iri = iris.thing("organization", key, self.base)
+        return Match(iri, "new", self._described(iri))  # described already under another name: linked, not described twice
+
+    def _described(self, iri: str) -> bool:
+        """Whether a graph outside the batch describes ``iri`` (gives it a type): a record that names it by a
+        curated id then links to it, as it would in a batch after the record that describes it."""
+        if self.store is None:
+            return False
+        return any(q.graph_name.value not in self.exclude for q in self.store.quads_for_pattern(ox.NamedNode(iri), _RDF_TYPE, None, None)
+                   if isinstance(q.graph_name, ox.NamedNode))
+
+    def _of_country(self, node: ox.NamedNode, record_country: str | None) -> bool:
+        """Whether an instrument the graph describes can be the record's: Iraq's "social security law" is not
+        Jordan's. One with no country, or a record with none, leaves the title alone to decide."""
+        countries = {q.object.value for q in self.store.quads_for_pattern(node, self._kg_country, None, None)}
+        country = self.catalog.countries.get(record_country or "")
+        return not countries or country is None or country.iri in countries
+
+    def names_from_records(self, iri: str) -> set[str]:
+        """The names other records (outside the batch) give ``iri``: what a record leaves out of its own
+        alternative labels, so that its file is the same alone as after those records in one batch."""
+        if self.store is None:
+            return set()
+        records = iris.graph("data", "outcome-", self.base)
+        return {q.object.value for p in (*_NAME_PROPERTIES, self._kg_acronym) for q in self.store.quads_for_pattern(ox.NamedNode(iri), p, None, None)
+                if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value.startswith(records)
+                and q.graph_name.value not in self.exclude}
 
     def title(self, inst, record_country: str | None) -> Match:
         """The IRI of an extracted instrument: the one the graph gives one of its names, else country + title."""
         if inst.fixed_iri:
-            return Match(inst.fixed_iri, "curated", False)
+            return Match(inst.fixed_iri, "curated", self._described(inst.fixed_iri))
         if self.store is not None:
             for name in [inst.title, *inst.names]:
                 for predicate in (_DCT_TITLE, _RDFS_LABEL, _SKOS_ALT):
                     for q in self.store.quads_for_pattern(None, predicate, ox.Literal(name, language="en"), None):
                         if q.graph_name.value in self.exclude:
                             continue
-                        if any(True for _ in self.store.quads_for_pattern(q.subject, _RDF_TYPE, self._kg_instrument, None)):
+                        if any(True for _ in self.store.quads_for_pattern(q.subject, _RDF_TYPE, self._kg_instrument, None)) \
+                                and self._of_country(q.subject, record_country):
                             return Match(q.subject.value, "title", True)
         stem = iris.slug(_short_title(inst.title))[:70]
         key = f"{record_country.lower()}-{stem}" if record_country else stem
-        return Match(iris.thing("instrument", key, self.base), "new", False)
+        iri = iris.thing("instrument", key, self.base)
+        return Match(iri, "new", self._described(iri))
 
 
 def _same_country(known: str | None, mentioned: str | None, record: str | None, type_hint: str | None) -> bool:

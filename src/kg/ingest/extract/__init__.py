@@ -39,12 +39,12 @@ class Extractor:
     def __init__(self, lexicon: Lexicon, theme_words: set[str] = frozenset()) -> None:
         self.lex = lexicon
         self.heads = entities.heads(lexicon)
-        self.known_names = {}
+        self.known_names: dict[str, list] = {}  # norm(name) -> the bodies bearing it (one per country at most)
         self.known_acronyms: dict[str, list] = {}
         for k in lexicon.organizations:
             for n in [k.name, *k.names]:
-                if n:
-                    self.known_names.setdefault(norm(n), k)
+                if n and k not in self.known_names.setdefault(norm(n), []):
+                    self.known_names[norm(n)].append(k)
             if k.acronym:
                 self.known_acronyms.setdefault(k.acronym, []).append(k)
         self.org_cues = lexicon.cue_index("organization_types")

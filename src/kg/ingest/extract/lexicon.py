@@ -56,6 +56,20 @@ class KnownOrganization:
     graph: str | None = None
 
 
+# Organization types that work across countries: a record of any country can name them.
+INTERNATIONAL = frozenset({"un-agency", "international-financial-institution", "regional-organization",
+                           "international-organization", "development-partner"})
+
+
+def known_in(candidates: list[KnownOrganization], country: str | None) -> KnownOrganization | None:
+    """The one of the bodies bearing a name that a record of ``country`` can mean: its own country's first,
+    then an international one. Another country's "Council of Ministers" is not this record's."""
+    for k in candidates:
+        if k.country and k.country == country:
+            return k
+    return next((k for k in candidates if not k.country or k.type in INTERNATIONAL), None)
+
+
 @dataclass
 class Lexicon:
     groups: dict[str, Concept] = field(default_factory=dict)
