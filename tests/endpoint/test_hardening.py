@@ -155,6 +155,11 @@ def test_every_format_has_the_same_depth_limit_and_no_format_may_blow_a_body_up(
             + ", ".join(f'"p:{i}": "x"' for i in range(100)) + "}").encode()
     with pytest.raises(parsing.BodyTooExpensive, match="expands to more than"):
         parsing.parse(body, "application/ld+json", PA + "x")
+    # The same namespace as a prefix, one term repeated in 400 triples: 1 MB of body, 400 MB as a graph file
+    # (the terms are few; each written triple repeats them). The re-probe of issue #16 found it (N2).
+    body = (f"@prefix l: <{namespace}> .\n" + "".join(f'l:s <http://a/p> "{i}" .\n' for i in range(400))).encode()
+    with pytest.raises(parsing.BodyTooExpensive, match="written out, take more than"):
+        parsing.parse(body, "text/turtle", PA + "x")
     # Strings, IRIs and comments may hold brackets: they are not nesting.
     fine = b'<http://a/s> <http://a/p> "' + b"[" * 500 + b'" . # ' + b"(" * 500 + b"\n"
     assert len(parsing.parse(fine, "text/turtle", PA + "x")) == 1
