@@ -34,6 +34,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port `kg serve` listens on."),
     Setting("workers", 3, "Query worker processes per HTTP process; each opens the store read-only and is killed when a query runs out of time. Queries known to be slow may use all but one."),
     Setting("query_timeout", 30.0, "Seconds a SPARQL query may run before it is stopped and a timeout error is returned."),
+    Setting("query_memory", 2048, "MiB of memory one query worker may allocate; a query that needs more is stopped with a 503 that says so, and the worker replaced. 0: no cap."),
     Setting("result_limit", 100000, "Most rows (or triples) a query result may carry; a cut result is flagged."),
     Setting("service_allowlist", "", "Space-separated endpoint IRI prefixes that SPARQL SERVICE may call; empty turns SERVICE off."),
     Setting("max_query_length", 100000, "Longest accepted query text, in characters."),
@@ -68,6 +69,7 @@ class Settings:
     port: int = 8000
     workers: int = 3
     query_timeout: float = 30.0
+    query_memory: int = 2048
     result_limit: int = 100000
     service_allowlist: str = ""
     max_query_length: int = 100000

@@ -221,6 +221,13 @@ class QueryTimeout(KGError):
     title = "query timeout"
 
 
+class QueryOutOfMemory(KGError):
+    """A query that needed more memory than a query worker may use (setting query_memory)."""
+
+    status = 503
+    title = "query out of memory"
+
+
 class NotFound(KGError):
     status = 404
     title = "not found"

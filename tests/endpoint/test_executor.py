@@ -18,6 +18,7 @@ from kg.query import executor
 from kg.query import workers as w
 from kg.errors import (
     NotAcceptable,
+    QueryOutOfMemory,
     QuerySyntaxError,
     QueryTimeout,
     ServerBusy,
@@ -91,6 +92,23 @@ def test_timeout_kills_the_worker_and_a_fresh_one_takes_its_place(kg_store):
         assert len(after - before) == 1 and ex.stats.timeouts == 1 and ex.stats.restarts == 1
         assert (await _rows(ex, LIGHT))[0].rows == 2
     run(_with(kg_store, body))
+
+
+# ~400 bytes that ask for gigabytes: a string doubled twice per step, 14 steps (the #16 re-probe's N1).
+MEMORY_HOG = ('SELECT ?x WHERE { BIND("aaaaaaaaaaaaaaaa" AS ?a0) '
+              + " ".join(f"BIND(CONCAT(?a{i}, ?a{i}, ?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(14))
+              + " BIND(STRLEN(?a14) AS ?x) }")
+
+
+def test_a_query_past_the_memory_cap_is_stopped_with_a_503_and_the_worker_replaced(kg_store):
+    async def body(ex):
+        with pytest.raises(QueryOutOfMemory, match="more than 256 MiB") as caught:
+            await ex.run(MEMORY_HOG, results_type=JSON, graph_type=None, timeout=60.0)
+        assert caught.value.status == 503 and ex.stats.out_of_memory == 1
+        await eventually(lambda: ex.alive == ex.size and ex.idle == ex.size,
+                         what="a fresh worker in place of the one that ran out of memory")
+        assert (await _rows(ex, LIGHT))[0].rows == 2
+    run(_with(kg_store, body, memory=256))
 
 
 def test_light_queries_are_served_while_heavy_ones_run(kg_store):

@@ -61,7 +61,7 @@ from pathlib import Path
 from kg.store import remote
 from kg.query import budget as client_budget
 from kg.query import wire
-from kg.errors import QueryTimeout, ServerBusy, StoreError
+from kg.errors import KGError, QueryOutOfMemory, QueryTimeout, ServerBusy, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ def allocator_library(choice: str) -> str | None:
     return choice
 
 
-def spawn_command(fd: int, store_path: str, allowlist: tuple[str, ...]) -> list[str]:
+def spawn_command(fd: int, store_path: str, allowlist: tuple[str, ...], memory: int = 0) -> list[str]:
     """The command line of a worker process.
 
     The worker imports :mod:`kg.query.workers` without running ``kg/__init__``
@@ -101,9 +101,9 @@ def spawn_command(fd: int, store_path: str, allowlist: tuple[str, ...]) -> list[
     boot = (
         "import sys, types; "
         "p = types.ModuleType('kg'); p.__path__ = [sys.argv[1]]; sys.modules.setdefault('kg', p); "
-        "from kg.query.workers import main; main(int(sys.argv[2]), sys.argv[3], sys.argv[4:])"
+        "from kg.query.workers import main; main(int(sys.argv[2]), sys.argv[3], sys.argv[5:], int(sys.argv[4]))"
     )
-    return [sys.executable, "-c", boot, str(Path(__file__).parents[1]), str(fd), store_path, *allowlist]
+    return [sys.executable, "-c", boot, str(Path(__file__).parents[1]), str(fd), store_path, str(memory), *allowlist]
 
 
 @dataclass
@@ -219,6 +219,7 @@ class _Stats:
     restarts: int = 0
     busy_refusals: int = 0
     requeued: int = 0    # queries on trial stopped for running long, then queued as heavy
+    out_of_memory: int = 0  # queries stopped for needing more memory than a worker may use
     durations: dict[int, float] = field(default_factory=dict)
 
 
@@ -231,7 +232,7 @@ class Executor:
 
     def __init__(self, store_path: str | os.PathLike, *, size: int = 2, timeout: float = 30.0,
                  limit: int = 100000, allowlist: tuple[str, ...] = (), queue: int = 64,
-                 window: int = WINDOW, allocator: str = "auto") -> None:
+                 window: int = WINDOW, allocator: str = "auto", memory: int = 0) -> None:
         if size < 1:
             raise ValueError("an executor needs at least one worker")
         self.store_path = str(store_path)
@@ -241,6 +242,7 @@ class Executor:
         self.allowlist = tuple(allowlist)
         self.queue = queue
         self.window = window
+        self.memory = memory  # MiB a worker may allocate (0: no cap); see kg.query.workers
         self.heavy_cap = max(1, size - 1)
         self.env = dict(os.environ)
         library = allocator_library(allocator)
@@ -310,7 +312,7 @@ class Executor:
         loop = asyncio.get_running_loop()
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            proc = subprocess.Popen(spawn_command(child.fileno(), self.store_path, self.allowlist),
+            proc = subprocess.Popen(spawn_command(child.fileno(), self.store_path, self.allowlist, self.memory),
                                     pass_fds=(child.fileno(),), stdin=subprocess.DEVNULL, env=self.env)
         finally:
             child.close()
@@ -522,8 +524,7 @@ class Executor:
                 worker.conn.transport.write(wire.frame(wire.JOB, job))
                 frame = await worker.conn.frame(min(deadline, trial_end))
             except EOFError:
-                self._replace(worker)
-                raise StoreError("the query worker died while running the query") from None
+                raise await self._died(worker) from None
             except BaseException:
                 self._replace(worker)
                 raise
@@ -557,9 +558,26 @@ class Executor:
             return answer
         if kind == wire.ERROR:
             self._release(worker)
-            raise wire.WireError.decode(payload).exception(query)
+            error = wire.WireError.decode(payload).exception(query)
+            if isinstance(error, QueryOutOfMemory):
+                self.stats.out_of_memory += 1
+            raise error
         self._replace(worker)
         raise wire.WireError(wire.INTERNAL, f"unexpected frame {kind}").exception(query)
+
+    async def _died(self, worker: _Worker) -> KGError:
+        """What to tell the client when a worker died running its query: out of memory (an allocation over
+        the cap aborts the process) or a crash. The worker is replaced either way."""
+        for _ in range(40):  # the process is gone or going: its exit status is a moment away at most
+            if worker.proc.poll() is not None:
+                break
+            await asyncio.sleep(0.025)
+        aborted = worker.proc.returncode == -signal.SIGABRT
+        self._replace(worker)
+        if aborted and self.memory:
+            self.stats.out_of_memory += 1
+            return _out_of_memory(self.memory)
+        return StoreError("the query worker died while running the query")
 
     def _timed_out(self, worker: _Worker, budget: float) -> None:
         self.stats.timeouts += 1
@@ -584,7 +602,8 @@ class _Stream:
                 try:
                     frame = await self.worker.conn.frame(self.deadline)
                 except EOFError:
-                    raise StoreError("the query worker died while streaming the answer") from None
+                    self.done = True
+                    raise await self.executor._died(self.worker) from None
                 if frame is None:
                     self.done = True
                     self.executor._timed_out(self.worker, self.budget)
@@ -617,6 +636,11 @@ class _Stream:
 # A query's shape: its text without IRIs, strings and numbers, so one query
 # template with different parameters counts as one (for "heavy" history).
 _SHAPE = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\b\d+(?:\.\d+)?\b")
+
+
+def _out_of_memory(mib: int) -> QueryOutOfMemory:
+    return QueryOutOfMemory(f"the query needed more than {mib:,} MiB of memory and was stopped (setting query_memory)",
+                            hint="make it more selective: fewer joined patterns, a LIMIT, no sort of a large result")
 
 
 def query_key(query: str) -> int:

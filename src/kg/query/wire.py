@@ -41,6 +41,7 @@ from kg.errors import (
     KGError,
     NotAcceptable,
     QueryError,
+    QueryOutOfMemory,
     QuerySyntaxError,
     RemoteServiceError,
     ServiceRefused,
@@ -230,6 +231,7 @@ def _from_syntax_error(error: WireError, query: str) -> KGError:
 ERRORS: dict[str, type[BaseException]] = {cls.__name__: cls for cls in (
     QueryError,
     QuerySyntaxError,
+    QueryOutOfMemory,
     BadParameter,
     UpdateRefused,
     ServiceRefused,

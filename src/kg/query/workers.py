@@ -44,6 +44,7 @@ from kg.errors import (
     KGError,
     NotAcceptable,
     QueryError,
+    QueryOutOfMemory,
     RemoteServiceError,
     StoreBadAnswer,
     StoreError,
@@ -488,10 +489,21 @@ def _die_with_parent() -> None:
         pass
 
 
-def main(fd: int, store_path: str, allowlist: list[str]) -> None:
-    """Entry point of a worker process (see :func:`kg.query.executor.spawn_command`)."""
+def main(fd: int, store_path: str, allowlist: list[str], memory: int = 0) -> None:
+    """Entry point of a worker process (see :func:`kg.query.executor.spawn_command`).
+
+    ``memory``: MiB the process may allocate (``RLIMIT_DATA``: heap and private mappings, not the
+    store's files). One small query can ask for gigabytes (a CONCAT doubling a string 14 times, a
+    sort of a cartesian product); past the cap pyoxigraph's allocation fails and the process aborts,
+    which the parent reports as that query's 503, or Python raises MemoryError, sent as the same.
+    """
+    if memory > 0:
+        import resource
+
+        cap = memory * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_DATA, (cap, cap))
     try:
-        _serve(fd, store_path, allowlist)
+        _serve(fd, store_path, allowlist, memory)
     except (BrokenPipeError, ConnectionResetError):
         pass  # the parent went away (or killed the connection): nothing left to do
 
@@ -503,7 +515,7 @@ def _open(store_path: str):
     return ox.Store.read_only(store_path)
 
 
-def _serve(fd: int, store_path: str, allowlist: list[str]) -> None:
+def _serve(fd: int, store_path: str, allowlist: list[str], memory: int = 0) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = os.getppid()
     _die_with_parent()
@@ -531,6 +543,13 @@ def _serve(fd: int, store_path: str, allowlist: list[str]) -> None:
             run_job(store, Job.decode(payload), sock, allowlist)
         except (BrokenPipeError, ConnectionResetError, KeyboardInterrupt, SystemExit):
             raise
+        except MemoryError:
+            try:
+                _error(sock, QueryOutOfMemory(f"the query needed more than {memory:,} MiB of memory and was stopped "
+                                              "(setting query_memory)", hint="make it more selective: fewer joined "
+                                              "patterns, a LIMIT, no sort of a large result"))
+            except OSError:
+                return
         except BaseException as e:  # a bug (or a panic in pyoxigraph): say so, keep serving
             try:
                 send(sock, ERROR, WireError(INTERNAL, f"{type(e).__name__}: {e}").encode())
@@ -541,4 +560,4 @@ def _serve(fd: int, store_path: str, allowlist: list[str]) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover - started by kg.query.executor
-    main(int(sys.argv[1]), sys.argv[2], sys.argv[3:])
+    main(int(sys.argv[1]), sys.argv[2], sys.argv[4:], int(sys.argv[3]))

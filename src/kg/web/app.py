@@ -104,7 +104,8 @@ def create_app(settings: Settings) -> FastAPI:
     timeout = settings.query_timeout + (2.0 if settings.external else 0.0)
     executor = Executor(store_location(settings), size=settings.workers, timeout=timeout,
                         limit=settings.result_limit, allowlist=settings.allowlist,
-                        queue=settings.query_queue, allocator=settings.worker_allocator)
+                        queue=settings.query_queue, allocator=settings.worker_allocator,
+                        memory=settings.query_memory)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

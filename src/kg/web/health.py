@@ -33,6 +33,7 @@ async def health(request: Request) -> dict:
         "workers": {"size": executor.size, "alive": executor.alive, "idle": executor.idle},
         "queries": stats.queries,
         "timeouts": stats.timeouts,
+        "out_of_memory": stats.out_of_memory,
         "restarts": stats.restarts,
         "busy_refusals": stats.busy_refusals,
         "requeued": stats.requeued,
