@@ -257,7 +257,7 @@ def _is_internal(addr: str) -> bool:
     return not ip.is_global or ip.is_multicast
 
 
-_ENCODED_SEPARATOR = re.compile(r"%(?:2[fF]|5[cC])")
+_ENCODED_SEPARATOR = re.compile(r"%(?:2[fF]|5[cC]|25)")  # '/', '\\', and '%' itself (a path decoded twice)
 
 
 @dataclass(frozen=True)
@@ -266,6 +266,7 @@ class _Endpoint:
     host: str
     port: int
     path: str
+    written: str = ""  # the path as the IRI writes it; the engine's client sends it so
 
     @classmethod
     def parse(cls, iri: str) -> _Endpoint | None:
@@ -278,13 +279,13 @@ class _Endpoint:
                 or parts.password is not None or "@" in parts.netloc:
             return None
         default = 443 if parts.scheme == "https" else 80
-        path = parts.path or "/"
+        path = written = parts.path or "/"
         if _ENCODED_SEPARATOR.search(path):
             return None  # a server may read %2F as '/' (and %5C as '\\'): no path to compare
         # What the engine's HTTP client sends: '\\' read as '/', %2e as '.', dot segments
         # resolved (RFC 3986, and the WHATWG URL parser), so compare that path.
         path = rfc3986.normalize("http://h" + path.replace("\\", "/"))[len("http://h"):]
-        return cls(parts.scheme, parts.hostname.lower(), port or default, path or "/")
+        return cls(parts.scheme, parts.hostname.lower(), port or default, path or "/", written)
 
     def within(self, prefix: _Endpoint) -> bool:
         """Same scheme, host and port, and a path under the prefix's (on a segment boundary)."""
@@ -308,6 +309,11 @@ def check_service(iri: str | None, allowlist: Iterable[str], resolve: Resolver =
         raise ServiceRefused(f"SERVICE <{iri}> is not an http(s) endpoint IRI")
     if not any(p is not None and target.within(p) for p in map(_Endpoint.parse, allowed)):
         raise ServiceRefused(f"SERVICE <{iri}> is not on this endpoint's allowlist")
+    if target.written != target.path:
+        # The path checked is the normal one, but the call would send it as written, and a server or
+        # proxy that routes on the raw path would see "/admin" in "/admin/../allowed/sparql".
+        raise ServiceRefused(f"SERVICE <{iri}>: the endpoint's path is not in normal form",
+                             hint=f"write it as {target.path} (dot segments resolved, percent-encoding normalised)")
     host = target.host.strip("[]")
     literal = _ip(host) is not None
     addresses = [host] if literal else list(resolve(host))
