@@ -192,3 +192,22 @@ def test_health_is_503_without_workers(kg_store):
             error(c.get("/-/health"), 503)
         finally:
             executor._workers = workers
+
+
+def test_health_is_200_while_the_workers_are_replaced_after_a_store_swap(kg_store):
+    # The #16 re-probe: /-/health said 503 "no query worker is running" for a moment after partner
+    # writes (a strict liveness probe would restart the server). Replacing workers is not being down.
+    app = create_app(test_settings(kg_store, workers=1))
+    with TestClient(app) as c:
+        executor = app.spkg.executor
+        workers, executor._workers = executor._workers, set()
+        executor._spawning.add(object())  # a replacement on its way
+        try:
+            r = c.get("/-/health")
+            assert r.status_code == 200 and r.json()["workers"]["starting"] == 1
+            executor.failed_starts = 1  # ... and failing to start: down
+            error(c.get("/-/health"), 503)
+        finally:
+            executor._workers = workers
+            executor._spawning.clear()
+            executor.failed_starts = 0

@@ -258,6 +258,7 @@ class Executor:
         self._closed = False
         self._started = False
         self._generation = 0   # bumped by refresh(); older workers hold an older store
+        self.failed_starts = 0  # replacements that failed since the last one that started
 
     # -- life cycle ------------------------------------------------------------------
 
@@ -298,6 +299,11 @@ class Executor:
     @property
     def idle(self) -> int:
         return len(self._idle)
+
+    @property
+    def starting(self) -> int:
+        """Workers being started in place of replaced ones (after a store swap, a timeout, ...)."""
+        return len(self._spawning)
 
     def states(self) -> dict[str, int]:
         """How many workers are idle, running each role, or being started (for the metrics)."""
@@ -361,10 +367,12 @@ class Executor:
             try:
                 worker = await self._spawn()
             except StoreError as e:
+                self.failed_starts += 1
                 logger.error("cannot restart a query worker: %s; retrying in %.1fs", e, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
                 continue
+            self.failed_starts = 0
             self._release(worker)
             return
 

@@ -17,7 +17,8 @@ router = APIRouter()
 @router.get("/-/health", summary="Liveness and query-worker status")
 async def health(request: Request) -> dict:
     executor = state.of(request).executor
-    if executor.alive == 0:
+    # Right after a write swaps the store, every worker is being replaced: starting, not dead.
+    if executor.alive == 0 and (not executor.starting or executor.failed_starts):
         raise StoreError("no query worker is running", hint="see the server log")
     stats = executor.stats
     settings = state.of(request).settings
@@ -30,7 +31,8 @@ async def health(request: Request) -> dict:
         "ok": True,
         "status": 200,
         "store": store,
-        "workers": {"size": executor.size, "alive": executor.alive, "idle": executor.idle},
+        "workers": {"size": executor.size, "alive": executor.alive, "idle": executor.idle,
+                    "starting": executor.starting},
         "queries": stats.queries,
         "timeouts": stats.timeouts,
         "out_of_memory": stats.out_of_memory,
