@@ -288,3 +288,22 @@ def test_groups_named_by_what_they_receive_or_by_their_trade(catalog, extractor)
     x = read("The plan raises the social old age pension and covers taxi drivers, ethnic minorities and "
              "low-income households.", catalog, extractor, "JOR")
     assert {"older-persons", "taxi-drivers", "ethnic-minorities", "poor-households"} <= {g.key for g in x.groups}
+
+
+def test_a_countrys_institutions_are_known_by_their_acronym_in_its_records_only(catalog, extractor):
+    # data/national-institutions.ttl: Kenya's NSSF is not Uganda's, and neither is Lao PDR's
+    kenya = read("The NSSF and the NHIF agreed with COTU and FKE on the reform.", catalog, extractor, "KEN")
+    assert {o.known.rsplit("/", 1)[1] for o in kenya.organizations.values() if o.known} >= {
+        "ken-nssf", "ken-nhif", "ken-cotu", "ken-fke"}
+    uganda = read("The NSSF extended coverage.", catalog, extractor, "UGA")
+    assert [o.known.rsplit("/", 1)[1] for o in uganda.organizations.values() if o.known] == ["uga-nssf"]
+    lao = read("The NSSF extended coverage.", catalog, extractor, "LAO")
+    assert not [o for o in lao.organizations.values() if o.known and "nssf" in o.known]
+
+
+def test_the_bodies_a_committee_comprised_are_its_members(catalog, extractor):
+    x = read("The subcommittee comprised the Ministry of Labour and Social Security (MLSS), the Zambia Congress of "
+             "Trade Unions and the Zambia Federation of Employers.", catalog, extractor, "ZMB")
+    members = {r.org for r in x.roles if r.role == "member"}
+    assert {x.organizations[k].name for k in members} == {
+        "Ministry of Labour and Social Security", "Zambia Congress of Trade Unions", "Zambia Federation of Employers"}

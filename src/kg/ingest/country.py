@@ -110,9 +110,11 @@ def infer(record: Record, catalog: Catalog, reason: str) -> None:
             for m in re.finditer(rf"(?<![\w-]){re.escape(place)}(?![\w-])", text):
                 before = text[max(0, m.start() - 40):m.start()]
                 add(alpha3, 0 if _DONOR.search(before) else 2, f"place in the country: {place}", line_at(m.start()))
-        for name, alpha3 in _bodies(catalog).items():
+        for name, (alpha3, full) in _bodies(catalog).items():
             if name not in text:  # a plain substring test first: the graph may know thousands of bodies
                 continue
+            if full is not None and full not in text and re.search(rf"\(\s*{re.escape(name)}\s*\)", text):
+                continue  # "Social Security Corporation (SSC)": the text's own SSC, not Namibia's
             for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
                 add(alpha3, 3, f"body of the country: {name}", line_at(m.start()))
         named: list[tuple[int, int]] | None = None
@@ -179,16 +181,22 @@ def country_name_pattern(catalog: Catalog) -> re.Pattern[str]:
     return cached
 
 
-def _bodies(catalog: Catalog) -> dict[str, str]:
-    """Names and acronyms of the bodies the graph knows a country of."""
+def _bodies(catalog: Catalog) -> dict[str, tuple[str, str | None]]:
+    """Names and acronyms of the bodies the graph knows a country of: name -> (country, None), acronym ->
+    (country, the body's name). One that bodies of several countries bear ("NSSF", "Council of
+    Ministers") says nothing about the country, and is left out."""
     cached = catalog.__dict__.get("_bodies")
     if cached is None:
-        cached: dict[str, str] = {}
+        countries: dict[str, set[str]] = {}
+        full: dict[str, str | None] = {}
         for org in catalog.organizations:
             if org.country and not org.donor:  # "Irish Aid" says who paid, not where
                 if org.name:
-                    cached.setdefault(org.name, org.country)
+                    countries.setdefault(org.name, set()).add(org.country)
+                    full.setdefault(org.name, None)
                 if org.acronym:
-                    cached.setdefault(org.acronym, org.country)
+                    countries.setdefault(org.acronym, set()).add(org.country)
+                    full.setdefault(org.acronym, org.name)
+        cached = {n: (next(iter(cs)), full[n]) for n, cs in countries.items() if len(cs) == 1}
         catalog.__dict__["_bodies"] = cached
     return cached

@@ -2,8 +2,8 @@
 
 Nothing here is a word list in code: population groups, instrument, organization, event
 and research types, milestone types, roles, ILO standards and known organizations come
-from ``data/`` (``code-lists.ttl``, ``ilo-standards.ttl``, ``organizations.ttl``, and the
-organizations earlier records brought), read from the store with
+from ``data/`` (``code-lists.ttl``, ``ilo-standards.ttl``, ``organizations.ttl``,
+``national-institutions.ttl``, and the organizations earlier records brought), read from the store with
 ``kg/ingest/sparql/lexicon-*.rq``. Each concept's labels and hidden labels are the words
 ingest recognises; head words name the nouns that head a title or a body's name.
 """

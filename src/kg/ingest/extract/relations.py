@@ -474,6 +474,10 @@ class Relations:
             if x.start < pos or x.kind not in ("org", "country"):
                 continue
             gap = self.prose.verbatim[pos:x.start]
+            if out and x.kind == "org" and x.ref == out[-1][0] and re.fullmatch(r"\s*\(", gap):
+                close = re.match(r"\s*\)", self.prose.verbatim[x.end:end])
+                pos = x.end + (close.end() if close else 0)  # "the Ministry ... (MLSS), the Zambia Congress ..."
+                continue
             ok = re.fullmatch(r"\s*(?:the\s+)?(?:government\s+of\s+)?(?:the\s+)?", gap, re.I) if not out else \
                 re.fullmatch(r"\s*(?:,|and|&|as well as|,\s*and)?\s*(?:the\s+)?(?:government\s+of\s+)?(?:the\s+)?", gap, re.I)
             if not ok or (out and last_was_final):
