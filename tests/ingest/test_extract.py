@@ -307,3 +307,13 @@ def test_the_bodies_a_committee_comprised_are_its_members(catalog, extractor):
     members = {r.org for r in x.roles if r.role == "member"}
     assert {x.organizations[k].name for k in members} == {
         "Ministry of Labour and Social Security", "Zambia Congress of Trade Unions", "Zambia Federation of Employers"}
+
+
+def test_the_subject_before_a_relative_clause_established_the_fund_named_once_with_its_kind_word(catalog, extractor):
+    x = read("In May 2022, the Social Security Corporation, which is a public institution in charge of social "
+             "security administration in Jordan, established a dedicated fund called Estidama++. The ILO advised "
+             "on the design of the Estidama++ fund.", catalog, extractor, "JOR")
+    [inst] = x.instruments  # "Estidama++" and "the Estidama++ fund": one fund
+    assert {inst.title, *inst.names} == {"Estidama++", "Estidama++ fund"}
+    assert [(x.organizations[i.org].name, i.role) for i in inst.issuers] == [("Social Security Corporation", "implementer")]
+    assert [(m.type, m.date.value) for m in inst.milestones if m.type == "established"] == [("established", "2022-05")]

@@ -417,6 +417,13 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", t).strip("-")
 
 
+def _but_kind_word(a: str, b: str, kind: str) -> bool:
+    """"estidama++ fund" and "estidama++": one name with its kind's word after it, one without."""
+    word = " " + kind.replace("-", " ")
+    short, long_ = sorted((a, b), key=len)
+    return bool(short) and long_ == short + word
+
+
 def _title_key(text: str) -> str:
     t = norm(text)
     t = re.sub(r"^(?:the|a|an|its|this|that|new|draft|revised)\s+", "", t)
@@ -493,7 +500,8 @@ def merge(prose: Prose, mentions: list[Mention], definitions: dict[str, Name], l
             acronym = first  # "NSPS strategy": the strategy NSPS stands for
         for inst in things.instruments:
             keys = {_title_key(inst.title)} | {_title_key(x) for x in inst.names}
-            if tkey in keys or (acronym and acronym in inst.names) or any(_same_title(tkey, k) for k in keys):
+            if tkey in keys or (acronym and acronym in inst.names) or any(_same_title(tkey, k) for k in keys) \
+                    or (m.type and m.type == inst.kind and any(_but_kind_word(tkey, k, m.type) for k in keys)):
                 if title != inst.title and title not in inst.names and _title_key(title) != _title_key(inst.title):
                     inst.names.append(title)
                 if acronym and acronym not in inst.names:

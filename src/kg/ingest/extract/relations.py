@@ -298,9 +298,16 @@ class Relations:
             return []
         if passive:
             return []
+        # "the Social Security Corporation, which is a public institution in charge of ..., established":
+        # the subject stands before a relative clause set off by commas, which names no subject itself
+        verb_at = a
+        relative = re.search(r",\s*(?:which|who)\b[^;]*?,\s*(?:(?:has|have|had|also|then|jointly)\s+)*$",
+                             self.prose.verbatim[lo:a], re.I)
+        if relative is not None:
+            verb_at = lo + relative.start()
         subject = []
         for x in spans:
-            if x.kind != "org" or not (lo <= x.start and x.end <= a) or (target.start <= x.start and x.end <= target.end):
+            if x.kind != "org" or not (lo <= x.start and x.end <= verb_at) or (target.start <= x.start and x.end <= target.end):
                 continue
             before = self.prose.verbatim[max(lo, x.start - 30):x.start].lower()
             if re.search(r"\b(?:to|for|from|of|under|on|at|in|by|with|within|between|among)\s+(?:the\s+)?$", before) \
@@ -312,9 +319,9 @@ class Relations:
         if not subject:
             return []
         # the subject: the bodies before the verb, with no other verb between them and it
-        between = self.prose.verbatim[subject[0].start:a]
+        between = self.prose.verbatim[subject[0].start:verb_at]
         for x in spans:
-            if x.kind in ("org", "instrument", "date") and subject[0].start <= x.start and x.end <= a:
+            if x.kind in ("org", "instrument", "date") and subject[0].start <= x.start and x.end <= verb_at:
                 between = between.replace(self.prose.verbatim[x.start:x.end], " ")
         if re.search(r"\b(?:which|who|whose|that)\b|\b\w+ed\s+(?:the|a|an)\b", between, re.I) or len(between) > 220:
             return []
