@@ -347,3 +347,33 @@ def test_f10_a_see_also_that_is_not_http_is_no_link_on_the_page(client, token):
     assert 'href="https://www.ilo.org/partner-note"' in html  # an http(s) IRI is still a link out
     about = client.get("/about", params={"iri": "javascript:alert(1)"}, headers={"accept": "text/html"})
     assert 'href="javascript:' not in about.text.lower()
+
+
+def test_posts_that_merge_a_graph_past_its_size_cap_are_413_and_change_nothing(client, project, token):
+    # The #16 re-probe (NEW-1): each POST was small, the merged graph grew without bound (420 MB in
+    # seven 1 MB POSTs). A graph may hold GRAPH_FACTOR x max_upload_bytes as N-Quads (16 KB here).
+    cap = graphstore.GRAPH_FACTOR * project.max_upload_bytes
+    line = f'<{OUTCOME}> <http://www.w3.org/2000/01/rdf-schema#comment> "{{}} {"x" * 3000}" .\n'
+    statuses = [client.post(url(), content=line.format(i), headers={**TTL, **auth(token)}).status_code
+                for i in range(8)]
+    assert statuses[0] == 201 and statuses[-1] == 413 and 413 in statuses[3:], statuses
+    kept = statuses.index(413)
+    assert len(fetch(client)) == kept  # the refused POSTs merged nothing
+    assert 3000 * kept < cap
+
+
+def test_a_plan_read_from_a_store_another_write_swapped_is_made_again(client, project, token, monkeypatch):
+    # The #16 re-probe (NEW-3): a write planning on a read-only store handle while another write swapped
+    # the store in got FileNotFoundError (an .sst file gone) and answered 500. That read is stale: plan again.
+    real, calls = graphstore._plan, []
+
+    def swapped_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise FileNotFoundError("No such file or directory: .kg/store/003930.sst")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(graphstore, "_plan", swapped_once)
+    r = client.put(url(), content=NOTE, headers={**TTL, **auth(token)})
+    assert r.status_code == 201, r.text
+    assert len(calls) == 2 and len(fetch(client)) == 1

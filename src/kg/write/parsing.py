@@ -57,6 +57,7 @@ MEMORY = 1 << 30                  # bytes of address space the parsing process m
 EXPANSION = 16                    # distinct terms may add up to this many times the body's size ...
 MIN_EXPANSION = 64 * 1024 * 1024  # ... or this many bytes, whichever is more
 HINT = "fix the request body and send it again"
+MAX_IRI = 8192                    # characters: no real IRI is longer, and each is repeated on every line that uses it
 
 
 class BodyTooExpensive(KGError):
@@ -203,6 +204,9 @@ def _parse_table(body: bytes, fmt: ox.RdfFormat, base_iri: str, limits: Limits) 
         nonlocal size
         i = index.get(term)
         if i is None:
+            if isinstance(term, ox.NamedNode) and len(term.value) > MAX_IRI:
+                raise ParseError(f"an IRI of {len(term.value):,} characters: the most a graph here may use is "
+                                 f"{MAX_IRI:,}", file="<body>", hint=HINT)
             encoded = _encode(term)
             sizes.append(sum(len(part) for part in encoded if part))
             size += sizes[-1]

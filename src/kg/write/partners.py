@@ -160,6 +160,22 @@ def _open_read_only(settings: Settings) -> ox.Store:
     return raw_store(settings)
 
 
+#: A partner graph's file may hold this many times max_upload_bytes: POSTs merge into it, and each write
+#: rewrites and reloads the whole graph, so without a cap small merges add up to any size.
+GRAPH_FACTOR = 4
+
+
+def _check_size(triples: list[ox.Triple], graph_iri: str, settings: Settings) -> None:
+    cap = GRAPH_FACTOR * settings.max_upload_bytes
+    size, overhead = 0, len(graph_iri) + 8
+    for t in triples:
+        size += len(str(t.subject)) + len(str(t.predicate)) + len(str(t.object)) + overhead
+        if size > cap:
+            raise parsing.BodyTooExpensive(
+                f"the graph would take more than {cap:,} bytes as N-Quads ({GRAPH_FACTOR} x max_upload_bytes)",
+                hint="keep a partner graph smaller: split it into several graphs, or replace it (PUT) rather than merge")
+
+
 def _graph_triples(store: ox.Store, graph_iri: str | None) -> list[ox.Triple]:
     if graph_iri is None:  # the default graph: the union of the named graphs
         return list({ox.Triple(q.subject, q.predicate, q.object)
@@ -266,8 +282,20 @@ def _plan(settings: Settings, operation: str, graph_iri: str, triples: list[ox.T
         audit_old = _graph_triples(store, audit_graph(settings.base))
     finally:
         del store  # release the store: a writer may swap it
+    _check_size(new, graph_iri, settings)
     graph_bytes = _nquads(new, graph_iri, settings.base) if new else None
     return _Plan(state, exists, old, new, report, audit_old, graph_bytes)
+
+
+def _plan_unlocked(settings: Settings, operation: str, graph_iri: str, triples: list[ox.Triple] | None,
+                   shapes: Graph, ontology: Graph) -> _Plan | None:
+    """:func:`_plan` without the lock, or None when another write swapped the store while this one read
+    it (its files are gone from under the read-only handle: FileNotFoundError from RocksDB): stale."""
+    try:
+        return _plan(settings, operation, graph_iri, triples, shapes, ontology)
+    except OSError as e:
+        logger.info("a write's plan read a store another write replaced (%s): planning again", e)
+        return None
 
 
 def write(settings: Settings, operation: str, graph_iri: str, partner: Partner,
@@ -287,18 +315,19 @@ def write(settings: Settings, operation: str, graph_iri: str, partner: Partner,
     shapes, ontology = shapes_and_ontology(settings)
     from kg.write.recovery import recover
 
-    plan = _plan(settings, operation, graph_iri, triples, shapes, ontology)
+    plan = _plan_unlocked(settings, operation, graph_iri, triples, shapes, ontology)
     for attempt in range(1, TRIES + 1):
         with lock.holding(settings, wait=LOCK_WAIT):
             for message in recover(settings):  # an earlier write or ingest killed midway
                 logger.warning("%s", message)
-            if _state(settings) != plan.state and attempt == TRIES:
-                # The last try: planned holding the lock, so no other write can make it stale.
+            if plan is None or (_state(settings) != plan.state and attempt == TRIES):
+                # Planned holding the lock (the last try, or the store changed under the read): no other
+                # write can make it stale.
                 plan = _plan(settings, operation, graph_iri, triples, shapes, ontology)
             if attempt == TRIES or _state(settings) == plan.state:
                 result = _commit(settings, operation, graph_iri, partner, plan)
                 break
-        plan = _plan(settings, operation, graph_iri, triples, shapes, ontology)  # stale: again, unlocked
+        plan = _plan_unlocked(settings, operation, graph_iri, triples, shapes, ontology)  # stale: again
     logger.info("%s <%s> by %s: %d -> %d triples", operation, graph_iri, partner.name, len(plan.old), len(plan.new))
     return result
 
