@@ -221,6 +221,13 @@ class QueryTimeout(KGError):
     title = "query timeout"
 
 
+class AnswerTooLarge(KGError):
+    """An answer a page or an API response would hold whole that is larger than it may hold."""
+
+    status = 503
+    title = "answer too large"
+
+
 class QueryOutOfMemory(KGError):
     """A query that needed more memory than a query worker may use (setting query_memory)."""
 

@@ -322,6 +322,19 @@ def test_browser_gets_the_query_page(client):
     assert client.get("/sparql", params={"format": "html"}).headers["content-type"].startswith("text/html")
 
 
+def test_the_editor_refuses_an_answer_larger_than_it_holds_and_serves_on(client, monkeypatch):
+    # The #16 re-probe (read from the code): /query held a whole answer in the HTTP process, rows capped
+    # but not bytes, so a small query with huge strings could take gigabytes there. Now a 503 that says so.
+    from kg.web import editor
+
+    monkeypatch.setattr(editor, "EDITOR_ANSWER_CAP", 4096)
+    huge = ('SELECT ?k ?x WHERE { VALUES ?k { 1 2 3 4 } BIND("' + "a" * 64 + '" AS ?a0) '
+            + " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(8)) + " BIND(?a8 AS ?x) }")
+    r = client.get("/query", params={"query": huge}, headers={"accept": "text/html"})
+    assert r.status_code == 503 and "larger than" in r.text, r.text[:300]
+    assert client.get("/query", params={"query": CITIES}, headers={"accept": "text/html"}).status_code == 200
+
+
 # -- CORS, timing, health ------------------------------------------------------------------
 
 def test_cors_for_any_origin_without_credentials(client):

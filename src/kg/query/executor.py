@@ -61,7 +61,7 @@ from pathlib import Path
 from kg.store import remote
 from kg.query import budget as client_budget
 from kg.query import wire
-from kg.errors import KGError, QueryOutOfMemory, QueryTimeout, ServerBusy, StoreError
+from kg.errors import AnswerTooLarge, KGError, QueryOutOfMemory, QueryTimeout, ServerBusy, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +71,7 @@ HIGH_WATER = 1024 * 1024     # bytes of DATA held before the worker socket is pa
 WINDOW = 1024 * 1024         # answers up to this size come in one piece (exact headers)
 START_TIMEOUT = 60.0         # seconds a new worker may take to open the store
 QUEUE_WAIT = 2.0             # a query may wait this many budgets for a free worker
+WHOLE_ANSWER_CAP = 64 * 1024 * 1024  # bytes of an answer read whole in the HTTP process (Answer.read)
 
 
 def allocator_library(choice: str) -> str | None:
@@ -119,6 +120,26 @@ class Answer:
     seconds: float = 0.0            # until the head was known
     worker: int = 0                 # pid, for the log
     started: float = 0.0            # loop time a worker took the query: kg.query.budget charges from it
+
+    async def read(self, cap: int = WHOLE_ANSWER_CAP) -> bytes:
+        """The whole body, for callers that hold it (a page's table, an API's JSON): AnswerTooLarge past
+        ``cap`` bytes, so that a small query with a huge answer costs its worker, not the HTTP process."""
+        def too_large() -> AnswerTooLarge:
+            return AnswerTooLarge(f"the answer is larger than {cap:,} bytes, more than this page or API holds",
+                                  hint="ask /sparql, which streams answers of any size, or add a LIMIT")
+
+        if self.stream is None:
+            if len(self.body or b"") > cap:
+                raise too_large()
+            return self.body or b""
+        chunks, size = [], 0
+        async for chunk in self.stream:
+            size += len(chunk)
+            if size > cap:
+                await self.stream.aclose()
+                raise too_large()
+            chunks.append(chunk)
+        return b"".join(chunks)
 
 
 # -- the connection to one worker ---------------------------------------------------

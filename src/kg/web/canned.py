@@ -172,7 +172,7 @@ async def run_query(name: str, request: Request) -> Response:
             ticket.answer = answer = await executor.run(
                 text, results_type=SPARQL_JSON, graph_type="text/turtle", substitutions=bound,
                 limit=(limit + 1) if paged_in_sparql else settings.result_limit)
-            body = answer.body if answer.stream is None else b"".join([c async for c in answer.stream])
+            body = await answer.read()
     except KGError as e:
         _done(request, name, started, e.status, error=e)
         return http_errors.error_response(e)

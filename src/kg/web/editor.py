@@ -39,6 +39,7 @@ router = APIRouter()
 GET = ["GET", "HEAD"]
 
 DISPLAY_LIMIT = 1000
+EDITOR_ANSWER_CAP = 16 * 1024 * 1024  # bytes: a page of 1,000 rows shows far less; a bigger answer is refused
 SPARQL_JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 _WHERE = re.compile(r"^(.*\bWHERE\s*\{)[ \t]*$", re.IGNORECASE | re.MULTILINE)
@@ -138,7 +139,7 @@ async def _run(request: Request, text: str, substitutions=None) -> tuple[dict | 
                             s.settings.query_timeout) as ticket:  # 429 once the client has used its query time
             ticket.answer = answer = await executor.run(text, results_type=SPARQL_JSON, graph_type=NTRIPLES,
                                                         limit=DISPLAY_LIMIT, substitutions=substitutions)
-            body = answer.body if answer.stream is None else b"".join([c async for c in answer.stream])
+            body = await answer.read(EDITOR_ANSWER_CAP)
         result = _table(body, answer.form, s.urls, s.settings.base)
     except KGError as e:
         observability.query_done(request.scope, "/query", status=e.status, seconds=time.perf_counter() - started,
