@@ -377,3 +377,17 @@ def test_a_plan_read_from_a_store_another_write_swapped_is_made_again(client, pr
     r = client.put(url(), content=NOTE, headers={**TTL, **auth(token)})
     assert r.status_code == 201, r.text
     assert len(calls) == 2 and len(fetch(client)) == 1
+
+
+def test_a_page_shows_a_long_literal_in_part_and_the_data_keeps_it_whole(client, project, token, monkeypatch):
+    # The #16 re-probe (NEW-2): a partner's long values made a resource's page hundreds of MB, built in the
+    # HTTP process for any anonymous view. A page shows the first SHOWN_TEXT characters of a literal.
+    from kg.site import terms
+
+    monkeypatch.setattr(terms, "SHOWN_TEXT", 500)
+    text = "abc " * 750  # 3,000 characters: within the 4,096-byte body this project accepts
+    note = f'<{OUTCOME}> <http://www.w3.org/2000/01/rdf-schema#comment> "{text}" .\n'
+    assert client.put(url(), content=note, headers={**TTL, **auth(token)}).status_code == 201
+    page = client.get("/doc/outcome/chn302-2021-07-16", headers={"accept": "text/html"}).text
+    assert "3,000 characters; the first 500 are shown" in page and text not in page
+    assert Literal(text) in set(fetch(client).objects())  # the data has it whole

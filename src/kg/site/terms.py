@@ -19,6 +19,9 @@ from kg.site.urls import Urls
 from kg.store import Store
 
 LONG_TEXT = 160
+# Characters of one literal a page shows: a partner's 16 MB literal (or sixty of them) would make a page of
+# hundreds of MB, built in the HTTP process for any anonymous view. The data and its formats keep them all.
+SHOWN_TEXT = 20_000
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 _NUMBERS = {XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.short}
@@ -146,6 +149,9 @@ class Terms:
                 note = compact(str(node.datatype), self.urls.base)
             href = text if node.datatype == XSD.anyURI and linkable(text) else None
             suffix = note if node.datatype and not str(node.datatype).startswith(str(XSD)) else None
+            if len(text) > SHOWN_TEXT:
+                suffix = f"{len(text):,} characters; the first {SHOWN_TEXT:,} are shown, the data has them all"
+                text, href = text[:SHOWN_TEXT] + "…", None
             return Term(text, "literal", lang=node.language, note=note, external=href,
                         long=len(text) > LONG_TEXT or "\n" in text, suffix=suffix)
         t = Term("(unnamed node)", "bnode")
