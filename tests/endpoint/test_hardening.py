@@ -153,6 +153,12 @@ def test_every_format_has_the_same_depth_limit_and_no_format_may_blow_a_body_up(
     huge = "http://example.org/" + "a" * 1_000_000
     with pytest.raises(ParseError, match="an IRI of 1,000,019 characters"):
         parsing.parse(f"<{huge}> <http://a/p> 1 .".encode(), "text/turtle", PA + "x")
+    # ... nor as a literal's datatype, nor a language tag of 100,000 characters (the third #16 probe)
+    with pytest.raises(ParseError, match="an IRI of 1,000,019 characters"):
+        parsing.parse(f'<http://a/s> <http://a/p> "1"^^<{huge}> .'.encode(), "text/turtle", PA + "x")
+    tag = "en" + "-abcdefgh" * 11_111  # subtags of eight letters each, as BCP 47's syntax allows
+    with pytest.raises(ParseError, match=f"a language tag of {len(tag):,} characters"):
+        parsing.parse(f'<http://a/s> <http://a/p> "1"@{tag} .'.encode(), "text/turtle", PA + "x")
     # An 8,000-character namespace named once by a JSON-LD context, then 9,000 terms under it: 72 MB of
     # IRIs from 120 KB.
     namespace = "http://example.org/" + "a" * 7_980 + "#"

@@ -391,3 +391,17 @@ def test_a_page_shows_a_long_literal_in_part_and_the_data_keeps_it_whole(client,
     page = client.get("/doc/outcome/chn302-2021-07-16", headers={"accept": "text/html"}).text
     assert "3,000 characters; the first 500 are shown" in page and text not in page
     assert Literal(text) in set(fetch(client).objects())  # the data has it whole
+
+
+def test_a_page_shortens_a_long_label_it_shows_as_a_links_text(client, token, monkeypatch):
+    # The third #16 probe: one external IRI with a 200 KB label, linked from a resource by 1,000 predicates,
+    # made its page 400 MB. A link's text is the label's first SHOWN_LABEL characters.
+    from kg.site import terms
+
+    monkeypatch.setattr(terms, "SHOWN_LABEL", 50)
+    label = "Partner resource " * 100
+    body = (f'<https://partner.example/x> <http://www.w3.org/2000/01/rdf-schema#label> "{label}" .\n'
+            f'<{OUTCOME}> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <https://partner.example/x> .\n')
+    assert client.put(url(), content=body, headers={**TTL, **auth(token)}).status_code == 201
+    page = client.get("/doc/outcome/chn302-2021-07-16", headers={"accept": "text/html"}).text
+    assert label[:50] + "…" in page and label not in page

@@ -58,6 +58,7 @@ EXPANSION = 16                    # distinct terms may add up to this many times
 MIN_EXPANSION = 64 * 1024 * 1024  # ... or this many bytes, whichever is more
 HINT = "fix the request body and send it again"
 MAX_IRI = 8192                    # characters: no real IRI is longer, and each is repeated on every line that uses it
+MAX_LANGUAGE = 64                 # characters of a language tag (BCP 47 tags in use are under 20)
 
 
 class BodyTooExpensive(KGError):
@@ -204,9 +205,14 @@ def _parse_table(body: bytes, fmt: ox.RdfFormat, base_iri: str, limits: Limits) 
         nonlocal size
         i = index.get(term)
         if i is None:
-            if isinstance(term, ox.NamedNode) and len(term.value) > MAX_IRI:
-                raise ParseError(f"an IRI of {len(term.value):,} characters: the most a graph here may use is "
+            iri = term.value if isinstance(term, ox.NamedNode) else \
+                term.datatype.value if isinstance(term, ox.Literal) else ""  # a datatype is an IRI too
+            if len(iri) > MAX_IRI:
+                raise ParseError(f"an IRI of {len(iri):,} characters: the most a graph here may use is "
                                  f"{MAX_IRI:,}", file="<body>", hint=HINT)
+            if isinstance(term, ox.Literal) and term.language and len(term.language) > MAX_LANGUAGE:
+                raise ParseError(f"a language tag of {len(term.language):,} characters: BCP 47 tags are short "
+                                 f"(at most {MAX_LANGUAGE} here)", file="<body>", hint=HINT)
             encoded = _encode(term)
             sizes.append(sum(len(part) for part in encoded if part))
             size += sizes[-1]
