@@ -149,6 +149,12 @@ def test_every_format_has_the_same_depth_limit_and_no_format_may_blow_a_body_up(
     for content_type, body in deep.items():
         with pytest.raises(ParseError, match="nested more than 128"):
             parsing.parse(body, content_type, PA + "x")
+    # An escaped quote in a prefixed name ("ex:a\\'") opened no string for the check, which then missed the
+    # brackets after it (the third #16 probe: 4,000 levels got in, and the page's JSON-LD answered 500).
+    hidden = (b"@prefix ex: <http://a/> . ex:s ex:p ex:a\\' ; ex:q " + b"[ ex:p " * 200 + b"1" + b" ]" * 200
+              + b" ; ex:r 'x' .\n")
+    with pytest.raises(ParseError, match="nested more than 128"):
+        parsing.parse(hidden, "text/turtle", PA + "x")
     # An IRI no real graph has: 1 MB (the #16 probes built 400 MB graph files and 240 MB pages from them).
     huge = "http://example.org/" + "a" * 1_000_000
     with pytest.raises(ParseError, match="an IRI of 1,000,019 characters"):

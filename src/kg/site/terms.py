@@ -22,7 +22,7 @@ LONG_TEXT = 160
 # Characters of one literal a page shows: a partner's 16 MB literal (or sixty of them) would make a page of
 # hundreds of MB, built in the HTTP process for any anonymous view. The data and its formats keep them all.
 SHOWN_TEXT = 20_000
-SHOWN_LABEL = 1_000  # characters of a label shown as a link's text (SDG targets' run to 564)
+SHOWN_LABEL = 1_000  # characters of a label shown as a link's text (an SDG target's runs to 564)
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 _NUMBERS = {XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.short}

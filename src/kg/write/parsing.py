@@ -94,7 +94,9 @@ def body_format(content_type: str | None) -> ox.RdfFormat:
 
 # -- the checks before parsing ---------------------------------------------------------------
 
-_TURTLE = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|"(?:[^"\\\n\r]|\\.)*"'''
+# A backslash outside strings and IRIs escapes one character of a prefixed name ("ex:a\\'"): read as one
+# token, so that an escaped quote does not open a string that would hide the brackets after it.
+_TURTLE = re.compile(r'''\\.|"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|"(?:[^"\\\n\r]|\\.)*"'''
                      r'''|'(?:[^'\\\n\r]|\\.)*'|#[^\n\r]*|<<|>>|<[^<>"{}|^`\\\x00-\x20]*>|[\[\]()]''', re.S)
 _JSON = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
 _XML = re.compile(r"""<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!|</[^>]*>|<(?:[^>"']|"[^"]*"|'[^']*')*>""", re.S)
