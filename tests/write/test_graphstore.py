@@ -405,3 +405,21 @@ def test_a_page_shortens_a_long_label_it_shows_as_a_links_text(client, token, mo
     assert client.put(url(), content=body, headers={**TTL, **auth(token)}).status_code == 201
     page = client.get("/doc/outcome/chn302-2021-07-16", headers={"accept": "text/html"}).text
     assert label[:50] + "…" in page and label not in page
+
+
+def test_writes_worked_out_at_once_are_bounded_and_a_write_past_the_wait_is_503(client, token, monkeypatch):
+    # The third #16 probe: eight writes at once, each planning a 36 MB graph in the server, took it to
+    # 3.2 GB. PLANNING bounds the writes worked out at once; one that waits past PLAN_WAIT gets 503.
+    import threading
+
+    slots = threading.BoundedSemaphore(1)
+    monkeypatch.setattr(graphstore, "PLANNING", slots)
+    monkeypatch.setattr(graphstore, "PLAN_WAIT", 0.2)
+    slots.acquire()  # another write is being worked out
+    try:
+        r = client.put(url(), content=NOTE, headers={**TTL, **auth(token)})
+        assert r.status_code == 503 and "send the write again" in r.json()["hint"], r.text
+        assert client.get(url()).status_code == 404
+    finally:
+        slots.release()
+    assert client.put(url(), content=NOTE, headers={**TTL, **auth(token)}).status_code == 201

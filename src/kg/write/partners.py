@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -51,6 +52,7 @@ from kg.errors import (
     MethodNotAllowed,
     NotFound,
     ParseError,
+    ServerBusy,
     ValidationFailed,
 )
 from kg.rdf import rfc3986
@@ -64,6 +66,11 @@ BODY_FORMATS = parsing.BODY_FORMATS  # the media types a body may have
 media_type_of = parsing.media_type_of
 OPERATIONS = ("PUT", "POST", "DELETE")
 LOCK_WAIT = 10.0  # seconds a write waits for another write or ingest to commit
+#: Writes worked out at once in one server process: each holds its whole graph, a copy to validate and
+#: its N-Quads in memory (eight 40 MB graphs at once took the server to 3.2 GB). Two: one partner's big
+#: write does not hold up another's small one; the others wait their turn, at most PLAN_WAIT seconds.
+PLANNING = threading.BoundedSemaphore(2)
+PLAN_WAIT = 60.0
 TRIES = 3  # plans made without the lock before one is made holding it (see write())
 #: Longest N-Quads line a graph file may have: pyoxigraph reads no term over 16 MiB (kg build reads the file).
 MAX_LINE = 16 * 1024 * 1024 - 1024
@@ -312,6 +319,17 @@ def write(settings: Settings, operation: str, graph_iri: str, partner: Partner,
         raise MethodNotAllowed(f"{operation} is not a graph store operation",
                                allow=("GET", "HEAD", *OPERATIONS))
     check_writable(settings, graph_iri, partner)
+    if not PLANNING.acquire(timeout=PLAN_WAIT):
+        raise ServerBusy(f"other writes have been worked out here for more than {PLAN_WAIT:g} s",
+                         hint="send the write again in a minute")
+    try:
+        return _write(settings, operation, graph_iri, partner, triples)
+    finally:
+        PLANNING.release()
+
+
+def _write(settings: Settings, operation: str, graph_iri: str, partner: Partner,
+           triples: list[ox.Triple] | None) -> WriteResult:
     shapes, ontology = shapes_and_ontology(settings)
     from kg.write.recovery import recover
 
