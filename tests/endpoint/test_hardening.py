@@ -155,6 +155,12 @@ def test_every_format_has_the_same_depth_limit_and_no_format_may_blow_a_body_up(
               + b" ; ex:r 'x' .\n")
     with pytest.raises(ParseError, match="nested more than 128"):
         parsing.parse(hidden, "text/turtle", PA + "x")
+    # ... nor a '#' or a quote after a \u escape inside an IRI (the fourth #16 probe)
+    for after in (b"#x>", b"'x>"):
+        body = (b"<http://a/s> <http://a/p> <https://ex.org/\\u0041" + after + b" ; <http://a/q> "
+                + b"[ <http://a/p> " * 200 + b"1" + b" ]" * 200 + b" .\n")
+        with pytest.raises(ParseError, match="nested more than 128"):
+            parsing.parse(body, "text/turtle", PA + "x")
     # An IRI no real graph has: 1 MB (the #16 probes built 400 MB graph files and 240 MB pages from them).
     huge = "http://example.org/" + "a" * 1_000_000
     with pytest.raises(ParseError, match="an IRI of 1,000,019 characters"):

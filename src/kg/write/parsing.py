@@ -95,9 +95,11 @@ def body_format(content_type: str | None) -> ox.RdfFormat:
 # -- the checks before parsing ---------------------------------------------------------------
 
 # A backslash outside strings and IRIs escapes one character of a prefixed name ("ex:a\\'"): read as one
-# token, so that an escaped quote does not open a string that would hide the brackets after it.
+# token, so that an escaped quote does not open a string that would hide the brackets after it. An IRI may
+# hold \u and \U escapes: read inside it, so that a '#' or a quote after one is no comment or string.
 _TURTLE = re.compile(r'''\\.|"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|"(?:[^"\\\n\r]|\\.)*"'''
-                     r'''|'(?:[^'\\\n\r]|\\.)*'|#[^\n\r]*|<<|>>|<[^<>"{}|^`\\\x00-\x20]*>|[\[\]()]''', re.S)
+                     r'''|'(?:[^'\\\n\r]|\\.)*'|#[^\n\r]*|<<|>>|<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>'''
+                     r'''|[\[\]()]''', re.S)
 _JSON = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.S)
 _XML = re.compile(r"""<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>|<!|</[^>]*>|<(?:[^>"']|"[^"]*"|'[^']*')*>""", re.S)
 _XML_ENCODING = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([^"']*)["']""")
