@@ -234,6 +234,12 @@ class QueryOutOfMemory(KGError):
     status = 503
     title = "query out of memory"
 
+    @classmethod
+    def past(cls, mib: int) -> QueryOutOfMemory:
+        """The error for a query stopped at a cap of ``mib`` MiB (raised in the worker, or by its parent)."""
+        return cls(f"the query needed more than {mib:,} MiB of memory and was stopped (setting query_memory)",
+                   hint="make it more selective: fewer joined patterns, a LIMIT, no sort of a large result")
+
 
 class NotFound(KGError):
     status = 404

@@ -605,7 +605,7 @@ class Executor:
         self._replace(worker)
         if aborted and self.memory:
             self.stats.out_of_memory += 1
-            return _out_of_memory(self.memory)
+            return QueryOutOfMemory.past(self.memory)
         return StoreError("the query worker died while running the query")
 
     def _timed_out(self, worker: _Worker, budget: float) -> None:
@@ -665,11 +665,6 @@ class _Stream:
 # A query's shape: its text without IRIs, strings and numbers, so one query
 # template with different parameters counts as one (for "heavy" history).
 _SHAPE = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\b\d+(?:\.\d+)?\b")
-
-
-def _out_of_memory(mib: int) -> QueryOutOfMemory:
-    return QueryOutOfMemory(f"the query needed more than {mib:,} MiB of memory and was stopped (setting query_memory)",
-                            hint="make it more selective: fewer joined patterns, a LIMIT, no sort of a large result")
 
 
 def query_key(query: str) -> int:

@@ -545,9 +545,7 @@ def _serve(fd: int, store_path: str, allowlist: list[str], memory: int = 0) -> N
             raise
         except MemoryError:
             try:
-                _error(sock, QueryOutOfMemory(f"the query needed more than {memory:,} MiB of memory and was stopped "
-                                              "(setting query_memory)", hint="make it more selective: fewer joined "
-                                              "patterns, a LIMIT, no sort of a large result"))
+                _error(sock, QueryOutOfMemory.past(memory))
             except OSError:
                 return
         except BaseException as e:  # a bug (or a panic in pyoxigraph): say so, keep serving
