@@ -141,3 +141,19 @@ def test_outcome_filters_are_validated(st, real_settings) -> None:
     rows = views.outcome_rows(ctx, {"sdg": "1.3"})
     assert OUTCOME in [r["outcome"].iri for r in rows] and len(rows) == corpus.with_target("1.3")
     assert views.outcome_rows(ctx, {"country": "fra"}) == []
+
+
+def test_a_page_query_past_its_cap_is_refused_and_an_index_list_is_not(st, real_settings, monkeypatch) -> None:
+    # The fourth #16 probe: one page's query gave 314,432 rows, held and drawn in the HTTP process. A page
+    # draws at most PAGE_ROWS rows of one query; past them the store stops and the page gets 503.
+    from kg.errors import AnswerTooLarge
+
+    three = "SELECT ?n WHERE { VALUES ?n { 1 2 3 } }"
+    assert len(ld.rows(st, three, 3)) == 3
+    with pytest.raises(AnswerTooLarge, match="more than 2 rows"):
+        ld.rows(st, three, 2)
+    ctx = views.Context(st, real_settings, Urls(real_settings.base))
+    monkeypatch.setattr(views, "PAGE_ROWS", 2)
+    with pytest.raises(AnswerTooLarge):
+        views.outcome_panel(ctx, URIRef(OUTCOME))
+    assert len(views.organizations_index(ctx)["organizations"]) > 2  # whole=True

@@ -30,7 +30,7 @@ from rdflib.term import Node
 
 from kg.rdf import iris
 from kg.config import Settings
-from kg.errors import BadParameter
+from kg.errors import AnswerTooLarge, BadParameter
 from kg.rdf.sources import to_rdflib
 from kg.sparql import files
 from kg.store import Store
@@ -126,13 +126,20 @@ def query(name: str, **values) -> str:
     return files.fill(files.text(SPARQL, name), **values)
 
 
-def rows(store: Store, sparql: str, **bindings: ox.NamedNode | ox.BlankNode | ox.Literal) -> list[dict[str, Node]]:
-    """A SELECT query's solutions as dicts of rdflib terms; ``bindings`` fill variables safely."""
+def rows(store: Store, sparql: str, cap: int | None = None,
+         **bindings: ox.NamedNode | ox.BlankNode | ox.Literal) -> list[dict[str, Node]]:
+    """A SELECT query's solutions as dicts of rdflib terms; ``bindings`` fill variables safely.
+
+    With ``cap``, a query with more solutions raises :class:`~kg.errors.AnswerTooLarge` as soon as it
+    passes it (the store stops working on it), instead of holding them all."""
     subs = {ox.Variable(k): v for k, v in bindings.items()} or None
     result = store.query(sparql, substitutions=subs)
     names = [v.value for v in result.variables]
     out = []
     for solution in result:
+        if cap is not None and len(out) >= cap:
+            raise AnswerTooLarge(f"a page would draw on more than {cap:,} rows of one query, more than a page shows",
+                                 hint="ask /sparql with a LIMIT, or use a canned query of /api/queries")
         row = {}
         for name in names:
             term = solution[name]

@@ -33,6 +33,10 @@ ELI, SCHEMA, SDGO = iris.ELI, iris.SCHEMA, iris.SDGO
 
 _SDG_CODE = re.compile(r"^[0-9]{1,2}\.[0-9a-z]{1,2}$")
 MAX_LIST = 1000
+#: The most rows a page draws from one query: a page about one thing needs far fewer, and past it the
+#: page is refused (503) rather than built for minutes (a partner's data could make one thing huge).
+#: The index lists, linear in the graph and built once per dataset version, are not capped.
+PAGE_ROWS = 100_000
 SPARQL = "kg.site"  # the package whose sparql/ folder holds the pages' queries
 
 
@@ -55,9 +59,10 @@ class Context:
         """The text of ``kg/site/sparql/<name>.rq`` under this site's base, its placeholders filled."""
         return files.fill(files.text(SPARQL, name, self.base), **values)
 
-    def rows(self, name: str, fill: dict | None = None, **bindings) -> list[dict[str, Node]]:
-        """The rows of the site's query ``name``: ``fill`` fills its placeholders, ``bindings`` bind variables."""
-        return ld.rows(self.store, self.query(name, **(fill or {})), **bindings)
+    def rows(self, name: str, fill: dict | None = None, whole: bool = False, **bindings) -> list[dict[str, Node]]:
+        """The rows of the site's query ``name``: ``fill`` fills its placeholders, ``bindings`` bind variables.
+        More than PAGE_ROWS rows raise :class:`~kg.errors.AnswerTooLarge`, unless ``whole`` (an index list)."""
+        return ld.rows(self.store, self.query(name, **(fill or {})), None if whole else PAGE_ROWS, **bindings)
 
     def labels(self, nodes: Iterable[Node]) -> dict[URIRef, str]:
         return fetch_labels(self.store, nodes, self.base)
@@ -83,6 +88,22 @@ def as_int(node: Node | None) -> int:
         return int(node) if node is not None else 0
     except (TypeError, ValueError):
         return 0
+
+
+def values_by_subject(rows: Iterable[dict[str, Node]], subject: str) -> dict[Node, dict[str, list[Node]]]:
+    """The rows of a query in the one-value-per-row form (``?key`` names a value, ``?value`` holds it; a UNION
+    where a series of OPTIONALs would multiply rows), gathered per subject in the rows' order, each value once."""
+    out: dict[Node, dict[str, list[Node]]] = {}
+    for r in rows:
+        values = out.setdefault(r[subject], defaultdict(list))
+        if "key" in r and r["value"] not in values[str(r["key"])]:
+            values[str(r["key"])].append(r["value"])
+    return out
+
+
+def least(values: Iterable[Node]) -> Node | None:
+    """The one value a page shows of several: the same whatever order the store gave them in."""
+    return min(values, key=lambda v: (type(v).__name__, str(v)), default=None)
 
 
 def sdg_sort_key(code: str) -> tuple:
@@ -219,13 +240,6 @@ def _graph_term(ctx: Context, graph_iri: str) -> Term:
 
 # -- type-specific panels -----------------------------------------------------------------
 
-def _one(rows: list[dict], key: str) -> Node | None:
-    for r in rows:
-        if key in r:
-            return r[key]
-    return None
-
-
 def outcome_panel(ctx: Context, o: URIRef) -> dict:
     kg = ctx.kg
     node = ox.NamedNode(str(o))
@@ -256,36 +270,25 @@ def outcome_panel(ctx: Context, o: URIRef) -> dict:
         ({"org": terms.term(org), "roles": roles} for org, roles in org_roles.items()),
         key=lambda x: x["org"].text.lower())
 
-    acts: dict[URIRef, dict] = {}
-    for r in activities:
-        a = acts.setdefault(r["a"], {"activity": terms.term(r["a"]), "types": set(), "date": None, "place": None,
-                                     "part_of": None, "sort": ""})
-        if "type" in r:
-            a["types"].add(r["type"])
-        if "date" in r:
-            a["date"] = fmt_literal(r["date"])
-            a["sort"] = str(r["date"])
-        if "place" in r:
-            a["place"] = terms.term(r["place"])
-        if "parent" in r:
-            a["part_of"] = terms.term(r["parent"])
-    for a in acts.values():
-        a["types"] = [terms.definition(t) for t in sorted(a["types"]) if str(t).startswith(ctx.kg)] or \
-            [terms.definition(t) for t in sorted(a["types"])]
-    events = sorted(acts.values(), key=lambda a: (a["sort"] or "9999", a["activity"].text))
+    acts = []
+    for a, values in values_by_subject(activities, "a").items():
+        date, place, parent = (least(values[k]) for k in ("date", "place", "parent"))
+        types = sorted(values["type"])
+        acts.append({"activity": terms.term(a), "date": fmt_literal(date) if date is not None else None,
+                     "sort": str(date) if date is not None else "",
+                     "place": terms.term(place) if place is not None else None,
+                     "part_of": terms.term(parent) if parent is not None else None,
+                     "types": [terms.definition(t) for t in types if str(t).startswith(ctx.kg)] or
+                     [terms.definition(t) for t in types]})
+    events = sorted(acts, key=lambda a: (a["sort"] or "9999", a["activity"].text))
 
-    inst: dict[URIRef, dict] = {}
-    for r in instruments:
-        i = inst.setdefault(r["i"], {"instrument": terms.term(r["i"]), "date": None, "type": None, "by": None,
-                                     "members": []})
-        if "date" in r:
-            i["date"] = fmt_literal(r["date"])
-        if "type" in r:
-            i["type"] = terms.term(r["type"])
-        if "by" in r:
-            i["by"] = terms.term(r["by"])
-        if "member" in r and all(m.iri != str(r["member"]) for m in i["members"]):
-            i["members"].append(terms.term(r["member"]))
+    inst: dict[Node, dict] = {}
+    for i, values in values_by_subject(instruments, "i").items():
+        date, kind, by = (least(values[k]) for k in ("date", "type", "by"))
+        inst[i] = {"instrument": terms.term(i), "date": fmt_literal(date) if date is not None else None,
+                   "type": terms.term(kind) if kind is not None else None,
+                   "by": terms.term(by) if by is not None else None,
+                   "members": [terms.term(m) for m in values["member"]]}
 
     sdg = {}
     for r in targets:
@@ -332,18 +335,19 @@ def outcome_panel(ctx: Context, o: URIRef) -> dict:
 
 def _evidence(ctx: Context, outcome: ox.NamedNode) -> list[dict]:
     """Each fact about the outcome with the words of the record that support it."""
-    out = []
-    for r in ctx.rows("outcome-page-evidence", o=outcome):
-        label = str(r.get("label") or "")
-        out.append({
-            "fact": label.removeprefix("Evidence: "),
-            "body": r.get("body"),
-            "before": str(r.get("prefix") or "")[-40:],
-            "words": str(r["exact"]),
-            "after": str(r.get("suffix") or "")[:40],
-            "status": str(r.get("statusLabel") or (str(r["status"]).rsplit("/", 1)[-1] if r.get("status") else "")),
-        })
-    return out
+    found = []
+    for a, values in values_by_subject(ctx.rows("outcome-page-evidence", o=outcome), "a").items():
+        words, start = least(values["exact"]), least(values["start"])
+        if words is None or start is None:  # an annotation without its quote or its place in the record
+            continue
+        label, before, after = (str(least(values[k]) or "") for k in ("label", "prefix", "suffix"))
+        status, status_label = least(values["status"]), least(values["statusLabel"])
+        for body in values["body"]:
+            found.append((as_int(start), str(a), {
+                "fact": label.removeprefix("Evidence: "), "body": body, "before": before[-40:], "words": str(words),
+                "after": after[:40],
+                "status": str(status_label or (str(status).rsplit("/", 1)[-1] if status is not None else ""))}))
+    return [e for *_, e in sorted(found, key=lambda f: f[:2])]
 
 
 def _verbatim(ctx: Context, records: list[Node]) -> str | None:
@@ -402,13 +406,13 @@ def instrument_panel(ctx: Context, i: URIRef) -> dict:
 
 def sdg_target_panel(ctx: Context, t: URIRef) -> dict:
     node = ox.NamedNode(str(t))
-    info = ctx.rows("sdg-target-page-facts", t=node)
+    info = values_by_subject(ctx.rows("sdg-target-page-facts", t=node), "t").get(t, defaultdict(list))
+    code, text, goal = (least(info[k]) for k in ("code", "text", "goal"))
     outs = ctx.rows("sdg-target-page-outcomes", t=node)
-    terms = ctx.terms({v for r in info + outs for v in r.values() if isinstance(v, URIRef)})
-    code = _one(info, "code")
+    terms = ctx.terms({r["o"] for r in outs} | ({goal} if goal is not None else set()))
     return {"code": str(code) if code else None,
-            "text": str(_one(info, "text") or ""),
-            "goal": terms.term(_one(info, "goal")) if _one(info, "goal") else None,
+            "text": str(text or ""),
+            "goal": terms.term(goal) if goal is not None else None,
             "official": str(t) if linkable(str(t)) else None,
             "filter_href": ctx.urls.outcomes(sdg=str(code)) if code else None,
             "outcomes": [{"outcome": terms.term(r["o"]), "date": fmt_literal(r["date"]) if "date" in r else None}
@@ -515,57 +519,51 @@ def outcome_facets(ctx: Context) -> dict:
 
 
 def organizations_index(ctx: Context) -> dict:
-    rows = ctx.rows("organization-list")
-    counts = ctx.rows("organization-outcome-counts")
+    rows = ctx.rows("organization-list", whole=True)
+    counts = ctx.rows("organization-outcome-counts", whole=True)
     n_by = {r["org"]: as_int(r["n"]) for r in counts}
-    terms = ctx.terms({v for r in rows for v in r.values() if isinstance(v, URIRef)})
-    orgs: dict[Node, dict] = {}
-    for r in rows:
-        o = orgs.setdefault(r["x"], {"org": terms.term(r["x"]), "acronym": None, "type": None, "country": None,
-                                     "joint": False, "outcomes": n_by.get(r["x"], 0)})
-        if r["cls"] == ORG.OrganizationalCollaboration:
-            o["joint"] = True
-        if "acr" in r:
-            o["acronym"] = str(r["acr"])
-        if "type" in r:
-            o["type"] = terms.term(r["type"])
-        if "country" in r:
-            o["country"] = terms.term(r["country"])
-    items = sorted(orgs.values(), key=lambda o: o["org"].text.lower())
+    joint = {r["x"] for r in rows if r["cls"] == ORG.OrganizationalCollaboration}
+    picked = {x: {k: least(values[k]) for k in ("acronym", "type", "country")}
+              for x, values in values_by_subject(rows, "x").items()}
+    terms = ctx.terms(set(picked) | {v for p in picked.values() for v in p.values() if isinstance(v, URIRef)})
+    items = sorted(({"org": terms.term(x), "acronym": str(p["acronym"]) if p["acronym"] is not None else None,
+                     "type": terms.term(p["type"]) if p["type"] is not None else None,
+                     "country": terms.term(p["country"]) if p["country"] is not None else None,
+                     "joint": x in joint, "outcomes": n_by.get(x, 0)} for x, p in picked.items()),
+                   key=lambda o: o["org"].text.lower())
     return {"organizations": [o for o in items if not o["joint"]], "collaborations": [o for o in items if o["joint"]]}
 
 
 def instruments_index(ctx: Context) -> dict:
-    rows = ctx.rows("instrument-list")
-    counts = {r["i"]: as_int(r["n"]) for r in ctx.rows("instrument-outcome-counts")}
-    terms = ctx.terms({v for r in rows for v in r.values() if isinstance(v, URIRef)})
-    items: dict[Node, dict] = {}
-    for r in rows:
-        i = items.setdefault(r["i"], {"instrument": terms.term(r["i"]), "date": None, "type": None, "country": None,
-                                      "by": [], "outcomes": counts.get(r["i"], 0)})
-        if "date" in r:
-            i["date"] = fmt_literal(r["date"])
-        if "type" in r:
-            i["type"] = terms.term(r["type"])
-        if "country" in r:
-            i["country"] = terms.term(r["country"])
-        if "by" in r and all(b.iri != str(r["by"]) for b in i["by"]):
-            i["by"].append(terms.term(r["by"]))
-    return {"instruments": list(items.values())}
+    values = values_by_subject(ctx.rows("instrument-list", whole=True), "i")
+    counts = {r["i"]: as_int(r["n"]) for r in ctx.rows("instrument-outcome-counts", whole=True)}
+    terms = ctx.terms(set(values) | {v for vs in values.values() for k in ("type", "country", "by") for v in vs[k]})
+    items = []
+    for i, vs in values.items():
+        date, kind, country = (least(vs[k]) for k in ("date", "type", "country"))
+        items.append({"instrument": terms.term(i), "date": fmt_literal(date) if date is not None else None,
+                      "sort": str(date) if date is not None else "",
+                      "type": terms.term(kind) if kind is not None else None,
+                      "country": terms.term(country) if country is not None else None,
+                      "by": [terms.term(b) for b in vs["by"]], "outcomes": counts.get(i, 0)})
+    items.sort(key=lambda i: i["sort"], reverse=True)  # the latest first, undated last
+    return {"instruments": items}
 
 
 def sdg_targets_index(ctx: Context, addressed_only: bool = False) -> dict:
-    rows = ctx.rows("sdg-target-list")
-    terms = ctx.terms({r["goal"] for r in rows if "goal" in r})
+    facts = {t: {k: least(values[k]) for k in ("code", "text", "goal")}
+             for t, values in values_by_subject(ctx.rows("sdg-target-list", whole=True), "t").items()}
+    counts = {r["t"]: as_int(r["n"]) for r in ctx.rows("sdg-target-outcome-counts", whole=True)}
+    terms = ctx.terms({f["goal"] for f in facts.values() if f["goal"] is not None})
     targets = []
-    for r in rows:
-        code = str(r.get("code", "")) or Terms(ctx.urls).fallback(str(r["t"]))
-        n = as_int(r["n"])
+    for t, f in facts.items():
+        code = str(f["code"] or "") or Terms(ctx.urls).fallback(str(t))
+        n = counts.get(t, 0)
         if addressed_only and not n:
             continue
-        targets.append({"code": code, "text": str(r.get("text", "")), "href": ctx.urls.page(str(r["t"])),
-                        "iri": str(r["t"]), "goal": terms.term(r["goal"]) if "goal" in r else None, "outcomes": n,
-                        "filter_href": ctx.urls.outcomes(sdg=code) if n else None})
+        targets.append({"code": code, "text": str(f["text"] or ""), "href": ctx.urls.page(str(t)),
+                        "iri": str(t), "goal": terms.term(f["goal"]) if f["goal"] is not None else None,
+                        "outcomes": n, "filter_href": ctx.urls.outcomes(sdg=code) if n else None})
     targets.sort(key=lambda t: sdg_sort_key(t["code"]))
     return {"targets": targets, "addressed": [t for t in targets if t["outcomes"]],
             "addressed_only": addressed_only}
