@@ -415,11 +415,24 @@ def test_writes_worked_out_at_once_are_bounded_and_a_write_past_the_wait_is_503(
     slots = threading.BoundedSemaphore(1)
     monkeypatch.setattr(graphstore, "PLANNING", slots)
     monkeypatch.setattr(graphstore, "PLAN_WAIT", 0.2)
+    from kg.web import graphs
+
+    bodies_read = []
+    read_body = graphs._read_body
+
+    async def reading(request, limit):
+        bodies_read.append(request.url.path)
+        return await read_body(request, limit)
+
+    monkeypatch.setattr(graphs, "_read_body", reading)
     slots.acquire()  # another write is being worked out
     try:
         r = client.put(url(), content=NOTE, headers={**TTL, **auth(token)})
         assert r.status_code == 503 and "send the write again" in r.json()["hint"], r.text
+        assert bodies_read == []  # a write waiting its turn holds no body (the fourth probe: C)
         assert client.get(url()).status_code == 404
+        too_long = client.put(url(), content=b"#" * 5000, headers={**TTL, **auth(token)})
+        assert too_long.status_code == 413  # told at once, not after the wait
     finally:
         slots.release()
     assert client.put(url(), content=NOTE, headers={**TTL, **auth(token)}).status_code == 201

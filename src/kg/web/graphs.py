@@ -60,12 +60,17 @@ def _target(request: Request) -> str | None:
     return graphs[0]
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The body, refused (413) once it passes ``limit`` bytes: Content-Length first, then as it arrives."""
+def _check_length(request: Request, limit: int) -> None:
+    """A body whose Content-Length passes ``limit`` bytes is refused (413) before anything else is done."""
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > limit:
         raise graphstore.PayloadTooLarge(f"the body is {int(length):,} bytes; the limit is {limit:,}",
                                          hint="split the graph, or raise the max_upload_bytes setting")
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, refused (413) once it passes ``limit`` bytes: Content-Length first, then as it arrives."""
+    _check_length(request, limit)
     chunks, size = [], 0
     try:
         async for chunk in request.stream():
@@ -191,13 +196,18 @@ async def change(request: Request) -> Response:
         partner = tokens.authenticate(settings, request.headers.get("authorization"))
         graphstore.check_writable(settings, graph, partner)
         triples = None
+        content_type = request.headers.get("content-type")
         if request.method != "DELETE":
-            content_type = request.headers.get("content-type")
-            parsing.body_format(content_type)  # 415 before the body is read
-            body = await _read_body(request, settings.max_upload_bytes)
-            # In a process of its own: a body that crashes or blows up the parser costs this request only.
-            triples = await parsing.parse_isolated(body, content_type, graph)
-        result = await run_in_threadpool(graphstore.write, settings, request.method, graph, partner, triples)
+            parsing.body_format(content_type)  # 415 and 413 before the write waits its turn
+            _check_length(request, settings.max_upload_bytes)
+        async with graphstore.waiting_turn():  # before the body is read: a waiting write holds no body
+            if request.method != "DELETE":
+                body = await _read_body(request, settings.max_upload_bytes)
+                # In a process of its own: a body that crashes or blows up the parser costs this request only.
+                triples = await parsing.parse_isolated(body, content_type, graph)
+                del body
+            result = await run_in_threadpool(graphstore.write_in_turn, settings, request.method, graph, partner,
+                                             triples)
     except ValidationFailed as e:
         return _invalid(e, request)
     except KGError as e:

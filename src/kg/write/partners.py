@@ -31,11 +31,13 @@ so partners do not wait on each other's parse and validation.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import re
 import threading
 import uuid
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -66,11 +68,13 @@ BODY_FORMATS = parsing.BODY_FORMATS  # the media types a body may have
 media_type_of = parsing.media_type_of
 OPERATIONS = ("PUT", "POST", "DELETE")
 LOCK_WAIT = 10.0  # seconds a write waits for another write or ingest to commit
-#: Writes worked out at once in one server process: each holds its whole graph, a copy to validate and
-#: its N-Quads in memory (eight 40 MB graphs at once took the server to 3.2 GB). Two: one partner's big
-#: write does not hold up another's small one; the others wait their turn, at most PLAN_WAIT seconds.
+#: Writes worked out at once in one server process: each holds its body, its triples, its whole graph,
+#: a copy to validate and its N-Quads in memory (eight 40 MB graphs at once took the server to 3.2 GB).
+#: Two: one partner's big write does not hold up another's small one; the others wait their turn, at
+#: most PLAN_WAIT seconds, before their bodies are read (:func:`waiting_turn`).
 PLANNING = threading.BoundedSemaphore(2)
 PLAN_WAIT = 60.0
+_TURN_POLL = 0.05  # seconds between looks at a free turn, for a write waiting on the event loop
 TRIES = 3  # plans made without the lock before one is made holding it (see write())
 #: Longest N-Quads line a graph file may have: pyoxigraph reads no term over 16 MiB (kg build reads the file).
 MAX_LINE = 16 * 1024 * 1024 - 1024
@@ -320,12 +324,39 @@ def write(settings: Settings, operation: str, graph_iri: str, partner: Partner,
                                allow=("GET", "HEAD", *OPERATIONS))
     check_writable(settings, graph_iri, partner)
     if not PLANNING.acquire(timeout=PLAN_WAIT):
-        raise ServerBusy(f"other writes have been worked out here for more than {PLAN_WAIT:g} s",
-                         hint="send the write again in a minute")
+        raise _busy()
     try:
-        return _write(settings, operation, graph_iri, partner, triples)
+        return write_in_turn(settings, operation, graph_iri, partner, triples)
     finally:
         PLANNING.release()
+
+
+def _busy() -> ServerBusy:
+    return ServerBusy(f"other writes have been worked out here for more than {PLAN_WAIT:g} s",
+                      hint="send the write again in a minute")
+
+
+@asynccontextmanager
+async def waiting_turn():
+    """A turn among the PLANNING writes, waited for on the event loop (no thread held while waiting):
+    the server takes it before it reads a body, so that bodies waiting their turn are not held."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + PLAN_WAIT
+    while not PLANNING.acquire(blocking=False):
+        if loop.time() >= deadline:
+            raise _busy()
+        await asyncio.sleep(_TURN_POLL)
+    try:
+        yield
+    finally:
+        PLANNING.release()
+
+
+def write_in_turn(settings: Settings, operation: str, graph_iri: str, partner: Partner,
+                  triples: list[ox.Triple] | None = None) -> WriteResult:
+    """:func:`write` for a caller that holds a turn (:func:`waiting_turn`)."""
+    check_writable(settings, graph_iri, partner)
+    return _write(settings, operation, graph_iri, partner, triples)
 
 
 def _write(settings: Settings, operation: str, graph_iri: str, partner: Partner,
