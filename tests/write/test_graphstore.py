@@ -457,3 +457,18 @@ def test_many_values_on_one_body_add_rows_to_the_lists_and_never_multiply_them(c
     assert len(rows) == 3 * n  # one row per value, not n ** 3
     page = client.get("/organizations", headers={"accept": "text/html"}).text
     assert page.count(">B00<") == 1 and "B01" not in page  # listed once, with one of its acronyms
+
+
+def test_a_partner_graph_has_a_page_and_the_facts_it_gives_link_to_it(client, token):
+    # The fourth #16 probe: a fact from a partner's graph said "from partner/…" with a link that was a 404.
+    import re
+
+    assert client.put(url(), content=NOTE, headers={**TTL, **auth(token)}).status_code == 201
+    page = client.get("/doc/outcome/chn302-2021-07-16", headers={"accept": "text/html"}).text
+    assert 'href="/graph/partner/ilo-geneva/notes"' in page
+    graph_page = client.get("/graph/partner/ilo-geneva/notes", headers={"accept": "text/html"})
+    assert graph_page.status_code == 200 and re.search(r"\b1\b triple", graph_page.text), graph_page.text[:2000]
+    ttl = client.get("/graph/partner/ilo-geneva/notes.ttl")
+    assert ttl.status_code == 200 and "Checked by ILO Geneva." in ttl.text
+    assert client.get("/graph/partner/ilo-geneva/other", headers={"accept": "text/html"}).status_code == 404
+    assert client.get("/graph/partner/ilo-geneva/../x", headers={"accept": "text/html"}).status_code in (400, 404)

@@ -5,7 +5,7 @@
   or by suffix: ``.html``, ``.ttl``, ``.jsonld``, ``.nt``, ``.rdf``;
 * ``/about?iri=…`` — the same for resources with others' IRIs (UN SDG targets…);
 * ``/def/kg`` — the ontology: documentation, or its Turtle (etc.) by negotiation; ``/shapes/{file}`` likewise;
-* ``/graph/{folder}/{stem}`` — a named graph: summary page, or its triples;
+* ``/graph/{folder}/{stem}``, ``/graph/partner/{partner}/{name}`` — a named graph: summary page, or its triples;
 * ``/``, ``/outcomes``, ``/organizations``, ``/instruments``, ``/sdg-targets``, ``/search`` — pages;
 * ``/-/static/{file}`` — the stylesheet and logo.
 
@@ -215,6 +215,17 @@ def shapes_file(name: str, request: Request) -> Response:
         return _rdf(graph, fmt, s.settings.base)
 
     return caching.answer(request, DOC_OFFERS, produce, fixed=fixed, suggestion=stem)
+
+
+@router.api_route("/graph/partner/{rest:path}", methods=GET, include_in_schema=False)
+def partner_graph(rest: str, request: Request) -> Response:
+    """A partner's graph (``{base}graph/partner/{partner}/{name…}``, written through /graphs)."""
+    s = caching.site(request)
+    stem, fixed = _split_suffix(rest)
+    segments = stem.split("/")
+    if len(segments) < 2 or any(seg in ("", ".", "..") for seg in segments):
+        return caching.error(request, BadParameter(f"/graph/partner/{rest} is not a partner's graph"))
+    return _graph_answer(request, f"{s.settings.base}graph/partner/{stem}", segments[-1], fixed)
 
 
 @router.api_route("/graph/{folder}/{name}", methods=GET, include_in_schema=False)
