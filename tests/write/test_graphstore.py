@@ -472,3 +472,20 @@ def test_a_partner_graph_has_a_page_and_the_facts_it_gives_link_to_it(client, to
     assert ttl.status_code == 200 and "Checked by ILO Geneva." in ttl.text
     assert client.get("/graph/partner/ilo-geneva/other", headers={"accept": "text/html"}).status_code == 404
     assert client.get("/graph/partner/ilo-geneva/../x", headers={"accept": "text/html"}).status_code in (400, 404)
+
+
+def test_a_page_shows_the_facts_that_fit_its_budget_and_says_there_are_more(client, token, monkeypatch):
+    # The fourth #16 probe: 4,500 links to 8,100-character IRIs made one page 120 MB. A resource's own facts
+    # are drawn until MAX_OWN_CHARS characters of terms; the page says that there are more.
+    from kg.publish import ld
+
+    names = [f"n{k}" + "x" * 300 for k in range(10)]
+    body = ("@prefix p: <https://partner.example/> .\n"
+            f"<{OUTCOME}> <http://www.w3.org/2000/01/rdf-schema#seeAlso> " + ", ".join(f"p:{n}" for n in names) + " .\n")
+    assert client.put(url(), content=body, headers={**TTL, **auth(token)}).status_code == 201
+    whole = client.get("/doc/outcome/chn302-2021-07-16", headers={"accept": "text/html"}).text
+    assert all(n in whole for n in names) and "more facts than a page shows" not in whole
+    monkeypatch.setattr(ld, "MAX_OWN_CHARS", 3_000)
+    cut = client.get("/doc/outcome/chn302-2021-07-16?v=cut", headers={"accept": "text/html"}).text
+    assert "more facts than a page shows" in cut and sum(n in cut for n in names) < len(names)
+    assert len(cut) < len(whole)

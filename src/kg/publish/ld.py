@@ -38,6 +38,10 @@ from kg.store import Store
 MAX_OWN = 5000          # own triples of one resource, at most
 MAX_INCOMING = 500      # incoming links listed, at most (the total is counted)
 MAX_BNODES = 500        # blank nodes followed from one resource, at most
+#: Characters of terms in one resource's own facts (its blank nodes' included), at most: a partner's
+#: 4,500 links to 8,100-character IRIs made a 120 MB page. A fact past it is left out (own_truncated);
+#: the first fact always comes, whatever its size.
+MAX_OWN_CHARS = 4_000_000
 
 LABELS = (RDFS.label, SKOS.prefLabel)  # the labels sparql/labels-of.rq reads
 SPARQL = "kg.publish"  # the package whose sparql/ folder holds this layer's queries
@@ -182,19 +186,33 @@ def describe(store: Store, iri: str, settings: Settings | None = None, *,
     own_facts = query("resource-own-facts", limit=MAX_OWN + 1)
     own = rows(store, own_facts, s=subject)
     desc.own_truncated = len(own) > MAX_OWN
+    chars = 0
+
+    def fits(r: dict[str, Node]) -> bool:
+        nonlocal chars
+        chars += len(r["s"]) + len(r["p"]) + len(r["o"])
+        if chars > MAX_OWN_CHARS and len(g):
+            desc.own_truncated = True
+            return False
+        return True
+
     frontier: list[BNode] = []
     for r in own[:MAX_OWN]:
+        if not fits(r):
+            break
         add(r["s"], r["p"], r["o"], r["g"])
         if isinstance(r["o"], BNode):
             frontier.append(r["o"])
-    # Blank nodes reached from the resource come whole (lists, nested nodes).
+    # Blank nodes reached from the resource come whole (lists, nested nodes), within the same bounds.
     seen: set[BNode] = set()
-    while frontier and len(seen) < MAX_BNODES:
+    while frontier and len(seen) < MAX_BNODES and not desc.own_truncated:
         b = frontier.pop()
         if b in seen:
             continue
         seen.add(b)
         for r in rows(store, own_facts, s=_ox(b)):
+            if not fits(r):
+                break
             g.add((r["s"], r["p"], r["o"]))
             if isinstance(r["o"], BNode):
                 frontier.append(r["o"])

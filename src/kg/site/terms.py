@@ -143,8 +143,10 @@ class Terms:
         if isinstance(node, URIRef):
             iri = str(node)
             local = self.urls.is_local(iri)
+            # no IRI as a title: screen readers read it aloud at every link (the #19 audit), and a long
+            # IRI would be written twice more into the page
             return Term(self.label(node), "iri", href=self.urls.page(iri),
-                        external=None if local or not linkable(iri) else iri, iri=iri, note=iri)
+                        external=None if local or not linkable(iri) else iri, iri=iri)
         if isinstance(node, Literal):
             text = fmt_literal(node)
             note = None

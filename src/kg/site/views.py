@@ -212,6 +212,7 @@ def resource(ctx: Context, desc: ld.Description) -> dict:
         "formats": formats(ctx, str(iri), ctx.urls.doc),
         "sparql": sparql_for(ctx, str(iri)),
         "facts": len(desc.own()),
+        "facts_cut": desc.own_truncated,
     }
     panel = {"outcome": outcome_panel, "instrument": instrument_panel, "organization": organization_panel,
              "sdg-target": sdg_target_panel, "country": country_panel}.get(kind or "")
