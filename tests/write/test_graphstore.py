@@ -489,3 +489,25 @@ def test_a_page_shows_the_facts_that_fit_its_budget_and_says_there_are_more(clie
     cut = client.get("/doc/outcome/chn302-2021-07-16?v=cut", headers={"accept": "text/html"}).text
     assert "more facts than a page shows" in cut and sum(n in cut for n in names) < len(names)
     assert len(cut) < len(whole)
+
+
+def test_a_partner_keeps_at_most_its_quota_of_graphs_and_bytes(client, project, token, monkeypatch):
+    # The fourth #16 probe: one token could add graph after graph, each within the graph cap, without end.
+    monkeypatch.setattr(graphstore, "PARTNER_GRAPHS", 2)
+    for name in ("a", "b"):
+        assert client.put(url(GENEVA + name), content=NOTE, headers={**TTL, **auth(token)}).status_code == 201
+    third = client.put(url(GENEVA + "c"), content=NOTE, headers={**TTL, **auth(token)})
+    assert third.status_code == 413 and "has 2 graphs" in third.json()["error"], third.text
+    assert client.get(url(GENEVA + "c")).status_code == 404
+    assert client.put(url(GENEVA + "a"), content=NOTE + MORE, headers={**TTL, **auth(token)}).status_code == 204
+    assert client.delete(url(GENEVA + "b"), headers=auth(token)).status_code == 204
+    assert client.put(url(GENEVA + "c"), content=NOTE, headers={**TTL, **auth(token)}).status_code == 201
+
+    size = sum(f.stat().st_size for f in (project.partners_dir / "ilo-geneva").glob("*.nq"))
+    monkeypatch.setattr(graphstore, "PARTNER_GRAPHS", 10)
+    monkeypatch.setattr(graphstore, "PARTNER_FACTOR", (size + 100) / project.max_upload_bytes)
+    over = client.put(url(GENEVA + "d"), content=NOTE, headers={**TTL, **auth(token)})
+    assert over.status_code == 413 and "would take" in over.json()["error"], over.text
+    other = tokens.add(project, "ilo-bangkok-2", f"{BASE}graph/partner/ilo-bangkok-2/")[1]
+    mine = client.put(url(f"{BASE}graph/partner/ilo-bangkok-2/notes"), content=NOTE, headers={**TTL, **auth(other)})
+    assert mine.status_code == 201  # one partner's quota, not the server's

@@ -90,6 +90,12 @@ class PayloadTooLarge(KGError):
     title = "payload too large"
 
 
+class QuotaExceeded(PayloadTooLarge):
+    """A write that would take a partner's graphs past what one partner may keep."""
+
+    title = "partner quota exceeded"
+
+
 def audit_graph(base: str) -> str:
     return f"{base}graph/audit"
 
@@ -174,6 +180,24 @@ def _open_read_only(settings: Settings) -> ox.Store:
 #: A partner graph's file may hold this many times max_upload_bytes: POSTs merge into it, and each write
 #: rewrites and reloads the whole graph, so without a cap small merges add up to any size.
 GRAPH_FACTOR = 4
+#: All of one partner's graph files together may hold this many times max_upload_bytes, in at most
+#: PARTNER_GRAPHS graphs: without a quota one token could fill the disk a graph at a time.
+PARTNER_FACTOR = 25
+PARTNER_GRAPHS = 1000
+
+
+def _check_quota(settings: Settings, partner: Partner, path: Path, new_size: int) -> None:
+    """Refuse (413) a write that would take ``partner``'s graphs past their quota; ``path`` is the graph's file."""
+    others = [f for f in (settings.partners_dir / partner.name).glob("*.nq") if f != path]
+    if new_size and len(others) + 1 > PARTNER_GRAPHS:
+        raise QuotaExceeded(f"partner {partner.name!r} has {len(others):,} graphs; the most a partner may have "
+                            f"is {PARTNER_GRAPHS:,}", hint="merge graphs, or DELETE the ones no longer needed")
+    cap = PARTNER_FACTOR * settings.max_upload_bytes
+    total = sum(f.stat().st_size for f in others) + new_size
+    if new_size and total > cap:
+        raise QuotaExceeded(f"partner {partner.name!r}'s graphs would take {total:,} bytes as N-Quads; the most "
+                            f"a partner may keep is {cap:,} ({PARTNER_FACTOR} x max_upload_bytes)",
+                            hint="DELETE graphs no longer needed, or replace a graph (PUT) rather than add one")
 
 
 def _check_size(triples: list[ox.Triple], graph_iri: str, settings: Settings) -> None:
@@ -396,6 +420,7 @@ def _commit(settings: Settings, operation: str, graph_iri: str, partner: Partner
     # The files go in through ingest's journal, then the store: killed between the
     # two, the next start (kg.write.recovery) puts the files back, as the store never changed.
     path = graph_file(settings, partner, graph_iri)
+    _check_quota(settings, partner, path, len(plan.graph_bytes or b""))  # holding the lock: no write in between
     audit_path = settings.partners_dir / "audit.nq"
     txn = commit.Transaction(settings.partners_dir)
     name = str(path.relative_to(settings.partners_dir))
