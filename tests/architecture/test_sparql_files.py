@@ -50,8 +50,6 @@ ALLOWED = {
         "an example value in the OpenAPI document, never run",
     ("web/editor.py", "# Outcomes and the SDG targets they address"):
         "the text the query editor opens with, for people to edit (built with the configured prefixes)",
-    ("web/query_page.py", "PREFIX kg: <{base}def/kg#>"):
-        "the example in the plain query form, for people to edit",
 }
 
 

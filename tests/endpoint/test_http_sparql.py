@@ -182,7 +182,7 @@ def test_describe_returns_a_graph(client):
     ("text/*", "text/csv"),
     ("text/*;q=0.5, text/tab-separated-values", "text/tab-separated-values"),
     ("application/sparql-results+json;q=0.2, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
-    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+xml"),
+    ("application/xml;q=0.9,*/*;q=0.8", "application/sparql-results+xml"),
     ("application/json", "application/sparql-results+json"),
     ("*/*;q=0.1, text/tab-separated-values;q=0.5", "text/tab-separated-values"),
     ("text/csv;q=0, */*", "application/sparql-results+json"),
@@ -315,11 +315,22 @@ def test_service_description_by_content_negotiation(client, accept, parse_as):
     assert (None, SD.endpoint, rdflib.URIRef("http://testserver/sparql")) in g
 
 
-def test_browser_gets_the_query_page(client):
-    r = client.get("/sparql", headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
-    assert r.status_code == 200 and r.headers["content-type"] == "text/html; charset=utf-8"
-    assert '<form method="get"' in r.text and 'name="query"' in r.text and "<script" not in r.text
-    assert client.get("/sparql", params={"format": "html"}).headers["content-type"].startswith("text/html")
+def test_a_browser_is_sent_to_the_editor_with_its_query(client):
+    # The #19 audit: a browser at /sparql got a bare form outside the site, and "Run query" downloaded a
+    # file named "sparql". One place to query: the editor, in the site's layout, runs it.
+    browser = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    r = client.get("/sparql", headers=browser, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "http://testserver/query"
+    r = client.get("/sparql", params={"query": CITIES}, headers=browser, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("http://testserver/query?query=")
+    page = client.get(r.headers["location"], headers=browser)
+    assert page.status_code == 200 and "<table" in page.text and 'name="query"' in page.text
+    assert client.get("/sparql", params={"query": CITIES, "format": "html"},
+                      follow_redirects=False).status_code == 303
+    for accept in ("*/*", None, "application/sparql-results+json", "application/xml"):  # programs: the answer
+        r = client.get("/sparql", params={"query": CITIES}, headers={"accept": accept} if accept else {},
+                       follow_redirects=False)
+        assert r.status_code == 200, accept
 
 
 def test_the_editor_refuses_an_answer_larger_than_it_holds_and_serves_on(client, monkeypatch):

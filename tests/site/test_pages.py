@@ -259,7 +259,7 @@ def test_pages_share_a_layout_with_navigation_and_footer(client) -> None:
                  "/.well-known/void", "/shapes/core", "/search?q=china"):
         p = page(client, path)
         texts = {t for _, t in p.links}
-        assert {"Home", "Outcomes", "Organizations", "Instruments", "SDG targets", "SPARQL", "Dumps",
+        assert {"Home", "Outcomes", "Organizations", "Instruments", "SDG targets", "Query editor", "Dumps",
                 "Ontology"} <= texts, path
         assert "/.well-known/void" in p.hrefs(), path
         assert "https://creativecommons.org/licenses/by/4.0/" in p.hrefs(), path

@@ -23,7 +23,6 @@ PAGES = [
     "/def/kg", "/shapes/", "/dumps/",                       # ontology, shapes, dumps
     "/query", "/query?query=ASK%20%7B%7D", "/query?name=list-outcomes-by-region",   # editor, canned form
     "/docs",                                                # the API page
-    "/sparql",                                              # the query form on the raw ASGI fast path
 ]
 
 #: Responses that are not pages: they must still carry nosniff.
@@ -88,15 +87,8 @@ def test_every_other_response_has_nosniff(client, method, path, headers):
 def test_sparql_fast_path_adds_nosniff_once(client):
     r = client.get("/sparql", params={"query": "ASK {}"}, headers={"accept": "application/sparql-results+json"})
     assert r.headers.get_list("x-content-type-options") == ["nosniff"]
-    page = client.get("/sparql", headers=HTML)
+    page = client.get("/sparql", headers=HTML)  # sent to the editor, a page of the site
     assert page.headers.get_list("content-security-policy") == [security.CSP]
-
-
-def test_the_query_form_stylesheet_is_served(client):
-    page = client.get("/sparql", headers=HTML).text
-    href = re.search(r'<link rel="stylesheet" href="([^"]+)"', page).group(1)
-    css = client.get("/" + href if not href.startswith("/") else href)  # relative to /sparql
-    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
 
 
 # -- in a real browser, JavaScript on -------------------------------------------------------

@@ -28,7 +28,6 @@ NAV = (
     ("instruments", "Instruments", "instruments"),
     ("sdg-targets", "SDG targets", "sdg_targets"),
     ("query", "Query editor", "query"),
-    ("sparql", "SPARQL", "sparql"),
     ("api", "API", "api_docs"),
     ("dumps", "Dumps", "dumps"),
     ("ontology", "Ontology", "ontology"),

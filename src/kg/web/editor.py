@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 
 from fastapi import APIRouter, Request
 from starlette.responses import HTMLResponse, Response
@@ -254,3 +254,8 @@ async def _canned_form(request: Request, name: str) -> Response:
                    json_href=f"{api}.json?{urlencode(given)}" if given else f"{api}.json",
                    csv_href=f"{api}.csv?{urlencode(given)}" if given else f"{api}.csv",
                    editor_href=f"/query?{urlencode({'example': query.name})}")
+
+def editor_url(sparql_url: str, query: str | None = None) -> str:
+    """The query editor beside the endpoint at ``sparql_url`` (under any root path), with ``query`` in it."""
+    url = urljoin(sparql_url.split("?", 1)[0], "query")
+    return f"{url}?{urlencode({'query': query})}" if query is not None else url

@@ -5,7 +5,7 @@ what the endpoint supports: the query language, the result formats, the
 union default graph, federation (only when SERVICE is allowed), and the
 dataset: the triples in the default graph and each named graph with its
 triple count. It comes in any RDF format of :mod:`.negotiation`; a browser
-gets the query page instead (:mod:`.query_page`).
+is sent to the query editor instead (303 to ``/query``, :mod:`.editor`): one place to query.
 
 Counts come from the build manifest, or else from the store once (a query
 through the workers), and are kept.
@@ -22,7 +22,7 @@ from kg.config import Settings
 from kg.query.executor import Executor
 from kg.sparql import files
 from kg.web import negotiation as neg
-from kg.web import query_page, security
+from kg.web.editor import editor_url
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
@@ -142,8 +142,7 @@ class ServiceDescription:
             raise neg.not_acceptable("the service description", offers, formats=request.formats)
         headers = [(b"content-type", chosen.content_type.encode()), (b"vary", b"Accept")]
         if chosen is neg.PAGE:
-            headers.extend(security.PAGE_HEADERS)
-            return 200, headers, query_page.render(self.settings).encode()
+            return 303, [(b"location", editor_url(request.url).encode()), (b"vary", b"Accept")], b""
         graphs, union = await self.counts()
         triples = description(request.url, graphs, union, federation=bool(self.settings.allowlist))
         fmt = ox.RdfFormat.from_media_type(chosen.media_type)

@@ -52,6 +52,7 @@ from kg.errors import (
 from kg.query.executor import Answer
 from kg.store import Version
 from kg.web import caching, observability
+from kg.web.editor import editor_url
 from kg.web import negotiation as neg
 from kg.web.errors import ClientGone, error_bytes
 from kg.web.state import Spkg
@@ -137,6 +138,9 @@ class SparqlEndpoint:
                 describing = True
                 status, headers, body = await self.describe(request)
                 return await _respond(send, status, headers, body, head_only)
+            if method in ("GET", "HEAD") and _wants_page(request):  # a browser: the editor runs it, in the site
+                headers = [(b"location", editor_url(request.url, query).encode()), VARY]
+                return await _respond(send, 303, headers, b"", head_only)
             results, graphs = self._negotiate(request)
             validators = self._validators(version, request, results, graphs)
             if validators and caching.matches(_header(scope, b"if-none-match"), validators[0][1].decode()):
@@ -331,6 +335,13 @@ class SparqlEndpoint:
              error: BaseException | None = None) -> None:
         observability.query_done(scope, "/sparql", status=status, seconds=time.perf_counter() - started,
                                  query=query, answer=answer, error=error)
+
+
+def _wants_page(request: Request) -> bool:
+    """A browser's GET: HTML preferred to every result format, or asked for with format=html."""
+    if request.formats:
+        return any(f.lower() in ("html", "text/html") for f in request.formats)
+    return neg.choose(request.accept, neg.RESULTS + neg.GRAPHS + (neg.PAGE,)) is neg.PAGE
 
 
 def _header(scope, name: bytes) -> str | None:
