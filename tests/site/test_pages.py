@@ -496,3 +496,24 @@ def test_long_index_pages_come_a_page_at_a_time(real_settings, monkeypatch) -> N
         for bad in ("0", "two", "-1", "1e3"):
             r = client.get(f"/instruments?page={bad}", headers={"accept": "application/json"})
             assert r.status_code == 400 and r.json()["parameter"] == "page", bad
+
+
+def test_browsers_get_pages_where_programs_get_json(client) -> None:
+    # The #19 audit: browsers got raw JSON for unknown paths, for /api and from the dashboard's "API" links.
+    browser = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+    missing = client.get("/no-such-page", headers=browser)
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("text/html")
+    assert "Home" in {t for _, t in Page(missing.text).links}  # in the site's layout
+    assert client.get("/no-such-page").json()["status"] == 404  # a program: the JSON error
+    assert client.get("/-/no-such-thing", headers=browser).headers["content-type"].startswith("application/json")
+    wrong = client.delete("/outcomes", headers=browser)
+    assert wrong.status_code == 405 and wrong.headers["allow"] and wrong.headers["content-type"].startswith("text/html")
+
+    assert client.get("/api", headers=browser, follow_redirects=False).headers["location"] == "/docs"
+    assert client.get("/api", follow_redirects=False).headers["location"] == "/api/queries"
+    r = client.get("/api/queries/list-outcomes-by-region", params={"region": "Asia"}, headers=browser,
+                   follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/query?name=list-outcomes-by-region&region=Asia"
+    form = client.get(r.headers["location"], headers=browser)
+    assert form.status_code == 200 and "<table" in form.text
+    assert client.get("/api/queries/list-outcomes-by-region", params={"region": "Asia"}).json()["rows"] is not None

@@ -26,13 +26,14 @@ import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 
 from kg.store import remote
 from kg.web import redaction
 from kg.config import Settings, load_settings
 from kg.query.executor import Executor
-from kg.web import canned, editor, errors, graphs, health, observability, pages, quality, security
+from kg.web import caching, canned, editor, errors, graphs, health, observability, pages, quality, security
 from kg.web.cors import CORS
 from kg.web.service_description import ServiceDescription
 from kg.web.sparql import SparqlEndpoint
@@ -138,6 +139,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(graphs.router)
     app.include_router(observability.router)
     errors.install(app)
+    app.add_exception_handler(StarletteHTTPException, caching.browser_error)  # a page for browsers
     app.add_middleware(CORS)
     app.add_middleware(security.SecurityHeaders)
     app.add_middleware(observability.Metered, metrics=spkg.metrics)  # last added: outermost, times everything

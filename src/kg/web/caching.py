@@ -160,6 +160,25 @@ def error(request: Request, exc: KGError, *, html: bool | None = None, suggestio
     return HTMLResponse(body, status_code=exc.status)
 
 
+#: Paths whose errors stay JSON whatever the client prefers: the protocols and the API that programs call.
+_PROGRAM_PATHS = ("/sparql", "/graphs", "/api/", "/-/")
+
+
+async def browser_error(request: Request, exc: Exception) -> Response:
+    """An error no route answered (an unknown path, a method not allowed): a page of the site for a
+    browser outside the programs' paths, else the one JSON shape."""
+    path = request.url.path[len(request.scope.get("root_path", "")):] or "/"
+    status, body = http_errors.error_body(exc)
+    if not wants_html(request) or path.startswith(_PROGRAM_PATHS):
+        return http_errors.error_response(exc)
+    page = KGError("there is no page at this address" if status == 404 else body["error"])
+    page.status, page.title = status, body.get("title") or ("not found" if status == 404 else "error")
+    response = error(request, page, html=True)
+    for key, value in http_errors.error_headers(exc):
+        response.headers[key.decode()] = value.decode()
+    return response
+
+
 def answer(request: Request, offers: tuple[neg.Format, ...], produce: Callable[[neg.Format], bytes | str], *,
            fixed: neg.Format | None = None, key: object = None, suggestion: str = "") -> Response:
     """Negotiate, answer 304 when the client's copy is current, else produce the body.

@@ -25,7 +25,7 @@ import time
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from kg.query import budget
 from kg.rdf import iris
@@ -68,6 +68,13 @@ def describe(query: CannedQuery, root: str = "") -> dict:
         "csv_url": f"{url}.csv",
         "sparql": query.text,
     }
+
+
+@router.api_route("/api", methods=GET, include_in_schema=False)
+def api_root(request: Request) -> Response:
+    """Where the API is: its page (/docs) for a browser, the list of canned queries for a program."""
+    root = request.scope.get("root_path", "")
+    return RedirectResponse(f"{root}/docs" if caching.wants_html(request) else f"{root}/api/queries", status_code=303)
 
 
 @router.api_route("/api/queries", methods=GET, include_in_schema=False)
@@ -149,6 +156,11 @@ async def run_query(name: str, request: Request) -> Response:
     suffix = None
     if dot and ext in FORMATS:
         name, suffix = stem, ext
+    if suffix is None and "format" not in request.query_params and caching.wants_html(request):
+        # a browser (the dashboard's "API" links): the same query in the site's form, its answer a table
+        root = request.scope.get("root_path", "")
+        return RedirectResponse(f"{root}/query?{urlencode([('name', name), *request.query_params.items()])}",
+                                status_code=303)
     try:
         query = get_query(catalogue(request), name)
         fmt = _format(request, suffix)

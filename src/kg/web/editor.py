@@ -255,6 +255,7 @@ async def _canned_form(request: Request, name: str) -> Response:
                    csv_href=f"{api}.csv?{urlencode(given)}" if given else f"{api}.csv",
                    editor_href=f"/query?{urlencode({'example': query.name})}")
 
+
 def editor_url(sparql_url: str, query: str | None = None) -> str:
     """The query editor beside the endpoint at ``sparql_url`` (under any root path), with ``query`` in it."""
     url = urljoin(sparql_url.split("?", 1)[0], "query")
