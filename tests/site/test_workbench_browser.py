@@ -104,3 +104,21 @@ def test_one_edit_in_the_editor_answers_the_question(page, live_site) -> None:
     rows = page.locator("#results tbody tr")
     assert rows.count() == 2  # PAK226 (2020) and CHN302 (2021): the two Asian records that list target 1.3
     assert "CHN302" in rows.nth(1).inner_text() and "Asia" in rows.nth(1).inner_text()
+
+
+def test_a_keyboard_user_can_leave_the_editor_and_run_the_query(page, live_site) -> None:
+    # The #19 audit: Tab indented and nothing released focus, so Run was out of a keyboard user's reach.
+    page.goto(live_site + "/query")
+    page.focus("#query")
+    before = page.input_value("#query")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "query" and page.input_value("#query") != before
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "run"
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#results")
+    page.focus("#query")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement.id") != "query"

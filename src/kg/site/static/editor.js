@@ -81,11 +81,21 @@
     }
     area.addEventListener("input", redraw);
     area.addEventListener("scroll", function () { pre.scrollTop = area.scrollTop; pre.scrollLeft = area.scrollLeft; });
+    // Tab indents; after Esc, Tab and Shift+Tab move focus out as on any page, so that a keyboard
+    // user is never held in the editor (the #19 audit: 53 Shift+Tabs from the top to reach Run).
+    var leaving = false;
+    area.addEventListener("focus", function () { leaving = false; });
     area.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") {
+        leaving = true;
+        return;
+      }
+      var leave = leaving;
+      if (e.key !== "Shift") { leaving = false; }
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
         e.preventDefault();
         form.requestSubmit ? form.requestSubmit() : form.submit();
-      } else if (e.key === "Tab" && !e.shiftKey && !e.ctrlKey && !e.altKey) {
+      } else if (e.key === "Tab" && !leave && !e.shiftKey && !e.ctrlKey && !e.altKey) {
         e.preventDefault();
         var s = area.selectionStart;
         area.setRangeText("  ", s, area.selectionEnd, "end");
