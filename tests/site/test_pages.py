@@ -517,3 +517,13 @@ def test_browsers_get_pages_where_programs_get_json(client) -> None:
     form = client.get(r.headers["location"], headers=browser)
     assert form.status_code == 200 and "<table" in form.text
     assert client.get("/api/queries/list-outcomes-by-region", params={"region": "Asia"}).json()["rows"] is not None
+
+
+def test_search_finds_outcomes_by_the_words_of_their_text(client) -> None:
+    # The #19 audit: "pension" found a policy-area label but not the outcome about pension insurance.
+    text = client.get("/search", params={"q": "Pension"}, headers=HTML).text
+    said = text[text.index("whose text says"):]
+    assert 'href="/doc/outcome/chn302-2021-07-16"' in said
+    assert "<mark>pension</mark> insurance" in said  # the words around it, the match marked
+    nothing = client.get("/search", params={"q": "no outcome says zqxv"}, headers=HTML).text
+    assert "0 outcomes whose text says" in nothing

@@ -601,7 +601,25 @@ def search(ctx: Context, q: str) -> dict:
     exact = q.lower()
     results.sort(key=lambda r: (r["term"].text.lower() != exact, not r["term"].text.lower().startswith(exact),
                                 r["term"].text.lower()))
-    return {"q": q, "results": results}
+    return {"q": q, "results": results, "outcomes": _outcomes_saying(ctx, q, {r["x"] for r in rows})}
+
+
+def _outcomes_saying(ctx: Context, q: str, named: set[Node]) -> list[dict]:
+    """The outcomes whose text says ``q`` (not those whose label does: they are listed above), each with the
+    words around the first place it says it, split so that a page can mark them."""
+    found = [r for r in ctx.rows("search-outcome-text", needle=ox.Literal(q.lower())) if r["o"] not in named]
+    terms = ctx.terms({r["o"] for r in found})
+    out = []
+    for r in found:
+        context = str(r.get("context", ""))
+        at = context.lower().find(q.lower())
+        before, words, after = (context[:at], context[at:at + len(q)], context[at + len(q):]) if at >= 0 else \
+            (context, "", "")
+        # whole words only at the two ends (the query cut the text by characters)
+        before = before.split(" ", 1)[1] if " " in before else before
+        after = after.rsplit(" ", 1)[0] if " " in after else after
+        out.append({"outcome": terms.term(r["o"]), "before": before, "words": words, "after": after})
+    return out
 
 
 def graph_page(ctx: Context, graph_iri: str) -> dict | None:
