@@ -259,7 +259,7 @@ def test_pages_share_a_layout_with_navigation_and_footer(client) -> None:
                  "/.well-known/void", "/shapes/core", "/search?q=china"):
         p = page(client, path)
         texts = {t for _, t in p.links}
-        assert {"Home", "Outcomes", "Organizations", "Instruments", "SDG targets", "Query editor", "Dumps",
+        assert {"Home", "Outcomes", "Organizations", "Instruments", "SDG targets", "Query editor", "Download the data",
                 "Ontology"} <= texts, path
         assert "/.well-known/void" in p.hrefs(), path
         assert "https://creativecommons.org/licenses/by/4.0/" in p.hrefs(), path
@@ -527,3 +527,23 @@ def test_search_finds_outcomes_by_the_words_of_their_text(client) -> None:
     assert "<mark>pension</mark> insurance" in said  # the words around it, the match marked
     nothing = client.get("/search", params={"q": "no outcome says zqxv"}, headers=HTML).text
     assert "0 outcomes whose text says" in nothing
+
+
+def test_the_outcomes_list_downloads_as_csv_with_its_filters(client) -> None:
+    # The #19 audit: an analyst who does not read RDF could not download the data.
+    import csv
+    import io
+
+    listed = client.get("/outcomes", params={"sdg": "1.3"}, headers=HTML).text
+    link = html.unescape(re.search(r'<a href="(/outcomes\.csv[^"]*)" download>', listed).group(1))
+    assert link == "/outcomes.csv?sdg=1.3"
+    r = client.get(link)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    assert "attachment" in r.headers["content-disposition"]
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(rows) == corpus.with_target("1.3") and all("1.3" in row["sdg_targets"].split("; ") for row in rows)
+    china = next(row for row in rows if row["code"] == "CHN302")
+    assert china["country"] == "China" and china["iri"].endswith("/id/outcome/chn302-2021-07-16")
+    whole = list(csv.DictReader(io.StringIO(client.get("/outcomes.csv").text)))
+    assert len(whole) == corpus.OUTCOMES
+    assert client.get("/outcomes.csv", params={"country": "no such"}).status_code == 400

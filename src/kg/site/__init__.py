@@ -29,7 +29,7 @@ NAV = (
     ("sdg-targets", "SDG targets", "sdg_targets"),
     ("query", "Query editor", "query"),
     ("api", "API", "api_docs"),
-    ("dumps", "Dumps", "dumps"),
+    ("dumps", "Download the data", "dumps"),
     ("ontology", "Ontology", "ontology"),
 )
 

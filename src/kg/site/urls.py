@@ -68,6 +68,10 @@ class Urls:
     def outcomes(self, **filters: object) -> str:
         return self._p("/outcomes", **filters)
 
+    def outcomes_csv(self, **filters: object) -> str:
+        """The outcomes list (with ``filters``) as CSV, for spreadsheets."""
+        return self._p("/outcomes.csv", **filters)
+
     def organizations(self, page: int | None = None) -> str:
         return self._p("/organizations", page=page if page and page > 1 else None)
 

@@ -16,6 +16,8 @@ paths 400; nothing here reads a file named by a request.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 from fastapi import APIRouter, Request
@@ -373,6 +375,28 @@ def outcomes(request: Request, country: str = "", sdg: str = "", theme: str = ""
     if not filters:
         return _index(request, "outcomes")
     return _page(request, "outcomes.html", lambda ctx: _outcomes(s, ctx, filters), active="outcomes")
+
+
+@router.api_route("/outcomes.csv", methods=GET, include_in_schema=False)
+def outcomes_csv(request: Request, country: str = "", sdg: str = "", theme: str = "", year: str = "") -> Response:
+    """The outcomes list, with the page's filters, as CSV: for people who use spreadsheets, not RDF."""
+    s = caching.site(request)
+    try:
+        filters = views.parse_filters(s.context(), country, sdg, theme, year)
+    except BadParameter as e:
+        return caching.error(request, e)
+
+    def produce(fmt: neg.Format) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(views.OUTCOME_COLUMNS)
+        writer.writerows(views.outcomes_csv_rows(views.outcome_rows(s.context(), filters)))
+        return out.getvalue()
+
+    response = caching.answer(request, (neg.BY_NAME["csv"],), produce, fixed=neg.BY_NAME["csv"])
+    if response.status_code == 200:
+        response.headers["content-disposition"] = 'attachment; filename="spkg-outcomes.csv"'
+    return response
 
 
 @router.api_route("/organizations", methods=GET, include_in_schema=False)
