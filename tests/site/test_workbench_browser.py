@@ -37,10 +37,11 @@ def page(browser, tmp_path_factory, request):
 
 def test_home_page_shows_the_charts(page, live_site) -> None:
     page.goto(live_site + "/")
-    charts = page.locator("figure.chart svg")
+    charts = page.locator("figure.chart ol.bars")
     assert charts.count() == 5
     bar = page.locator("#chart-sdg a.bar").first
     assert bar.locator("rect").bounding_box()["width"] > 0
+    assert page.locator("figure.chart [role=img] a").count() == 0  # no links inside an image (the #19 audit)
     assert "SDG 1.3" in page.locator("#chart-sdg").inner_text()
     page.locator("#chart-region a.bar").first.click()
     page.wait_for_load_state()

@@ -24,9 +24,6 @@ from kg.sparql import files
 __all__ = ["CHART_QUERIES", "figures", "chart"]
 
 TOP = 15          # bars in the per-country chart
-BAR_HEIGHT = 22
-LABEL_WIDTH = 190
-CHART_WIDTH = 560
 
 
 #: The query behind each chart (also shown to people: runnable as it is): kg/site/sparql/<name>.rq.
@@ -45,14 +42,12 @@ def query_text(key: str, base: str) -> str:
 
 def chart(key: str, title: str, bars: list[dict], query: str, list_href: str, api_href: str | None = None,
           total: int | None = None) -> dict:
-    """A horizontal bar chart as plain data: bar geometry for the SVG, links for each bar."""
+    """A horizontal bar chart as plain data: each bar a link with its label and count, and its length
+    in per cent of the longest (a page draws it as a list of links, the bars as pictures beside them)."""
     top = max((b["n"] for b in bars), default=0) or 1
-    span = CHART_WIDTH - LABEL_WIDTH - 50
-    for i, b in enumerate(bars):
-        b["y"] = i * BAR_HEIGHT
-        b["width"] = max(2, round(span * b["n"] / top))
+    for b in bars:
+        b["percent"] = max(1, round(100 * b["n"] / top))
     return {"id": f"chart-{key}", "key": key, "title": title, "bars": bars,
-            "height": max(1, len(bars)) * BAR_HEIGHT, "width": CHART_WIDTH, "label_width": LABEL_WIDTH,
             "query_href": "/query?" + urlencode({"query": query}), "query": query,
             "list_href": list_href, "api_href": api_href, "more": (total or len(bars)) - len(bars)}
 
