@@ -119,7 +119,7 @@ def test_click_path_without_javascript(live_site, browser, shots) -> None:
         assert h1(page) == "Ministry of Human Resources and Social Security"
         check(page.url)
 
-        page.get_by_role("link", name="1.3", exact=True).first.click()
+        page.get_by_role("link", name="SDG target 1.3", exact=True).first.click()
         assert h1(page) == "Target 1.3"
         assert page.get_by_role("link", name="http://metadata.un.org/sdg/1.3 (external) ↗").count() == 1
         check(page.url)
