@@ -511,3 +511,10 @@ def test_a_partner_keeps_at_most_its_quota_of_graphs_and_bytes(client, project, 
     other = tokens.add(project, "ilo-bangkok-2", f"{BASE}graph/partner/ilo-bangkok-2/")[1]
     mine = client.put(url(f"{BASE}graph/partner/ilo-bangkok-2/notes"), content=NOTE, headers={**TTL, **auth(other)})
     assert mine.status_code == 201  # one partner's quota, not the server's
+
+
+@pytest.mark.parametrize("path", ["/graph/partner/pa/a%00b", "/graph/partner/pa/%ff%fe", "/graph/data/a%00b"])
+def test_a_graph_path_that_is_no_iri_is_a_400(client, path):
+    # The fifth #16 probe: these were 500s (an invalid IRI code point reached the store).
+    assert client.get(path, headers={"accept": "text/html"}).status_code == 400
+    assert client.get(path + ".ttl").status_code in (400, 404)

@@ -250,6 +250,10 @@ def top_graph(name: str, request: Request) -> Response:
 
 def _graph_answer(request: Request, graph_iri: str, stem: str, fixed) -> Response:
     s = caching.site(request)
+    try:
+        ld.named_node(graph_iri)  # a path with a NUL or a lone surrogate is no IRI (the fifth #16 probe: a 500)
+    except BadParameter as e:
+        return caching.error(request, e)
 
     def produce(fmt: neg.Format) -> bytes | str:
         ctx = s.context()
