@@ -415,21 +415,21 @@ def test_writes_worked_out_at_once_are_bounded_and_a_write_past_the_wait_is_503(
     slots = threading.BoundedSemaphore(1)
     monkeypatch.setattr(graphstore, "PLANNING", slots)
     monkeypatch.setattr(graphstore, "PLAN_WAIT", 0.2)
-    from kg.web import graphs
+    from kg.write import parsing
 
-    bodies_read = []
-    read_body = graphs._read_body
+    parsed = []
+    parse = parsing.parse_isolated
 
-    async def reading(request, limit):
-        bodies_read.append(request.url.path)
-        return await read_body(request, limit)
+    async def parsing_spy(body, content_type, graph):
+        parsed.append(graph)
+        return await parse(body, content_type, graph)
 
-    monkeypatch.setattr(graphs, "_read_body", reading)
+    monkeypatch.setattr(parsing, "parse_isolated", parsing_spy)
     slots.acquire()  # another write is being worked out
     try:
         r = client.put(url(), content=NOTE, headers={**TTL, **auth(token)})
         assert r.status_code == 503 and "send the write again" in r.json()["hint"], r.text
-        assert bodies_read == []  # a write waiting its turn holds no body (the fourth probe: C)
+        assert parsed == []  # a write waiting its turn holds its bytes, not its triples (the fourth probe: C)
         assert client.get(url()).status_code == 404
         too_long = client.put(url(), content=b"#" * 5000, headers={**TTL, **auth(token)})
         assert too_long.status_code == 413  # told at once, not after the wait
@@ -518,3 +518,31 @@ def test_a_graph_path_that_is_no_iri_is_a_400(client, path):
     # The fifth #16 probe: these were 500s (an invalid IRI code point reached the store).
     assert client.get(path, headers={"accept": "text/html"}).status_code == 400
     assert client.get(path + ".ttl").status_code in (400, 404)
+
+
+def test_one_partner_has_one_write_in_its_turn_at_a_time(monkeypatch):
+    # The fifth #16 probe: one partner held both turns with two slow uploads, and another partner's
+    # one-triple write got 503 after 60 s. Bodies are read before the turn, and a partner has one turn.
+    import asyncio
+
+    monkeypatch.setattr(graphstore, "PLAN_WAIT", 0.3)
+
+    async def second_write_of(partner: str) -> str:
+        async with graphstore.waiting_turn(partner):
+            try:
+                async with graphstore.waiting_turn(partner):
+                    return "in turn"
+            except Exception as e:  # noqa: BLE001 - the 503 is what is looked for
+                return type(e).__name__
+
+    assert asyncio.run(second_write_of("ilo-geneva")) == "ServerBusy"  # its own second write waits
+
+    async def two_partners() -> str:
+        async with graphstore.waiting_turn("ilo-geneva"):
+            async with graphstore.waiting_turn("ilo-bangkok"):
+                return "both in turn"
+
+    assert asyncio.run(two_partners()) == "both in turn"
+    assert graphstore.PLANNING.acquire(blocking=False) and graphstore.PLANNING.acquire(blocking=False)
+    graphstore.PLANNING.release()
+    graphstore.PLANNING.release()  # both turns were given back

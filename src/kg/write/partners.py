@@ -70,9 +70,10 @@ OPERATIONS = ("PUT", "POST", "DELETE")
 LOCK_WAIT = 10.0  # seconds a write waits for another write or ingest to commit
 #: Writes worked out at once in one server process: each holds its body, its triples, its whole graph,
 #: a copy to validate and its N-Quads in memory (eight 40 MB graphs at once took the server to 3.2 GB).
-#: Two: one partner's big write does not hold up another's small one; the others wait their turn, at
-#: most PLAN_WAIT seconds, before their bodies are read (:func:`waiting_turn`).
+#: Two, and one per partner at a time: one partner's writes do not hold up another's; the others wait their
+#: turn, at most PLAN_WAIT seconds, with their bodies read but not parsed (:func:`waiting_turn`).
 PLANNING = threading.BoundedSemaphore(2)
+_PARTNERS_IN_TURN: set[str] = set()  # partners with a write in its turn (changed on the event loop only)
 PLAN_WAIT = 60.0
 _TURN_POLL = 0.05  # seconds between looks at a free turn, for a write waiting on the event loop
 TRIES = 3  # plans made without the lock before one is made holding it (see write())
@@ -361,18 +362,21 @@ def _busy() -> ServerBusy:
 
 
 @asynccontextmanager
-async def waiting_turn():
-    """A turn among the PLANNING writes, waited for on the event loop (no thread held while waiting):
-    the server takes it before it reads a body, so that bodies waiting their turn are not held."""
+async def waiting_turn(partner: str):
+    """A turn among the PLANNING writes, waited for on the event loop (no thread held while waiting), one
+    per partner: a partner's second write waits for its first, so that one partner cannot hold every turn.
+    The server reads a body before it waits (a slow upload holds no turn) and parses it in its turn."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + PLAN_WAIT
-    while not PLANNING.acquire(blocking=False):
+    while partner in _PARTNERS_IN_TURN or not PLANNING.acquire(blocking=False):
         if loop.time() >= deadline:
             raise _busy()
         await asyncio.sleep(_TURN_POLL)
+    _PARTNERS_IN_TURN.add(partner)
     try:
         yield
     finally:
+        _PARTNERS_IN_TURN.discard(partner)
         PLANNING.release()
 
 
