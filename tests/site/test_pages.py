@@ -547,3 +547,25 @@ def test_the_outcomes_list_downloads_as_csv_with_its_filters(client) -> None:
     whole = list(csv.DictReader(io.StringIO(client.get("/outcomes.csv").text)))
     assert len(whole) == corpus.OUTCOMES
     assert client.get("/outcomes.csv", params={"country": "no such"}).status_code == 400
+
+
+def test_the_sites_aggregates_run_in_the_query_workers_and_stop_at_the_timeout(real_settings) -> None:
+    # The fifth #16 probe: a partner's graph made the counts of /organizations and the home page's
+    # charts join hundreds of millions of rows in the HTTP process, for minutes, with nothing to stop them.
+    import dataclasses
+
+    from fastapi.testclient import TestClient
+
+    from kg.errors import QueryTimeout
+    from kg.web.app import create_app
+
+    settings = dataclasses.replace(real_settings, query_timeout=1.0)
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    with TestClient(create_app(settings)) as client:
+        ctx = client.app.spkg.site.context()
+        assert ctx.bounded is not None
+        with pytest.raises(QueryTimeout):
+            ctx.run(endless, aggregate=True)
+        counts = ctx.rows("dashboard-counts", aggregate=True)  # what the workers answer, as the store would
+        assert counts == ctx.rows("dashboard-counts")
+        assert client.get("/-/health").json()["ok"] is True and client.get("/", headers=HTML).status_code == 200

@@ -16,7 +16,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from kg.rdf import iris
-from kg.publish import ld
 from kg.site import views
 from kg.site.views import Context, sdg_sort_key
 from kg.sparql import files
@@ -64,7 +63,7 @@ def figures(ctx: Context) -> dict:
     charts = []
 
     def rows(key: str) -> list[dict]:
-        return ld.rows(ctx.store, query_text(key, base))
+        return ctx.run(query_text(key, base), aggregate=True)
 
     sdg = [r for r in rows("sdg")]
     bars = [{"label": f"SDG {r['code']}" if "code" in r else _key(str(r["target"]), base),

@@ -119,7 +119,7 @@ def _order(r: Result):
 def _outcomes_by_graph(ctx: Context) -> dict[str, list[dict]]:
     """Graph IRI -> the outcomes it states, with their labels and pages."""
     found: dict[str, dict[str, dict]] = defaultdict(dict)
-    rows = ctx.rows("quality-outcomes-by-graph")
+    rows = ctx.rows("quality-outcomes-by-graph", aggregate=True)
     labels = ctx.labels(r["outcome"] for r in rows if isinstance(r.get("outcome"), URIRef))
     for r in rows:
         outcome = r.get("outcome")

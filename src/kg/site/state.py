@@ -38,6 +38,8 @@ class Site:
         self._opened_for: str | None = None
         self._cache: OrderedDict[tuple[str, str], object] = OrderedDict()
         self._making: dict[tuple[str, str], threading.Event] = {}
+        #: The store as the query workers see it, set by the web app (kg.web.bounded): aggregates run there.
+        self.bounded: Store | None = None
 
     def version(self) -> Version:
         v = self.watch.current()
@@ -64,7 +66,7 @@ class Site:
 
     def context(self) -> Context:
         store, manifest, _ = self._open()
-        return Context(store, self.settings, self.urls, manifest)
+        return Context(store, self.settings, self.urls, manifest, self.bounded)
 
     def cached(self, key: str, make: Callable[[], T]) -> T:
         """``make()``'s value for ``key`` at the current version, made once.

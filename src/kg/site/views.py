@@ -46,6 +46,9 @@ class Context:
     settings: Settings
     urls: Urls
     manifest: dict | None = None      # the build manifest
+    #: The store as the query workers see it (the web app's; None elsewhere): a query there stops at the
+    #: query timeout and memory cap. Aggregates over the whole graph run there, as /sparql's queries do.
+    bounded: Store | None = None
 
     @property
     def base(self) -> str:
@@ -59,10 +62,18 @@ class Context:
         """The text of ``kg/site/sparql/<name>.rq`` under this site's base, its placeholders filled."""
         return files.fill(files.text(SPARQL, name, self.base), **values)
 
-    def rows(self, name: str, fill: dict | None = None, whole: bool = False, **bindings) -> list[dict[str, Node]]:
+    def rows(self, name: str, fill: dict | None = None, whole: bool = False, aggregate: bool = False,
+             **bindings) -> list[dict[str, Node]]:
         """The rows of the site's query ``name``: ``fill`` fills its placeholders, ``bindings`` bind variables.
-        More than PAGE_ROWS rows raise :class:`~kg.errors.AnswerTooLarge`, unless ``whole`` (an index list)."""
-        return ld.rows(self.store, self.query(name, **(fill or {})), None if whole else PAGE_ROWS, **bindings)
+        More than PAGE_ROWS rows raise :class:`~kg.errors.AnswerTooLarge`, unless ``whole`` (an index list).
+        An ``aggregate`` (a few rows from a scan or join of the whole graph, which partners' data can make
+        as costly as they like) runs on the ``bounded`` store where there is one."""
+        return self.run(self.query(name, **(fill or {})), whole=whole, aggregate=aggregate, **bindings)
+
+    def run(self, sparql: str, whole: bool = False, aggregate: bool = False, **bindings) -> list[dict[str, Node]]:
+        """:meth:`rows` for a query's text."""
+        store = self.bounded if aggregate and self.bounded is not None else self.store
+        return ld.rows(store, sparql, None if whole else PAGE_ROWS, **bindings)
 
     def labels(self, nodes: Iterable[Node]) -> dict[URIRef, str]:
         return fetch_labels(self.store, nodes, self.base)
@@ -510,10 +521,10 @@ def outcomes_index(ctx: Context, filters: dict[str, str], options: dict | None =
 def outcome_facets(ctx: Context) -> dict:
     """Each filter's values with their outcome counts: full scans, the same whatever the filters."""
     options = {}
-    countries = ctx.rows("outcome-facet-countries")
-    themes = ctx.rows("outcome-facet-themes")
-    targets = ctx.rows("outcome-facet-sdg-targets")
-    years = ctx.rows("outcome-facet-years")
+    countries = ctx.rows("outcome-facet-countries", aggregate=True)
+    themes = ctx.rows("outcome-facet-themes", aggregate=True)
+    targets = ctx.rows("outcome-facet-sdg-targets", aggregate=True)
+    years = ctx.rows("outcome-facet-years", aggregate=True)
     labels = ctx.labels({r["c"] for r in countries + themes})
 
     def key(iri: Node) -> str:
@@ -532,7 +543,7 @@ def outcome_facets(ctx: Context) -> dict:
 
 def organizations_index(ctx: Context) -> dict:
     rows = ctx.rows("organization-list", whole=True)
-    counts = ctx.rows("organization-outcome-counts", whole=True)
+    counts = ctx.rows("organization-outcome-counts", whole=True, aggregate=True)
     n_by = {r["org"]: as_int(r["n"]) for r in counts}
     joint = {r["x"] for r in rows if r["cls"] == ORG.OrganizationalCollaboration}
     picked = {x: {k: least(values[k]) for k in ("acronym", "type", "country")}
@@ -548,7 +559,7 @@ def organizations_index(ctx: Context) -> dict:
 
 def instruments_index(ctx: Context) -> dict:
     values = values_by_subject(ctx.rows("instrument-list", whole=True), "i")
-    counts = {r["i"]: as_int(r["n"]) for r in ctx.rows("instrument-outcome-counts", whole=True)}
+    counts = {r["i"]: as_int(r["n"]) for r in ctx.rows("instrument-outcome-counts", whole=True, aggregate=True)}
     terms = ctx.terms(set(values) | {v for vs in values.values() for k in ("type", "country", "by") for v in vs[k]})
     items = []
     for i, vs in values.items():
@@ -565,7 +576,7 @@ def instruments_index(ctx: Context) -> dict:
 def sdg_targets_index(ctx: Context, addressed_only: bool = False) -> dict:
     facts = {t: {k: least(values[k]) for k in ("code", "text", "goal")}
              for t, values in values_by_subject(ctx.rows("sdg-target-list", whole=True), "t").items()}
-    counts = {r["t"]: as_int(r["n"]) for r in ctx.rows("sdg-target-outcome-counts", whole=True)}
+    counts = {r["t"]: as_int(r["n"]) for r in ctx.rows("sdg-target-outcome-counts", whole=True, aggregate=True)}
     terms = ctx.terms({f["goal"] for f in facts.values() if f["goal"] is not None})
     targets = []
     for t, f in facts.items():
@@ -582,7 +593,7 @@ def sdg_targets_index(ctx: Context, addressed_only: bool = False) -> dict:
 
 
 def home(ctx: Context) -> dict:
-    found = ctx.rows("dashboard-counts")  # the query of the canned query get-dashboard-counts
+    found = ctx.rows("dashboard-counts", aggregate=True)  # the query of the canned query get-dashboard-counts
     row = found[0] if found else {}
 
     def count(name: str) -> int:
@@ -605,7 +616,7 @@ def search(ctx: Context, q: str) -> dict:
         return {"q": "", "results": []}
     if len(q) > 200:
         raise BadParameter("the search text is longer than 200 characters", parameter="q")
-    rows = ctx.rows("search-labels", q=ox.Literal(q))
+    rows = ctx.rows("search-labels", aggregate=True, q=ox.Literal(q))
     types = ld.types_of(ctx.store, {r["x"] for r in rows})
     terms = ctx.terms({r["x"] for r in rows} | {t for ts in types.values() for t in ts})
     results = [{"term": terms.term(r["x"]), "types": terms.definitions(types.get(r["x"], ()))} for r in rows]
@@ -618,7 +629,7 @@ def search(ctx: Context, q: str) -> dict:
 def _outcomes_saying(ctx: Context, q: str, named: set[Node]) -> list[dict]:
     """The outcomes whose text says ``q`` (not those whose label does: they are listed above), each with the
     words around the first place it says it, split so that a page can mark them."""
-    found = [r for r in ctx.rows("search-outcome-text", needle=ox.Literal(q.lower())) if r["o"] not in named]
+    found = [r for r in ctx.rows("search-outcome-text", aggregate=True, needle=ox.Literal(q.lower())) if r["o"] not in named]
     terms = ctx.terms({r["o"] for r in found})
     out = []
     for r in found:

@@ -19,6 +19,7 @@ app's lifespan (so tests use ``with TestClient(create_app(settings))``).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -34,6 +35,7 @@ from kg.web import redaction
 from kg.config import Settings, load_settings
 from kg.query.executor import Executor
 from kg.web import caching, canned, editor, errors, graphs, health, observability, pages, quality, security
+from kg.web.bounded import BoundedStore
 from kg.web.cors import CORS
 from kg.web.service_description import ServiceDescription
 from kg.web.sparql import SparqlEndpoint
@@ -113,6 +115,9 @@ def create_app(settings: Settings) -> FastAPI:
         if settings.external and not is_built(settings):
             raise StoreError(f"no store built in {settings.store_url}", hint="run `kg build` first")
         await executor.start()
+        # The site's aggregates run in the query workers (kg.web.bounded), bounded as /sparql's queries are.
+        site = app.spkg.site
+        site.bounded = BoundedStore(executor, asyncio.get_running_loop(), site.store, endpoint.current_version)
         stop = threading.Event()
         threading.Thread(target=_keep_pages_warm, args=(app, stop), daemon=True,
                          name="page-warmer").start()

@@ -132,7 +132,7 @@ class SparqlEndpoint:
         describing = False  # a bare GET: the service description, not a query
         try:
             request = await self._request(scope, receive)
-            version = self._current_version()
+            version = self.current_version()
             query = request.query
             if query is None:
                 describing = True
@@ -241,7 +241,7 @@ class SparqlEndpoint:
 
     # -- running ------------------------------------------------------------------------
 
-    def _current_version(self) -> Version | None:
+    def current_version(self) -> Version | None:
         """The dataset version; when a rebuild changed it, the workers reopen the store."""
         version = self.watch.current()
         if version != self._version:
