@@ -31,6 +31,7 @@ from fixture_project import FIXTURE
 from http_fixtures import CARTESIAN, test_settings
 from kg_process import kg_serve
 from waiting import wait_until
+from warmer import watch_warmer
 
 from kg import config
 from kg.web.app import create_app
@@ -190,9 +191,11 @@ def test_every_format_has_the_same_depth_limit_and_no_format_may_blow_a_body_up(
 
 # -- F4: /graphs reads are queries ------------------------------------------------------------------
 
-def test_reading_a_graph_runs_in_a_query_worker_with_the_result_limit_and_the_budget(built) -> None:
+def test_reading_a_graph_runs_in_a_query_worker_with_the_result_limit_and_the_budget(built, monkeypatch) -> None:
+    warmed = watch_warmer(monkeypatch)  # the page warmer's aggregates run in the workers too: counted before
     app = create_app(built.replace(result_limit=10, client_query_seconds=5.0, workers=1))
     with TestClient(app) as c:
+        wait_until(warmed.is_set, what="the page warmer to render the pages")
         before = app.spkg.executor.stats.queries
         r = c.get("/graphs?default", headers={"accept": "application/n-triples"})
         assert r.status_code == 200, r.text
