@@ -173,6 +173,10 @@ class Terms:
                           for p, os in sorted(by_p.items(), key=lambda kv: self.label(kv[0]).lower())]
         return t
 
+    def maybe(self, node: Node | None) -> Term | None:
+        """:meth:`term`, or None for no value."""
+        return None if node is None else self.term(node)
+
     def list_items(self, node: BNode) -> list[Node] | None:
         if self.graph is None or (node, RDF.first, None) not in self.graph:
             return None

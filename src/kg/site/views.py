@@ -112,6 +112,11 @@ def values_by_subject(rows: Iterable[dict[str, Node]], subject: str) -> dict[Nod
     return out
 
 
+def _shown(value: Literal | None) -> str | None:
+    """A literal as a page shows it, or None for no value."""
+    return None if value is None else fmt_literal(value)
+
+
 def least(values: Iterable[Node]) -> Node | None:
     """The one value a page shows of several: the same whatever order the store gave them in."""
     return min(values, key=lambda v: (type(v).__name__, str(v)), default=None)
@@ -286,10 +291,10 @@ def outcome_panel(ctx: Context, o: URIRef) -> dict:
     for a, values in values_by_subject(activities, "a").items():
         date, place, parent = (least(values[k]) for k in ("date", "place", "parent"))
         types = sorted(values["type"])
-        acts.append({"activity": terms.term(a), "date": fmt_literal(date) if date is not None else None,
+        acts.append({"activity": terms.term(a), "date": _shown(date),
                      "sort": str(date) if date is not None else "",
-                     "place": terms.term(place) if place is not None else None,
-                     "part_of": terms.term(parent) if parent is not None else None,
+                     "place": terms.maybe(place),
+                     "part_of": terms.maybe(parent),
                      "types": [terms.definition(t) for t in types if str(t).startswith(ctx.kg)] or
                      [terms.definition(t) for t in types]})
     events = sorted(acts, key=lambda a: (a["sort"] or "9999", a["activity"].text))
@@ -297,9 +302,9 @@ def outcome_panel(ctx: Context, o: URIRef) -> dict:
     inst: dict[Node, dict] = {}
     for i, values in values_by_subject(instruments, "i").items():
         date, kind, by = (least(values[k]) for k in ("date", "type", "by"))
-        inst[i] = {"instrument": terms.term(i), "date": fmt_literal(date) if date is not None else None,
-                   "type": terms.term(kind) if kind is not None else None,
-                   "by": terms.term(by) if by is not None else None,
+        inst[i] = {"instrument": terms.term(i), "date": _shown(date),
+                   "type": terms.maybe(kind),
+                   "by": terms.maybe(by),
                    "members": [terms.term(m) for m in values["member"]]}
 
     sdg = {}
@@ -424,7 +429,7 @@ def sdg_target_panel(ctx: Context, t: URIRef) -> dict:
     terms = ctx.terms({r["o"] for r in outs} | ({goal} if goal is not None else set()))
     return {"code": str(code) if code else None,
             "text": str(text or ""),
-            "goal": terms.term(goal) if goal is not None else None,
+            "goal": terms.maybe(goal),
             "official": str(t) if linkable(str(t)) else None,
             "filter_href": ctx.urls.outcomes(sdg=str(code)) if code else None,
             "outcomes": [{"outcome": terms.term(r["o"]), "date": fmt_literal(r["date"]) if "date" in r else None}
@@ -550,8 +555,8 @@ def organizations_index(ctx: Context) -> dict:
               for x, values in values_by_subject(rows, "x").items()}
     terms = ctx.terms(set(picked) | {v for p in picked.values() for v in p.values() if isinstance(v, URIRef)})
     items = sorted(({"org": terms.term(x), "acronym": str(p["acronym"]) if p["acronym"] is not None else None,
-                     "type": terms.term(p["type"]) if p["type"] is not None else None,
-                     "country": terms.term(p["country"]) if p["country"] is not None else None,
+                     "type": terms.maybe(p["type"]),
+                     "country": terms.maybe(p["country"]),
                      "joint": x in joint, "outcomes": n_by.get(x, 0)} for x, p in picked.items()),
                    key=lambda o: o["org"].text.lower())
     return {"organizations": [o for o in items if not o["joint"]], "collaborations": [o for o in items if o["joint"]]}
@@ -564,10 +569,10 @@ def instruments_index(ctx: Context) -> dict:
     items = []
     for i, vs in values.items():
         date, kind, country = (least(vs[k]) for k in ("date", "type", "country"))
-        items.append({"instrument": terms.term(i), "date": fmt_literal(date) if date is not None else None,
+        items.append({"instrument": terms.term(i), "date": _shown(date),
                       "sort": str(date) if date is not None else "",
-                      "type": terms.term(kind) if kind is not None else None,
-                      "country": terms.term(country) if country is not None else None,
+                      "type": terms.maybe(kind),
+                      "country": terms.maybe(country),
                       "by": [terms.term(b) for b in vs["by"]], "outcomes": counts.get(i, 0)})
     items.sort(key=lambda i: i["sort"], reverse=True)  # the latest first, undated last
     return {"instruments": items}
@@ -585,7 +590,7 @@ def sdg_targets_index(ctx: Context, addressed_only: bool = False) -> dict:
         if addressed_only and not n:
             continue
         targets.append({"code": code, "text": str(f["text"] or ""), "href": ctx.urls.page(str(t)),
-                        "iri": str(t), "goal": terms.term(f["goal"]) if f["goal"] is not None else None,
+                        "iri": str(t), "goal": terms.maybe(f["goal"]),
                         "outcomes": n, "filter_href": ctx.urls.outcomes(sdg=code) if n else None})
     targets.sort(key=lambda t: sdg_sort_key(t["code"]))
     return {"targets": targets, "addressed": [t for t in targets if t["outcomes"]],

@@ -351,7 +351,7 @@ def write(settings: Settings, operation: str, graph_iri: str, partner: Partner,
     if not PLANNING.acquire(timeout=PLAN_WAIT):
         raise _busy()
     try:
-        return write_in_turn(settings, operation, graph_iri, partner, triples)
+        return _write(settings, operation, graph_iri, partner, triples)  # checked above
     finally:
         PLANNING.release()
 
