@@ -200,3 +200,33 @@ def test_no_page_scrolls_sideways_on_a_375_px_screen(browser, live_site) -> None
         assert not wide, f"pages wider than the screen (px): {wide}"
     finally:
         page.close()
+
+
+def test_the_map_is_a_set_of_links_a_keyboard_reaches(live_site, browser, shots) -> None:
+    """The home page's map, without JavaScript: Tab reaches each country with outcomes, named as
+    '<country>: N outcomes', outlined when in focus, and Enter opens its list."""
+    page = browser.new_context(java_script_enabled=False, viewport={"width": 1024, "height": 768}).new_page()
+    try:
+        page.goto(live_site + "/")
+        first = page.locator("#map-countries svg a").first
+        name = first.get_attribute("aria-label")
+        assert name and ": " in name and "outcome" in name
+        # walk the tab order until the map's first country has focus (it comes after the header and counts)
+        for _ in range(200):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.closest('#map-countries svg') !== null"):
+                break
+        else:
+            raise AssertionError("Tab never reached the map")
+        assert page.evaluate("document.activeElement.getAttribute('aria-label')") == name
+        stroke = page.evaluate("getComputedStyle(document.activeElement.querySelector('path')).strokeWidth")
+        assert stroke == "2px", "a country in focus is outlined"
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/outcomes?country=*")
+        country = name.split(":")[0]
+        assert page.locator("#f-country option[selected]").inner_text().startswith(country)
+    except BaseException:
+        page.screenshot(path=str(shots / "map.png"), full_page=True)
+        raise
+    finally:
+        page.context.close()

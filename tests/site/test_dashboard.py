@@ -19,10 +19,12 @@ def test_charts_are_server_side_lists_of_links_with_bars(client) -> None:
     assert "<script" not in html
     for chart in ("chart-sdg", "chart-country", "chart-region", "chart-theme", "chart-year"):
         assert f'id="{chart}"' in html, chart
-    assert html.count('<ol class="bars">') == 5
+    assert html.count('<ol class="bars">') == 4 and html.count('<ol class="bienniums">') == 1
     # each bar is a link with its label and count, its picture hidden from screen readers (the #19 audit:
-    # links inside role="img" were tab stops that screen readers did not announce)
-    assert 'role="img"' not in html and html.count("<svg") == html.count('aria-hidden="true" focusable="false"')
+    # links inside role="img" were tab stops that screen readers did not announce); the map, which holds
+    # the links, is the one picture not hidden
+    assert 'role="img"' not in html
+    assert html.count("<svg") == html.count('aria-hidden="true" focusable="false"') + 1
     assert 'href="/outcomes?sdg=1.3"' in html and 'href="/outcomes?sdg=3.8"' in html
     assert 'href="/outcomes?country=chn"' in html
     assert re.search(r'href="/outcomes\?theme=[a-z-]+"', html) and 'href="/outcomes?year=2021"' in html
@@ -32,7 +34,7 @@ def test_charts_are_server_side_lists_of_links_with_bars(client) -> None:
 def test_each_chart_links_to_the_query_behind_it_and_it_runs(client) -> None:
     html = client.get("/", headers={"accept": "text/html"}).text
     links = [unescape(h) for h in re.findall(r'href="(/query\?query=[^"]+)" class="query-link"', html)]
-    assert len(links) == 5
+    assert len(links) == 6   # five charts and the map
     for link in links:
         query = parse_qs(urlsplit(link).query)["query"][0]
         r = client.get("/sparql", params={"query": query, "format": "json"})
@@ -159,3 +161,60 @@ def test_a_crowd_waits_for_one_computation_of_a_costly_view(real_settings) -> No
     with pytest.raises(RuntimeError):
         site.cached("flaky", failing)
     assert site.cached("flaky", lambda: 42) == 42  # the next caller makes it
+
+
+def test_the_map_links_each_country_with_outcomes_and_names_it(client) -> None:
+    html = client.get("/", headers={"accept": "text/html"}).text
+    figure = html[html.index('id="map-countries"'):]
+    figure = figure[:figure.index("</figure>")]
+    svg = figure[figure.index("<svg"):figure.index("</svg>")]
+    links = re.findall(r'<a href="([^"]+)" aria-label="([^"]+)" class="level-([1-5])', svg)
+    # the corpus: 40 records from 17 countries (one with no country); every drawn country is a link with
+    # its name and count, and every country is on the page, drawn or named under the map
+    assert ("/outcomes?country=chn", "China: 1 outcome", "1") in links or any(
+        href == "/outcomes?country=chn" and label.startswith("China: ") for href, label, _ in links)
+    listed = re.findall(r'<li><a href="(/outcomes\?country=[a-z]{3})">', figure)
+    assert len(listed) >= 15 and {href for href, _, _ in links} <= set(listed)
+    assert "<script" not in html and 'role="img"' not in svg
+    # the countries without outcomes are one grey shape that screen readers skip
+    assert svg.count('<g aria-hidden="true" class="no-outcomes">') == 1
+    # the legend is text, not a picture
+    assert re.search(r'<ul class="legend"[^>]*>.*outcome', figure, re.S)
+
+
+def test_the_timeline_has_a_column_per_year_and_a_link_per_biennium(client) -> None:
+    html = client.get("/", headers={"accept": "text/html"}).text
+    figure = html[html.index('id="chart-year"'):]
+    figure = figure[:figure.index("</figure>")]
+    years = [int(y) for y in re.findall(r'<span class="year">(\d{4})</span>', figure)]
+    assert years == list(range(min(years), max(years) + 1)), "a column for every year, gaps included"
+    assert 'href="/outcomes?year=2021" class="column"' in figure
+    spans = re.findall(r'href="/outcomes\?year=(\d{4})-(\d{4})"', figure)
+    assert spans and all(int(a) % 2 == 0 and int(b) == int(a) + 1 for a, b in spans if int(a) != min(years))
+
+
+def test_a_biennium_link_lists_the_outcomes_of_both_years(client) -> None:
+    both = client.get("/outcomes?year=2020-2021", headers={"accept": "text/html"})
+    assert both.status_code == 200
+    first, second = (client.get(f"/outcomes?year={y}", headers={"accept": "text/html"}).text for y in (2020, 2021))
+
+    def count(html: str) -> int:
+        return int(re.search(r"(\d+) outcomes? matching the filters", html)[1])
+    assert count(both.text) == count(first) + count(second) > 0
+    assert '<option value="2020-2021" selected>' in both.text
+    for bad in ("2021-2020", "2020-21", "1800-2021"):
+        assert client.get(f"/outcomes?year={bad}", headers={"accept": "text/html"}).status_code == 400, bad
+
+
+def test_timeline_shows_gaps_and_keeps_a_hostile_span_short() -> None:
+    from kg.site.dashboard import timeline
+    from kg.site.urls import Urls
+
+    groups = timeline({2015: 2, 2018: 1}, Urls("https://example.org/"))
+    assert [g["label"] for g in groups] == ["2014-15", "2016-17", "2018-19"]
+    assert [[c["year"] for c in g["columns"]] for g in groups] == [[2015], [2016, 2017], [2018]]
+    assert groups[1]["href"] is None and groups[0]["href"] == "/outcomes?year=2015"
+    assert groups[2]["href"] == "/outcomes?year=2018"
+    # a partner's outcome dated 1900 or 9999: the chart does not grow to a century of empty columns
+    hostile = timeline({1900: 1, 2020: 3, 2021: 1, 9999: 5}, Urls("https://example.org/"))
+    assert [c["year"] for g in hostile for c in g["columns"]] == [1900, 2020, 2021]

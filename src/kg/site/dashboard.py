@@ -1,10 +1,11 @@
 """The dashboard's figures: counts and bar charts, computed once per dataset version.
 
 :func:`figures` runs a handful of aggregate queries (the full scans) and
-returns plain data for ``home.html``: counts, and charts of outcomes per SDG
-target, country, theme, year and UN M49 region, each bar linking to the
-filtered list of outcomes and each chart to the SPARQL query behind it (in
-the editor). The web layer caches the result per dataset version
+returns plain data for ``home.html``: counts, a world map of outcomes per
+country, a timeline of outcomes per year grouped by biennium, and charts of
+outcomes per SDG target, country, theme and UN M49 region, each bar (country,
+column) linking to the filtered list of outcomes and each chart to the SPARQL
+query behind it (in the editor). The web layer caches the result per dataset version
 (:meth:`kg.site.state.Site.cached`), so a page view runs no query: the
 figures change only when ``kg build`` (or an ingest) makes a new version.
 
@@ -16,13 +17,15 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from kg.rdf import iris
-from kg.site import views
+from kg.site import views, worldmap
 from kg.site.views import Context, sdg_sort_key
 from kg.sparql import files
 
-__all__ = ["CHART_QUERIES", "figures", "chart"]
+__all__ = ["CHART_QUERIES", "figures", "chart", "timeline", "per_country"]
 
 TOP = 15          # bars in the per-country chart
+FIRST_YEAR, LAST_YEAR = 1900, 2200   # the years the outcomes list can filter by (kg.site.views)
+MAX_YEARS = 60    # the longest run of years the timeline draws column by column
 
 
 #: The query behind each chart (also shown to people: runnable as it is): kg/site/sparql/<name>.rq.
@@ -51,6 +54,44 @@ def chart(key: str, title: str, bars: list[dict], query: str, list_href: str, ap
             "list_href": list_href, "api_href": api_href, "more": (total or len(bars)) - len(bars)}
 
 
+def timeline(years: dict[int, int], urls) -> list[dict]:
+    """Outcomes per year reported as columns on a time axis, grouped by biennium (the ILO's bienniums
+    begin in even years: 2020-21). Every year from the first to the last has a column, so that a gap
+    shows as a gap; each column and each biennium links to its outcomes."""
+    years = {y: n for y, n in years.items() if FIRST_YEAR <= y <= LAST_YEAR and n > 0}
+    if not years:
+        return []
+    top = max(years.values())
+    first, last = min(years), max(years)
+    # A column for every year of a span a page can show; past that (a partner's date in 1900, say) only
+    # the years with outcomes, so that the chart stays a few dozen columns.
+    shown = set(range(first, last + 1)) if last - first < MAX_YEARS else set(years)
+    groups = []
+    for start in sorted({y - y % 2 for y in shown}):
+        span = [y for y in (start, start + 1) if y in shown]
+        columns = [{"year": y, "n": years.get(y, 0), "percent": round(100 * years.get(y, 0) / top),
+                    "href": urls.outcomes(year=str(y)) if years.get(y) else None} for y in span]
+        total = sum(c["n"] for c in columns)
+        groups.append({"label": f"{start}-{str(start + 1)[-2:]}", "n": total, "columns": columns,
+                       "href": urls.outcomes(year=f"{span[0]}-{span[-1]}" if len(span) > 1 else str(span[0]))
+                       if total else None})
+    return groups
+
+
+def per_country(rows: list[dict], base: str, urls) -> list[dict]:
+    """Outcomes per country, one entry each, busiest first, from the rows of outcomes-per-country: a country
+    may come in several rows when the graph gives it several labels or codes (the first row, the busiest,
+    counts; its least code places it on the map)."""
+    countries: dict[str, dict] = {}
+    codes: dict[str, list] = {}
+    for r in rows:
+        key = _key(str(r["country"]), base)
+        countries.setdefault(key, {"label": str(r.get("name") or key), "n": views.as_int(r["outcomes"]),
+                                   "href": urls.outcomes(country=key)})
+        codes.setdefault(key, []).extend([r["numeric"]] if "numeric" in r else [])
+    return [{**c, "numeric": str(views.least(codes[key]) or "") or None} for key, c in countries.items()]
+
+
 def _key(iri: str, base: str) -> str:
     return (iris.split_thing(iri, base) or ("", iri.rstrip("/").rsplit("/", 1)[-1]))[1]
 
@@ -74,9 +115,8 @@ def figures(ctx: Context) -> dict:
     charts.append(chart("sdg", "Outcomes per SDG target", bars[:TOP], query_text("sdg", base),
                         urls.sdg_targets(addressed=1), "/api/queries/list-outcomes-by-sdg-target", len(bars)))
 
-    country = rows("country")
-    bars = [{"label": str(r.get("name") or _key(str(r["country"]), base)), "n": views.as_int(r["outcomes"]),
-             "href": urls.outcomes(country=_key(str(r["country"]), base))} for r in country]
+    country = per_country(rows("country"), base, urls)
+    bars = [{"label": c["label"], "n": c["n"], "href": c["href"]} for c in country]
     charts.append(chart("country", f"Outcomes per country (top {TOP})" if len(bars) > TOP else
                         "Outcomes per country", bars[:TOP], query_text("country", base), urls.outcomes(),
                         "/api/queries/list-outcomes-by-country", len(bars)))
@@ -94,12 +134,13 @@ def figures(ctx: Context) -> dict:
     charts.append(chart("theme", "Outcomes per theme", bars[:TOP], query_text("theme", base), urls.outcomes(),
                         "/api/queries/list-outcomes-by-theme", len(bars)))
 
-    year = rows("year")
-    bars = [{"label": str(r["year"]), "n": views.as_int(r["outcomes"]), "href": urls.outcomes(year=str(r["year"]))}
-            for r in year if "year" in r]
-    charts.append(chart("year", "Outcomes per year reported", bars, query_text("year", base), urls.outcomes(),
-                        "/api/queries/list-outcomes"))
-    return {"counts": home["counts"], "latest": home["latest"], "charts": charts}
+    years = {views.as_int(r["year"]): views.as_int(r["outcomes"]) for r in rows("year") if "year" in r}
+    time_chart = chart("year", "Outcomes per year reported, by biennium", [], query_text("year", base),
+                       urls.outcomes(), "/api/queries/list-outcomes")
+    time_chart["groups"] = timeline(years, urls)
+    return {"counts": home["counts"], "latest": home["latest"], "charts": charts, "timeline": time_chart,
+            "map": {**worldmap.country_map(country), "query_href": charts[1]["query_href"],
+                    "api_href": "/api/queries/list-outcomes-by-country"}}
 
 
 def cached_figures(site) -> dict:

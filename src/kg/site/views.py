@@ -25,6 +25,7 @@ from kg.config import Settings
 from kg.errors import BadParameter
 from kg.site.terms import Term, Terms, best_labels, fetch_labels, fmt_literal, linkable
 from kg.site.urls import FORMAT_LABELS, Urls
+from kg.site import worldmap
 from kg.sparql import files
 from kg.store import Store
 
@@ -468,11 +469,26 @@ def parse_filters(ctx: Context, country: str | None, sdg: str | None, theme: str
             raise BadParameter(f"theme {theme!r} is not a theme key such as old-age", parameter="theme")
         out["theme"] = key
     if year:
-        # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
-        if not re.fullmatch(r"[0-9]{4}", year.strip()) or not 1900 <= int(year) <= 2200:
-            raise BadParameter(f"year {year!r} is not a year", parameter="year")
-        out["year"] = str(int(year))
+        out["year"] = _years(year)
     return out
+
+
+def _years(year: str) -> str:
+    """A year (``2021``) or a span of years (``2020-2021``, a biennium on the timeline), as given."""
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    match = re.fullmatch(r"([0-9]{4})(?:-([0-9]{4}))?", year.strip())
+    first, last = (int(match[1]), int(match[2] or match[1])) if match else (0, 0)
+    if not match or not 1900 <= first <= last <= 2200:
+        raise BadParameter(f"year {year!r} is not a year (2021) or a span of years (2020-2021)", parameter="year")
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def year_span(filters: dict[str, str]) -> tuple[int, int] | tuple[None, None]:
+    """The first and last year of the year filter (the same year twice for one year)."""
+    if "year" not in filters:
+        return None, None
+    first, _, last = filters["year"].partition("-")
+    return int(first), int(last or first)
 
 
 def outcome_rows(ctx: Context, filters: dict[str, str] | None = None, limit: int = MAX_LIST) -> list[dict]:
@@ -482,7 +498,7 @@ def outcome_rows(ctx: Context, filters: dict[str, str] | None = None, limit: int
         "country": _iri(iris.thing("country", filters["country"], ctx.base)) if "country" in filters else None,
         "sdg": _iri(iris.SDG[filters["sdg"]]) if "sdg" in filters else None,
         "theme": _iri(iris.thing("theme", filters["theme"], ctx.base)) if "theme" in filters else None,
-        "year": int(filters["year"]) if "year" in filters else None,
+        "first_year": year_span(filters)[0], "last_year": year_span(filters)[1],
         "limit": int(limit) + 1,
     })
     seen: dict[Node, dict] = {}
@@ -519,8 +535,11 @@ def outcomes_csv_rows(rows: list[dict]) -> list[list[str]]:
 def outcomes_index(ctx: Context, filters: dict[str, str], options: dict | None = None) -> dict:
     """The outcomes page: the filters' options (``outcome_facets``, which may be cached) and the matching rows."""
     rows = outcome_rows(ctx, filters)
-    return {"filters": filters, "options": outcome_facets(ctx) if options is None else options, "outcomes": rows,
-            "truncated": len(rows) >= MAX_LIST}
+    options = outcome_facets(ctx) if options is None else options
+    countries = [{"label": o["label"], "n": o["n"], "numeric": o["numeric"], "href": ctx.urls.outcomes(country=o["value"]),
+                  "selected": filters.get("country") == o["value"]} for o in options["country"]]
+    return {"filters": filters, "options": options, "outcomes": rows, "truncated": len(rows) >= MAX_LIST,
+            "map": worldmap.country_map(countries)}
 
 
 def outcome_facets(ctx: Context) -> dict:
@@ -535,8 +554,14 @@ def outcome_facets(ctx: Context) -> dict:
     def key(iri: Node) -> str:
         return (iris.split_thing(str(iri), ctx.base) or ("", str(iri)))[1]
 
-    options["country"] = sorted(({"value": key(r["c"]), "label": labels.get(r["c"], key(r["c"])), "n": as_int(r["n"])}
-                                 for r in countries), key=lambda o: o["label"])
+    # A country the graph gives two ISO numeric codes comes in two rows: one option, placed by its least code.
+    codes: dict[Node, list[Node]] = defaultdict(list)
+    for r in countries:
+        codes[r["c"]].extend([r["numeric"]] if "numeric" in r else [])
+    least_code = {c: least(values) for c, values in codes.items()}
+    options["country"] = sorted(({"value": key(c), "label": labels.get(c, key(c)), "n": as_int(r["n"]),
+                                  "numeric": str(least_code[c]) if least_code[c] is not None else None}
+                                 for c, r in {r["c"]: r for r in countries}.items()), key=lambda o: o["label"])
     options["theme"] = sorted(({"value": key(r["c"]), "label": labels.get(r["c"], key(r["c"])), "n": as_int(r["n"])}
                                for r in themes), key=lambda o: o["label"])
     options["sdg"] = sorted(({"value": str(r.get("code", "")), "label": f"Target {r.get('code', '')}",

@@ -298,7 +298,8 @@ def _hand_written(result_limit: int) -> dict[str, dict]:
                                 responses={"303": _redirect("See Other: the DCAT/VoID description.")}),
                       "operationId": "dashboard"}},
         "/outcomes": {"get": {**_simple(
-            "Outcomes, with filters", "The list of outcomes, filtered by country, SDG target, theme or year.",
+            "Outcomes, with filters", "The list of outcomes, filtered by country, SDG target, theme or year reported "
+            "(a year, 2021, or a span of years, 2020-2021).",
             {"text/html": "the page"}, ["pages"],
             [{"name": n, "in": "query", "required": False, "schema": {"type": "string"}, "example": e}
              for n, e in (("country", "chn"), ("sdg", "1.3"), ("theme", "old-age"), ("year", "2021"))],

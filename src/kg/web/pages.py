@@ -41,7 +41,8 @@ GET = ["GET", "HEAD"]
 DOC_OFFERS = tuple(neg.BY_NAME[n] for n in ("ttl", "html", "jsonld", "nt", "rdf"))
 PAGE_ONLY = (neg.PAGE,)
 STATIC_FILES = {"spkg.css": "text/css; charset=utf-8", "logo.svg": "image/svg+xml",
-                "workbench.css": "text/css; charset=utf-8", "editor.js": "text/javascript; charset=utf-8"}
+                "workbench.css": "text/css; charset=utf-8", "figures.css": "text/css; charset=utf-8",
+                "editor.js": "text/javascript; charset=utf-8"}
 
 
 def _split_suffix(name: str) -> tuple[str, neg.Format | None]:
