@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from chromium import CHROMIUM, NEEDS_CHROMIUM
+from site_pages import EVERY_KIND_OF_PAGE
 
 # The server (``live_site``) and the browser (``browser``) come from tests/site/conftest.py.
 pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM]
@@ -180,19 +181,11 @@ def test_chromium_is_the_system_one() -> None:
     assert shutil.which("chromium") == CHROMIUM or Path(CHROMIUM).exists()
 
 
-#: Every page of the menu and one page of each kind (the #19 audit: 10 of 17 scrolled sideways at 375 px).
-NARROW_PAGES = ["/", "/outcomes", "/organizations", "/instruments", "/sdg-targets", "/query", "/docs", "/dumps/",
-                "/def/kg", "/shapes/", "/shapes/core", "/quality", "/search?q=china",
-                "/doc/outcome/chn302-2021-07-16", "/doc/organization/mohrss", "/graph/data/outcome-chn302",
-                "/query?name=list-outcomes-by-region", "/query?query=SELECT%20*%20WHERE%20%7B%3Fs%20%3Fp%20%3Fo%7D",
-                "/no-such-page"]
-
-
 def test_no_page_scrolls_sideways_on_a_375_px_screen(browser, live_site) -> None:
     page = browser.new_page(viewport={"width": 375, "height": 800})
     try:
         wide = {}
-        for path in NARROW_PAGES:
+        for path in EVERY_KIND_OF_PAGE:
             page.goto(live_site + path)
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > 375:
