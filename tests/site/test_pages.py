@@ -14,6 +14,7 @@ from rdflib import namespace as ns
 from rdflib.compare import isomorphic
 
 from kg.rdf import iris
+from kg.site import tables
 from kg import store
 import corpus
 from ld_fixtures import BASE, CHINA, INSTRUMENT, MOHRSS, OUTCOME, OUTCOME_GRAPH, TARGET_1_3, base_iris
@@ -569,3 +570,64 @@ def test_the_sites_aggregates_run_in_the_query_workers_and_stop_at_the_timeout(r
         counts = ctx.rows("dashboard-counts", aggregate=True)  # what the workers answer, as the store would
         assert counts == ctx.rows("dashboard-counts")
         assert client.get("/-/health").json()["ok"] is True and client.get("/", headers=HTML).status_code == 200
+
+
+def _workbook(body: bytes):
+    import io
+
+    import openpyxl
+    return openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+
+
+def test_the_outcomes_list_downloads_as_a_spreadsheet_with_its_filters(client) -> None:
+    listed = client.get("/outcomes", params={"sdg": "1.3"}, headers=HTML).text
+    link = html.unescape(re.search(r'<a href="(/outcomes\.xlsx[^"]*)" download>', listed).group(1))
+    assert link == "/outcomes.xlsx?sdg=1.3"
+    r = client.get(link)
+    assert r.status_code == 200 and r.headers["content-type"] == tables.XLSX_MEDIA_TYPE
+    assert r.headers["content-disposition"] == 'attachment; filename="spkg-outcomes.xlsx"'
+    book = _workbook(r.content)
+    assert book.sheetnames == ["Outcomes", "About"]
+    rows = list(book["Outcomes"].iter_rows(values_only=True))
+    assert rows[0] == tables.OUTCOME_COLUMNS and len(rows) - 1 == corpus.with_target("1.3")
+    china = next(dict(zip(rows[0], row)) for row in rows[1:] if row[1] == "CHN302")
+    assert china["country"] == "China" and china["iri"].endswith("/id/outcome/chn302-2021-07-16")
+    about = dict(book["About"].iter_rows(values_only=True))
+    assert about["The list online"].endswith("/outcomes?sdg=1.3") and about["Dataset version"]
+    # a second request of the same version: 304, as for every page
+    assert client.get(link, headers={"if-none-match": r.headers["etag"]}).status_code == 304
+    assert client.get("/outcomes.xlsx", params={"year": "20x1"}).status_code == 400
+
+
+@pytest.mark.parametrize("name, page, first_column", [
+    ("organizations", "/organizations", "name"), ("instruments", "/instruments", "title"),
+    ("sdg-targets", "/sdg-targets", "target")])
+def test_each_list_downloads_as_csv_and_spreadsheet_with_the_rows_of_its_page(client, name, page,
+                                                                              first_column) -> None:
+    import csv
+    import io
+
+    shown = client.get(page, headers=HTML).text
+    assert f'href="/{name}.xlsx" download' in shown and f'href="/{name}.csv" download' in shown
+    caption = int(re.search(r"<caption>(\d+)", shown).group(1))
+    as_csv = list(csv.reader(io.StringIO(client.get(f"/{name}.csv").text)))
+    as_xlsx = list(_workbook(client.get(f"/{name}.xlsx").content)[
+        {"organizations": "Organizations", "instruments": "Policy instruments", "sdg-targets": "SDG targets"}[name]
+    ].iter_rows(values_only=True))
+    assert as_csv[0][0] == first_column and list(as_xlsx[0]) == as_csv[0]
+    assert len(as_csv) == len(as_xlsx) >= caption + 1   # organizations: the joint bodies come too
+    # numbers are numbers in the workbook, text stays text
+    outcomes = as_csv[0].index("outcomes")
+    assert all(isinstance(row[outcomes], int) for row in as_xlsx[1:])
+    assert all(isinstance(row[-1], str) and row[-1].startswith("http") for row in as_xlsx[1:])
+
+
+def test_a_label_that_looks_like_a_formula_stays_text_in_the_spreadsheet() -> None:
+    """A partner's label '=HYPERLINK(…)' must not become a formula when the file is opened."""
+    table = tables.Table("t", "T", ("name", "n"), [["=HYPERLINK(\"http://evil/\",\"x\")", 1], ["+1", 2],
+                                                   ["bell \x07 and \ufffe", 3]])
+    sheet = _workbook(tables.as_xlsx(table, [("About", "test")]))["T"]
+    cells = list(sheet.iter_rows())
+    assert [c.value for c in cells[1]] == ['=HYPERLINK("http://evil/","x")', 1] and cells[2][0].value == "+1"
+    assert [c.data_type for c in cells[1]] == ["s", "n"], "text, not a formula ('f')"
+    assert cells[3][0].value.startswith("bell ")

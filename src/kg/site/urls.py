@@ -68,9 +68,10 @@ class Urls:
     def outcomes(self, **filters: object) -> str:
         return self._p("/outcomes", **filters)
 
-    def outcomes_csv(self, **filters: object) -> str:
-        """The outcomes list (with ``filters``) as CSV, for spreadsheets."""
-        return self._p("/outcomes.csv", **filters)
+    def table(self, name: str, suffix: str, **params: object) -> str:
+        """The list ``name`` (outcomes, organizations, instruments, sdg-targets) as a table file:
+        ``suffix`` csv or xlsx; ``params`` the list's filters."""
+        return self._p(f"/{name}.{suffix}", **params)
 
     def organizations(self, page: int | None = None) -> str:
         return self._p("/organizations", page=page if page and page > 1 else None)

@@ -521,17 +521,6 @@ def outcome_rows(ctx: Context, filters: dict[str, str] | None = None, limit: int
              "themes": sorted(by_theme[r["o"]], key=lambda t: t.text)} for r in outcomes]
 
 
-#: The columns of the outcomes list as CSV (``outcomes_csv_rows``), for people who use spreadsheets.
-OUTCOME_COLUMNS = ("reported", "code", "outcome", "country", "sdg_targets", "themes", "summary", "iri")
-
-
-def outcomes_csv_rows(rows: list[dict]) -> list[list[str]]:
-    """The rows of :func:`outcome_rows` as the cells of OUTCOME_COLUMNS: labels, not IRIs, but the outcome's own."""
-    return [[r["date"] or "", r["code"] or "", r["outcome"].text, r["country"].text if r["country"] else "",
-             "; ".join(t["code"] for t in r["targets"]), "; ".join(t.text for t in r["themes"]),
-             r["summary"] or "", r["outcome"].iri or ""] for r in rows]
-
-
 def outcomes_index(ctx: Context, filters: dict[str, str], options: dict | None = None) -> dict:
     """The outcomes page: the filters' options (``outcome_facets``, which may be cached) and the matching rows."""
     rows = outcome_rows(ctx, filters)

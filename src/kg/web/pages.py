@@ -16,9 +16,8 @@ paths 400; nothing here reads a file named by a request.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
+from collections.abc import Callable
 
 from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
@@ -30,7 +29,7 @@ from kg.errors import BadParameter, NotFound
 from kg.web import caching
 from kg.web import dumps as dumps_http
 from kg.web import negotiation as neg
-from kg.site import STATIC, views, vocab
+from kg.site import STATIC, tables, views, vocab
 from kg.site.urls import SUFFIXES
 
 router = APIRouter()
@@ -382,26 +381,79 @@ def outcomes(request: Request, country: str = "", sdg: str = "", theme: str = ""
     return _page(request, "outcomes.html", lambda ctx: _outcomes(s, ctx, filters), active="outcomes")
 
 
-@router.api_route("/outcomes.csv", methods=GET, include_in_schema=False)
-def outcomes_csv(request: Request, country: str = "", sdg: str = "", theme: str = "", year: str = "") -> Response:
-    """The outcomes list, with the page's filters, as CSV: for people who use spreadsheets, not RDF."""
+#: The lists that download as tables (CSV, and .xlsx for spreadsheets): the index whose data they hold.
+TABLE_LISTS = {"organizations": ("organizations", tables.organizations),
+               "instruments": ("instruments", tables.instruments),
+               "sdg-targets": ("sdg-targets", tables.sdg_targets)}
+TABLE_FORMATS = {"csv": neg.BY_NAME["csv"], "xlsx": neg.Format("xlsx", "table", tables.XLSX_MEDIA_TYPE,
+                                                                tables.XLSX_MEDIA_TYPE)}
+
+
+def _table_answer(request: Request, suffix: str, filename: str, make: Callable[[], tables.Table]) -> Response:
+    """A list as a table file: the same data as its page, for people who use spreadsheets, not RDF."""
+    s = caching.site(request)
+    fmt = TABLE_FORMATS[suffix]
+
+    def produce(_: neg.Format) -> bytes | str:
+        table = make()
+        if suffix == "csv":
+            return tables.as_csv(table)
+        page = str(request.url).rsplit(".xlsx", 1)[0] + ("?" + request.url.query if request.url.query else "")
+        return tables.as_xlsx(table, [("Table", table.title), ("Rows", f"{len(table.rows):,}"),
+                                      ("The list online", page), ("Dataset version", s.version().name),
+                                      ("The whole graph", str(request.url.replace(path=s.urls.dumps(), query=""))),
+                                      ("Source", "Results achieved by the ILO's social-protection programme, "
+                                                 "as published by the ILO; each outcome's IRI leads to its record")])
+
+    response = caching.answer(request, (fmt,), produce, fixed=fmt)
+    if response.status_code == 200:
+        response.headers["content-disposition"] = f'attachment; filename="{filename}.{suffix}"'
+    return response
+
+
+def _outcomes_table(request: Request, suffix: str, country: str, sdg: str, theme: str, year: str) -> Response:
     s = caching.site(request)
     try:
         filters = views.parse_filters(s.context(), country, sdg, theme, year)
     except BadParameter as e:
         return caching.error(request, e)
 
-    def produce(fmt: neg.Format) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(views.OUTCOME_COLUMNS)
-        writer.writerows(views.outcomes_csv_rows(views.outcome_rows(s.context(), filters)))
-        return out.getvalue()
+    return _table_answer(request, suffix, "spkg-outcomes",
+                         lambda: tables.outcomes(views.outcome_rows(s.context(), filters)))
 
-    response = caching.answer(request, (neg.BY_NAME["csv"],), produce, fixed=neg.BY_NAME["csv"])
-    if response.status_code == 200:
-        response.headers["content-disposition"] = 'attachment; filename="spkg-outcomes.csv"'
-    return response
+
+@router.api_route("/outcomes.csv", methods=GET, include_in_schema=False)
+def outcomes_csv(request: Request, country: str = "", sdg: str = "", theme: str = "", year: str = "") -> Response:
+    """The outcomes list, with the page's filters, as CSV."""
+    return _outcomes_table(request, "csv", country, sdg, theme, year)
+
+
+@router.api_route("/outcomes.xlsx", methods=GET, include_in_schema=False)
+def outcomes_xlsx(request: Request, country: str = "", sdg: str = "", theme: str = "", year: str = "") -> Response:
+    """The outcomes list, with the page's filters, as a spreadsheet."""
+    return _outcomes_table(request, "xlsx", country, sdg, theme, year)
+
+
+def _list_table(request: Request, name: str, suffix: str, addressed: str = "") -> Response:
+    s = caching.site(request)
+    key, to_table = TABLE_LISTS[name]
+    if name == "sdg-targets" and addressed not in ("", "0", "false", "no"):
+        key = "sdg-targets?addressed"
+    ctx = s.context()
+    return _table_answer(request, suffix, "spkg-" + key.replace("?", "-"),
+                         lambda: to_table(s.cached(f"data:{key}", lambda: INDEXES[key][1](s, ctx))))
+
+
+def _table_route(name: str, suffix: str) -> Callable[..., Response]:
+    def route(request: Request, addressed: str = "") -> Response:
+        return _list_table(request, name, suffix, addressed)
+    return route
+
+
+for _name in TABLE_LISTS:
+    for _suffix in TABLE_FORMATS:
+        router.add_api_route(f"/{_name}.{_suffix}", _table_route(_name, _suffix), methods=GET,
+                             include_in_schema=False, name=f"{_name}-{_suffix}")
 
 
 @router.api_route("/organizations", methods=GET, include_in_schema=False)
