@@ -112,6 +112,24 @@ def test_bodies_in_every_format_and_negotiated_answers(client, token):
     assert client.put(url(), content="x", headers={"content-type": "text/csv", **auth(token)}).status_code == 415
 
 
+def test_a_body_in_another_charset_than_utf8_is_refused_and_changes_nothing(client, token):
+    """Turtle, N-Triples, N-Quads, TriG and JSON-LD are UTF-8 by their specifications: a body that says it is
+    UTF-16 was answered as if it were UTF-8 (the #16 probe). Now 415, before the body is read."""
+    before = client.get(url())
+    for content_type, body in (("text/turtle; charset=utf-16", NOTE.encode("utf-16")),
+                               ("application/n-triples;charset=UTF-16LE", NOTE.encode("utf-16-le")),
+                               ("application/ld+json; charset=latin-1", b"{}"),
+                               ("text/turtle; charset=no-such-charset", NOTE.encode())):
+        r = client.put(url(), content=body, headers={"content-type": content_type, **auth(token)})
+        assert r.status_code == 415, (content_type, r.status_code, r.text)
+        assert "UTF-8" in r.json()["error"] or "charset" in r.json()["error"], r.text
+    after = client.get(url())
+    assert (before.status_code, before.content) == (after.status_code, after.content)
+    for content_type in ("text/turtle; charset=utf-8", 'text/turtle; charset="UTF-8"', "text/turtle;charset=us-ascii"):
+        r = client.put(url(), content=NOTE.encode(), headers={"content-type": content_type, **auth(token)})
+        assert r.status_code in (201, 204), (content_type, r.text)
+
+
 def test_public_read_of_a_data_graph_and_the_default_graph(client):
     assert len(fetch(client, f"{BASE}graph/data/outcome-chn302")) > 50
     r = client.get("/graphs?default", headers={"accept": "application/n-triples"})

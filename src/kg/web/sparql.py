@@ -31,7 +31,6 @@ request by hand costs a fraction of a framework's routing and validation.
 from __future__ import annotations
 
 import asyncio
-import codecs
 import hashlib
 import logging
 import time
@@ -56,6 +55,7 @@ from kg.web.editor import editor_url
 from kg.web import negotiation as neg
 from kg.web.errors import ClientGone, error_bytes
 from kg.web.state import Spkg
+from kg.write import parsing
 
 logger = logging.getLogger(__name__)
 
@@ -364,18 +364,7 @@ def _hash(query: str) -> str:
 
 def _decode(body: bytes, content_type_params: str) -> str:
     """The query of a direct POST: UTF-8, the only encoding the protocol allows (415 for another, 400 if not)."""
-    charset = "utf-8"
-    for param in content_type_params.split(";"):
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset" and value.strip():
-            charset = value.strip().strip('"').lower()
-    try:
-        name = codecs.lookup(charset).name
-    except LookupError:
-        raise UnsupportedMediaType(f"unknown charset {charset!r} in Content-Type") from None
-    if name not in ("utf-8", "ascii"):
-        raise UnsupportedMediaType(f"a query must be sent in UTF-8, not {charset}",
-                                   hint=f"send Content-Type: {SPARQL_QUERY}; charset=utf-8")
+    parsing.require_utf8(f"{SPARQL_QUERY};{content_type_params}", "a query")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:

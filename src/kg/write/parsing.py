@@ -28,6 +28,7 @@ pickle: the child has read hostile input, the parent trusts nothing it says.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import json
 import logging
 import re
@@ -81,14 +82,33 @@ def media_type_of(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
 
 
+def require_utf8(content_type: str | None, what: str) -> None:
+    """415 unless the Content-Type's charset, if it gives one, is UTF-8 (or its subset ASCII): SPARQL queries
+    and every RDF syntax taken here are UTF-8 by their specifications (RDF/XML says its own in its prolog)."""
+    charset = "utf-8"
+    for param in (content_type or "").split(";")[1:]:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            charset = value.strip().strip('"').lower()
+    try:
+        name = codecs.lookup(charset).name
+    except LookupError:
+        raise UnsupportedMediaType(f"unknown charset {charset!r} in Content-Type") from None
+    if name not in ("utf-8", "ascii"):
+        raise UnsupportedMediaType(f"{what} must be sent in UTF-8, not {charset}",
+                                   hint=f"send Content-Type: {media_type_of(content_type)}; charset=utf-8")
+
+
 def body_format(content_type: str | None) -> ox.RdfFormat:
-    """The format of a body with this Content-Type; :class:`UnsupportedMediaType` (415) if none."""
+    """The format of a body with this Content-Type; :class:`UnsupportedMediaType` (415) if none, or if it
+    says a charset other than UTF-8."""
     media_type = media_type_of(content_type)
     fmt = BODY_FORMATS.get(media_type)
     if fmt is None:
         raise UnsupportedMediaType(
             f"cannot read a body of type {media_type or '(none)'!r}",
             hint="send Content-Type: " + ", ".join(sorted(BODY_FORMATS)))
+    require_utf8(content_type, "an RDF body")
     return fmt
 
 
