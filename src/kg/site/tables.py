@@ -63,7 +63,8 @@ def instruments(data: dict) -> Table:
     return Table("spkg-instruments", "Policy instruments",
                  ("title", "date", "type", "country", "issued_by", "outcomes", "iri"), [
                      [i["instrument"].text, i["date"] or "", _text(i["type"]), _text(i["country"]),
-                      "; ".join(b.text for b in i["by"]), i["outcomes"], i["instrument"].iri or ""]
+                      "; ".join(b.text for b in i["by"]) + (f"; and {i['more_by']:,} more" if i["more_by"] else ""),
+                      i["outcomes"], i["instrument"].iri or ""]
                      for i in data["instruments"]])
 
 
