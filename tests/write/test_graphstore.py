@@ -19,6 +19,7 @@ from kg.write.build import build
 ROOT = Path(__file__).resolve().parents[2]
 BASE = config.DEFAULT_BASE
 OUTCOME = f"{BASE}id/outcome/chn302-2021-07-16"
+INSTRUMENT = f"{BASE}id/instrument/chn-2021-07-16-guiding-opinions-new-employment-forms"
 GENEVA = f"{BASE}graph/partner/ilo-geneva/"
 GRAPH = GENEVA + "notes"
 OTHER = f"{BASE}graph/partner/ilo-bangkok/notes"
@@ -475,6 +476,29 @@ def test_many_values_on_one_body_add_rows_to_the_lists_and_never_multiply_them(c
     assert len(rows) == 3 * n  # one row per value, not n ** 3
     page = client.get("/organizations", headers={"accept": "text/html"}).text
     assert page.count(">B00<") == 1 and "B01" not in page  # listed once, with one of its acronyms
+
+
+def test_members_of_many_issuers_do_not_take_the_outcome_page_down(client, token, monkeypatch):
+    # The fifth #16 probe: 400 bodies of 400 members each as issuers of the ILO's instruments; the outcome
+    # page read every issuer's members (160,000 rows), past PAGE_ROWS: a 503 for the ILO's own outcome. It
+    # now reads the members of the issuer it shows, a few of them, and links to the body's page for the rest.
+    from kg.site import views
+
+    # the instrument's two issuers, MOHRSS and ACFTU, given 120 members each: 240 rows for the old query,
+    # more than the 112 of the page's largest query
+    for body in ("mohrss", "acftu"):
+        for part in range(3):      # graphs of 40 (a graph may hold 16 KB of N-Quads here)
+            members = ", ".join(f"p:{body[0]}{part * 40 + m}" for m in range(40))
+            graph = (f"@prefix p: <https://partner.example/> .\n"
+                     f"<{BASE}id/organization/{body}> <http://www.w3.org/ns/org#hasMember> {members} .\n")
+            r = client.put(url(GENEVA + f"{body}{part}"), content=graph, headers={**TTL, **auth(token)})
+            assert r.status_code == 201, r.text
+    monkeypatch.setattr(views, "PAGE_ROWS", 200)
+    monkeypatch.setattr(views, "MEMBERS_LISTED", 4)
+    r = client.get("/doc/outcome/chn302-2021-07-16?v=fanout", headers={"accept": "text/html"})
+    assert r.status_code == 200, r.text[:500]
+    assert r.text.count("href=\"/about?iri=https%3A%2F%2Fpartner.example%2F") == 4   # MEMBERS_LISTED
+    assert ">and more</a>" in r.text
 
 
 def test_a_partner_graph_has_a_page_and_the_facts_it_gives_link_to_it(client, token):

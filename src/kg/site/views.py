@@ -38,7 +38,8 @@ MAX_LIST = 1000
 #: page is refused (503) rather than built for minutes (a partner's data could make one thing huge).
 #: The index lists, linear in the graph and built once per dataset version, are not capped.
 PAGE_ROWS = 100_000
-ISSUERS_LISTED = 8    # the issuers of one instrument named on the instruments list (the seed's joint issue has 8)
+ISSUERS_LISTED = 8    # the issuers of one instrument named on the instruments list
+MEMBERS_LISTED = 12   # the members of an issuing body named beside the instrument on an outcome's page
 SPARQL = "kg.site"  # the package whose sparql/ folder holds the pages' queries
 
 
@@ -306,8 +307,7 @@ def outcome_panel(ctx: Context, o: URIRef) -> dict:
         date, kind, by = (least(values[k]) for k in ("date", "type", "by"))
         inst[i] = {"instrument": terms.term(i), "date": _shown(date),
                    "type": terms.maybe(kind),
-                   "by": terms.maybe(by),
-                   "members": [terms.term(m) for m in values["member"]]}
+                   "by": terms.maybe(by), **_named_members(ctx, by)}
 
     sdg = {}
     for r in targets:
@@ -392,9 +392,20 @@ def _outcome_targets(ctx: Context, outcomes: Iterable[Node]) -> dict[Node, list[
     return found
 
 
+def _named_members(ctx: Context, body: Node | None) -> dict:
+    """The first MEMBERS_LISTED members of the body shown as an instrument's issuer, and whether it has more
+    (its own page lists them all): a partner's graph can give a body any number of members."""
+    if not isinstance(body, URIRef):
+        return {"members": [], "more_members": False}
+    rows = ctx.rows("organization-page-members", {"limit": MEMBERS_LISTED + 1}, c=ox.NamedNode(str(body)))
+    terms = ctx.terms(r["m"] for r in rows[:MEMBERS_LISTED])
+    return {"members": sorted((terms.term(r["m"]) for r in rows[:MEMBERS_LISTED]), key=lambda t: t.text.lower()),
+            "more_members": len(rows) > MEMBERS_LISTED}
+
+
 def organization_panel(ctx: Context, org: URIRef) -> dict:
     rows = ctx.rows("organization-page-outcomes", org=ox.NamedNode(str(org)))
-    members = ctx.rows("organization-page-members", c=ox.NamedNode(str(org)))
+    members = ctx.rows("organization-page-members", {"limit": None}, c=ox.NamedNode(str(org)))
     terms = ctx.terms({v for r in rows + members for v in r.values() if isinstance(v, URIRef)})
     targets = _outcome_targets(ctx, {r["o"] for r in rows})
     outcomes: dict[Node, dict] = {}
