@@ -12,8 +12,12 @@
 * ``GET /query?name=NAME&param=…`` — a canned query as a form: one field per
   parameter, the answer as a table, links to the API's JSON and CSV.
 
-``/-/static/editor.js`` adds, when JavaScript runs: highlighting, Ctrl+Enter
-to run, inserting the missing PREFIX lines, picking an example from a list.
+When JavaScript runs, ``/-/static/editor.js`` puts YASGUI (vendored in
+``kg/site/static/vendor/yasgui/``, served by :func:`vendored_yasgui`) in the
+form's place: it runs queries against ``/sparql``, offers the known prefixes
+and completes spkg's classes and properties from
+``GET /query/vocabulary.json`` (:func:`vocabulary`, the ontology's terms with
+their labels). The page's ``#editor-config`` holds what it needs as JSON.
 """
 
 from __future__ import annotations
@@ -24,25 +28,32 @@ import time
 from urllib.parse import urlencode, urljoin
 
 from fastapi import APIRouter, Request
-from starlette.responses import HTMLResponse, Response
+from rdflib import URIRef
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from kg.query import budget
 from kg.publish import ld
 from kg.sparql import guard as sparql_guard
 from kg.web import state
-from kg.errors import BadParameter, KGError, QueryTimeout
+from kg.errors import BadParameter, KGError, NotFound, QueryTimeout
 from kg.web import caching, observability
 from kg.web.canned import catalogue
 from kg.sparql.catalogue import PARAM_TYPES, CannedQuery, bind, convert, get_query
+from kg.site import STATIC
+from kg.site.terms import fetch_labels
 
 router = APIRouter()
 GET = ["GET", "HEAD"]
 
 DISPLAY_LIMIT = 1000
+MAX_LABELLED = 1000  # IRIs per /query/labels request: a page of YASR's table shows far fewer
 EDITOR_ANSWER_CAP = 16 * 1024 * 1024  # bytes: a page of 1,000 rows shows far less; a bigger answer is refused
 SPARQL_JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 _WHERE = re.compile(r"^(.*\bWHERE\s*\{)[ \t]*$", re.IGNORECASE | re.MULTILINE)
+YASGUI = STATIC / "vendor" / "yasgui"
+YASGUI_FILES = {"yasgui.min.js": "text/javascript; charset=utf-8", "yasgui.min.css": "text/css; charset=utf-8"}
 
 
 def starter(base: str) -> str:
@@ -129,6 +140,16 @@ def _table(answer_body: bytes, form: str, urls, base: str) -> dict:
     return {"columns": columns, "rows": rows}
 
 
+def _add_labels(result: dict, store, base: str) -> None:
+    """Put each IRI's label (rdfs:label and the like, where the graph has one) beside it in ``result``'s cells."""
+    cells = [c for row in result["rows"] for c in row if c is not None and c["kind"] == "iri"]
+    labels = fetch_labels(store, {URIRef(c["iri"]) for c in cells}, base)
+    for c in cells:
+        label = labels.get(URIRef(c["iri"]))
+        if label and label != c["text"]:
+            c["label"] = label
+
+
 async def _run(request: Request, text: str, substitutions=None) -> tuple[dict | None, KGError | None]:
     s = caching.site(request)
     started = time.perf_counter()
@@ -141,6 +162,7 @@ async def _run(request: Request, text: str, substitutions=None) -> tuple[dict | 
                                                         limit=DISPLAY_LIMIT, substitutions=substitutions)
             body = await answer.read(EDITOR_ANSWER_CAP)
         result = _table(body, answer.form, s.urls, s.settings.base)
+        await run_in_threadpool(_add_labels, result, s.store(), s.settings.base)
     except KGError as e:
         observability.query_done(request.scope, "/query", status=e.status, seconds=time.perf_counter() - started,
                                  query=text, error=e)
@@ -220,11 +242,102 @@ async def editor(request: Request) -> Response:
             (("Turtle", "ttl"), ("N-Triples", "nt"), ("JSON-LD", "jsonld"))
         downloads = [{"label": label, "href": f"/sparql?{urlencode({'query': text, 'format': f})}", "format": f}
                      for label, f in kinds]
+    examples = _examples(request)
     return _render(request, "editor.html", status=status, query=text, result=result, error=error,
-                   downloads=downloads, examples=_examples(request),
+                   downloads=downloads, examples=examples,
                    prefixes=ld.prefixes(settings.base), timeout=settings.query_timeout,
                    limit=DISPLAY_LIMIT,
-                   permalink=f"/query?{urlencode({'query': text})}" if result is not None or error else None)
+                   permalink=f"/query?{urlencode({'query': text})}" if result is not None or error else None,
+                   yasgui_config=_yasgui_config(request, examples))
+
+
+def _yasgui_config(request: Request, examples: list[dict]) -> str:
+    """What editor.js needs to set YASGUI up, as JSON (the page holds it in an attribute: no inline script)."""
+    s = caching.site(request)
+    base = s.settings.base
+    try:
+        queries = catalogue(request)
+    except KGError:
+        queries = {}
+    texts = {e["name"]: example_text(queries[e["name"]], base) for e in examples if e["name"] in queries}
+    config = {
+        "endpoint": s.urls.sparql(),
+        "editor": s.urls.query(),
+        "vocabulary": s.urls.query() + "/vocabulary.json",
+        "labels": s.urls.query() + "/labels",
+        "prefixes": ld.prefixes(base),
+        "examples": [{"name": e["name"], "summary": e["summary"], "query": texts[e["name"]]}
+                     for e in examples if e["name"] in texts],
+    }
+    return json.dumps(config, ensure_ascii=False)
+
+
+@router.api_route("/query/vocabulary.json", methods=GET, include_in_schema=False)
+def vocabulary(request: Request) -> Response:
+    """spkg's own classes and properties, with their labels: the editor's autocompletion (no outside service)."""
+    s = caching.site(request)
+    try:
+        terms = s.cached("editor-vocabulary", lambda: _vocabulary_terms(s.context()))
+    except KGError as e:
+        return caching.error(request, e)
+    return JSONResponse(terms, headers={"cache-control": "no-cache"})
+
+
+def _vocabulary_terms(ctx) -> dict:
+    found: dict[str, list[dict]] = {"classes": [], "properties": []}
+    kg_ns = ctx.kg
+    for r in ctx.rows("editor-vocabulary"):
+        iri = str(r["term"])
+        found["classes" if str(r["kind"]) == "class" else "properties"].append({
+            "iri": iri, "prefixed": "kg:" + iri[len(kg_ns):],
+            "label": str(r["label"]) if "label" in r else None,
+            "comment": str(r["comment"]) if "comment" in r else None,
+        })
+    return found
+
+
+@router.api_route("/query/labels", methods=["POST"], include_in_schema=False)
+async def labels(request: Request) -> Response:
+    """The labels and pages of the IRIs a result table shows: ``{"iris": [...]}`` in, ``{iri: {"label", "page"}}``
+    out. YASR draws the table in the browser; editor.js puts each label beside its IRI and links the IRI to
+    its page on this site, as the server's table does."""
+    try:
+        asked = (await request.json())["iris"]
+        if not isinstance(asked, list) or len(asked) > MAX_LABELLED or not all(isinstance(i, str) for i in asked):
+            raise ValueError
+    except (ValueError, KeyError, TypeError):
+        return caching.error(request, BadParameter(f'send {{"iris": [...]}}: a list of at most {MAX_LABELLED} IRIs'))
+    s = caching.site(request)
+    iris = [i for i in dict.fromkeys(asked) if _is_iri(i)]
+    try:
+        found = await run_in_threadpool(fetch_labels, s.store(), {URIRef(i) for i in iris}, s.settings.base)
+    except KGError as e:
+        return caching.error(request, e)
+    return JSONResponse({i: {"label": found.get(URIRef(i)), "page": s.urls.page(i)} for i in iris},
+                        headers={"cache-control": "no-cache"})
+
+
+def _is_iri(text: str) -> bool:
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
+
+
+@router.api_route("/-/static/vendor/yasgui/{name}", methods=GET, include_in_schema=False)
+def vendored_yasgui(name: str, request: Request) -> Response:
+    """The vendored YASGUI files (``/-/static/{name}`` serves only spkg's own, flat)."""
+    if name not in YASGUI_FILES:
+        return caching.error(request, NotFound(f"no static file vendor/yasgui/{name!r}"))
+    data = (YASGUI / name).read_bytes()
+    tag = f'"{caching.etag_bytes(data)}"'
+    headers = {"etag": tag, "cache-control": "public, max-age=3600"}
+    if caching.matches(request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers=headers)
+    return Response(data, headers={**headers, "content-type": YASGUI_FILES[name]})
 
 
 async def _canned_form(request: Request, name: str) -> Response:
