@@ -1,6 +1,8 @@
-"""The query editor's JSON routes (YASGUI's autocompletion and labels) without a browser."""
+"""The query editor's JSON routes (YASGUI's autocompletion and labels) and its own CSP, without a browser."""
 
 from __future__ import annotations
+
+from kg.web import security
 
 KG = "https://w3id.org/spkg/def/kg#"
 
@@ -40,6 +42,15 @@ def test_the_server_table_shows_labels_beside_iris(client):
     query = "SELECT ?o WHERE { VALUES ?o { <https://w3id.org/spkg/id/organization/mohrss> } }"
     text = client.get("/query", params={"query": query}).text
     assert '<span class="iri-label">Ministry of Human Resources and Social Security</span>' in text
+
+
+def test_the_editor_page_allows_one_more_stylesheet_and_no_other_page_does(client):
+    editor = client.get("/query").headers.get_list("content-security-policy")
+    assert editor == [security.EDITOR_CSP]
+    assert "'unsafe" not in security.EDITOR_CSP and "http" not in security.EDITOR_CSP
+    assert client.get("/query?name=list-outcomes-by-region").headers.get_list("content-security-policy") == \
+        [security.CSP]
+    assert client.get("/").headers.get_list("content-security-policy") == [security.CSP]
 
 
 def test_the_vendored_yasgui_is_served_with_its_licence_beside_it(client):

@@ -37,7 +37,7 @@ from kg.publish import ld
 from kg.sparql import guard as sparql_guard
 from kg.web import state
 from kg.errors import BadParameter, KGError, NotFound, QueryTimeout
-from kg.web import caching, observability
+from kg.web import caching, observability, security
 from kg.web.canned import catalogue
 from kg.sparql.catalogue import PARAM_TYPES, CannedQuery, bind, convert, get_query
 from kg.site import STATIC
@@ -204,6 +204,8 @@ def _render(request: Request, template: str, status: int = 200, **context) -> Re
         version = None
     body = s.renderer.render(template, version=version, active="query", **context)
     headers = {"cache-control": "no-cache"}
+    if template == "editor.html":  # the page that loads YASGUI: see security.EDITOR_CSP
+        headers["content-security-policy"] = security.EDITOR_CSP
     retry_after = (context.get("error") or {}).get("retry_after")
     if retry_after is not None:  # 429: the client's query-time budget is used up
         headers["retry-after"] = str(retry_after)

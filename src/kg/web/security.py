@@ -9,6 +9,9 @@
   a frame), and ``Referrer-Policy: same-origin`` (a query in a page's URL is
   not sent to the sites it links to).
 
+The query editor (``/query``) sends its own policy, :data:`EDITOR_CSP`, which the
+middleware keeps: the site's, plus one stylesheet allowed by its hash (see there).
+
 ``/sparql`` skips the middleware (:class:`kg.web.app.SpkgApp`): its wrapper adds
 :data:`NOSNIFF` from a precomputed tuple, and its query page adds
 :data:`PAGE_HEADERS` itself.
@@ -29,6 +32,16 @@ CSP = "; ".join((
     "frame-ancestors 'none'",
 ))
 
+#: The fixed rules that YASR's column resizer (the ``column-resizer`` package, bundled in the vendored
+#: YASGUI) writes into a ``<style>`` element when it draws a result table: allowed by their hash, so
+#: that no other inline style is (not 'unsafe-inline'). Refresh it with YASGUI: the browser's console
+#: names the hash of a refused style.
+YASGUI_COLUMN_RESIZER_STYLE = "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='"
+
+#: :data:`CSP` with that one stylesheet: the query editor's page, the only one that loads YASGUI.
+EDITOR_CSP = CSP.replace("style-src 'self'", f"style-src 'self' {YASGUI_COLUMN_RESIZER_STYLE}")
+assert EDITOR_CSP != CSP
+
 PAGE_HEADERS = (
     (b"content-security-policy", CSP.encode()),
     (b"x-frame-options", b"DENY"),
@@ -41,6 +54,10 @@ def _is_html(headers) -> bool:
         if key.lower() == b"content-type":
             return value[:9].lower() == b"text/html"
     return False
+
+
+def _has_csp(headers) -> bool:
+    return any(key.lower() == b"content-security-policy" for key, _ in headers)
 
 
 class SecurityHeaders:
@@ -58,7 +75,9 @@ class SecurityHeaders:
                 headers = list(message.get("headers", ()))
                 headers.append(NOSNIFF)
                 if _is_html(headers):
-                    headers.extend(PAGE_HEADERS)
+                    # a page that sent its own policy (the editor's EDITOR_CSP) keeps it
+                    headers.extend(h for h in PAGE_HEADERS if h[0] != b"content-security-policy"
+                                   or not _has_csp(headers))
                 message = {**message, "headers": headers}
             await send(message)
 
