@@ -117,9 +117,11 @@ def test_no_csp_violation_in_chromium_and_the_editor_still_works(real_settings):
                 page.wait_for_load_state("load")
                 assert page.evaluate("window.__csp") == [], path
             page.goto(url + "/query")
-            assert page.locator(".code-wrap.enhanced pre.highlight .hl-kw").count() > 0, "highlighting runs"
+            page.wait_for_selector(".yasqe .CodeMirror")  # YASGUI runs
             page.click("a.example[data-name=list-outcomes-by-sdg-target]")
-            page.wait_for_load_state()
+            page.wait_for_function("document.querySelectorAll('.yasgui .tabsList .tab').length >= 2")
+            page.locator(".tabPanel.active .yasqe_queryButton").click()
+            page.wait_for_selector(".tabPanel.active .yasr table.dataTable tbody tr td")  # the table, its <style>
             assert page.evaluate("window.__csp") == []
             refused = [m for m in console if "Content Security Policy" in m or "Refused to" in m]
             assert not refused, refused

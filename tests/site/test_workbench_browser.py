@@ -2,7 +2,9 @@
 
 Same set-up as tests/site/test_browser.py (Debian's chromium through Playwright, a
 real uvicorn server over the project's store: ``browser`` and ``live_site`` in
-tests/site/conftest.py), with JavaScript on. A screenshot is saved into a
+tests/site/conftest.py). The dashboard with JavaScript on; the editor's plain form and server-drawn
+table with JavaScript off (YASGUI, which takes the form's place when JavaScript runs, is tested in
+tests/site/test_editor_yasgui_browser.py). A screenshot is saved into a
 temporary folder when a check fails.
 """
 
@@ -18,9 +20,9 @@ pytestmark = [pytest.mark.slow, NEEDS_CHROMIUM]
 pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 
 
-@pytest.fixture
+@pytest.fixture(params=[True], ids=["js"])
 def page(browser, tmp_path_factory, request):
-    context = browser.new_context(accept_downloads=True)
+    context = browser.new_context(accept_downloads=True, java_script_enabled=request.param)
     p = context.new_page()
     failures = request.session.testsfailed
     yield p
@@ -54,14 +56,18 @@ def test_home_page_shows_the_charts(page, live_site) -> None:
     assert "CHN302" in page.locator("#results").inner_text()
 
 
+#: The editor without JavaScript: the plain form and the server's table (with it, YASGUI takes the
+#: form's place: tests/site/test_editor_yasgui_browser.py).
+without_javascript = pytest.mark.parametrize("page", [False], ids=["no-js"], indirect=True)
+
+
+@without_javascript
 def test_editor_example_run_rows_download(page, live_site) -> None:
     page.goto(live_site + "/query")
-    assert page.locator(".code-wrap.enhanced pre.highlight .hl-kw").count() > 0, "highlighting is on"
     page.click("a.example[data-name=list-outcomes-by-sdg-target]")
     page.wait_for_load_state()
     assert "kg:sdgTarget" in page.input_value("#query")
-    page.focus("#query")
-    page.keyboard.press("Control+Enter")
+    page.click("#run")
     page.wait_for_selector("#results")
     assert "query=" in page.url, "the query is kept in the URL"
     rows = page.locator("#results tbody tr")
@@ -76,6 +82,7 @@ def test_editor_example_run_rows_download(page, live_site) -> None:
     assert "CHN302" in text
 
 
+@without_javascript
 def test_result_link_leads_to_the_resource_page(page, live_site) -> None:
     page.goto(live_site + "/query?example=list-organizations")
     page.click("#run")
@@ -86,6 +93,7 @@ def test_result_link_leads_to_the_resource_page(page, live_site) -> None:
     assert "Ministry of Human Resources and Social Security" in page.locator("h1").inner_text()
 
 
+@without_javascript
 def test_broken_query_shows_the_error(page, live_site) -> None:
     page.goto(live_site + "/query")
     page.fill("#query", "SELECT ?s WHERE { ?s ?p }")
@@ -96,6 +104,7 @@ def test_broken_query_shows_the_error(page, live_site) -> None:
     assert page.input_value("#query") == "SELECT ?s WHERE { ?s ?p }", "the query is kept for fixing"
 
 
+@without_javascript
 def test_one_edit_in_the_editor_answers_the_question(page, live_site) -> None:
     """README: open the region example, remove the '#' in front of VALUES, run."""
     page.goto(live_site + "/query?example=list-outcomes-by-region")
@@ -109,19 +118,16 @@ def test_one_edit_in_the_editor_answers_the_question(page, live_site) -> None:
     assert "CHN302" in rows.nth(1).inner_text() and "Asia" in rows.nth(1).inner_text()
 
 
+@without_javascript
 def test_a_keyboard_user_can_leave_the_editor_and_run_the_query(page, live_site) -> None:
     # The #19 audit: Tab indented and nothing released focus, so Run was out of a keyboard user's reach.
+    # Without JavaScript the textarea is the browser's own; YASGUI's: test_editor_yasgui_browser.py.
     page.goto(live_site + "/query")
     page.focus("#query")
-    before = page.input_value("#query")
-    page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.id") == "query" and page.input_value("#query") != before
-    page.keyboard.press("Escape")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "run"
     page.keyboard.press("Enter")
     page.wait_for_selector("#results")
     page.focus("#query")
-    page.keyboard.press("Escape")
     page.keyboard.press("Shift+Tab")
     assert page.evaluate("document.activeElement.id") != "query"

@@ -1,121 +1,181 @@
-/* The query editor's progressive enhancement (spkg's own code, no library).
- * Without JavaScript /query is a plain form; with it:
- *  - SPARQL highlighting, drawn in a <pre> under a transparent textarea;
- *  - Ctrl+Enter (Cmd+Enter) runs the query (submits the form: the query stays in the URL);
- *  - "Add missing prefixes" inserts the PREFIX lines for known prefixes the query uses.
+/* The query editor's progressive enhancement: YASGUI (vendored, /-/static/vendor/yasgui/) in the form's place.
+ * Without JavaScript, or if YASGUI did not load, /query stays a plain form whose answer the server draws.
+ * With it:
+ *  - queries run against the site's own /sparql (POST), shown by YASR (sortable table, downloads), each
+ *    IRI with its label and linked to its page here (/query/labels);
+ *  - autocompletion offers the project's prefixes and spkg's own classes and properties, with their
+ *    labels, from /query/vocabulary.json (YASQE's default completers ask prefix.cc and LOV: not used,
+ *    no request leaves the site);
+ *  - the canned queries of the "Examples" list open in a new tab;
+ *  - the URL keeps the query that ran (/query?query=…: the server runs that link too);
+ *  - Esc then Tab (or Shift+Tab) leaves the editor (YASQE's Esc takes the focus out of it).
+ * #yasgui's data-config (JSON) holds the endpoint, prefixes, examples and vocabulary URL.
  */
 (function () {
   "use strict";
-  var KEYWORDS = ("SELECT|CONSTRUCT|DESCRIBE|ASK|WHERE|PREFIX|BASE|DISTINCT|REDUCED|FROM|NAMED|GRAPH|OPTIONAL|UNION|" +
-    "MINUS|FILTER|BIND|VALUES|SERVICE|SILENT|GROUP|BY|ORDER|ASC|DESC|HAVING|LIMIT|OFFSET|AS|NOT|EXISTS|IN|COUNT|SUM|" +
-    "MIN|MAX|AVG|SAMPLE|GROUP_CONCAT|SEPARATOR|UNDEF|a|true|false|STR|LANG|LANGMATCHES|DATATYPE|BOUND|IRI|URI|" +
-    "BNODE|YEAR|MONTH|DAY|NOW|CONTAINS|STRSTARTS|STRENDS|REGEX|LCASE|UCASE|CONCAT|COALESCE|IF|isIRI|isLiteral");
-  var TOKEN = new RegExp([
-    "(#[^\\n]*)",                                   // 1 comment
-    "(\"\"\"[\\s\\S]*?\"\"\"|\"(?:[^\"\\\\\\n]|\\\\.)*\"|'(?:[^'\\\\\\n]|\\\\.)*')", // 2 string
-    "(<[^<>\\s]*>)",                                // 3 IRI
-    "([?$][A-Za-z_][\\w]*)",                        // 4 variable
-    "([A-Za-z][\\w.-]*:[\\w.-]*|:[\\w.-]+)",        // 5 prefixed name
-    "(\\b\\d+(?:\\.\\d+)?\\b)",                     // 6 number
-    "\\b(" + KEYWORDS + ")\\b"                      // 7 keyword
-  ].join("|"), "gi");
-  var CLASSES = [null, "hl-com", "hl-str", "hl-iri", "hl-var", "hl-pn", "hl-num", "hl-kw"];
 
-  function escapeHtml(s) {
-    return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  function readConfig(host) {
+    try {
+      return JSON.parse(host.getAttribute("data-config"));
+    } catch (e) {
+      return null;
+    }
   }
 
-  function highlight(text) {
-    var out = "", last = 0, m;
-    TOKEN.lastIndex = 0;
-    while ((m = TOKEN.exec(text)) !== null) {
-      if (m[0] === "") { TOKEN.lastIndex++; continue; }
-      out += escapeHtml(text.slice(last, m.index));
-      for (var i = 1; i < CLASSES.length; i++) {
-        if (m[i] !== undefined) {
-          out += '<span class="' + CLASSES[i] + '">' + escapeHtml(m[0]) + "</span>";
-          break;
+  // spkg's classes and properties, fetched once, when first completed
+  var vocabulary = null;
+  function loadVocabulary(url) {
+    if (!vocabulary) {
+      vocabulary = fetch(url, { headers: { accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { classes: [], properties: [] }; })
+        .catch(function () { return { classes: [], properties: [] }; });
+    }
+    return vocabulary;
+  }
+
+  // A completion's text ("kg:Outcome" or "<https://…#Outcome>") as a full IRI, to find its label.
+  function fullIri(yasqe, text) {
+    if (text.charAt(0) === "<") { return text.slice(1, -1); }
+    var colon = text.indexOf(":");
+    var declared = yasqe.getPrefixesFromQuery();
+    var ns = declared[text.slice(0, colon)];
+    return ns ? ns + text.slice(colon + 1) : text;
+  }
+
+  // Forks of YASQE's "class" and "property" completers (they decide where a class or a property can go)
+  // that complete from spkg's ontology instead of LOV, showing each term's label beside it.
+  function registerCompleters(Yasqe, config) {
+    function completer(name, from, key) {
+      var labels = {};
+      Yasqe.forkAutocompleter(from, {
+        name: name,
+        bulk: false,
+        autoShow: true,
+        get: function (yasqe, token) {
+          var typed = (token && (token.autocompletionString || token.string)) || "";
+          return loadVocabulary(config.vocabulary).then(function (found) {
+            return (found[key] || []).filter(function (term) {
+              labels[term.iri] = term.label;
+              return term.iri.indexOf(typed) === 0;
+            }).map(function (term) { return term.iri; });
+          });
+        },
+        postprocessHints: function (yasqe, hints) {
+          hints.forEach(function (hint) {
+            var label = labels[fullIri(yasqe, hint.text)];
+            if (label) { hint.displayText = hint.text + " · " + label; }
+          });
+          return hints;
         }
-      }
-      last = TOKEN.lastIndex;
+      }, false);
     }
-    return out + escapeHtml(text.slice(last)) + "\n";
+    completer("spkg-classes", "class", "classes");
+    completer("spkg-properties", "property", "properties");
+    var prefixLines = Object.keys(config.prefixes).map(function (p) { return p + ": <" + config.prefixes[p] + ">"; });
+    Yasqe.forkAutocompleter("prefixes", { name: "spkg-prefixes", get: prefixLines, persistenceId: "spkg-prefixes" },
+      false);
+    Yasqe.defaults.autocompleters = ["spkg-prefixes", "variables", "spkg-classes", "spkg-properties"];
   }
 
-  function knownPrefixes() {
-    var found = {};
-    var items = document.querySelectorAll("#known-prefixes li[data-prefix]");
-    for (var i = 0; i < items.length; i++) {
-      found[items[i].getAttribute("data-prefix")] = items[i].getAttribute("data-ns");
+  // YASR's table shows IRIs: put each one's label beside it (where the graph has one) and link it to its
+  // page on this site, as the server's table does. Rows are drawn page by page, so new ones are watched for.
+  function labelResults(host, config) {
+    var known = {}; // IRI -> {label, page}, or null once asked about
+    var busy = false, again = false;
+    function unlabelled() {
+      return Array.prototype.filter.call(host.querySelectorAll(".yasr_results td a.iri:not([data-labelled])"),
+        function (a) { return !a.closest("sup"); }); // not a literal's datatype
     }
-    return found;
+    function annotate() {
+      if (busy) { again = true; return; }
+      var links = unlabelled();
+      if (!links.length) { return; }
+      var wanted = [];
+      links.forEach(function (a) {
+        var iri = a.getAttribute("href");
+        if (!(iri in known) && wanted.indexOf(iri) < 0 && wanted.length < 1000) { wanted.push(iri); }
+      });
+      busy = true;
+      var asked = !wanted.length ? Promise.resolve({}) : fetch(config.labels, {
+        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ iris: wanted })
+      }).then(function (response) { return response.ok ? response.json() : {}; }).catch(function () { return {}; });
+      asked.then(function (found) {
+        wanted.forEach(function (iri) { known[iri] = found[iri] || null; });
+        links.forEach(function (a) {
+          var about = known[a.getAttribute("href")];
+          a.setAttribute("data-labelled", "");
+          if (!about) { return; }
+          a.setAttribute("href", about.page);
+          a.removeAttribute("target"); // a page of this site: open it here, as any link of the site
+          if (about.label && about.label !== a.textContent) {
+            var label = document.createElement("span");
+            label.className = "iri-label";
+            label.textContent = about.label;
+            a.after(" ", label);
+          }
+        });
+        busy = false;
+        if (again) { again = false; annotate(); }
+      });
+    }
+    new MutationObserver(annotate).observe(host, { childList: true, subtree: true });
+    annotate();
   }
 
-  function missingPrefixLines(text) {
-    var known = knownPrefixes(), declared = {}, lines = [], m;
-    var decl = /PREFIX\s+([A-Za-z][\w.-]*)?:/gi;
-    while ((m = decl.exec(text)) !== null) { declared[m[1] || ""] = true; }
-    var body = text.replace(/#[^\n]*/g, "").replace(/<[^<>\s]*>/g, "").replace(/"(?:[^"\\\n]|\\.)*"/g, "");
-    var used = /(?:^|[\s(,;{\/^|!])([A-Za-z][\w-]*):(?=[A-Za-z_\d])/g;
-    while ((m = used.exec(body)) !== null) {
-      var p = m[1];
-      if (known[p] && !declared[p]) { declared[p] = true; lines.push("PREFIX " + p + ": <" + known[p] + ">"); }
-    }
-    return lines;
+  function keepInUrl(config, query) {
+    var url = config.editor + "?" + new URLSearchParams({ query: query }).toString();
+    if (location.pathname + location.search !== url) { history.replaceState(null, "", url); }
   }
 
   function init() {
+    var Yasgui = window.Yasgui;
+    var host = document.getElementById("yasgui");
+    var config = host && readConfig(host);
     var form = document.getElementById("editor-form");
     var area = document.getElementById("query");
-    if (!form || !area) { return; }
-    var wrap = area.parentNode;
-    var pre = document.createElement("pre");
-    pre.className = "highlight";
-    pre.setAttribute("aria-hidden", "true");
-    wrap.insertBefore(pre, area);
-    wrap.className += " enhanced";
-    function redraw() {
-      pre.innerHTML = highlight(area.value);
-      pre.scrollTop = area.scrollTop;
-      pre.scrollLeft = area.scrollLeft;
-    }
-    area.addEventListener("input", redraw);
-    area.addEventListener("scroll", function () { pre.scrollTop = area.scrollTop; pre.scrollLeft = area.scrollLeft; });
-    // Tab indents; after Esc, Tab and Shift+Tab move focus out as on any page, so that a keyboard
-    // user is never held in the editor (the #19 audit: 53 Shift+Tabs from the top to reach Run).
-    var leaving = false;
-    area.addEventListener("focus", function () { leaving = false; });
-    area.addEventListener("keydown", function (e) {
-      if (e.key === "Escape") {
-        leaving = true;
-        return;
-      }
-      var leave = leaving;
-      if (e.key !== "Shift") { leaving = false; }
-      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
-        e.preventDefault();
-        form.requestSubmit ? form.requestSubmit() : form.submit();
-      } else if (e.key === "Tab" && !leave && !e.shiftKey && !e.ctrlKey && !e.altKey) {
-        e.preventDefault();
-        var s = area.selectionStart;
-        area.setRangeText("  ", s, area.selectionEnd, "end");
-        redraw();
-      }
+    if (!Yasgui || !config || !host || !form || !area) { return; } // the plain form stays
+    registerCompleters(Yasgui.Yasqe, config);
+    var endpoint = new URL(config.endpoint, location.href).href;
+    host.hidden = false;
+    form.hidden = true;
+    document.getElementById("yasgui-keys").hidden = false;
+    var yasgui = new Yasgui(host, {
+      requestConfig: { endpoint: endpoint, method: "POST" },
+      endpointCatalogueOptions: { getData: function () { return [{ endpoint: endpoint }]; }, keys: [] },
+      populateFromUrl: false, // the page's own ?query= and ?example= are handled below
+      autofocus: false,
+      yasqe: { value: area.value, autocompleters: Yasgui.Yasqe.defaults.autocompleters },
+      yasr: { prefixes: config.prefixes }
     });
-    var actions = form.querySelector(".actions");
-    if (actions) {
-      var add = document.createElement("button");
-      add.type = "button";
-      add.id = "add-prefixes";
-      add.textContent = "Add missing prefixes";
-      add.addEventListener("click", function () {
-        var lines = missingPrefixLines(area.value);
-        if (lines.length) { area.value = lines.join("\n") + "\n" + area.value; redraw(); }
-        area.focus();
-      });
-      actions.insertBefore(add, actions.children[1] || null);
+    labelResults(host, config);
+    // The query the page came with (a link, an example) opens in its own tab unless the active one has it.
+    var asked = new URLSearchParams(location.search);
+    var current = yasgui.getTab();
+    if ((asked.has("query") || asked.has("example")) && (!current || current.getQuery() !== area.value)) {
+      current = yasgui.addTab(true, { yasqe: { value: area.value } });
     }
-    redraw();
+    yasgui.on("query", function (instance, tab) {
+      keepInUrl(config, tab.getQuery());
+      // the server's answer under the page is for the query the page came with
+      ["server-results", "query-error"].forEach(function (id) {
+        var stale = document.getElementById(id);
+        if (stale) { stale.hidden = true; }
+      });
+    });
+    var list = document.getElementById("example-list");
+    if (list) {
+      var byName = {};
+      config.examples.forEach(function (e) { byName[e.name] = e; });
+      list.addEventListener("click", function (event) {
+        var link = event.target.closest("a.example");
+        var example = link && byName[link.getAttribute("data-name")];
+        if (!example || event.ctrlKey || event.metaKey || event.shiftKey) { return; }
+        event.preventDefault();
+        var tab = yasgui.addTab(true, { name: example.summary, yasqe: { value: example.query } });
+        history.replaceState(null, "", link.getAttribute("href"));
+        tab.getYasqe().focus();
+      });
+    }
   }
 
   if (document.readyState === "loading") {
