@@ -162,7 +162,6 @@ async def _run(request: Request, text: str, substitutions=None) -> tuple[dict | 
                                                         limit=DISPLAY_LIMIT, substitutions=substitutions)
             body = await answer.read(EDITOR_ANSWER_CAP)
         result = _table(body, answer.form, s.urls, s.settings.base)
-        await run_in_threadpool(_add_labels, result, s.store(), s.settings.base)
     except KGError as e:
         observability.query_done(request.scope, "/query", status=e.status, seconds=time.perf_counter() - started,
                                  query=text, error=e)
@@ -171,6 +170,10 @@ async def _run(request: Request, text: str, substitutions=None) -> tuple[dict | 
                              query=text, answer=answer)
     result.update(truncated=bool(answer.truncated), seconds=answer.seconds, form=answer.form,
                   count=len(result["rows"]))
+    try:
+        await run_in_threadpool(_add_labels, result, s.store(), s.settings.base)
+    except KGError:  # no site store to read labels from (an endpoint over another store): IRIs alone
+        pass
     return result, None
 
 
