@@ -63,6 +63,9 @@ def test_a_typed_query_runs_against_the_site_and_stays_in_the_url(page, live_sit
     page.wait_for_selector(".tabPanel.active .yasr table.dataTable tbody tr td a.iri")
     assert "chn302-2021-07-16" in page.locator(".tabPanel.active .yasr table.dataTable").inner_text()
     assert parse_qs(urlsplit(page.url).query)["query"] == [query], "a link reproduces the query"
+    page.locator(".tabPanel.active .yasqe_share").click()
+    shared = page.locator(".yasqe_sharePopup input").input_value()
+    assert shared == page.url, "the Share button gives the same link"
     assert page.problems == []
 
 

@@ -122,8 +122,12 @@
     annotate();
   }
 
+  function editorUrl(config, query) {
+    return config.editor + "?" + new URLSearchParams({ query: query }).toString();
+  }
+
   function keepInUrl(config, query) {
-    var url = config.editor + "?" + new URLSearchParams({ query: query }).toString();
+    var url = editorUrl(config, query);
     if (location.pathname + location.search !== url) { history.replaceState(null, "", url); }
   }
 
@@ -136,6 +140,11 @@
     if (!Yasgui || !config || !host || !form || !area) { return; } // the plain form stays
     registerCompleters(Yasgui.Yasqe, config);
     var endpoint = new URL(config.endpoint, location.href).href;
+    // YASQE's Share button: the site's own link (/query?query=…, which also works without JavaScript),
+    // not YASGUI's #-parameters, which this page does not read (populateFromUrl is off)
+    Yasgui.Tab.prototype.getShareableLink = function () {
+      return new URL(editorUrl(config, this.getQuery()), location.href).href;
+    };
     host.hidden = false;
     form.hidden = true;
     document.getElementById("yasgui-keys").hidden = false;
