@@ -159,9 +159,9 @@
     labelResults(host, config);
     // The query the page came with (a link, an example) opens in its own tab unless the active one has it.
     var asked = new URLSearchParams(location.search);
-    var current = yasgui.getTab();
-    if ((asked.has("query") || asked.has("example")) && (!current || current.getQuery() !== area.value)) {
-      current = yasgui.addTab(true, { yasqe: { value: area.value } });
+    var active = yasgui.getTab();
+    if ((asked.has("query") || asked.has("example")) && (!active || active.getQuery() !== area.value)) {
+      yasgui.addTab(true, { yasqe: { value: area.value } });
     }
     yasgui.on("query", function (instance, tab) {
       keepInUrl(config, tab.getQuery());
