@@ -19,11 +19,24 @@ pytest.importorskip("playwright.sync_api", reason="pip install playwright")
 
 AXE = Path(__file__).parents[1] / "support" / "vendor" / "axe-core" / "axe.min.js"
 WCAG_A_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+#: Findings that are not barriers, each with why. CodeMirror's scroll area (the query editor's) is scrolled
+#: from the keyboard through the editor's own textarea, which has focus while one types: a tab stop of its
+#: own would put a second stop inside the editor, between it and the Run button.
+NOT_BARRIERS = {("scrollable-region-focusable", ".CodeMirror-scroll")}
 RUN = """async (tags) => {
   const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
   return result.violations.map(v => ({rule: v.id, impact: v.impact, help: v.help,
-    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    nodes: v.nodes.map(n => n.target.join(' ')), why: v.nodes.slice(0, 2).map(n => n.failureSummary)}));
 }"""
+
+
+def violations(page) -> list[dict]:
+    found = []
+    for v in page.evaluate(RUN, WCAG_A_AA):
+        nodes = [n for n in v["nodes"] if (v["rule"], n) not in NOT_BARRIERS]
+        if nodes:
+            found.append({**v, "nodes": nodes[:3]})
+    return found
 
 
 @pytest.fixture(scope="module", params=[(1280, 900), (375, 800)], ids=["desktop", "375px"])
@@ -41,8 +54,8 @@ def test_no_page_breaks_a_wcag_a_or_aa_rule(axe_page, live_site) -> None:
         axe_page.goto(live_site + path)
         axe_page.wait_for_load_state("load")
         axe_page.evaluate(source)
-        if violations := axe_page.evaluate(RUN, WCAG_A_AA):
-            found[path] = violations
+        if found_here := violations(axe_page):
+            found[path] = found_here
     assert not found, f"axe-core found: {found}"
 
 
@@ -55,5 +68,18 @@ def test_axe_finds_what_it_is_meant_to(axe_page, live_site) -> None:
       document.querySelector('main').append(figure);
     }""")
     axe_page.evaluate(AXE.read_text(encoding="utf-8"))
-    rules = {v["rule"] for v in axe_page.evaluate(RUN, WCAG_A_AA)}
+    rules = {v["rule"] for v in violations(axe_page)}
     assert "image-alt" in rules
+
+
+def test_the_editor_with_an_answer_drawn_breaks_no_rule(axe_page, live_site) -> None:
+    """YASGUI draws its results table, tabs and controls only once a query has run."""
+    axe_page.goto(live_site + "/query?example=list-outcomes-by-sdg-target")
+    axe_page.wait_for_function("(() => { const cm = document.querySelector('.tabPanel.active .CodeMirror');"
+                               " return cm && cm.CodeMirror.getValue().includes('kg:sdgTarget'); })()")
+    axe_page.locator(".tabPanel.active .CodeMirror").click()
+    axe_page.keyboard.press("Control+Enter")
+    axe_page.wait_for_selector(".tabPanel.active .yasr table.dataTable tbody tr td")
+    axe_page.evaluate(AXE.read_text(encoding="utf-8"))
+    found = violations(axe_page)
+    assert not found, repr(found)

@@ -122,6 +122,29 @@
     annotate();
   }
 
+  // What axe-core (WCAG 2.1 A/AA, tests/site/test_axe.py) finds in YASGUI as it comes, mended as it draws:
+  // CodeMirror's textarea and the results' page-size list have no name; the tab list holds a button ("+"),
+  // which a tablist may not (moved just after it, where it still adds a tab).
+  function mendAccessibility(host) {
+    function mend() {
+      host.querySelectorAll(".CodeMirror textarea:not([aria-label])").forEach(function (area) {
+        area.setAttribute("aria-label", "SPARQL query");
+      });
+      host.querySelectorAll("select.tableSizer:not([aria-label])").forEach(function (select) {
+        select.setAttribute("aria-label", "Rows per page");
+      });
+      host.querySelectorAll(".tabsList > [role=presentation]").forEach(function (item) {
+        if (!item.querySelector("[role=tab]")) {
+          var list = item.parentNode;
+          list.parentNode.insertBefore(item, list.nextSibling);
+          item.classList.add("add-tab");
+        }
+      });
+    }
+    new MutationObserver(mend).observe(host, { childList: true, subtree: true });
+    mend();
+  }
+
   function editorUrl(config, query) {
     return config.editor + "?" + new URLSearchParams({ query: query }).toString();
   }
@@ -157,6 +180,7 @@
       yasr: { prefixes: config.prefixes }
     });
     labelResults(host, config);
+    mendAccessibility(host);
     // The query the page came with (a link, an example) opens in its own tab unless the active one has it.
     var asked = new URLSearchParams(location.search);
     var active = yasgui.getTab();
