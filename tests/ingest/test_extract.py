@@ -317,3 +317,29 @@ def test_the_subject_before_a_relative_clause_established_the_fund_named_once_wi
     assert {inst.title, *inst.names} == {"Estidama++", "Estidama++ fund"}
     assert [(x.organizations[i.org].name, i.role) for i in inst.issuers] == [("Social Security Corporation", "implementer")]
     assert [(m.type, m.date.value) for m in inst.milestones if m.type == "established"] == [("established", "2022-05")]
+
+
+# -- rules of December 2026, second round ------------------------------------------------------------
+
+def test_a_standards_code_written_with_a_space_or_a_dot_is_the_standard(catalog, extractor):
+    x = read("The policy is influenced by the principles of R 202 and of C.102.", catalog, extractor, "PAK")
+    assert {s.code for s in x.standards} == {"R202", "C102"}
+
+
+def test_a_letter_and_a_number_that_are_no_standards_code_are_nothing(catalog, extractor):
+    # C-19 (two digits: COVID-19 as often written), R 2021 (a year), R 999 (no such standard)
+    x = read("During C-19, room R 2021 and form R 999 were used.", catalog, extractor, "PAK")
+    assert x.standards == []
+
+
+def test_bodies_said_to_be_qualified_members_of_a_group_are_members(catalog, extractor):
+    x = read("Pakistan Workers Federation (PWF) and Employers Federation of Pakistan (EFP) are notified members of "
+             "the Expert Group.", catalog, extractor, "PAK")
+    members = {x.organizations[r.org].acronym for r in x.roles if r.role == "member"}
+    assert members == {"PWF", "EFP"}
+
+
+def test_bodies_said_not_to_be_members_are_no_members(catalog, extractor):
+    x = read("Pakistan Workers Federation (PWF) and Employers Federation of Pakistan (EFP) are not members of "
+             "the Expert Group.", catalog, extractor, "PAK")
+    assert not [r for r in x.roles if r.role == "member"]

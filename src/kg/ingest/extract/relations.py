@@ -440,6 +440,9 @@ class Relations:
         if self.verb_role_re is None:
             return
         orgs = [x for x in spans if x.kind in ("org", "country")]
+        # "Pakistan Workers Federation (PWF) and ...": the acronym in brackets is the same body, not the next one
+        orgs = [x for n, x in enumerate(orgs) if not (n and x.ref == orgs[n - 1].ref and
+                                                      re.fullmatch(r"\s*\(", self.prose.verbatim[orgs[n - 1].end:x.start]))]
         i = 0
         while i < len(orgs):
             group = [orgs[i]]
@@ -455,6 +458,15 @@ class Relations:
                          r"subsequently|finally|effectively|continuously|strongly|closely|directly)\s+)*)", after, re.I)
             rest = after[m.end():]
             v = self.verb_role_re.match(rest)
+            # "PWF and EFP are notified members of the LEG": one qualifying word before a membership noun
+            qualified = re.match(r"(?!(?:not|no|never|former|formerly|previous|ex)\b)[a-z][\w\-]+\s+(?=(?:an?\s+)?members?\s+of\b)",
+                                 rest) if not v and {"is", "are", "was", "were"} & set(m.group("aux").lower().split()) else None
+            if qualified:
+                rest = rest[qualified.end():]
+                m_end = m.end() + qualified.end()
+                v = self.verb_role_re.match(rest)
+            else:
+                m_end = m.end()
             if not v:
                 continue
             aux = m.group("aux").lower().split()
@@ -467,7 +479,7 @@ class Relations:
             role = self.verb_role_of[lex_key(word)]
             if any(x.kind == "country" for x in group) and role not in ("funder", "partner"):
                 continue
-            a = last.end + m.end()
+            a = last.end + m_end
             for x in group:
                 key = x.ref if x.kind == "org" else self._country_body(x)
                 self._role(key, role, self.prose.evidence(x.start, a + v.end()), FACT)
@@ -941,6 +953,11 @@ class Relations:
             code = ("C" if m.group(1)[0] == "C" else "R") + f"{int(m.group(2)):03d}"
             if code.lower() in self.lex.standards:
                 found.append((s.start + m.start(), s.start + m.end(), code.lower()))
+        # "R 202", "C.102", "C-168": a standard's three-digit code written with a space, dot or hyphen, when it is a known code
+        for m in re.finditer(r"(?<![\w.\-])([CR])(?:\s|\.\s?|-)(\d{3})(?![\w.,/\-]?\d)", s.text):
+            code = f"{m.group(1)}{int(m.group(2)):03d}".lower()
+            if code in self.lex.standards:
+                found.append((s.start + m.start(), s.start + m.end(), code))
         for a, b, key in sorted(found):
             concept = self.lex.standards.get(key)
             code = concept.key.upper() if concept else key.upper()
