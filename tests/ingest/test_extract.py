@@ -343,3 +343,29 @@ def test_bodies_said_not_to_be_members_are_no_members(catalog, extractor):
     x = read("Pakistan Workers Federation (PWF) and Employers Federation of Pakistan (EFP) are not members of "
              "the Expert Group.", catalog, extractor, "PAK")
     assert not [r for r in x.roles if r.role == "member"]
+
+
+def test_a_span_of_years_after_during_dates_the_verb(catalog, extractor):
+    x = read("The Ministry of Labour and Social Welfare (MOLSW) developed the National Social Protection Strategy "
+             "(NSPS) during 2018-2019.", catalog, extractor)
+    [inst] = x.instruments
+    assert [(m.type, m.date.value, m.date.precision) for m in inst.milestones] == [("developed", "2018", "year")]
+
+
+def test_a_span_of_years_a_strategy_covers_dates_no_verb(catalog, extractor):
+    x = read("The Ministry of Labour and Social Welfare (MOLSW) developed the National Social Protection Strategy "
+             "for 2018-2025.", catalog, extractor)
+    [inst] = x.instruments
+    assert inst.milestones == []
+
+
+def test_a_minister_of_a_field_is_a_body(catalog, extractor):
+    x = read("The committee is chaired by the Minister of Social Development.", catalog, extractor, "JOR")
+    [org] = x.organizations.values()
+    assert (org.name, org.type) == ("Minister of Social Development", "government-ministry")
+    assert [(r.org, r.role) for r in x.roles] == [(org.key, "member")]
+
+
+def test_a_minister_named_by_the_office_alone_is_no_body(catalog, extractor):
+    x = read("The Minister launched the campaign and the Ministers met in May.", catalog, extractor, "JOR")
+    assert x.organizations == {}

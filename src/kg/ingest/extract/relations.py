@@ -191,7 +191,10 @@ class Relations:
             mtype = self.milestone_of[lex_key(m.group(0))]
             lo, hi = self._clause(s, a)
             # "the Strategy 2016-2024": a span of years is the period it covers, not the day something happened
-            dated = [x for x in spans if not (x.kind == "date" and x.ref.date.precision == "year" and x.ref.date.end)]
+            # but "developed ... during 2018-2019" says when it was done: the span after "during" dates the verb
+            dated = [x for x in spans if not (x.kind == "date" and x.ref.date.precision == "year" and x.ref.date.end)
+                     or re.search(r"\b(?:during|throughout|over the (?:years|period))\s+(?:the\s+(?:years?|period)\s+)?$",
+                                  self.prose.verbatim[max(s.start, x.start - 30):x.start], re.I)]
             date = self._nearest_date(dated, a, b, lo, hi, 90)
             close = date is not None and self._gap(date, a, b, spans) < 60
             if not close:  # "On 16 July 2021, ... issued": a date that opens the clause is its verb's
