@@ -369,3 +369,32 @@ def test_a_minister_of_a_field_is_a_body(catalog, extractor):
 def test_a_minister_named_by_the_office_alone_is_no_body(catalog, extractor):
     x = read("The Minister launched the campaign and the Ministers met in May.", catalog, extractor, "JOR")
     assert x.organizations == {}
+
+
+def test_the_body_after_by_issued_it_when_the_date_stands_between(catalog, extractor):
+    x = read("Decree 47/2018 that regulates basic social protection programmes approved in August 2018 by the "
+             "Council of Ministers gives focus to female-headed households.", catalog, extractor, "MOZ")
+    [inst] = x.instruments
+    assert [(m.type, m.date.value) for m in inst.milestones] == [("approved", "2018-08")]
+    assert [(x.organizations[i.org].name, i.role) for i in inst.issuers] == [("Council of Ministers", "issuer")]
+
+
+def test_a_body_after_by_in_another_phrase_than_the_verbs_did_not_issue_it(catalog, extractor):
+    x = read("Decree 47/2018 was approved in August 2018, supported by the ILO.", catalog, extractor, "MOZ")
+    [inst] = x.instruments
+    assert inst.issuers == []
+
+
+def test_a_parliament_named_in_lower_case_after_by_issued_it(catalog, extractor):
+    x = read("The Universal Social Old Age Pension Bill was approved by parliament in December 2018.",
+             catalog, extractor, "MWI")
+    [inst] = x.instruments
+    assert [(x.organizations[i.org].name, x.organizations[i.org].type, i.role) for i in inst.issuers] == [
+        ("parliament", "parliament", "issuer")]
+
+
+def test_a_parliaments_committee_after_by_is_not_the_parliament(catalog, extractor):
+    x = read("The Universal Social Old Age Pension Bill was approved by parliament’s committee in December 2018.",
+             catalog, extractor, "MWI")
+    [inst] = x.instruments
+    assert inst.issuers == [] and x.organizations == {}

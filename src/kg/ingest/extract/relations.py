@@ -290,13 +290,31 @@ class Relations:
     def _agents(self, s: Sentence, spans: list[Span], a: int, b: int, lo: int, hi: int, passive: bool,
                 target: Span) -> list[tuple[str, Span]]:
         """Who did it: the body after "by", or the subject before an active verb."""
-        after = self.prose.verbatim[b:hi]
-        by = re.match(r"\s*(?:\w+\s+){0,2}?(?:by|par|por)\s+(?:the\s+|la\s+|le\s+|el\s+)?", after)
+        # "approved in August 2018 by the Council of Ministers": the verb's date may stand before its "by"
+        skip = b
+        for x in spans:
+            if x.kind == "date" and b <= x.start and re.fullmatch(r"\s*(?:in|on|since|as of)?\s*", self.prose.verbatim[b:x.start], re.I):
+                skip = x.end
+                break
+        after = self.prose.verbatim[skip:hi]
+        by = re.match(r"\s*(?:by|par|por)\s+(?:the\s+|la\s+|le\s+|el\s+)?", after) if skip > b else None
+        if by is None:
+            skip = b
+            after = self.prose.verbatim[b:hi]
+            by = re.match(r"\s*(?:\w+\s+){0,2}?(?:by|par|por)\s+(?:the\s+|la\s+|le\s+|el\s+)?", after)
         if by:
-            start = b + by.end()
+            start = skip + by.end()
             found = [x for x in spans if x.kind == "org" and start <= x.start <= start + 3]
             if found:
                 return [(found[0].ref, found[0])]
+            # "approved by parliament": a country's one legislature or cabinet, named in lower case
+            unique = re.match(r"(parliament|national assembly|cabinet|council of ministers)\b(?!['’]s|\s+(?:of|committee|members?)\b)",
+                              self.prose.verbatim[start:hi])
+            if unique:
+                span = self._unique_body(start, start + unique.end(), unique.group(1))
+                spans.append(span)
+                spans.sort(key=lambda x: x.start)
+                return [(span.ref, span)]
             # "adopted by the Prime Minister's Decree": the possessor of the decree
             return []
         if passive:
@@ -369,6 +387,18 @@ class Relations:
                             other.issuers.append(RoleLink(key, "lead-issuer", ev))
                         if inst.title not in other.names and inst.number and not other.number:
                             other.number = inst.number
+
+    def _unique_body(self, a: int, b: int, word: str) -> Span:
+        """The record's parliament or cabinet named in lower case: the body its capitalised name gives, if any."""
+        kind = "parliament" if word in ("parliament", "national assembly") else "government"
+        key = next((k for k, o in self.things.organizations.items()
+                    if (o.name or "").lower() == word and o.acronym is None), None)
+        if key is None:
+            key = slug(word)
+            self.things.organizations[key] = Organization(key, self.prose.verbatim[a:b], None, kind, self.country)
+        self.things.organizations[key].evidence.append(self.prose.evidence(a, b))
+        self.things.org_at[(a, b)] = key
+        return Span(a, b, "org", key, self.prose.verbatim[a:b])
 
     def _org_named(self, name: str, a: int, b: int) -> str | None:
         words = name.split()
