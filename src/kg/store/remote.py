@@ -27,8 +27,10 @@ This module is imported by the query workers: it must stay light (no rdflib).
 from __future__ import annotations
 
 import base64
+import hashlib
 import http.client
 import json
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -39,6 +41,7 @@ import pyoxigraph as ox
 
 from kg.errors import ConfigError, StoreBadAnswer, StoreError, StoreTimeout, StoreUnreachable
 from kg.sparql import guard as sparql_guard
+from kg.store import engine as engines
 from kg.store.base import StoreAdapter
 from kg.store.manifest import read_manifest
 
@@ -105,11 +108,52 @@ class _Pool(threading.local):
         self.connections: dict[tuple[str, str], http.client.HTTPConnection] = {}
 
 
+class _Digest:
+    """HTTP Digest (RFC 7616, MD5, qop=auth) for ``user:password``: what Virtuoso's *-auth endpoints ask."""
+
+    def __init__(self, auth: str) -> None:
+        self.user, _, self.password = auth.partition(":")
+        self.challenge: dict[str, str] = {}
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def learn(self, header: str) -> bool:
+        """Keep a ``WWW-Authenticate: Digest …`` challenge; False when it is not one spkg can answer."""
+        if not header.lower().startswith("digest "):
+            return False
+        fields = dict((k.lower(), v1 or v2) for k, v1, v2 in
+                      re.findall(r'(\w+)\s*=\s*(?:"([^"]*)"|([^\s,]+))', header[7:]))
+        if fields.get("algorithm", "MD5").upper() != "MD5" or "nonce" not in fields:
+            return False
+        with self._lock:
+            self.challenge, self.count = fields, 0
+        return True
+
+    def header(self, method: str, target: str) -> dict[str, str]:
+        with self._lock:
+            if not self.challenge:
+                return {}
+            self.count += 1
+            c, nc, cnonce = self.challenge, f"{self.count:08x}", os.urandom(8).hex()
+        md5 = lambda text: hashlib.md5(text.encode()).hexdigest()  # noqa: E731 (RFC 7616's MD5)
+        ha1, ha2 = md5(f"{self.user}:{c.get('realm', '')}:{self.password}"), md5(f"{method}:{target}")
+        if "auth" in c.get("qop", "").split(","):
+            response, qop = md5(f"{ha1}:{c['nonce']}:{nc}:{cnonce}:auth:{ha2}"), f', qop=auth, nc={nc}, cnonce="{cnonce}"'
+        else:
+            response, qop = md5(f"{ha1}:{c['nonce']}:{ha2}"), ""
+        opaque = f', opaque="{c["opaque"]}"' if "opaque" in c else ""
+        return {"Authorization": f'Digest username="{self.user}", realm="{c.get("realm", "")}", '
+                                 f'nonce="{c["nonce"]}", uri="{target}", algorithm=MD5, response="{response}"'
+                                 f"{qop}{opaque}"}
+
+
 class _Http:
     def __init__(self, timeout: float, auth: str) -> None:
         self.timeout = timeout
         self.headers = {"User-Agent": "spkg", **_authorization(auth)}
         self._pool = _Pool()
+        self._digest = _Digest(auth) if auth and ":" in auth and not auth.lower().startswith("bearer ") else None
+        self.server = ""  # the Server header of the last answer (which engine it is)
 
     def _connection(self, scheme: str, netloc: str, timeout: float) -> tuple[http.client.HTTPConnection, bool]:
         key = (scheme, netloc)
@@ -148,7 +192,13 @@ class _Http:
             headers["Content-Type"] = content_type
         if accept:
             headers["Accept"] = accept
-        for attempt in (1, 2):
+        # Digest answers only writes: on Virtuoso a query authenticated as spkg's user would see
+        # the system graphs the anonymous reader does not.
+        digest = self._digest if write else None
+        if digest is not None and digest.challenge:
+            headers.update(digest.header(method, target))
+        challenged = False
+        for attempt in (1, 2, 3, 4):
             conn, reused = self._connection(parts.scheme, parts.netloc, timeout)
             try:
                 conn.request(method, target, body=body, headers=headers)
@@ -164,7 +214,7 @@ class _Http:
                                    hint="try again later, or simplify the query") from None
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as e:
                 self._forget(parts.scheme, parts.netloc)
-                if reused and attempt == 1:
+                if reused and attempt < 4:
                     continue  # a kept-alive connection the store had closed: once more on a new one
                 raise StoreUnreachable(f"the external store at {url} closed the connection ({e})",
                                        hint="check that it runs; spkg tries again on the next request") from None
@@ -177,6 +227,16 @@ class _Http:
                                        hint="check that it runs and that the store_* settings point at it") from None
             if response.will_close:
                 self._forget(parts.scheme, parts.netloc)
+            self.server = response.getheader("Server") or ""
+            if response.status == 401 and not challenged and digest is not None:
+                challenge = response.getheader("WWW-Authenticate") or ""
+                if not challenge and headers.get("Authorization", "").startswith("Basic "):
+                    del headers["Authorization"]  # Virtuoso refuses Basic without saying what it wants: ask
+                    continue
+                if digest.learn(challenge):
+                    challenged = True  # a digest challenge (new, or a stale nonce): answer it once
+                    headers.update(digest.header(method, target))
+                    continue
             return response.status, (response.getheader("Content-Type") or "").split(";")[0].strip().lower(), data
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -296,6 +356,16 @@ class RemoteStore:
     def __init__(self, endpoints: Endpoints) -> None:
         self.endpoints = endpoints
         self._http = _Http(endpoints.timeout, endpoints.auth)
+        self._engine: engines.Engine | None = None
+
+    @property
+    def engine(self) -> engines.Engine:
+        """The store's profile (:mod:`kg.store.engine`), from its first answer."""
+        if self._engine is None:
+            if not self._http.server:
+                self.query("ASK {}")
+            self._engine = engines.detect(self._http.server)
+        return self._engine
 
     # reading ----------------------------------------------------------------------------
 
@@ -318,9 +388,14 @@ class RemoteStore:
             dg, ng = sparql_guard.dataset_iris(sparql)
             default_graph, named_graphs = [ox.NamedNode(g) for g in dg], [ox.NamedNode(g) for g in ng]
         url = self.endpoints.query
+        accept = _ACCEPT
+        if sparql_guard.query_form(sparql) in ("CONSTRUCT", "DESCRIBE"):
+            accept = self.engine.graph_accept or _ACCEPT
         status, content_type, data = self._http.request(
             "POST", url, body=urlencode(_form(sparql, default_graph, named_graphs)).encode(),
-            content_type="application/x-www-form-urlencoded", accept=_ACCEPT)
+            content_type="application/x-www-form-urlencoded", accept=accept)
+        if self._engine is None and self._http.server:
+            self._engine = engines.detect(self._http.server)
         if status == 400:
             # The store refused the query text; the caller reports it as a syntax error.
             error = SyntaxError(_text(data))
@@ -344,7 +419,8 @@ class RemoteStore:
         return bool(self.query(f"ASK {{ GRAPH {term(graph)} {{ ?s ?p ?o }} }}"))
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
-        for row in self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
+        # GROUP BY, not DISTINCT: Virtuoso 7 takes minutes over this DISTINCT, milliseconds over this.
+        for row in self.query("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
             if isinstance(row["g"], ox.NamedNode):
                 yield row["g"]
 
@@ -376,12 +452,22 @@ class RemoteStore:
             raise _fail(status, url, data, "Graph Store Protocol")
 
     def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple] | None]) -> None:
-        """Replace each named graph with its triples (None: drop it), in one update request."""
+        """Replace each named graph with its triples (None: drop it), in one update request.
+
+        On an engine that bounds one insert (:attr:`Engine.insert_triples`), more
+        triples than that go in several requests, the drops with the first.
+        """
+        engine = self.engine
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+                 for g, triples in graphs.items() if triples is not None for t in triples]
+        chunks = _chunks(quads, engine.batch(len(quads) or 1))
         parts = [f"DROP SILENT GRAPH <{g}>" for g in graphs]
-        body = "".join(_graph_block(g, triples) for g, triples in graphs.items() if triples is not None)
-        if body:
-            parts.append(f"INSERT DATA {{\n{body}}}")
+        first = next(chunks, [])
+        if first:
+            parts.append(engine.insert(_blocks(first)))
         self.update(" ;\n".join(parts))
+        for chunk in chunks:
+            self.update(engine.insert(_blocks(chunk)))
 
     def load(self, quads: Iterable[ox.Quad], *, batch: int,
              say: Callable[[str], None] = lambda m: None) -> int:
@@ -393,20 +479,25 @@ class RemoteStore:
         Protocol when it is configured), cut only where no blank node spans
         two requests.
         """
-        chunks = _chunks(quads, batch)
+        engine = self.engine
+        chunks = _chunks(quads, engine.batch(batch))
         first = next(chunks, [])
-        self.update("DROP SILENT ALL" + (f" ;\nINSERT DATA {{\n{_blocks(first)}}}" if first else ""))
+        drop = ["DROP SILENT ALL"] if engine.drop_all else [
+            f"DROP SILENT GRAPH {term(g)}" for g in self.named_graphs() if not engine.is_system_graph(g.value)]
+        self.update(" ;\n".join(drop + ([engine.insert(_blocks(first))] if first else [])) or "DROP SILENT ALL")
         sent = 1
         for chunk in chunks:
             if sent == 1:
-                say(f"the dataset is larger than store_batch_triples ({batch:,}): it goes to the external store "
+                limit = (f"store_batch_triples ({batch:,})" if engine.batch(batch) == batch
+                         else f"what one request to {engine.name} may carry ({engine.batch(batch):,} triples)")
+                say(f"the dataset is larger than {limit}: it goes to the external store "
                     "in several requests, and its readers see it partly loaded until the build ends")
             if self.endpoints.graph_store:
                 for g, block in _by_graph(chunk):
                     self.post_graph(g, "".join(f"{q.subject} {q.predicate} {q.object} .\n"
                                                for q in block).encode("utf-8"))
             else:
-                self.update(f"INSERT DATA {{\n{_blocks(chunk)}}}")
+                self.update(engine.insert(_blocks(chunk)))
             sent += 1
         return sent
 
@@ -460,8 +551,7 @@ def check_union(store: RemoteStore) -> None:
     if store.query("ASK { GRAPH ?g { ?s ?p ?o } }") and not store.query("ASK { ?s ?p ?o }"):
         raise ConfigError(
             "the external store does not query the union of its named graphs by default",
-            hint="start Oxigraph with --union-default-graph, or set tdb2:unionDefaultGraph true in Fuseki "
-                 "(README, 'External store')")
+            hint=store.engine.union_hint)
 
 
 class ExternalStore(StoreAdapter):
