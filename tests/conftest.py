@@ -36,6 +36,7 @@ def pytest_collection_modifyitems(config, items):
         return
     skip = pytest.mark.skip(reason="about the embedded store's folder (KG_TEST_STORE=external)")
     once = pytest.mark.skip(reason="no store involved: the embedded-store run covers it")
+    external.skip_on_virtuoso(items)
     for item in items:
         if "embedded" in item.keywords:
             item.add_marker(skip)
