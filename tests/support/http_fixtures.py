@@ -108,7 +108,8 @@ def _load_external(path: Path, memory: ox.Store, *, session: bool) -> None:
     from kg.store import remote
 
     urls = external.store_settings(path, session=session)
-    client = remote.RemoteStore(remote.Endpoints(urls["store_url"], urls["store_update_url"]))
+    client = remote.RemoteStore(remote.Endpoints(urls["store_url"], urls["store_update_url"],
+                                                 auth=urls.get("store_auth", "")))
     client.load(memory.quads_for_pattern(None, None, None, None), batch=10**9)
     client.close()
     graphs: dict[str, int] = {}

@@ -323,7 +323,8 @@ def _form(sparql: str, default_graph, named_graphs) -> list[tuple[str, str]]:
     dg, ng = list(default_graph or ()), list(named_graphs or ())
     # The protocol has no way to say "an empty default graph" but naming a graph that does not exist.
     form += [("default-graph-uri", g.value) for g in dg] or [("default-graph-uri", _EMPTY_GRAPH)]
-    form += [("named-graph-uri", g.value) for g in ng]
+    # Nor "no named graphs" (Virtuoso reads no named-graph-uri as all of them): the same way.
+    form += [("named-graph-uri", g.value) for g in ng] or [("named-graph-uri", _EMPTY_GRAPH)]
     return form
 
 
