@@ -87,7 +87,7 @@ def test_result_link_leads_to_the_resource_page(page, live_site) -> None:
     page.goto(live_site + "/query?example=list-organizations")
     page.click("#run")
     page.wait_for_selector("#results")
-    page.click("#results a[title='https://w3id.org/spkg/id/organization/mohrss']")
+    page.click("#results a[href='/doc/organization/mohrss']")
     page.wait_for_load_state()
     assert page.url.endswith("/doc/organization/mohrss")
     assert "Ministry of Human Resources and Social Security" in page.locator("h1").inner_text()

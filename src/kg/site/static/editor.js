@@ -124,7 +124,7 @@
 
   // What axe-core (WCAG 2.1 A/AA, tests/site/test_axe.py) finds in YASGUI as it comes, mended as it draws:
   // CodeMirror's textarea and the results' page-size list have no name; the tab list holds a button ("+"),
-  // which a tablist may not (moved just after it, where it still adds a tab).
+  // which a tablist may not (moved just after the list, where it still adds a tab).
   function mendAccessibility(host) {
     function mend() {
       host.querySelectorAll(".CodeMirror textarea:not([aria-label])").forEach(function (area) {
@@ -133,12 +133,10 @@
       host.querySelectorAll("select.tableSizer:not([aria-label])").forEach(function (select) {
         select.setAttribute("aria-label", "Rows per page");
       });
-      host.querySelectorAll(".tabsList > [role=presentation]").forEach(function (item) {
-        if (!item.querySelector("[role=tab]")) {
-          var list = item.parentNode;
-          list.parentNode.insertBefore(item, list.nextSibling);
-          item.classList.add("add-tab");
-        }
+      // the button alone: YASGUI adds each new tab before the button's item, which stays (empty) in the list
+      host.querySelectorAll(".tabsList button.addTab").forEach(function (button) {
+        var list = button.closest(".tabsList");
+        list.parentNode.insertBefore(button, list.nextSibling);
       });
     }
     new MutationObserver(mend).observe(host, { childList: true, subtree: true });
