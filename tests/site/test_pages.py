@@ -597,6 +597,9 @@ def test_the_outcomes_list_downloads_as_a_spreadsheet_with_its_filters(client) -
     # a second request of the same version: 304, as for every page
     assert client.get(link, headers={"if-none-match": r.headers["etag"]}).status_code == 304
     assert client.get("/outcomes.xlsx", params={"year": "20x1"}).status_code == 400
+    spanned = _workbook(client.get("/outcomes.xlsx", params={"year": "2020-2021", "theme": "x.xlsx"}).content)
+    assert dict(spanned["About"].iter_rows(values_only=True))["The list online"].endswith(
+        "/outcomes?year=2020-2021&theme=x.xlsx")
 
 
 @pytest.mark.parametrize("name, page, first_column", [

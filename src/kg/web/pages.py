@@ -398,7 +398,7 @@ def _table_answer(request: Request, suffix: str, filename: str, make: Callable[[
         table = make()
         if suffix == "csv":
             return tables.as_csv(table)
-        page = str(request.url).rsplit(".xlsx", 1)[0] + ("?" + request.url.query if request.url.query else "")
+        page = str(request.url.replace(path=request.url.path.removesuffix(".xlsx")))
         return tables.as_xlsx(table, [("Table", table.title), ("Rows", f"{len(table.rows):,}"),
                                       ("The list online", page), ("Dataset version", s.version().name),
                                       ("The whole graph", str(request.url.replace(path=s.urls.dumps(), query=""))),
