@@ -95,6 +95,34 @@ def test_figures_are_ready_before_the_first_visit(tmp_path, monkeypatch) -> None
         assert calls == [1], "the first visit computed the figures again"
 
 
+def test_what_warming_leaves_is_set_aside_from_later_garbage_collections(tmp_path, monkeypatch) -> None:
+    """At 100,000 outcomes the warmed pages and their data are millions of objects: a full collection
+    of them (about 0.6 s) must not land on a visitor's request, so the warmer collects once and freezes."""
+    import gc
+    import shutil
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from kg import config
+    from kg.web.app import create_app
+    from kg.write.build import build
+
+    root = Path(__file__).resolve().parents[2]
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(root / folder, tmp_path / folder, ignore=shutil.ignore_patterns("sources"))
+    settings = config.load_settings(environ={}, project_dir=str(tmp_path), workers=1)
+    build(settings, validate=False)
+    gc.unfreeze()  # another test's app may have frozen this process's heap already
+    assert gc.get_freeze_count() == 0
+    try:
+        with TestClient(create_app(settings)) as client:
+            wait_until(lambda: gc.get_freeze_count() > 0, timeout=60, what="the warmer to freeze the warmed heap")
+            assert client.get("/", headers={"accept": "text/html"}).status_code == 200
+    finally:
+        gc.unfreeze()
+
+
 def test_index_pages_are_ready_before_the_first_visit_and_filters_reuse_them(tmp_path, monkeypatch) -> None:
     """/outcomes' filter options, /organizations and /instruments cost full scans: rendered once per version,
     at start-up."""
