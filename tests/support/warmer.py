@@ -1,7 +1,8 @@
 """Knowing when the web app's page warmer is done (kg.web.app starts it with the app's lifespan).
 
 At start-up, and after each new dataset version, a background thread renders the
-dashboard and the index pages into the site's cache (``kg.web.pages.warm``). A
+dashboard and the index pages into the site's cache and computes the canned
+queries' first pages (``kg.web.app.warm``). A
 test that must know the cache's state (full, or that the warmer will not fill it
 behind the test's back) waits for :func:`watch_warmer`'s event.
 """
@@ -15,14 +16,14 @@ import pytest
 
 def watch_warmer(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """An event set once the warmer has rendered the pages of a version; call it before the app starts."""
-    from kg.web import pages
+    from kg.web import app
 
-    original = pages.warm
+    original = app.warm
     warmed = threading.Event()
 
-    def warm(site) -> None:
-        original(site)
+    def warm(*args) -> None:
+        original(*args)
         warmed.set()
 
-    monkeypatch.setattr(pages, "warm", warm)
+    monkeypatch.setattr(app, "warm", warm)
     return warmed

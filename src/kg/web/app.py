@@ -71,8 +71,18 @@ class SpkgApp(FastAPI):
         await super().__call__(scope, receive, send)
 
 
-def _keep_pages_warm(app: FastAPI, stop: threading.Event, every: float = 5.0) -> None:
-    """Compute the dashboard's figures and the index pages at start-up and after each new dataset version.
+def warm(app: FastAPI, loop: asyncio.AbstractEventLoop) -> None:
+    """Compute what costs full scans for the current dataset version: the site's pages, then the
+    canned queries' first pages; then settle the heap they leave."""
+    pages.warm(app.spkg.site)  # the home page's figures first
+    asyncio.run_coroutine_threadsafe(canned.warm(app.spkg), loop).result()
+    settle_heap()
+
+
+def _keep_pages_warm(app: FastAPI, loop: asyncio.AbstractEventLoop, stop: threading.Event,
+                     every: float = 5.0) -> None:
+    """Compute the dashboard's figures, the index pages and the canned queries at start-up and after each
+    new dataset version.
 
     They cost full scans (about 24 s for the dashboard at 100,000 outcomes); done here, no
     visitor waits for them.
@@ -84,8 +94,7 @@ def _keep_pages_warm(app: FastAPI, stop: threading.Event, every: float = 5.0) ->
             version = site.version()
             if version != done:
                 started = time.monotonic()
-                pages.warm(site)  # the home page's figures first
-                settle_heap()
+                warm(app, loop)
                 done = version
                 logger.info("pages of dataset version %s ready in %.1f s", version.name, time.monotonic() - started)
         except Exception:  # a missing or half-swapped store: try again later, keep serving
@@ -146,7 +155,7 @@ def create_app(settings: Settings) -> FastAPI:
         site = app.spkg.site
         site.bounded = BoundedStore(executor, asyncio.get_running_loop(), site.store, endpoint.current_version)
         stop = threading.Event()
-        threading.Thread(target=_keep_pages_warm, args=(app, stop), daemon=True,
+        threading.Thread(target=_keep_pages_warm, args=(app, asyncio.get_running_loop(), stop), daemon=True,
                          name="page-warmer").start()
         try:
             yield

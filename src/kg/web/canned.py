@@ -17,9 +17,11 @@ it). Errors have the one JSON shape of :mod:`.errors`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import logging
 import re
 import time
 from urllib.parse import urlencode
@@ -28,14 +30,17 @@ from fastapi import APIRouter, Request
 from starlette.responses import RedirectResponse, Response
 
 from kg.query import budget
+from kg.query.executor import Answer
 from kg.rdf import iris
 from kg.web import state
 from kg.errors import BadParameter, KGError, NotAcceptable
 from kg.web import caching, observability
+from kg.web.answer_cache import Kept
 from kg.web import errors as http_errors
 from kg.web import negotiation as neg
 from kg.sparql.catalogue import PARAM_TYPES, CannedQuery, strip_sparql, bind, get_query
 
+logger = logging.getLogger(__name__)
 router = APIRouter()
 GET = ["GET", "HEAD"]
 
@@ -174,25 +179,20 @@ async def run_query(name: str, request: Request) -> Response:
         headers = caching.validators(tag, version.built_at)
         if caching.not_modified(caching.lower_headers(request), tag, version.built_at):
             return Response(status_code=304, headers=headers)
-        text = iris.rebase(query.text, settings.base)
-        paged_in_sparql = query.form == "SELECT" and not _LIMIT_RE.search(strip_sparql(text))
-        if paged_in_sparql:
-            text = f"{text.rstrip()}\nLIMIT {limit + 1} OFFSET {offset}\n"
-        executor = state.of(request).executor
-        with budget.metered(state.of(request).budget, request.scope,
-                            settings.query_timeout) as ticket:  # 429 once the client has used its query time
-            ticket.answer = answer = await executor.run(
-                text, results_type=SPARQL_JSON, graph_type="text/turtle", substitutions=bound,
-                limit=(limit + 1) if paged_in_sparql else settings.result_limit)
-            body = await answer.read()
+        spkg = state.of(request)
+        # 429 once the client has used its query time; an answer kept for this version costs nothing
+        kept, paged_in_sparql, answer = await _kept_answer(
+            spkg, query, bound, limit, offset, version,
+            meter=lambda: budget.metered(spkg.budget, request.scope, settings.query_timeout))
     except KGError as e:
         _done(request, name, started, e.status, error=e)
         return http_errors.error_response(e)
     _done(request, name, started, 200, answer=answer)
-    if answer.form == "graph":  # CONSTRUCT / DESCRIBE: the triples, whole
+    body = kept.body
+    if kept.form == "graph":  # CONSTRUCT / DESCRIBE: the triples, whole
         return Response(body, media_type="text/turtle", headers=headers)
     data = json.loads(body)
-    if answer.form == "ask":
+    if kept.form == "ask":
         return Response(json.dumps({"query": name, "boolean": data.get("boolean")}), media_type="application/json",
                         headers=headers)
     columns = data["head"]["vars"]
@@ -229,6 +229,53 @@ async def run_query(name: str, request: Request) -> Response:
         "prev": prev_url,
     }
     return Response(json.dumps(result, ensure_ascii=False), media_type="application/json", headers=headers)
+
+
+async def _kept_answer(spkg, query: CannedQuery, bound: dict, limit: int, offset: int, version, *,
+                       meter=contextlib.nullcontext) -> tuple[Kept, bool, Answer | None]:
+    """The store's answer to ``query`` with ``bound`` for one page, kept per dataset version
+    (:mod:`kg.web.answer_cache`); whether the page was cut in SPARQL (``LIMIT``/``OFFSET``);
+    and the executor's answer when this call computed it (``meter()`` around the computing)."""
+    settings = spkg.settings
+    text = iris.rebase(query.text, settings.base)
+    paged_in_sparql = query.form == "SELECT" and not _LIMIT_RE.search(strip_sparql(text))
+    if paged_in_sparql:
+        text = f"{text.rstrip()}\nLIMIT {limit + 1} OFFSET {offset}\n"
+    computed: list[Answer] = []
+
+    async def compute() -> Kept:
+        with meter() as ticket:
+            answer = await spkg.executor.run(
+                text, results_type=SPARQL_JSON, graph_type="text/turtle", substitutions=bound,
+                limit=(limit + 1) if paged_in_sparql else settings.result_limit)
+            if ticket is not None:
+                ticket.answer = answer
+            computed.append(answer)
+            return Kept(answer.form, await answer.read())
+
+    key = (query.name, tuple(sorted((k, str(v)) for k, v in bound.items())), limit, offset)
+    kept, _ = await spkg.answers.get(f"{version.name}|{version.built_at}", key, compute)
+    return kept, paged_in_sparql, computed[0] if computed else None
+
+
+async def warm(spkg) -> None:
+    """Compute the first page of each canned query, with no parameters and with its example,
+    for the current dataset version (called by the page warmer, kg.web.app)."""
+    try:
+        version, queries = spkg.site.version(), spkg.catalogue
+    except KGError as e:  # no store yet, or a broken query file: /api/queries says so when asked
+        logger.warning("canned queries not computed ahead: %s", e.message)
+        return
+    for query in queries.values():
+        examples = {p.name: p.example for p in query.params if p.example}
+        choices = ([{}] if not any(p.required and p.default is None for p in query.params) else []) + \
+            ([examples] if examples else [])
+        for raw in choices:
+            try:
+                await _kept_answer(spkg, query, bind(query, raw, spkg.settings.base), DEFAULT_LIMIT, 0, version)
+            except KGError as e:  # slower than query_timeout at this size: computed when asked for
+                logger.warning("canned query %s (%s) not computed ahead: %s", query.name, raw or "no parameters",
+                               e.message)
 
 
 # -- the OpenAPI document and its page -------------------------------------------------------

@@ -2,7 +2,7 @@
 
 :class:`Spkg` holds the settings, the query executor, the one watcher of the dataset
 version in this process, the per-client budget, the metrics, and (made on first use)
-the site's read side and the canned-query catalogue. Routes reach it with
+the site's read side, the canned-query catalogue and its answers kept per version. Routes reach it with
 :func:`of` (``request.app.spkg``); nothing else keeps app-wide state.
 """
 
@@ -16,6 +16,7 @@ from kg.query.executor import Executor
 from kg.site.state import Site
 from kg.sparql.catalogue import CannedQuery, load_catalogue
 from kg.store import VersionWatch, manifest_path
+from kg.web.answer_cache import AnswerCache
 from kg.web.metrics import Metrics
 
 
@@ -32,6 +33,8 @@ class Spkg:
         self._site: Site | None = None
         self._catalogue: dict[str, CannedQuery] | None = None
         self.openapi: dict | None = None  # the OpenAPI document, built on first request (kg.web.canned)
+        #: Canned queries' answers, per dataset version (kg.web.canned): they change only with the data.
+        self.answers = AnswerCache()
 
     @property
     def site(self) -> Site:
