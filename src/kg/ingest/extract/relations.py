@@ -428,7 +428,7 @@ class Relations:
             for m in self.role_re.finditer(s.text):
                 a, b = s.start + m.start(), s.start + m.end()
                 role = self.role_of[lex_key(m.group(0))]
-                for key, span in self._listed_after(spans, b, s.end):
+                for key, span in self._listed_after(spans, b, s.end, countries=role in ("funder", "partner")):
                     self._role(key, role, self.prose.evidence(a, span.end), FACT)
         # "With RBSA funding", "with Irish Aid funding"
         for m in re.finditer(r"\b(?i:with|through|under)\s+(?:the\s+)?([A-Z][\w&.\- ]{1,60}?)\s+(?:funding|funds|financing|grants?|support|resources)\b",
@@ -517,14 +517,18 @@ class Relations:
                 key = x.ref if x.kind == "org" else self._country_body(x)
                 self._role(key, role, self.prose.evidence(x.start, a + v.end()), FACT)
 
-    def _listed_after(self, spans: list[Span], b: int, end: int) -> list[tuple[str, Span]]:
-        """The bodies (or countries, as their governments) listed right after a cue: "the Netherlands, Norway and the EU"."""
+    def _listed_after(self, spans: list[Span], b: int, end: int, countries: bool = True) -> list[tuple[str, Span]]:
+        """The bodies (or countries, as their governments) listed right after a cue: "the Netherlands, Norway and the EU".
+
+        A country stands for its government only as a funder or partner: "delegates from Nepal" are not its government."""
         out: list[tuple[str, Span]] = []
         pos = b
         last_was_final = False  # the item after "and" ends the list
         for x in spans:
             if x.start < pos or x.kind not in ("org", "country"):
                 continue
+            if x.kind == "country" and not countries:
+                break
             gap = self.prose.verbatim[pos:x.start]
             if out and x.kind == "org" and x.ref == out[-1][0] and re.fullmatch(r"\s*\(", gap):
                 close = re.match(r"\s*\)", self.prose.verbatim[x.end:end])
