@@ -254,6 +254,25 @@ def test_funded_research_named_with_its_subject(catalog, extractor):
     assert r.topic.startswith("policy coherence") and [f.org for f in r.funders] == ["ILO"]
 
 
+@pytest.mark.parametrize("sentence, performers, commissioners", [
+    ("The Ministry of Labour, with ILO support, conducted a feasibility study on unemployment insurance.",
+     ["ministry-of-labour"], []),
+    ("The ILO and UNICEF jointly conducted a fiscal space analysis for social protection.", ["ILO", "UNICEF"], []),
+    ("An actuarial review of the pension scheme was carried out by the ILO and the World Bank.", ["ILO", "WB"], []),
+    ("The Ministry of Labour requested the ILO to undertake an actuarial valuation of the pension scheme.",
+     ["ILO"], ["ministry-of-labour"]),
+    ("The ILO-commissioned study on informal workers was presented at a workshop.", [], ["ILO"]),
+    ("The Ministry of Social Welfare is conducting a survey of 2,000 households.", ["ministry-of-social-welfare"], []),
+    ("A study by the ILO found that coverage is low.", ["ILO"], []),
+    ("The ILO’s actuarial valuation showed a deficit.", ["ILO"], []),
+])
+def test_who_did_and_who_commissioned_research_in_active_and_passive_clauses(catalog, extractor, sentence, performers,
+                                                                               commissioners):
+    [r] = read(sentence, catalog, extractor).research
+    assert [p.org for p in r.performers] == performers and [c.org for c in r.commissioners] == commissioners
+    assert r.title is None  # "ILO-commissioned study", "ILO’s actuarial valuation": whose work, not a title
+
+
 def test_a_bare_research_word_with_nothing_said_of_it_is_not_kept(catalog, extractor):
     x = read("The reform drew on an assessment.", catalog, extractor)
     assert x.research == []

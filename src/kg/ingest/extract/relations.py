@@ -52,6 +52,26 @@ _TOPIC = re.compile(r"^\s*(?:on|of|about|regarding|concerning|to assess|to revie
                     r"(?P<topic>[^,;.()]{4,160})", re.I)
 _COORDINATED_GROUP = re.compile(r"\b(?P<first>[a-z][\w\-]+)\s+(?:and|or)\s+(?P<second>[a-z][\w\-]+(?:[\s\-]based)?)\s+"
                                 r"(?P<noun>workers|households|people|persons|families|employees|women|children)\b")
+# "X commissioned Y to conduct …", "X requested the ILO to undertake …": X commissioned the work, Y did it
+_COMMISSION = re.compile(r"\b(?P<verb>commissioned)\s+(?:the\s+)?$|\b(?P<verb2>commissioned|requested|asked|engaged|contracted|"
+                         r"mandated|tasked|invited)\s+(?:the\s+)?(?P<rest>.{0,140}?)\s+to\s+(?:carry out|conduct|undertake|prepare|"
+                         r"develop|do|perform|update|draft|produce)\b[^.;]*$", re.I)
+# Verbs whose subject did (or commissioned, or funded) the work named after them, in any tense
+_DOING = re.compile(r"\b(conduct(?:ed|s|ing)?|carr(?:ied|ies|ying|y)\s+out|undert(?:ook|akes|aking|aken|ake)|develop(?:ed|s|ing)?|"
+                    r"prepar(?:ed|es|ing|e)|produc(?:ed|es|ing|e)|complet(?:ed|es|ing|e)|finali[sz](?:ed|es|ing|e)|"
+                    r"launch(?:ed|es|ing)|initiat(?:ed|es|ing|e)|led|leads|leading|did|perform(?:ed|s|ing)?|made|"
+                    r"draft(?:ed|s|ing)|elaborat(?:ed|es|ing|e)|wrote|writes|authored|commission(?:ed|s|ing)|"
+                    r"fund(?:ed|s|ing)|financ(?:ed|es|ing)|sponsor(?:ed|s|ing)|support(?:ed|s|ing)|provid(?:ed|es|ing)|"
+                    r"deliver(?:ed|s|ing)|present(?:ed|s|ing))\b[^.;]{0,60}$", re.I | re.S)
+# Between a possessor and its work: "'s" and up to three describing words ("the ILO's recent actuarial …")
+_POSSESSED = re.compile(r"['’]s\s+(?:(?!(?:support|request|assistance|help|contribution|inputs?|comments?|advice|on|of|for|"
+                        r"to|and|the|a|an|with|in)\b)[\w-]+\s+){0,3}", re.I)
+# Auxiliaries and adverbs between a subject and its verb: "has also jointly", "was recently"
+_AUXILIARIES = re.compile(r"(?:\b(?:has|have|had|was|were|is|are|will|would|also|jointly|then|further|been|being|currently|"
+                          r"already|later|together|\w+ly)\s+)*$", re.I)
+# An insertion set off by commas between a subject and its verb: ", with ILO support,", ", in collaboration with UNICEF,"
+_INSERTION = re.compile(r",\s*(?:with|in|through|together|jointly|under|thanks|supported|assisted|funded|financed|backed|"
+                        r"alongside|as|on behalf|since|after|following|during)\b[^,;]{0,120},\s*$", re.I)
 _GENERIC_DET = re.compile(r"\b(?:this|that|these|those|the said|such|the|its|their)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -653,6 +673,8 @@ class Relations:
             return None  # a place, a date or a body's name in the middle: not one title
         if covered and covered[-1].end >= a - 1:
             return None  # "ILO study": the body's study, no title
+        if covered and re.match(r"(?:['’]s|-[a-z]+ed)\s", self.prose.verbatim[covered[-1].end:a]):
+            return None  # "the ILO's actuarial valuation", "the ILO-commissioned study": whose work, not a title
         return start, b
 
     def _only_kind_words(self, title: str) -> bool:
@@ -665,36 +687,65 @@ class Relations:
                 return r
         return None
 
+    def _subject_before(self, spans: list[Span], lo: int, vpos: int) -> list[Span]:
+        """The bodies that are the subject of a verb at ``vpos``: "The ILO and UNICEF (jointly) conducted" (both),
+        "The Ministry, with ILO support, conducted" (the Ministry: the insertion is no subject), "MoSD (MoSD) has"."""
+        text = self.prose.verbatim
+        end = lo + _AUXILIARIES.search(text[lo:vpos]).start()
+        insertion = _INSERTION.search(text[lo:end])
+        if insertion:
+            end = lo + insertion.start()
+        orgs = [x for x in spans if x.kind == "org" and lo <= x.start and x.end <= end]
+        if not orgs or not re.fullmatch(r"\s*(?:\([^()]{1,30}\))?\s*,?\s*", text[orgs[-1].end:end]):
+            return []
+        group = [orgs[-1]]
+        for y in reversed(orgs[:-1]):
+            gap = text[y.end:group[-1].start]
+            if y.ref == group[-1].ref and re.fullmatch(r"\s*\(\s*", gap):
+                group[-1] = y  # "Ministry of Social Development (MoSD)": the name and its acronym are one subject
+                continue
+            if not re.fullmatch(r"\s*(?:\([^()]{1,30}\))?\s*(?:,|,?\s*and|&|,?\s*as well as)\s*(?:the\s+)?", gap, re.I):
+                break
+            group.append(y)
+        first = group[-1]
+        if re.search(r"\b(?:to|for|from|of|under|on|at|in|by|with|within|between|among|through)\s+(?:the\s+)?$",
+                     text[max(lo, first.start - 30):first.start], re.I):
+            return []  # the object of a preposition, not a subject
+        seen: set[str] = set()
+        return [x for x in reversed(group) if not (x.ref in seen or seen.add(x.ref))]
+
     def _details(self, r: Research, s: Sentence, spans: list[Span], a: int, b: int, lo: int, hi: int) -> None:
         text_before = self.prose.verbatim[lo:a]
-        # "X commissioned Y to carry out a research"
-        comm = re.search(r"commissioned\s+(?:the\s+)?$|commissioned\s+(?:the\s+)?(?P<rest>.{0,140}?)\s+to\s+(?:carry out|conduct|undertake|prepare|develop|do)\b[^.;]*$",
-                         text_before, re.I)
+        # "X commissioned Y to carry out a research", "X requested the ILO to undertake an actuarial valuation"
+        comm = _COMMISSION.search(text_before)
         orgs_before = [x for x in spans if x.kind == "org" and lo <= x.start and x.end <= a]
         if comm and orgs_before:
             cpos = lo + comm.start()
-            commissioners = [x for x in orgs_before if x.end <= cpos]
+            commissioners = self._subject_before(spans, lo, cpos)
+            if not commissioners and (comm.group("verb") or comm.group("verb2")).lower() == "commissioned":
+                commissioners = [x for x in orgs_before if x.end <= cpos][-1:]
             performers = [x for x in orgs_before if x.start > cpos]
-            if commissioners:
-                self._link(r.commissioners, commissioners[-1], "commissioner", a, b)
+            for x in commissioners:
+                self._link(r.commissioners, x, "commissioner", a, b)
             if performers:
                 self._link(r.performers, performers[0], "researcher", a, b)
             r._explicit = True  # type: ignore[attr-defined]
         elif orgs_before:
-            verb = re.search(r"\b(conducted|carried out|undertook|undertaken|developed|prepared|produced|completed|"
-                             r"finali[sz]ed|launched|initiated|led|did|performed|made|drafted|elaborated|wrote|"
-                             r"commissioned|funded|financed|sponsored|supported|provided|delivered|presented)\b[^.;]{0,60}$",
-                             text_before, re.I)
+            verb = _DOING.search(text_before)  # the first such verb of the clause within 60 characters of the work
             if verb:
-                vpos = lo + verb.start()
-                subject = [x for x in orgs_before if x.end <= vpos]
-                if subject and vpos - subject[-1].end <= 40:
+                vpos = lo + verb.start(1)
+                subject = self._subject_before(spans, lo, vpos)
+                if not subject:  # a looser reading: the last body close before the verb
+                    near = [x for x in orgs_before if x.end <= vpos]
+                    subject = near[-1:] if near and vpos - near[-1].end <= 40 else []
+                if subject:
                     word = verb.group(1).lower()
-                    role = {"commissioned": "commissioner", "funded": "funder", "financed": "funder",
-                            "sponsored": "funder"}.get(word, "researcher")
+                    role = "commissioner" if word.startswith("commission") else \
+                        "funder" if word.startswith(("fund", "financ", "sponsor")) else "researcher"
                     target = {"commissioner": r.commissioners, "funder": r.funders}.get(role, r.performers)
-                    if word not in ("supported", "provided", "delivered", "presented"):
-                        self._link(target, subject[-1], role, a, b)
+                    if not word.startswith(("support", "provid", "deliver", "present")):
+                        for x in subject:
+                            self._link(target, x, role, a, b)
                         r._explicit = True  # type: ignore[attr-defined]
                     elif not r.performers:
                         self._link(r.performers, subject[-1], "researcher", a, b)
@@ -706,13 +757,37 @@ class Relations:
                 r.performers.append(RoleLink(ilo_key, "researcher", ev))
                 self._role(ilo_key, "researcher", ev, FACT)
                 r._explicit = True  # type: ignore[attr-defined]
+        # "the ILO-commissioned study", "an EU-funded assessment", "the ILO-led review": the body in an adjective
+        adjective = re.search(r"\b([A-Z][\w.&]*)-(commissioned|funded|financed|sponsored|led|conducted|executed|produced|"
+                              r"prepared|initiated)\s+(?:[\w-]+\s+){0,3}$", text_before)
+        if adjective:
+            x = next((x for x in spans if x.kind == "org" and x.start == lo + adjective.start(1)), None)
+            if x is not None:
+                word = adjective.group(2)
+                role = "commissioner" if word == "commissioned" else "funder" if word in ("funded", "financed", "sponsored") \
+                    else "researcher"
+                self._link({"commissioner": r.commissioners, "funder": r.funders}.get(role, r.performers), x, role, a, b)
+                r._explicit = True  # type: ignore[attr-defined]
+        # "the ILO's actuarial valuation", "the Ministry's assessment": the possessor did the work
+        if not r.performers:
+            owner = next((x for x in reversed(orgs_before) if _POSSESSED.fullmatch(self.prose.verbatim[x.end:a])), None)
+            if owner is not None:
+                self._link(r.performers, owner, "researcher", a, b)
+                r._explicit = True  # type: ignore[attr-defined]
         after = self.prose.verbatim[b:hi]
-        by = re.match(r"[^.;]{0,60}?\b(?:conducted|carried out|undertaken|prepared|developed|done|performed|led|written)"
-                      r"(?:\s+(?:in|on|during|between)\s+[^.;,]{1,25}?)?\s+by\s+(?:the\s+)?", after, re.I)
+        # "carried out by the ILO and the World Bank", "a study by the ILO", "commissioned by the Ministry"
+        by = re.match(r"(?:[^.;]{0,60}?\b(?P<verb>conducted|carried out|undertaken|prepared|developed|done|performed|led|"
+                      r"written|authored|produced|completed|commissioned|jointly conducted|jointly undertaken)"
+                      r"(?:\s+(?:jointly|in|on|during|between)(?:\s+[^.;,]{1,25}?)?)?)?\s+by\s+(?:the\s+)?", after, re.I)
         if by:
-            x = next((x for x in spans if x.kind == "org" and b + by.end() <= x.start <= b + by.end() + 2), None)
-            if x:
-                self._link(r.performers, x, "researcher", a, b)
+            commissioned = (by.group("verb") or "").lower() == "commissioned"
+            listed = self._listed_after(spans, b + by.end(), hi, countries=False)
+            for _, x in listed:
+                if commissioned:
+                    self._link(r.commissioners, x, "commissioner", a, b)
+                else:
+                    self._link(r.performers, x, "researcher", a, b)
+            if listed:
                 r._explicit = True  # type: ignore[attr-defined]
         for key, span in self._funders_near(s, spans, lo, hi):
             if not any(f.org == key for f in r.funders):
