@@ -273,6 +273,14 @@ def test_who_did_and_who_commissioned_research_in_active_and_passive_clauses(cat
     assert r.title is None  # "ILO-commissioned study", "ILO’s actuarial valuation": whose work, not a title
 
 
+def test_a_body_after_a_funders_name_without_a_comma_or_and_is_not_listed_with_it(catalog, extractor):
+    x = read("With support from the European Union the ILO undertook the costing of a social protection floor.",
+             catalog, extractor, "MWI")
+    [r] = x.research
+    assert [f.org for f in r.funders] == ["EU"] and [p.org for p in r.performers] == ["ILO"]
+    assert ("ILO", "funder") not in [(x.org, x.role) for x in x.roles]
+
+
 def test_a_bare_research_word_with_nothing_said_of_it_is_not_kept(catalog, extractor):
     x = read("The reform drew on an assessment.", catalog, extractor)
     assert x.research == []

@@ -555,7 +555,7 @@ class Relations:
                 pos = x.end + (close.end() if close else 0)  # "the Ministry ... (MLSS), the Zambia Congress ..."
                 continue
             ok = re.fullmatch(r"\s*(?:the\s+)?(?:government\s+of\s+)?(?:the\s+)?", gap, re.I) if not out else \
-                re.fullmatch(r"\s*(?:,|and|&|as well as|,\s*and)?\s*(?:the\s+)?(?:government\s+of\s+)?(?:the\s+)?", gap, re.I)
+                re.fullmatch(r"\s*(?:,|and|&|as well as|,\s*and)\s*(?:the\s+)?(?:government\s+of\s+)?(?:the\s+)?", gap, re.I)
             if not ok or (out and last_was_final):
                 break
             last_was_final = bool(out) and re.search(r"\b(?:and|as well as)\b|&", gap, re.I) is not None
