@@ -281,6 +281,22 @@ def test_a_body_after_a_funders_name_without_a_comma_or_and_is_not_listed_with_i
     assert ("ILO", "funder") not in [(x.org, x.role) for x in x.roles]
 
 
+@pytest.mark.parametrize("sentence, expected, not_expected", [
+    ("The Ministry of Labour, with the support of the ILO, organized a national workshop on 12 May 2021.",
+     [("ministry-of-labour", "organizer")], [("ILO", "organizer")]),
+    ("The Social Security Fund, which administers the pension scheme, implemented the new benefit.",
+     [("social-security-fund", "implementer")], []),
+    ("The Ministry of Labour and Social Protection is responsible for implementing the strategy.",
+     [("ministry-of-labour-and-social-protection", "implementer")], []),
+    ("ILO worked closely with UNICEF and the World Bank on the design of the scheme.",
+     [("ILO", "partner"), ("UNICEF", "partner"), ("WB", "partner")], []),
+])
+def test_the_subject_of_a_role_verb_past_an_insertion_or_a_relative_clause(catalog, extractor, sentence, expected,
+                                                                            not_expected):
+    roles = [(x.org, x.role) for x in read(sentence, catalog, extractor).roles]
+    assert all(r in roles for r in expected) and not any(r in roles for r in not_expected)
+
+
 def test_a_bare_research_word_with_nothing_said_of_it_is_not_kept(catalog, extractor):
     x = read("The reform drew on an assessment.", catalog, extractor)
     assert x.research == []

@@ -505,8 +505,19 @@ class Relations:
                 group.append(orgs[i])
             i += 1
             last = group[-1]
-            after = self.prose.verbatim[last.end:min(s.end, last.end + 90)]
-            m = re.match(r"(?:\s*\([^)]*\))?\s*,?\s*(?P<aux>(?:(?:has|have|had|was|were|is|are|will|would|also|jointly|"
+            if _INSERTION.search(self.prose.verbatim[s.start:group[0].start] + ",") and \
+                    re.match(r"\s*(?:\([^)]*\))?\s*,", self.prose.verbatim[last.end:s.end]):
+                continue  # "The Ministry, with the support of the ILO, organized": the ILO is not the subject
+            after = self.prose.verbatim[last.end:min(s.end, last.end + 240)]
+            # "X, with ILO support, organized", "X, which runs the scheme, implemented": past the insertion to the verb
+            skip = re.match(r"(?:\s*\([^)]*\))?\s*,\s*(?:(?:with|in|through|together|jointly|under|thanks|supported|assisted|"
+                            r"funded|financed|backed|alongside|as)\b[^,;]{0,120}|(?:which|who)\s+[^,;]{0,120}),(?=\s*\w)", after, re.I)
+            if skip and not self.verb_role_re.match(after[skip.end():].lstrip()) and not re.match(
+                    r"\s*(?:has|have|had|is|are|was|were|will|also|then|jointly)\b", after[skip.end():], re.I):
+                skip = None
+            offset = skip.end() if skip else 0
+            after = after[offset:offset + 90]
+            m = re.match(r"(?:\s*\([^)]*\))?\s*,?\s*(?:(?:which|who)\s+)?(?P<aux>(?:(?:has|have|had|was|were|is|are|will|would|also|jointly|"
                          r"technically|further|then|successfully|actively|already|been|officially|formally|recently|"
                          r"subsequently|finally|effectively|continuously|strongly|closely|directly)\s+)*)", after, re.I)
             rest = after[m.end():]
@@ -532,7 +543,7 @@ class Relations:
             role = self.verb_role_of[lex_key(word)]
             if any(x.kind == "country" for x in group) and role not in ("funder", "partner"):
                 continue
-            a = last.end + m_end
+            a = last.end + offset + m_end
             for x in group:
                 key = x.ref if x.kind == "org" else self._country_body(x)
                 self._role(key, role, self.prose.evidence(x.start, a + v.end()), FACT)
@@ -959,6 +970,11 @@ class Relations:
         verb = re.search(r"\b(organi[sz]ed|held|convened|hosted|conducted|facilitated|delivered|ran|carried out)\b[^.;]{0,50}$", before, re.I)
         if verb:
             vpos = lo + verb.start()
+            subject = self._subject_before(spans, lo, vpos)
+            if subject:
+                for x in subject:
+                    self._org_link(e, x, a, b)
+                return
             subject = [x for x in spans if x.kind == "org" and lo <= x.start and x.end <= vpos]
             if subject and vpos - subject[-1].end <= 30:
                 self._org_link(e, subject[-1], a, b)
