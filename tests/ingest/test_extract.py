@@ -297,6 +297,16 @@ def test_the_subject_of_a_role_verb_past_an_insertion_or_a_relative_clause(catal
     assert all(r in roles for r in expected) and not any(r in roles for r in not_expected)
 
 
+def test_a_lower_case_head_with_what_it_is_about_is_a_title_unless_it_restates_a_named_one(catalog, extractor):
+    [inst] = read("The parliament passed the law on social insurance in 2019.", catalog, extractor).instruments
+    assert inst.title == "law on social insurance" and inst.kind == "law"
+    assert [(m.type, m.date.value) for m in inst.milestones] == [("passed", "2019")]
+    x = read("The National Social Protection Strategy (NSPS) was adopted in 2019. The strategy for social protection "
+             "covers older persons.", catalog, extractor)
+    assert [i.title for i in x.instruments] == ["National Social Protection Strategy"]
+    assert read("The ENSSB is a national strategy for delivery of social security.", catalog, extractor).instruments == []
+
+
 def test_a_bare_research_word_with_nothing_said_of_it_is_not_kept(catalog, extractor):
     x = read("The reform drew on an assessment.", catalog, extractor)
     assert x.research == []

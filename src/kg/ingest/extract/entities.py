@@ -592,6 +592,7 @@ def lower_case_instruments(prose: Prose, lex: Lexicon, domain: set[str], taken: 
         + "|".join(sorted(map(re.escape, heads_), key=len, reverse=True)) + r")\b"
         r"(?:\s+(?:called|named|known as|entitled)\s+(?P<called>[A-Z][\w+\-’']*(?:\s+[A-Z][\w+\-’']*){0,4}))?")
     out = []
+    named = [norm(prose.verbatim[x:y]) for x, y in taken]  # the capitalised names, to tell a restatement of one
     schemes = re.compile(r"(?i:\b(?P<det>the|a|an|new|proposed|its|and)\s+)(?P<mods>(?:(?!(?:the|a|an|of|for|to|from|and|"
                          r"or|in|on|with|by|need|needs|transition|existing|its)\s)[a-z][a-z\-’']+\s+){0,3}?"
                          r"(?:" + "|".join(sorted((re.escape(w).replace(r"\ ", r"[\s\-]+") for w in lex.scheme_words()),
@@ -627,7 +628,36 @@ def lower_case_instruments(prose: Prose, lex: Lexicon, domain: set[str], taken: 
             words = tuple(mods + [head])
             text = prose.verbatim[a:b]
             out.append(Mention("instrument", Name(a, b, text, words), heads_[head], sentence=s, lower_case=True))
+            taken = taken + [(a, b)]
+        # "the law on social insurance", "the decree on unemployment insurance": a head followed by what it is about
+        for m in _HEAD_THEN_SUBJECT.finditer(s.text):
+            a, b = s.start + m.start("title"), s.start + m.end("title")
+            about = m.group("about").split()
+            if any(x < b and a < y for x, y in taken) or m.group("head").lower() not in heads_ or \
+                    not any(w.strip("’'") in domain for w in about) or about[-1] in CONNECTORS:
+                continue
+            if _restates(m.group("head").lower(), about, named):
+                continue  # "the national strategy for social protection and poverty": the Strategy named in capitals
+            words = tuple(m.group("title").split())
+            out.append(Mention("instrument", Name(a, b, prose.verbatim[a:b], words), heads_[m.group("head").lower()],
+                               sentence=s, lower_case=True))
+            taken = taken + [(a, b)]
     return out
+
+
+def _restates(head: str, about: list[str], named: list[str]) -> bool:
+    """A lower-case title whose words all stand in a capitalised title of the same head word says that one again."""
+    words = {norm(w) for w in about if w not in CONNECTORS}
+    return any(head in n.split() and words <= set(n.split()) for n in named)
+
+
+# A lower-case head word and the phrase after "on", "for" or "of" saying what it is about, up to a word that starts
+# another phrase ("the law on social insurance in 2019", "a strategy for extending social protection to …")
+_HEAD_THEN_SUBJECT = re.compile(
+    r"\b(?:the|its|this|their)\s+(?:(?:new|draft|revised|proposed|amended|national)\s+)?"
+    r"(?P<title>(?P<head>law|decree|regulation|strategy|policy|plan|programme|framework|bill|code)\s+(?:on|for|of)\s+"
+    r"(?:the\s+)?(?P<about>[a-z][\w\-’']*(?:\s+(?!(?:in|by|with|to|from|that|which|was|were|has|have|had|is|are|will|"
+    r"and|or|as|at|during|through|under|into|since|until|after|before|among)\b)[a-z][\w\-’']*){0,5}))")
 
 
 def phrase_spans(pattern, prose: Prose) -> list[tuple[int, int, str]]:
