@@ -307,6 +307,14 @@ def test_a_lower_case_head_with_what_it_is_about_is_a_title_unless_it_restates_a
     assert read("The ENSSB is a national strategy for delivery of social security.", catalog, extractor).instruments == []
 
 
+def test_people_named_by_their_body_name_the_body(catalog, extractor):
+    x = read("Representatives of the Ministry of Labour, trade unions and the Federation of Employers participated in "
+             "the consultation.", catalog, extractor)
+    assert ("ministry-of-labour", "participant") in [(r.org, r.role) for r in x.roles]
+    x = read("The ILO trained 50 staff of the Social Security Fund.", catalog, extractor)
+    assert ("social-security-fund", "beneficiary") in [(r.org, r.role) for r in x.roles]
+
+
 def test_a_bare_research_word_with_nothing_said_of_it_is_not_kept(catalog, extractor):
     x = read("The reform drew on an assessment.", catalog, extractor)
     assert x.research == []

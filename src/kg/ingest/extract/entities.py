@@ -44,6 +44,9 @@ UNIQUE_BODIES = {"parliament", "head-of-state-or-government", "council of minist
 GENERIC_AFTER = {"agencies", "agency", "system", "entities", "family", "partners", "organizations", "organisations",
                  "country", "staff", "team", "teams", "constituents", "member", "members"}
 KINDS = ("organization", "instrument", "event", "research")
+# People named by the body they belong to ("Representatives of the Ministry of Labour"): the body is the name.
+PEOPLE_OF = {"representatives", "members", "staff", "officials", "officers", "employees", "delegates", "experts",
+             "delegations", "heads", "leaders", "managers", "inspectors", "personnel", "specialists", "actuaries"}
 
 
 @dataclass
@@ -153,7 +156,7 @@ class Recognizer:
             for n in found:
                 if any(a <= n.start and n.end <= b for a, b in taken):
                     continue
-                n = self._with_trailing_head(n)
+                n = self._with_trailing_head(self._without_people(n))
                 for part in self.split(n):
                     m = self.classify(part, s)
                     if m is not None:
@@ -176,6 +179,15 @@ class Recognizer:
         ilo = known_in(self.known_acronyms["ILO"], None)
         if ilo is not None:
             self.mentions.append(Mention("organization", Name(start, start + 3, "ILO", ("ILO",)), ilo.type, ilo))
+
+    def _without_people(self, n: Name) -> Name:
+        """"Representatives of the Ministry of Labour", "Staff of the Social Security Fund": the body they are of."""
+        low = n.words_lower
+        if len(low) >= 4 and low[0] in PEOPLE_OF and low[1] in ("of", "from"):
+            i = 3 if low[2] in ("the", "la", "le", "el") else 2
+            if len(low) - i >= 2:
+                return self._sub(n, i, len(low))
+        return n
 
     def _with_trailing_head(self, n: Name) -> Name:
         """"EHSAAS programme", "TRANSFORM rollout plan": a name followed by a lower-case instrument word names it."""

@@ -72,6 +72,10 @@ _AUXILIARIES = re.compile(r"(?:\b(?:has|have|had|was|were|is|are|will|would|also
 # An insertion set off by commas between a subject and its verb: ", with ILO support,", ", in collaboration with UNICEF,"
 _INSERTION = re.compile(r",\s*(?:with|in|through|together|jointly|under|thanks|supported|assisted|funded|financed|backed|"
                         r"alongside|as|on behalf|since|after|following|during)\b[^,;]{0,120},\s*$", re.I)
+# People of a body between a cue and the body: "trained 50 staff of the Social Security Fund"
+_PEOPLE_OF_BODY = (r"\s*(?:the\s+)?(?:\d[\d,]*\s+|some\s+|several\s+|senior\s+|key\s+|technical\s+)*(?:staff|officials|officers|"
+                   r"members|representatives|employees|delegates|personnel|experts|managers|inspectors|specialists)\s+"
+                   r"(?:of|from)\s+(?:the\s+)?")
 _GENERIC_DET = re.compile(r"\b(?:this|that|these|those|the said|such|the|its|their)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -565,7 +569,8 @@ class Relations:
                 close = re.match(r"\s*\)", self.prose.verbatim[x.end:end])
                 pos = x.end + (close.end() if close else 0)  # "the Ministry ... (MLSS), the Zambia Congress ..."
                 continue
-            ok = re.fullmatch(r"\s*(?:the\s+)?(?:government\s+of\s+)?(?:the\s+)?", gap, re.I) if not out else \
+            ok = re.fullmatch(r"\s*(?:the\s+)?(?:government\s+of\s+)?(?:the\s+)?", gap, re.I) or \
+                re.fullmatch(_PEOPLE_OF_BODY, gap, re.I) if not out else \
                 re.fullmatch(r"\s*(?:,|and|&|as well as|,\s*and)\s*(?:the\s+)?(?:government\s+of\s+)?(?:the\s+)?", gap, re.I)
             if not ok or (out and last_was_final):
                 break
