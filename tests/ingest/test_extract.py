@@ -345,6 +345,18 @@ def test_a_contributions_subjectless_line_is_the_ilos_work_and_names_no_title(ca
         ("policy-note", None, ["ILO"]), ("study", None, ["ILO"])]
 
 
+def test_research_in_the_contribution_section_naming_no_other_body_is_the_ilos_work(catalog, extractor):
+    def contribution(line):
+        r = text.parse_text("Result achieved\n\nOutcome summary\n\nS\n\nOutcome achieved\n\nThe scheme was adopted."
+                            f"\n\nILO's contribution to the outcome\n\n{line}\n", "x.txt", catalog)
+        [res] = extractor.extract(r).research
+        return [(p.org, p.confidence) for p in res.performers]
+
+    assert contribution("Technical support included an actuarial valuation of the pension scheme.") == [("ILO", "fact")]
+    # another body named in the sentence: whose work it was is left to a person
+    assert contribution("Support to the Ministry of Labour included an actuarial valuation of the pension scheme.") == []
+
+
 def test_groups_named_by_what_they_receive_or_by_their_trade(catalog, extractor):
     x = read("The plan raises the social old age pension and covers taxi drivers, ethnic minorities and "
              "low-income households.", catalog, extractor, "JOR")

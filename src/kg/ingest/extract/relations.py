@@ -821,8 +821,12 @@ class Relations:
                 self._link(r.performers, ilo[-1], "researcher", a, b)
             elif s.section == "ilo_contribution" and not others:
                 ilo_key = next((k for k in self.things.organizations if self._is_ilo(k)), None)
+                # the section is the ILO's work: stated when the sentence names no other body at all
+                alone = not any(x.kind == "org" and not self._is_ilo(x.ref) for x in spans)
                 if ilo_key is not None:
-                    r.performers.append(RoleLink(ilo_key, "researcher", self.prose.evidence(a, b), SUGGESTION))
+                    r.performers.append(RoleLink(ilo_key, "researcher", self.prose.evidence(a, b), FACT if alone else SUGGESTION))
+                    if alone:
+                        self._role(ilo_key, "researcher", self.prose.evidence(a, b), FACT)
         if r.date is None:
             d = self._nearest_date(spans, a, b, lo, hi, 70)
             if d is not None and d.start not in self.used_dates:
