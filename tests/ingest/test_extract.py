@@ -357,6 +357,14 @@ def test_research_in_the_contribution_section_naming_no_other_body_is_the_ilos_w
     assert contribution("Support to the Ministry of Labour included an actuarial valuation of the pension scheme.") == []
 
 
+def test_an_event_held_in_the_contribution_section_naming_no_other_body_is_organized_by_the_ilo(catalog, extractor):
+    r = text.parse_text("Result achieved\n\nOutcome summary\n\nS\n\nOutcome achieved\n\nThe scheme was adopted.\n\n"
+                        "ILO's contribution to the outcome\n\nTwo tripartite workshops were organized in 2021 to discuss "
+                        "the draft law.\n", "x.txt", catalog)
+    [e] = extractor.extract(r).events
+    assert [o.org for o in e.organizers] == ["ILO"]
+
+
 def test_groups_named_by_what_they_receive_or_by_their_trade(catalog, extractor):
     x = read("The plan raises the social old age pension and covers taxi drivers, ethnic minorities and "
              "low-income households.", catalog, extractor, "JOR")
