@@ -204,7 +204,7 @@ def test_a_changed_record_keeps_its_iri_and_replaces_its_graph(ingest_settings, 
     changed = tmp_path / "khm-step1-no-themes.txt"
     changed.write_text((RECORDS / "khm-step1-no-themes.txt").read_text(encoding="utf-8").replace(
         "with the Cambodian Labour Confederation (CLC) and employers' organizations",
-        "with employers' organizations"), encoding="utf-8")
+        "with the Cambodian Labour Confederation and employers' organizations"), encoding="utf-8")
     report = batch.ingest([changed], s)
     (res,) = report.results
     assert (res.key, res.status) == ("khm104-2021-03-15", "updated")
