@@ -315,6 +315,17 @@ def test_people_named_by_their_body_name_the_body(catalog, extractor):
     assert ("social-security-fund", "beneficiary") in [(r.org, r.role) for r in x.roles]
 
 
+def test_a_verb_after_and_has_the_clauses_subject(catalog, extractor):
+    x = read("The Ministry of Labour drafted the law and organized two consultations.", catalog, extractor)
+    assert ("ministry-of-labour", "organizer") in [(r.org, r.role) for r in x.roles]
+    x = read("The ILO prepared an actuarial note and held a tripartite workshop in Vientiane on 12 February 2021.",
+             catalog, extractor)
+    [e] = x.events
+    assert [o.org for o in e.organizers] == ["ILO"]
+    x = read("The ILO supported the Ministry of Labour, which drafted the law and organized a workshop.", catalog, extractor)
+    assert ("ILO", "organizer") not in [(r.org, r.role) for r in x.roles]
+
+
 def test_a_bare_research_word_with_nothing_said_of_it_is_not_kept(catalog, extractor):
     x = read("The reform drew on an assessment.", catalog, extractor)
     assert x.research == []

@@ -535,6 +535,7 @@ class Relations:
                 v = self.verb_role_re.match(rest)
             else:
                 m_end = m.end()
+            self._coordinated_verbs(s, group, last.end + offset + m_end, rest)
             if not v:
                 continue
             aux = m.group("aux").lower().split()
@@ -551,6 +552,23 @@ class Relations:
             for x in group:
                 key = x.ref if x.kind == "org" else self._country_body(x)
                 self._role(key, role, self.prose.evidence(x.start, a + v.end()), FACT)
+
+    def _coordinated_verbs(self, s: Sentence, group: list[Span], at: int, rest: str) -> None:
+        """"The ILO prepared an actuarial note and held a workshop": each role verb after "and" in the subject's clause
+        is the subject's too, up to a relative clause or another subject."""
+        if not re.match(r"[a-z]+(?:ed|ook|ade|eld|ote|ew|ave)\b", rest) or any(x.kind == "country" for x in group):
+            return
+        clause_end = min([i for i in (s.text.find(";", at - s.start),) if i >= 0] or [len(s.text)]) + s.start
+        tail = self.prose.verbatim[at:clause_end]
+        stop = re.search(r"\b(?:which|who|whose|that|while|whereas|but)\b", tail, re.I)
+        tail = tail[:stop.start()] if stop else tail
+        for c in re.finditer(r"(?:,\s*|\s)and\s+(?:(?:also|then|jointly|subsequently|later|\w+ly)\s+)*", tail):
+            v = self.verb_role_re.match(tail, c.end())
+            if v is None or re.match(r"(?i)\w+(?:ed|en)\s+by\b", tail[v.start():]):
+                continue
+            role = self.verb_role_of[lex_key(v.group(0))]
+            for x in group:
+                self._role(x.ref, role, self.prose.evidence(x.start, at + v.end()), FACT)
 
     def _listed_after(self, spans: list[Span], b: int, end: int, countries: bool = True) -> list[tuple[str, Span]]:
         """The bodies (or countries, as their governments) listed right after a cue: "the Netherlands, Norway and the EU".
@@ -708,6 +726,8 @@ class Relations:
         "The Ministry, with ILO support, conducted" (the Ministry: the insertion is no subject), "MoSD (MoSD) has"."""
         text = self.prose.verbatim
         end = lo + _AUXILIARIES.search(text[lo:vpos]).start()
+        if re.search(r"(?:,\s*|\s)and\s+$", text[lo:end]):
+            return self._opening_subject(spans, lo, end)
         insertion = _INSERTION.search(text[lo:end])
         if insertion:
             end = lo + insertion.start()
@@ -729,6 +749,26 @@ class Relations:
             return []  # the object of a preposition, not a subject
         seen: set[str] = set()
         return [x for x in reversed(group) if not (x.ref in seen or seen.add(x.ref))]
+
+    def _opening_subject(self, spans: list[Span], lo: int, end: int) -> list[Span]:
+        """"The ILO prepared an actuarial note and held a workshop": a verb after "and" has the clause's opening subject,
+        when the clause opens with bodies and their own verb, and no relative clause stands between."""
+        text = self.prose.verbatim
+        orgs = [x for x in spans if x.kind == "org" and lo <= x.start and x.end <= end]
+        if not orgs or not re.fullmatch(r"\s*(?:(?:in|on|by|during|since|after|following)\s+[^,]{1,40},\s*)?(?:the\s+)?",
+                                        text[lo:orgs[0].start], re.I):
+            return []
+        subject = [orgs[0]]
+        for y in orgs[1:]:
+            if not re.fullmatch(r"\s*(?:\([^()]{1,30}\))?\s*(?:,|,?\s*and|&|\()?\s*(?:the\s+)?", text[subject[-1].end:y.start], re.I):
+                break
+            subject.append(y)
+        verb = re.match(r"(?:\s*\([^()]{1,30}\))?\s*,?\s*(?:(?:has|have|had|also|then|jointly|\w+ly)\s+)*"
+                        r"[a-z]+(?:ed|ook|ade|eld|ote|ew|ave)\b", text[subject[-1].end:end])
+        if verb is None or re.search(r"\b(?:which|who|whose|that|while|whereas)\b|;", text[subject[-1].end:end], re.I):
+            return []
+        seen: set[str] = set()
+        return [x for x in subject if not (x.ref in seen or seen.add(x.ref))]
 
     def _details(self, r: Research, s: Sentence, spans: list[Span], a: int, b: int, lo: int, hi: int) -> None:
         text_before = self.prose.verbatim[lo:a]
