@@ -326,6 +326,13 @@ def test_a_verb_after_and_has_the_clauses_subject(catalog, extractor):
     assert ("ILO", "organizer") not in [(r.org, r.role) for r in x.roles]
 
 
+def test_work_given_as_part_of_a_bodys_help_is_the_bodys(catalog, extractor):
+    x = read("The ILO has provided technical assistance to the Ministry of Labour and Social Welfare, including a "
+             "costing of the social protection floor.", catalog, extractor)
+    [r] = x.research
+    assert [p.org for p in r.performers] == ["ILO"]
+
+
 def test_a_bare_research_word_with_nothing_said_of_it_is_not_kept(catalog, extractor):
     x = read("The reform drew on an assessment.", catalog, extractor)
     assert x.research == []

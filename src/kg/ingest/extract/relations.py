@@ -853,6 +853,11 @@ class Relations:
             x = next((x for x in spans if x.kind == "org" and x.start == r.evidence.start and x.end < r.evidence.end), None)
             if x is not None:
                 self._link(r.performers, x, "researcher", r.evidence.start, r.evidence.end)
+        if not r.performers and not r.commissioners and re.search(
+                r"\b(?:including|such as|through|namely|in the form of|by way of)\s+(?:[\w-]+\s+){0,3}$", text_before, re.I):
+            # "The ILO provided technical assistance to the Ministry, including an actuarial valuation": the help's giver
+            for x in self._opening_subject(spans, lo, a):
+                self._link(r.performers, x, "researcher", a, b)
         if not r.performers and not r.commissioners and not any(self._is_ilo(f.org) for f in r.funders):
             # in the ILO's contribution, the ILO is who did the work the sentence names, unless another body is named
             ilo = [x for x in spans if x.kind == "org" and self._is_ilo(x.ref) and x.end <= a]
