@@ -333,6 +333,12 @@ def test_work_given_as_part_of_a_bodys_help_is_the_bodys(catalog, extractor):
     assert [p.org for p in r.performers] == ["ILO"]
 
 
+def test_a_commissioners_cue_in_the_clause_names_the_research_commissioner(catalog, extractor):
+    [r] = read("At the request of the Ministry of Labour, the ILO conducted an actuarial valuation of the pension scheme.",
+               catalog, extractor).research
+    assert [c.org for c in r.commissioners] == ["ministry-of-labour"] and [p.org for p in r.performers] == ["ILO"]
+
+
 def test_a_bare_research_word_with_nothing_said_of_it_is_not_kept(catalog, extractor):
     x = read("The reform drew on an assessment.", catalog, extractor)
     assert x.research == []

@@ -845,9 +845,13 @@ class Relations:
                     self._link(r.performers, x, "researcher", a, b)
             if listed:
                 r._explicit = True  # type: ignore[attr-defined]
-        for key, span in self._funders_near(s, spans, lo, hi):
+        for key, span in self._cued_near(s, spans, lo, hi):
             if not any(f.org == key for f in r.funders):
                 r.funders.append(RoleLink(key, "funder", self.prose.evidence(span.start, span.end)))
+        # "At the request of the Ministry, the ILO conducted …": a commissioner's cue in the clause
+        for key, span in self._cued_near(s, spans, lo, hi, role="commissioner"):
+            if not any(c.org == key for c in r.commissioners) and not any(p.org == key for p in r.performers):
+                r.commissioners.append(RoleLink(key, "commissioner", self.prose.evidence(span.start, span.end)))
         if not r.performers and r.title:
             # "the ILO Social Protection Mapping Study 2019": the body a title starts with did the work
             x = next((x for x in spans if x.kind == "org" and x.start == r.evidence.start and x.end < r.evidence.end), None)
@@ -904,10 +908,10 @@ class Relations:
             target.append(RoleLink(span.ref, role, ev))
             self._role(span.ref, role, ev, FACT)
 
-    def _funders_near(self, s: Sentence, spans: list[Span], lo: int, hi: int) -> list[tuple[str, Span]]:
+    def _cued_near(self, s: Sentence, spans: list[Span], lo: int, hi: int, role: str = "funder") -> list[tuple[str, Span]]:
         out = []
         for r in self.roles:
-            if r.role == "funder" and s.start <= r.evidence.start < s.end:
+            if r.role == role and s.start <= r.evidence.start < s.end:
                 span = next((x for x in spans if x.kind == "org" and x.ref == r.org), None)
                 if span is not None:
                     out.append((r.org, span))
