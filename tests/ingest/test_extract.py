@@ -389,6 +389,16 @@ def test_an_event_held_in_the_contribution_section_naming_no_other_body_is_organ
     assert [o.org for o in e.organizers] == ["ILO"]
 
 
+def test_the_bodies_a_sentence_of_other_partners_contribution_opens_with_are_partners(catalog, extractor):
+    r = text.parse_text("Result achieved\n\nOutcome summary\n\nS\n\nOutcome achieved\n\nThe scheme was adopted.\n\n"
+                        "ILO's contribution to the outcome\n\nThe ILO gave advice.\n\nOther partners' contribution\n\n"
+                        "UNICEF and the World Bank provided technical support to the Ministry of Social Welfare.\n",
+                        "x.txt", catalog)
+    roles = [(x.org, x.role) for x in extractor.extract(r).roles]
+    assert ("UNICEF", "partner") in roles and ("WB", "partner") in roles
+    assert ("ministry-of-social-welfare", "partner") not in roles
+
+
 def test_groups_named_by_what_they_receive_or_by_their_trade(catalog, extractor):
     x = read("The plan raises the social old age pension and covers taxi drivers, ethnic minorities and "
              "low-income households.", catalog, extractor, "JOR")

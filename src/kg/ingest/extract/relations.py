@@ -486,6 +486,11 @@ class Relations:
                 key = self._country_body(Span(a, b, "country", code, self.lex.country_labels[code]))
             if key is not None:
                 self._role(key, "funder", self.prose.evidence(a, s.start + m.end()), FACT)
+        # "Other partners' contribution": the bodies a sentence there opens with are the outcome's partners
+        if s.section == "partners_contribution":
+            for x in self._opening_subject(spans, s.start, s.end):
+                if not self._is_ilo(x.ref):
+                    self._role(x.ref, "partner", self.prose.evidence(x.start, x.end), FACT)
         # the Partnerships list: every body named there is a partner
         if s.section == "partnerships":
             for x in spans:
