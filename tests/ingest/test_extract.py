@@ -387,6 +387,11 @@ def test_an_event_held_in_the_contribution_section_naming_no_other_body_is_organ
                         "the draft law.\n", "x.txt", catalog)
     [e] = extractor.extract(r).events
     assert [o.org for o in e.organizers] == ["ILO"]
+    r = text.parse_text("Result achieved\n\nOutcome summary\n\nS\n\nOutcome achieved\n\nThe scheme was adopted.\n\n"
+                        "ILO's contribution to the outcome\n\nTwo tripartite workshops in Vientiane on the draft law.\n",
+                        "x.txt", catalog)
+    [e] = extractor.extract(r).events
+    assert [o.org for o in e.organizers] == ["ILO"]
 
 
 def test_the_bodies_a_sentence_of_other_partners_contribution_opens_with_are_partners(catalog, extractor):

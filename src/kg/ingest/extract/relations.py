@@ -992,9 +992,11 @@ class Relations:
             held = held or re.match(r"[^.;]{0,40}?\b(?:was|were|had been|have been|has been)\s+(?:\w+ly\s+)?"
                                     r"(?:organi[sz]ed|held|convened|hosted|facilitated|conducted|delivered|provided|co-organi[sz]ed)\b",
                                     self.prose.verbatim[b:hi], re.I)
-            if held and not e.organizers and s.section == "ilo_contribution" and \
+            said = held or e.count or e.date or e.place or e.participants
+            if said and not e.organizers and s.section == "ilo_contribution" and \
                     not any(x.kind == "org" and not self._is_ilo(x.ref) for x in spans):
-                # "Organized two tripartite workshops …": the contribution's events are the ILO's, when no other body is named
+                # "Organized two tripartite workshops …", "Two workshops in Vientiane (45 participants)": the
+                # contribution's events are the ILO's, when no other body is named
                 ilo_key = next((k for k in self.things.organizations if self._is_ilo(k)), None)
                 if ilo_key is not None:
                     ev = self.prose.evidence(a, b)
