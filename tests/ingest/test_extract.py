@@ -377,8 +377,11 @@ def test_research_in_the_contribution_section_naming_no_other_body_is_the_ilos_w
         return [(p.org, p.confidence) for p in res.performers]
 
     assert contribution("Technical support included an actuarial valuation of the pension scheme.") == [("ILO", "fact")]
-    # another body named in the sentence: whose work it was is left to a person
-    assert contribution("Support to the Ministry of Labour included an actuarial valuation of the pension scheme.") == []
+    # a body named as a preposition's object is who the work was for, not who did it
+    assert contribution("Technical support to the Ministry of Labour included an actuarial valuation of the pension scheme.") == [
+        ("ILO", "fact")]
+    # another body named as a subject: whose work it was is left to a person
+    assert contribution("The Ministry of Labour and the ILO discussed an actuarial valuation of the pension scheme.") == []
 
 
 def test_an_event_held_in_the_contribution_section_naming_no_other_body_is_organized_by_the_ilo(catalog, extractor):

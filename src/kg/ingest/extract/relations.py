@@ -873,10 +873,12 @@ class Relations:
             others = [x for x in spans if x.kind == "org" and not self._is_ilo(x.ref) and x.end <= a and x.start >= lo]
             if ilo and not others:
                 self._link(r.performers, ilo[-1], "researcher", a, b)
-            elif s.section == "ilo_contribution" and not others:
+            elif s.section == "ilo_contribution" and not [x for x in others if not self._object_of_preposition(x, lo)]:
                 ilo_key = next((k for k in self.things.organizations if self._is_ilo(k)), None)
-                # the section is the ILO's work: stated when the sentence names no other body at all
-                alone = not any(x.kind == "org" and not self._is_ilo(x.ref) for x in spans)
+                # the section is the ILO's work: stated when the sentence names no other body but as a preposition's
+                # object ("support to the Ministry", "a valuation of the Fund")
+                alone = not any(x.kind == "org" and not self._is_ilo(x.ref) and not self._object_of_preposition(x, s.start)
+                                for x in spans)
                 if ilo_key is not None:
                     r.performers.append(RoleLink(ilo_key, "researcher", self.prose.evidence(a, b), FACT if alone else SUGGESTION))
                     if alone:
@@ -902,6 +904,10 @@ class Relations:
                         sa = a + m.end() + share.start()
                         r.composition.append((g, float(share.group(1)) / 100,
                                               self.prose.evidence(sa, a + m.end() + share.end())))
+
+    def _object_of_preposition(self, x: Span, lo: int) -> bool:
+        return re.search(r"\b(?:to|for|of|with|from|on|at|in|within|among|by)\s+(?:the\s+)?$",
+                         self.prose.verbatim[max(lo, x.start - 30):x.start], re.I) is not None
 
     def _is_ilo(self, key: str) -> bool:
         org = self.things.organizations.get(key)
