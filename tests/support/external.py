@@ -38,10 +38,6 @@ SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "virtuoso"
 
 #: Tests that cannot hold on Virtuoso 7, by node id prefix, with the engine's reason.
 VIRTUOSO_SKIPS: dict[str, str] = {
-    "tests/store/test_store.py::test_query_syntax_error_has_line_and_column":
-        "a syntax error names a line (counted from a text Virtuoso adds to the query, or 0), never a column",
-    "tests/endpoint/test_w3c_protocol.py::test_bad_query_syntax":
-        "a syntax error names a line (counted from a text Virtuoso adds to the query, or 0), never a column",
     "tests/endpoint/test_w3c_protocol.py::test_query_content_type_construct":
         "a relative IRI in a query without BASE stays relative in its answer (Oxigraph resolves it against "
         "the endpoint's IRI), which is not N-Triples",

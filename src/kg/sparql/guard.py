@@ -220,6 +220,30 @@ def dataset_iris(sparql: str) -> tuple[list[str], list[str]]:
     return default, named
 
 
+def without_dataset(sparql: str) -> str:
+    """``sparql`` with its FROM and FROM NAMED clauses blanked out (lines and columns kept).
+
+    For a request that carries its dataset in the protocol's parameters, which replace
+    the query's own (SPARQL 1.1 Protocol, 2.1.4); engines differ on that (Virtuoso adds
+    them up), so spkg sends no dataset in the text then.
+    """
+    toks = _resolved(sparql)
+    spans = []
+    for i, r in enumerate(toks):
+        if not _word(r, "FROM"):
+            continue
+        j = i + 1 + _word(toks[i + 1] if i + 1 < len(toks) else None, "NAMED")
+        if j < len(toks) and toks[j].iri is not None:
+            spans.append((r.token.start, toks[j].token.start + len(toks[j].token.text)))
+    if not spans:
+        return sparql
+    out, at = [], 0
+    for start, end in spans:
+        out += [sparql[at:start], re.sub(r"[^\n]", " ", sparql[start:end])]
+        at = end
+    return "".join(out) + sparql[at:]
+
+
 _UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 

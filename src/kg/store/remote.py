@@ -41,6 +41,7 @@ import pyoxigraph as ox
 
 from kg.errors import ConfigError, StoreBadAnswer, StoreError, StoreTimeout, StoreUnreachable
 from kg.sparql import guard as sparql_guard
+from kg.sparql import syntax as sparql_syntax
 from kg.store import engine as engines
 from kg.store.base import StoreAdapter
 from kg.store.manifest import read_manifest
@@ -383,11 +384,16 @@ class RemoteStore:
         if default_graph is None and named_graphs is None and not use_default_graph_as_union \
                 and not sparql_guard.declares_dataset(sparql):
             default_graph = []  # the real default graph, which spkg leaves empty
+        # Every engine refuses the same texts, with the embedded store's words (line, column).
+        sparql_syntax.check(sparql)
         if default_graph is None and named_graphs is None and sparql_guard.declares_dataset(sparql):
             # A union-default-graph store may put its union above the query's own FROM
             # (Oxigraph does): the query's dataset goes with the request instead.
             dg, ng = sparql_guard.dataset_iris(sparql)
             default_graph, named_graphs = [ox.NamedNode(g) for g in dg], [ox.NamedNode(g) for g in ng]
+        if default_graph is not None or named_graphs is not None:
+            # The request's dataset replaces the query's own (the protocol's rule; Virtuoso adds them up).
+            sparql = sparql_guard.without_dataset(sparql)
         url = self.endpoints.query
         accept = _ACCEPT
         if sparql_guard.query_form(sparql) in ("CONSTRUCT", "DESCRIBE"):
