@@ -15,6 +15,9 @@ What Virtuoso 7 does differently (README, "External store"):
   thousand triples): a build goes in smaller requests;
 * asked for ``application/sparql-results+json`` first, it answers a CONSTRUCT with
   a table of ?s ?p ?o: graph queries ask for N-Triples only;
+* its DESCRIBE gives, over several graphs, only some of the triples about a resource (the
+  ones that point at it, here): spkg asks for the concise bounded description, which is
+  what Oxigraph's DESCRIBE gives, with ``define sql:describe-mode "CBD"``;
 * its union default graph is the default; its system graphs are hidden from the
   anonymous SPARQL user by ``scripts/virtuoso``'s graph permissions.
 """
@@ -33,6 +36,7 @@ class Engine:
     insert_triples: int | None = None      # most triples one INSERT DATA may carry (None: no cap of its own)
     graph_accept: str | None = None        # Accept for CONSTRUCT / DESCRIBE (None: the usual one)
     blank_nodes_in_data: bool = True       # INSERT DATA may carry blank nodes (else INSERT {…} WHERE {})
+    describe_prelude: str = ""             # put before a DESCRIBE query's text (the engine's own pragmas)
     system_graphs: tuple[str, ...] = ()    # IRI prefixes of the engine's own graphs, which spkg never drops
     union_hint: str = ("start Oxigraph with --union-default-graph, or set tdb2:unionDefaultGraph true in "
                        "Fuseki (README, 'External store')")
@@ -52,6 +56,7 @@ class Engine:
 STANDARD = Engine("sparql")
 VIRTUOSO = Engine(
     "virtuoso", drop_all=False, insert_triples=1000, graph_accept=_GRAPH_ACCEPT, blank_nodes_in_data=False,
+    describe_prelude='define sql:describe-mode "CBD" ',
     system_graphs=("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
                    "http://localuriqaserver/", "http://www.w3.org/2002/07/owl#"),
     union_hint="give the SPARQL user read permission on spkg's graphs (scripts/virtuoso does; README, "

@@ -396,8 +396,11 @@ class RemoteStore:
             sparql = sparql_guard.without_dataset(sparql)
         url = self.endpoints.query
         accept = _ACCEPT
-        if sparql_guard.query_form(sparql) in ("CONSTRUCT", "DESCRIBE"):
+        form = sparql_guard.query_form(sparql)
+        if form in ("CONSTRUCT", "DESCRIBE"):
             accept = self.engine.graph_accept or _ACCEPT
+        if form == "DESCRIBE":
+            sparql = self.engine.describe_prelude + sparql
         status, content_type, data = self._http.request(
             "POST", url, body=urlencode(_form(sparql, default_graph, named_graphs)).encode(),
             content_type="application/x-www-form-urlencoded", accept=accept)
