@@ -329,11 +329,32 @@ def _form(sparql: str, default_graph, named_graphs) -> list[tuple[str, str]]:
     return form
 
 
+_BLANK_LABEL = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
+
+
+def _relabel_blank_nodes(answer) -> bool:
+    """Give blank nodes whose labels are not RDF's (Virtuoso's ``nodeID://b10003``) a label that is.
+
+    The same label always becomes the same new one (``x`` and its UTF-8 in hex), so a store's
+    blank node keeps one name across answers, as the dumps need. True if any label changed.
+    """
+    changed = False
+    for row in (answer.get("results") or {}).get("bindings") or () if isinstance(answer, dict) else ():
+        for value in row.values() if isinstance(row, dict) else ():
+            if isinstance(value, dict) and value.get("type") == "bnode" and isinstance(value.get("value"), str) \
+                    and not _BLANK_LABEL.fullmatch(value["value"]):
+                value["value"] = "x" + value["value"].encode().hex()
+                changed = True
+    return changed
+
+
 def _parse(status_url: str, content_type: str, data: bytes):
     """A query answer as pyoxigraph objects; what cannot be read is StoreBadAnswer."""
     try:
         if content_type in ("application/sparql-results+json", "application/json"):
-            json.loads(data)  # a cheap check that the whole answer is there before it is streamed on
+            answer = json.loads(data)  # a cheap check that the whole answer is there before it is streamed on
+            if b'"bnode"' in data and _relabel_blank_nodes(answer):
+                data = json.dumps(answer).encode()
             return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
         try:
             results_format = ox.QueryResultsFormat.from_media_type(content_type)
