@@ -41,9 +41,6 @@ VIRTUOSO_SKIPS: dict[str, str] = {
     "tests/endpoint/test_federation.py::test_service_failure_is_a_502_and_silent_is_honoured":
         "SERVICE SILENT does not silence an endpoint that cannot be reached (HC001 'Connection Error in "
         "HTTP Client' stops the whole query)",
-    "tests/endpoint/test_w3c_protocol.py::test_query_content_type_construct":
-        "a relative IRI in a query without BASE stays relative in its answer (Oxigraph resolves it against "
-        "the endpoint's IRI), which is not N-Triples",
 }
 
 

@@ -375,8 +375,8 @@ def _answer(store, job: Job, sock: socket.socket, allowlist: list[str]) -> None:
     q = job.query
     services = sparql_guard.check_services(q, allowlist) if "service" in q.lower() else []
     kwargs = dataset_arguments(q, job.default_graphs, job.named_graphs, union=True)
-    if job.base_iri and not getattr(store, "remote", False):
-        kwargs["base_iri"] = job.base_iri  # an external store resolves against its own endpoint's IRI
+    if job.base_iri:
+        kwargs["base_iri"] = job.base_iri  # on every store: an external one gets it as the query's BASE
     if job.substitutions:
         try:
             kwargs["substitutions"] = {ox.Variable(k): decode_term(v) for k, v in job.substitutions.items()}

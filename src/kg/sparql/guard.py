@@ -125,6 +125,11 @@ def is_update(sparql: str) -> bool:
     return query_form(sparql) in _UPDATE_WORDS
 
 
+def declares_base(sparql: str) -> bool:
+    """True if the query has a BASE declaration of its own."""
+    return "base" in sparql.lower() and any(w == "BASE" for w in _words(sparql))
+
+
 def declares_dataset(sparql: str) -> bool:
     """True if the query has a FROM or FROM NAMED clause of its own."""
     if "from" not in sparql.lower():

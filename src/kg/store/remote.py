@@ -393,7 +393,8 @@ class RemoteStore:
     # reading ----------------------------------------------------------------------------
 
     def query(self, sparql: str, *, default_graph=None, named_graphs=None,
-              use_default_graph_as_union: bool = True, substitutions: Mapping | None = None):
+              use_default_graph_as_union: bool = True, substitutions: Mapping | None = None,
+              base_iri: str | None = None):
         """Like :meth:`pyoxigraph.Store.query`, but the store's default graph is already the union.
 
         ``use_default_graph_as_union=False`` asks for the real default graph,
@@ -420,6 +421,10 @@ class RemoteStore:
         form = sparql_guard.query_form(sparql)
         if form in ("CONSTRUCT", "DESCRIBE"):
             accept = self.engine.graph_accept or _ACCEPT
+        if base_iri and not sparql_guard.declares_base(sparql):
+            # Relative IRIs resolve against spkg's base, as on the embedded store (a store would use
+            # its own endpoint's IRI, or keep them relative: Virtuoso). One line, so lines keep their numbers.
+            sparql = f"BASE <{base_iri}> {sparql}"
         if form == "DESCRIBE":
             sparql = self.engine.describe_prelude + sparql
         status, content_type, data = self._http.request(
