@@ -1,7 +1,7 @@
 """The federation recipe of docs/federation.md, run as written against two real engines.
 
-A partner Oxigraph server (tests/fixtures/partner/coverage.ttl, keyed by UN SDG
-and EU country IRIs) and a real spkg server over spkg's own data, both on
+A partner's engine (tests/fixtures/partner/coverage.ttl, keyed by UN SDG and EU
+country IRIs): Oxigraph server, and in the Virtuoso pass Virtuoso 7 too; and a real spkg server over spkg's own data, both on
 127.0.0.1. The two queries are read from the document; only the endpoint
 addresses are replaced. Golden answers by hand from the two datasets: the seed
 outcome CHN302 has targets 1.3 and 3.8 in China; the partner has figures for
@@ -16,7 +16,9 @@ import shutil
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import external
 import pytest
@@ -38,14 +40,50 @@ def recipe_queries() -> list[str]:
     return re.findall(r"```sparql\n(.*?)```", RECIPE.read_text(encoding="utf-8"), re.S)
 
 
-@pytest.fixture(scope="module")
-def partner(tmp_path_factory):
-    server = external.start_oxigraph()  # an in-memory Oxigraph: the partner's own engine
+@dataclass
+class Partner:
+    """The partner's engine: where its SPARQL endpoint answers, and how to stop it."""
+
+    endpoint: str
+    stop: Callable[[], None]
+
+
+def oxigraph_partner(tmp_path_factory) -> Partner:
+    server = external.start_oxigraph()  # an in-memory Oxigraph
     request = urllib.request.Request(f"{server.url}/store?default", data=PARTNER_DATA.read_bytes(),
                                      headers={"content-type": "text/turtle"}, method="PUT")
     urllib.request.urlopen(request, timeout=10).close()
-    yield server
-    server.stop()
+    return Partner(f"{server.url}/query", server.stop)
+
+
+def virtuoso_partner(tmp_path_factory) -> Partner:
+    """A Virtuoso 7 of the partner's own (scripts/virtuoso), the figures loaded through its Graph Store
+    endpoint with the digest credentials the script prints; its anonymous /sparql answers and calls out."""
+    if not external.VIRTUOSO:
+        pytest.skip("a partner on Virtuoso runs in the Virtuoso pass: KG_TEST_STORES=virtuoso scripts/test")
+    server = external.start_virtuoso(tmp_path_factory.mktemp("partner") / "virtuoso")
+    user, _, password = server.settings["store_auth"].partition(":")
+    store = server.settings["store_graph_store_url"]
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, store, user, password)
+    auth = urllib.request.HTTPDigestAuthHandler(passwords)
+    graph = urllib.parse.urlencode({"graph": "http://partner.example/graph/coverage"})
+    request = urllib.request.Request(f"{store}?{graph}", data=PARTNER_DATA.read_bytes(),
+                                     headers={"content-type": "text/turtle"}, method="PUT")
+    try:
+        urllib.request.build_opener(auth).open(request, timeout=60).close()
+    except BaseException:
+        server.stop()
+        raise
+    return Partner(server.settings["store_url"], server.stop)
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def partner(request, tmp_path_factory):
+    """The partner's own engine: Oxigraph server, and Virtuoso 7 in the Virtuoso pass."""
+    engine = {"oxigraph": oxigraph_partner, "virtuoso": virtuoso_partner}[request.param](tmp_path_factory)
+    yield engine
+    engine.stop()
 
 
 @pytest.fixture(scope="module")
@@ -53,8 +91,9 @@ def spkg(tmp_path_factory, partner):
     project = tmp_path_factory.mktemp("federation")
     for folder in ("ontology", "shapes", "data"):
         shutil.copytree(ROOT / folder, project / folder, ignore=shutil.ignore_patterns("sources"))
+    origin = partner.endpoint.split("/", 3)
     settings = config.load_settings(
-        environ={}, project_dir=str(project), workers=2, service_allowlist=f"{partner.url}/",
+        environ={}, project_dir=str(project), workers=2, service_allowlist="/".join(origin[:3]) + "/",
         **external.store_settings(project / ".kg" / "store", session=True))
     build(settings, validate=False)
     with live_server(create_app(settings)) as url:
@@ -78,7 +117,7 @@ def test_the_recipe_has_one_query_each_way():
 
 
 def test_spkg_joins_its_outcomes_with_the_partners_figures(spkg, partner):
-    query = recipe_queries()[0].replace("http://partner.example/sparql", f"{partner.url}/query")
+    query = recipe_queries()[0].replace("http://partner.example/sparql", partner.endpoint)
     rows = select(f"{spkg}/sparql", query)
     assert rows == [
         {"outcome": SEED, "cpoCode": "CHN302", "target": "http://metadata.un.org/sdg/1.3", "coverage": "0.5"},
@@ -88,7 +127,7 @@ def test_spkg_joins_its_outcomes_with_the_partners_figures(spkg, partner):
 
 def test_the_partners_engine_joins_its_figures_with_spkgs_outcomes(spkg, partner):
     query = recipe_queries()[1].replace("https://w3id.org/spkg/sparql", f"{spkg}/sparql")
-    rows = select(f"{partner.url}/query", query)
+    rows = select(partner.endpoint, query)
     assert rows == [
         {"figure": "http://partner.example/figure/chn-1.3-2021", "coverage": "0.5", "outcome": SEED,
          "cpoCode": "CHN302"},
