@@ -219,6 +219,7 @@ def test_a_partner_pushes_a_graph_sees_it_rejected_served_and_removed(real):
 # -- failures of the external store ----------------------------------------------------
 
 SLOW_STORE = 10.0  # seconds the slow fake store takes to answer
+LATE_STORE = 2.0  # seconds the late fake store takes to answer rightly
 
 
 class _Fake(http.server.BaseHTTPRequestHandler):
@@ -230,6 +231,15 @@ class _Fake(http.server.BaseHTTPRequestHandler):
         self.rfile.read(int(self.headers.get("content-length", 0)))
         if self.mode == "slow":
             time.sleep(SLOW_STORE)  # the point: a store that takes longer than the time budget
+        if self.mode == "late":  # a right answer, later than a visitor's budget
+            time.sleep(LATE_STORE)
+            body = b'{"head": {}, "boolean": true}'
+            self.send_response(200)
+            self.send_header("content-type", "application/sparql-results+json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         body = b'{"head": {"vars": ["n"]}, "results": {"bindings": [ {"n": '
         try:
             self.send_response(200)
@@ -286,6 +296,16 @@ def test_a_slow_store_gets_504_within_the_time_budget(real, fake_store):
         assert client.app.spkg.executor.alive == s.workers  # no worker left hanging
     with pytest.raises(StoreTimeout):
         remote.RemoteStore(remote.Endpoints(s.store_url, timeout=0.5)).query(COUNT)
+
+
+def test_a_builds_and_a_writes_own_queries_wait_as_long_as_a_write_not_a_visitors_budget(real, fake_store):
+    """The entailments' CONSTRUCTs read the whole store: on Virtuoso at 10,000 outcomes, on a busy
+    machine, longer than the 30 s a visitor's query gets, and the build failed."""
+    s = _point_at(real, fake_store("late"), query_timeout=0.5)
+    with pytest.raises(StoreTimeout):
+        remote.RemoteStore(remote.Endpoints.of(s)).query("ASK {}")
+    assert remote.Endpoints.of(s, work=True).timeout == remote.WRITE_TIMEOUT
+    assert remote.RemoteStore(remote.Endpoints.of(s, work=True)).query("ASK {}")
 
 
 def test_a_store_that_goes_down_gets_502_and_recovers_when_it_returns(tmp_path, monkeypatch):

@@ -74,9 +74,12 @@ class Endpoints:
                 raise ConfigError(f"setting {setting!r} must be an http(s) URL, got {url!r}")
 
     @classmethod
-    def of(cls, settings) -> Endpoints:
+    def of(cls, settings, *, work: bool = False) -> Endpoints:
+        """The settings' store; ``work``: for a build's or a write's own queries (the entailments'
+        CONSTRUCTs read the whole store), which wait as long as a write may, not a visitor's ``query_timeout``."""
+        timeout = float(settings.query_timeout)
         return cls(settings.store_url, settings.store_update_url, settings.store_graph_store_url,
-                   float(settings.query_timeout), settings.store_auth)
+                   max(timeout, WRITE_TIMEOUT) if work else timeout, settings.store_auth)
 
     def spec(self) -> str:
         """This, minus the credentials, as one command-line argument for a worker."""

@@ -127,7 +127,7 @@ def _build_external(settings: Settings, files: list[src.Source], report: Report 
     """
     from kg.store import remote
 
-    client = remote.RemoteStore(remote.Endpoints.of(settings))
+    client = remote.RemoteStore(remote.Endpoints.of(settings, work=True))
     try:
         say(f"loading into the external store at {settings.store_url}")
         requests = client.load(load_quads(files, settings, say), batch=settings.store_batch_triples, say=say)

@@ -110,7 +110,7 @@ def _refresh_external(settings: Settings) -> int:
     """Recompute the external store's entailments graph (a second update request); its triple count."""
     from kg.store import remote
 
-    client = remote.RemoteStore(remote.Endpoints.of(settings))
+    client = remote.RemoteStore(remote.Endpoints.of(settings, work=True))
     try:
         return entailments.refresh_remote(client, settings.base)
     finally:
@@ -120,7 +120,7 @@ def _refresh_external(settings: Settings) -> int:
 def _replace_external(settings: Settings, graphs: Mapping[str, list[ox.Triple] | None]) -> None:
     from kg.store import remote
 
-    client = remote.RemoteStore(remote.Endpoints.of(settings))
+    client = remote.RemoteStore(remote.Endpoints.of(settings, work=True))
     try:
         client.replace_graphs(graphs)
     finally:
