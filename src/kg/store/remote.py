@@ -54,6 +54,9 @@ _ACCEPT = ("application/sparql-results+json, application/n-triples;q=0.9, text/t
 _EMPTY_GRAPH = "urn:x-spkg:empty"  # an explicitly empty default graph, which the protocol cannot say
 _ERROR_TEXT = 300                  # characters of a store's error page quoted in our message
 WRITE_TIMEOUT = 900.0              # seconds a write may take: a build's first request carries a whole dataset
+# Bytes of N-Quads in one load request: Oxigraph server refuses bodies over 128 MiB (a 100,000-outcome
+# build's first 500,000 triples were 608 MB, with the records' verbatim texts).
+REQUEST_BYTES = 64 << 20
 
 
 @dataclass(frozen=True)
@@ -513,7 +516,7 @@ class RemoteStore:
         """Replace everything in the store with ``quads``; returns the number of requests sent.
 
         One update request (``DROP SILENT ALL`` and the data) when the data fits
-        in ``batch`` triples: readers see the old dataset or the new one. A
+        in ``batch`` triples and :data:`REQUEST_BYTES`: readers see the old dataset or the new one. A
         larger dataset goes in several requests (through the Graph Store
         Protocol when it is configured), cut only where no blank node spans
         two requests.
@@ -521,13 +524,15 @@ class RemoteStore:
         engine = self.engine
         chunks = _chunks(quads, engine.batch(batch))
         first = next(chunks, [])
+        by_bytes = len(first) < engine.batch(batch)  # if there is more, the first request was cut at its bytes
         drop = ["DROP SILENT ALL"] if engine.drop_all else [
             f"DROP SILENT GRAPH {term(g)}" for g in self.named_graphs() if not engine.is_system_graph(g.value)]
         self.update(" ;\n".join(drop + ([engine.insert(_blocks(first))] if first else [])) or "DROP SILENT ALL")
         sent = 1
         for chunk in chunks:
             if sent == 1:
-                limit = (f"store_batch_triples ({batch:,})" if engine.batch(batch) == batch
+                limit = (f"what one request may carry ({REQUEST_BYTES >> 20} MiB)" if by_bytes
+                         else f"store_batch_triples ({batch:,})" if engine.batch(batch) == batch
                          else f"what one request to {engine.name} may carry ({engine.batch(batch):,} triples)")
                 say(f"the dataset is larger than {limit}: it goes to the external store "
                     "in several requests, and its readers see it partly loaded until the build ends")
@@ -565,22 +570,26 @@ def _blocks(quads: list[ox.Quad]) -> str:
     return "".join(_graph_block(g, run) for g, run in _by_graph(quads))
 
 
-def _chunks(quads: Iterable[ox.Quad], batch: int) -> Iterator[list[ox.Quad]]:
-    """Lists of at most ``batch`` quads, except that a graph with blank nodes is never cut.
+def _chunks(quads: Iterable[ox.Quad], batch: int, max_bytes: int = REQUEST_BYTES) -> Iterator[list[ox.Quad]]:
+    """Lists of at most ``batch`` quads and about ``max_bytes`` of N-Quads, except that a graph with
+    blank nodes is never cut.
 
     Blank node labels are scoped to one request, so a graph is cut only while
     none of its quads so far had a blank node.
     """
     chunk: list[ox.Quad] = []
+    size = 0
     graph, blank = None, False
     for q in quads:
         if q.graph_name != graph:
             graph, blank = q.graph_name, False
-        if len(chunk) >= batch and not blank:
+        line = len(str(q)) + 2
+        if chunk and (len(chunk) >= batch or size + line > max_bytes) and not blank:
             yield chunk
-            chunk = []
+            chunk, size = [], 0
         blank = blank or isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
         chunk.append(q)
+        size += line
     if chunk:
         yield chunk
 
