@@ -223,7 +223,7 @@ LATE_STORE = 2.0  # seconds the late fake store takes to answer rightly
 
 
 class _Fake(http.server.BaseHTTPRequestHandler):
-    """A "store" that answers garbage or nothing in time."""
+    """A "store" that answers garbage or nothing in time, or a right answer late."""
 
     mode = "garbage"
 
@@ -234,13 +234,8 @@ class _Fake(http.server.BaseHTTPRequestHandler):
         if self.mode == "late":  # a right answer, later than a visitor's budget
             time.sleep(LATE_STORE)
             body = b'{"head": {}, "boolean": true}'
-            self.send_response(200)
-            self.send_header("content-type", "application/sparql-results+json")
-            self.send_header("content-length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-            return
-        body = b'{"head": {"vars": ["n"]}, "results": {"bindings": [ {"n": '
+        else:
+            body = b'{"head": {"vars": ["n"]}, "results": {"bindings": [ {"n": '
         try:
             self.send_response(200)
             self.send_header("content-type", "application/sparql-results+json")

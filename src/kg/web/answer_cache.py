@@ -38,14 +38,12 @@ class AnswerCache:
         self._kept: OrderedDict[tuple[str, Hashable], Kept] = OrderedDict()
         self._bytes = 0
         self._making: dict[tuple[str, Hashable], asyncio.Event] = {}
-        self.hits = 0
 
     def peek(self, version: str, key: Hashable) -> Kept | None:
         """The kept answer, if any, without computing one."""
         kept = self._kept.get((version, key))
         if kept is not None:
             self._kept.move_to_end((version, key))
-            self.hits += 1
         return kept
 
     async def get(self, version: str, key: Hashable, make: Callable[[], Awaitable[Kept]]) -> tuple[Kept, bool]:
