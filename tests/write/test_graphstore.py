@@ -220,6 +220,58 @@ def test_audit_graph_records_each_write(client, project, token):
     assert {r["who"]["value"] for r in rows} == {f"{BASE}id/partner/ilo-geneva"}
 
 
+def test_the_audit_log_only_grows_and_a_failed_write_takes_its_record_back(client, project, token, monkeypatch):
+    """A write appends its record to partners/audit.nq and to the audit graph: the history before it is
+    neither reread nor rewritten. A write that fails after the files were committed cuts its record off."""
+    from kg.write import loader
+
+    audit = project.partners_dir / "audit.nq"
+    read = []
+    graph_triples = graphstore._graph_triples
+    monkeypatch.setattr(graphstore, "_graph_triples", lambda st, g: read.append(g) or graph_triples(st, g))
+    assert client.put(url(), content=NOTE, headers={**TTL, **auth(token)}).status_code == 201
+    first = audit.read_bytes()
+    assert client.post(url(), content=MORE, headers={**TTL, **auth(token)}).status_code == 204
+    second = audit.read_bytes()
+    assert second.startswith(first) and len(second) > len(first)
+    counts = store.read_manifest(project)["graphs"]
+    assert counts[graphstore.audit_graph(BASE)] == 2 * len(second[len(first):].splitlines())
+    assert graphstore.audit_graph(BASE) not in read  # the history is not reread
+
+    def store_fails(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(loader, "update_store", store_fails)
+    from fastapi.testclient import TestClient
+
+    from kg.web.app import create_app
+
+    with TestClient(create_app(project), raise_server_exceptions=False) as other:
+        r = other.delete(url(), headers=auth(token))
+    assert r.status_code == 507, r.text
+    assert audit.read_bytes() == second
+    assert store.read_manifest(project)["graphs"] == counts
+    assert len(fetch(client)) == 2
+
+
+def test_recovery_cuts_off_an_append_a_killed_write_left_half_done(project):
+    from kg.write import journal
+
+    log = project.partners_dir / "audit.nq"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_bytes(b"<a> <b> <c> <g> .\n")
+    txn = journal.Transaction(project.partners_dir)
+    txn.append(log.name, b"<d> <e> <f> <g> .\n")
+    txn.stage()
+    txn.commit()
+    assert log.read_bytes().count(b"\n") == 2
+    # as a process killed right here leaves it: the journal says "committed", the store never took it
+    txn.folder.rename(txn.folder.with_name(f"{journal.PREFIX}999999999"))
+    messages = journal.roll_back(project.partners_dir, project)
+    assert log.read_bytes() == b"<a> <b> <c> <g> .\n"
+    assert messages and "rolled back" in messages[0]
+
+
 def test_partner_graphs_and_audit_survive_kg_build(client, project, token):
     client.put(url(), content=NOTE, headers={**TTL, **auth(token)})
     first = store.read_manifest(project)

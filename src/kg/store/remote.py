@@ -493,15 +493,18 @@ class RemoteStore:
         if not 200 <= status < 300:
             raise _fail(status, url, data, "Graph Store Protocol")
 
-    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple] | None]) -> None:
-        """Replace each named graph with its triples (None: drop it), in one update request.
+    def replace_graphs(self, graphs: Mapping[str, Iterable[ox.Triple] | None], *,
+                       add: Mapping[str, Iterable[ox.Triple]] | None = None) -> None:
+        """Replace each named graph with its triples (None: drop it), and insert ``add``'s triples into
+        graphs otherwise kept, in one update request.
 
         On an engine that bounds one insert (:attr:`Engine.insert_triples`), more
         triples than that go in several requests, the drops with the first.
         """
         engine = self.engine
+        inserted = [*graphs.items(), *(add or {}).items()]
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
-                 for g, triples in graphs.items() if triples is not None for t in triples]
+                 for g, triples in inserted if triples is not None for t in triples]
         chunks = _chunks(quads, engine.batch(len(quads) or 1))
         parts = [f"DROP SILENT GRAPH <{g}>" for g in graphs]
         first = next(chunks, [])

@@ -9,7 +9,9 @@
    per file), a file to delete is moved into the folder;
 4. on any exception (KeyboardInterrupt included) before the batch is done,
    every target already replaced gets its backup back and new files go;
-5. the journal records each step, so a process killed between two renames is
+5. a file that only grows (the partners' audit log) is appended to instead: the journal
+   records its size before, and undoing the append cuts it back to that size;
+6. the journal records each step, so a process killed between two renames is
    rolled back by the next ``kg ingest`` or ``kg build`` (:func:`roll_back`) before
    it does anything; a batch killed after the store took it, but before the
    journal said so, is kept instead (the store's manifest matches data/).
@@ -42,6 +44,8 @@ class _File:
     content: bytes | None  # None: delete the target
     had_old: bool = False
     done: bool = False
+    append: bool = False  # content goes at the end of the target, which is otherwise kept
+    old_size: int = 0  # the target's size before an append
 
 
 @dataclass
@@ -64,6 +68,10 @@ class Transaction:
     def delete(self, name: str) -> None:
         self.files.append(_File(name, None))
 
+    def append(self, name: str, content: bytes) -> None:
+        """Add ``content`` at the end of ``name``: what it costs does not grow with the file."""
+        self.files.append(_File(name, content, append=True))
+
     def __len__(self) -> int:
         return len(self.files)
 
@@ -74,7 +82,7 @@ class Transaction:
         try:
             self.folder.mkdir(parents=True)
             for f in self.files:
-                if f.content is None:
+                if f.content is None or f.append:  # an append is small and undone by cutting it off
                     continue
                 _write(self.folder / f.name, f.content)
             os.sync()  # once for the batch: much cheaper than an fsync per file
@@ -87,12 +95,17 @@ class Transaction:
         """Move every staged file into place; on any failure, put everything back and re-raise."""
         for f in self.files:
             f.had_old = (self.data_dir / f.name).exists()
+            f.old_size = (self.data_dir / f.name).stat().st_size if f.append and f.had_old else 0
         self._mark("committing")
         try:
             for f in self.files:
                 target = self.data_dir / f.name
                 backup = self.folder / (f.name + ".old")
                 target.parent.mkdir(parents=True, exist_ok=True)
+                if f.append:
+                    f.done = True  # before writing: a failure midway leaves a part to cut off
+                    _append(target, f.content)
+                    continue
                 backup.parent.mkdir(parents=True, exist_ok=True)
                 if f.had_old:
                     _backup(target, backup)
@@ -117,7 +130,10 @@ class Transaction:
             self.finish()
             return
         for f in reversed(self.files):
-            if _moved(self.folder, f.name, f.content is None):
+            if f.append:
+                if f.done:
+                    _cut(self.data_dir / f.name, f.had_old, f.old_size)
+            elif _moved(self.folder, f.name, f.content is None):
                 _undo(self.data_dir, self.folder, f.name, f.had_old)
             f.done = False
         _fsync_dir(self.data_dir)
@@ -144,7 +160,8 @@ class Transaction:
         try:
             _write(tmp, json.dumps({
                 "pid": os.getpid(), "state": state,
-                "files": [{"name": f.name, "delete": f.content is None, "had_old": f.had_old} for f in self.files],
+                "files": [{"name": f.name, "delete": f.content is None, "had_old": f.had_old,
+                           **({"append": True, "old_size": f.old_size} if f.append else {})} for f in self.files],
             }, indent=1).encode())
             os.replace(tmp, self.journal)
         except OSError:
@@ -162,6 +179,26 @@ def _write(path: Path, content: bytes) -> None:
         if e.filename is not None:
             raise
         raise OSError(e.errno, e.strerror, str(path)) from None
+
+
+def _append(path: Path, content: bytes) -> None:
+    try:
+        with path.open("ab") as f:
+            f.write(content)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as e:
+        if e.filename is not None:
+            raise
+        raise OSError(e.errno, e.strerror, str(path)) from None
+
+
+def _cut(path: Path, had_old: bool, old_size: int) -> None:
+    """Undo an append: the file back to its size before (gone, if it did not exist)."""
+    if not had_old:
+        path.unlink(missing_ok=True)
+    elif path.exists() and path.stat().st_size > old_size:
+        os.truncate(path, old_size)
 
 
 def _backup(target: Path, backup: Path) -> None:
@@ -225,7 +262,10 @@ def roll_back(data_dir: Path, settings: Settings | None = None) -> list[str]:
         elif state in ("committing", "committed"):
             undone = 0
             for f in reversed(journal.get("files", [])):
-                if _moved(folder, f["name"], f.get("delete", False)):
+                if f.get("append"):  # cut back whatever part of the append was written
+                    _cut(data_dir / f["name"], f.get("had_old", False), f.get("old_size", 0))
+                    undone += 1
+                elif _moved(folder, f["name"], f.get("delete", False)):
                     _undo(data_dir, folder, f["name"], f.get("had_old", False))
                     undone += 1
             _fsync_dir(data_dir)

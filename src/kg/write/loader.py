@@ -33,10 +33,14 @@ logger = logging.getLogger(__name__)
 
 
 def update_store(settings: Settings, graphs: Mapping[str, str | list[ox.Triple] | None], *, records: int = 0,
-                 say: Callable[[str], None] = lambda m: None, note: Mapping | None = None) -> dict:
+                 say: Callable[[str], None] = lambda m: None, note: Mapping | None = None,
+                 add: Mapping[str, list[ox.Triple]] | None = None) -> dict:
     """Replace each named graph with the Turtle given, or the triples (None: drop it); return the new manifest.
 
     Turtle is written against the default base and rebased here; triples are taken as they are.
+    ``add``: triples added to a graph that is otherwise kept, such as a write's audit record (the
+    audit graph only grows: appending costs the record, not the history). They must not be in the
+    graph already, as a record naming a new activity is not: the graph's count grows by their number.
 
     ``note``: manifest entries recording the change (default: ``last_ingest``).
     On an external store the graphs are replaced in one update request (one
@@ -50,6 +54,9 @@ def update_store(settings: Settings, graphs: Mapping[str, str | list[ox.Triple] 
         counts.pop(g, None)
     triples = {g: _triples(graphs[g], settings) for g in names if graphs[g] is not None}
     counts.update({g: len(t) for g, t in triples.items()})
+    added = {g: list(dict.fromkeys(t)) for g, t in (add or {}).items() if g not in graphs and t}
+    for g, t in added.items():
+        counts[g] = counts.get(g, 0) + len(t)
     # The entailments graph follows the data: recomputed after the graphs are replaced (kg.write.entailments).
     entailed = entailments.graph_iri(settings.base)
     counts.pop(entailed, None)
@@ -60,7 +67,7 @@ def update_store(settings: Settings, graphs: Mapping[str, str | list[ox.Triple] 
         return sum(counts.values())
 
     if settings.external:
-        _replace_external(settings, {g: triples.get(g) for g in names})
+        _replace_external(settings, {g: triples.get(g) for g in names}, added)
         total = with_entailments(_refresh_external(settings))
         _write_manifest(settings, manifest, counts, total, records, names, note)
     else:
@@ -70,9 +77,9 @@ def update_store(settings: Settings, graphs: Mapping[str, str | list[ox.Triple] 
             totals.append(with_entailments(n))
             _write_manifest(settings, manifest, counts, totals[0], records, names, note, tmp)
 
-        _replace_embedded(settings, names, triples, finish)
+        _replace_embedded(settings, names, {**triples, **added}, finish)
         total = totals[0]
-    say(f"store updated: {len(graphs)} graph(s) replaced, {total:,} triples in all "
+    say(f"store updated: {len(graphs)} graph(s) replaced, {len(added)} added to, {total:,} triples in all "
         f"({time.perf_counter() - started:.2f}s)")
     return manifest
 
@@ -117,19 +124,21 @@ def _refresh_external(settings: Settings) -> int:
         client.close()
 
 
-def _replace_external(settings: Settings, graphs: Mapping[str, list[ox.Triple] | None]) -> None:
+def _replace_external(settings: Settings, graphs: Mapping[str, list[ox.Triple] | None],
+                      added: Mapping[str, list[ox.Triple]]) -> None:
     from kg.store import remote
 
     client = remote.RemoteStore(remote.Endpoints.of(settings, work=True))
     try:
-        client.replace_graphs(graphs)
+        client.replace_graphs(graphs, add=added)
     finally:
         client.close()
 
 
 def _replace_embedded(settings: Settings, names: list[str], triples: Mapping[str, list[ox.Triple]],
                       write_manifest: Callable) -> None:
-    """A checkpoint copy of the store with the graphs replaced, swapped in with its manifest."""
+    """A checkpoint copy of the store with the graphs ``names`` replaced (the others of ``triples`` are added
+    to), swapped in with its manifest."""
     with swap.staged(settings) as (tmp, tmp_manifest):
         reader = ox.Store.read_only(str(settings.store_dir))
         reader.backup(str(tmp))

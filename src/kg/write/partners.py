@@ -12,7 +12,8 @@ A write (PUT replaces a graph, POST merges into it, DELETE drops it) goes:
    a violation raises :class:`~kg.errors.ValidationFailed` and nothing changes;
 3. **persist** it as a file under ``partners/`` (one N-Quads file per graph,
    ``partners/{partner}/{slug}-{hash}.nq``) and append a PROV record of the
-   write to ``partners/audit.nq`` (graph ``{base}graph/audit``);
+   write to ``partners/audit.nq`` (graph ``{base}graph/audit``: the record is appended, to the
+   file and to the graph, so a write's cost does not grow with the history);
 4. **load** both graphs into the store as ingest does
    (:func:`kg.write.loader.update_store`: a checkpoint copy swapped in, the
    manifest bumped, so running servers reopen); if that fails the files are
@@ -281,7 +282,6 @@ class _Plan:
     old: list[ox.Triple]
     new: list[ox.Triple]
     report: Report
-    audit_old: list[ox.Triple]
     graph_bytes: bytes | None    # the graph's file, None when the graph goes
 
 
@@ -315,12 +315,11 @@ def _plan(settings: Settings, operation: str, graph_iri: str, triples: list[ox.T
                                    replaced=[graph_iri] if exists else [], engine=settings.shacl_engine)
         if not report.conforms:
             raise ValidationFailed(f"the graph does not conform to the shapes: {report.summary()}", report)
-        audit_old = _graph_triples(store, audit_graph(settings.base))
     finally:
         del store  # release the store: a writer may swap it
     _check_size(new, graph_iri, settings)
     graph_bytes = _nquads(new, graph_iri, settings.base) if new else None
-    return _Plan(state, exists, old, new, report, audit_old, graph_bytes)
+    return _Plan(state, exists, old, new, report, graph_bytes)
 
 
 def _plan_unlocked(settings: Settings, operation: str, graph_iri: str, triples: list[ox.Triple] | None,
@@ -419,7 +418,6 @@ def _commit(settings: Settings, operation: str, graph_iri: str, partner: Partner
     now = datetime.now(timezone.utc)
     activity = f"{settings.base}id/graph-write/{now.strftime('%Y%m%dT%H%M%S%fZ')}-{uuid.uuid4().hex[:8]}"
     record = _audit_record(activity, operation, graph_iri, partner, settings.base, now, len(old), len(new))
-    audit_new = list(dict.fromkeys([*plan.audit_old, *record]))
 
     # The files go in through ingest's journal, then the store: killed between the
     # two, the next start (kg.write.recovery) puts the files back, as the store never changed.
@@ -432,13 +430,12 @@ def _commit(settings: Settings, operation: str, graph_iri: str, partner: Partner
         txn.write(name, plan.graph_bytes)
     elif path.exists():
         txn.delete(name)
-    old_audit = audit_path.read_bytes() if audit_path.exists() else b""
-    txn.write(audit_path.name, old_audit + _nquads(record, audit, settings.base))
+    txn.append(audit_path.name, _nquads(record, audit, settings.base))
     txn.stage()
     txn.commit()
     try:
         # The triples themselves, not a text to parse again (a long literal would not fit a parser's buffer).
-        update_store(settings, {graph_iri: new or None, audit: audit_new},
+        update_store(settings, {graph_iri: new or None}, add={audit: record},
                      note={"last_graph_write": {"operation": operation, "graph": graph_iri,
                                                 "partner": partner.name, "at": now.isoformat()}})
     except BaseException:
