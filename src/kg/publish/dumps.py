@@ -30,6 +30,7 @@ import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -82,6 +83,9 @@ DUMPS: tuple[Dump, ...] = (
     Dump("spkg-shapes.ttl", "The SHACL shapes the data is validated with, Turtle", "ttl", "text/turtle", "shapes"),
 )
 BY_KEY = {d.key: d for d in DUMPS}
+#: The N-Triples dump is written in the Turtle dump's pass over the store (the same triples, in the same
+#: order): merging the graphs is most of a dump's time, and is then done once for both.
+WRITTEN_WITH = {"spkg.nt.gz": "spkg.ttl"}
 
 #: Files that describe the dumps (not distributions themselves): stable name -> (media type, title).
 EXTRA = {
@@ -117,9 +121,11 @@ def _graphs(store: Store, settings: Settings, part: str) -> list[str]:
 
 
 # No ORDER BY: the store's index order is already stable for the same data (the same
-# bytes each time) and keeps a subject's triples together, which is what Turtle needs.
-# Sorting cost more than everything else: at 100,000 outcomes (5.4 million quads) the
-# sorted query had not answered after 14 minutes.
+# bytes each time) and keeps a subject's triples in a graph together, which is what Turtle
+# needs. Sorting cost more than everything else: at 100,000 outcomes (5.4 million quads)
+# the sorted query had not answered after 14 minutes. No DISTINCT either: it keeps every
+# triple in memory (1.3 GB at 100,000 outcomes); dump-triples.rq instead looks each triple
+# up in the graphs that sort before its own, which keeps memory flat in the size of the graph.
 
 def triples(store: Store, settings: Settings, part: str = "all") -> Iterator[ox.Triple]:
     """The distinct triples of ``part`` (all named graphs merged), a subject's together, in index order."""
@@ -156,19 +162,49 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _write_rdf(path: Path, items: Iterable, dump: Dump, settings: Settings) -> int:
-    counter = _Counter(items)
-    fmt = _OX_FORMATS[dump.fmt]
-    prefixes = ld.prefixes(settings.base) if dump.fmt == "ttl" else None
+@contextmanager
+def _opened(path: Path, dump: Dump) -> Iterator:
     with path.open("wb") as raw:
         if dump.gzip:
             # mtime=0 and no file name: the same data gives the same bytes. Level 6 (zlib's own
             # default, gzip's too) rather than Python's 9: most of the speed for a few % of size.
             with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as out:
-                ox.serialize(counter, out, fmt, prefixes=prefixes)
+                yield out
         else:
-            ox.serialize(counter, raw, fmt, prefixes=prefixes)
+            yield raw
+
+
+def _with_ntriples(items: Iterable[ox.Triple], out) -> Iterator[ox.Triple]:
+    """``items``, each also written to ``out`` as an N-Triples line (a term's str() is its N-Triples form)."""
+    lines = []
+    for t in items:
+        lines.append(f"{t} .\n")
+        if len(lines) == 10_000:
+            out.write("".join(lines).encode())
+            lines.clear()
+        yield t
+    out.write("".join(lines).encode())
+
+
+def _write_rdf(path: Path, items: Iterable, dump: Dump, settings: Settings,
+               ntriples: tuple[Path, Dump] | None = None) -> int:
+    """Write ``items`` as ``dump``; with ``ntriples``, the same items to that N-Triples file in the same pass."""
+    fmt = _OX_FORMATS[dump.fmt]
+    prefixes = ld.prefixes(settings.base) if dump.fmt == "ttl" else None
+    with _opened(path, dump) as out, (_opened(*ntriples) if ntriples else nullcontext()) as side:
+        counter = _Counter(_with_ntriples(items, side) if side is not None else items)
+        ox.serialize(counter, out, fmt, prefixes=prefixes)
     return counter.n
+
+
+def _write_quads(path: Path, store: Store, dump: Dump) -> int:
+    with _opened(path, dump) as out:
+        n = store.dump_quads(out)
+        if n is None:
+            counter = _Counter(quads(store))
+            ox.serialize(counter, out, _OX_FORMATS["nq"])
+            n = counter.n
+    return n
 
 
 def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
@@ -187,19 +223,28 @@ def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
     try:
         files = []
         for dump in DUMPS:
-            name = dump.file_name(version.name)
-            tmp = out_dir / f".{name}.part-{os.getpid()}"
+            if dump.key in WRITTEN_WITH:
+                continue  # written in its partner's pass
+            written = [dump, *(BY_KEY[k] for k, partner in WRITTEN_WITH.items() if partner == dump.key)]
+            tmps = {d.key: out_dir / f".{d.file_name(version.name)}.part-{os.getpid()}" for d in written}
             try:
-                items = quads(store) if dump.fmt == "nq" else triples(store, settings, dump.part)
-                n = _write_rdf(tmp, items, dump, settings)
-                os.replace(tmp, out_dir / name)
+                if dump.fmt == "nq":
+                    n = _write_quads(tmps[dump.key], store, dump)
+                else:
+                    side = next(((tmps[d.key], d) for d in written[1:]), None)
+                    n = _write_rdf(tmps[dump.key], triples(store, settings, dump.part), dump, settings, side)
+                for d in written:
+                    os.replace(tmps[d.key], out_dir / d.file_name(version.name))
             finally:
-                tmp.unlink(missing_ok=True)
-            entry = _entry(out_dir / name, dump.key, dump.title, dump.media_type, kind="distribution")
-            entry.update({"format": dump.fmt, "part": dump.part, "compression": "gzip" if dump.gzip else None,
-                          "triples": n, "graphs": _graphs(store, settings, dump.part)})
-            files.append(entry)
-            say(f"wrote {name}: {n:,} {'quads' if dump.fmt == 'nq' else 'triples'}, {entry['bytes']:,} bytes")
+                for tmp in tmps.values():
+                    tmp.unlink(missing_ok=True)
+            for d in written:
+                name = d.file_name(version.name)
+                entry = _entry(out_dir / name, d.key, d.title, d.media_type, kind="distribution")
+                entry.update({"format": d.fmt, "part": d.part, "compression": "gzip" if d.gzip else None,
+                              "triples": n, "graphs": _graphs(store, settings, d.part)})
+                files.append(entry)
+                say(f"wrote {name}: {n:,} {'quads' if d.fmt == 'nq' else 'triples'}, {entry['bytes']:,} bytes")
 
         manifest = {
             "version": version.name,

@@ -41,6 +41,10 @@ class Store(Protocol):
         """Triples in all named graphs, counted per graph."""
         ...
 
+    def dump_quads(self, output) -> int | None:
+        """Every quad as N-Quads to ``output`` by the store itself; their number, or None if it cannot."""
+        ...
+
     def named_graphs(self) -> list[str]:
         ...
 
@@ -93,6 +97,11 @@ class StoreAdapter:
 
     def triple_count(self) -> int:
         return len(self._s)
+
+    def dump_quads(self, output) -> int | None:
+        """Write every quad to ``output`` as N-Quads without Python touching each one, where the store can
+        (the embedded one does); the number written, or None when it cannot (then ask with SPARQL)."""
+        return None
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._s.named_graphs())
