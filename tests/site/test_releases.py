@@ -80,3 +80,38 @@ def test_dcat_says_which_release_this_one_replaces(released):
     notes = [str(o) for o in g.objects(this, URIRef("http://www.w3.org/ns/adms#versionNotes"))]
     assert notes and "outcomes: 1 added" in notes[0]
     assert json.loads((settings.dumps_dir / "latest.json").read_text())["version"] == second["version"]
+
+
+def test_a_things_digest_does_not_depend_on_the_order_the_store_gives_its_triples():
+    import pyoxigraph as ox
+
+    from kg.publish import changes
+
+    outcome = ox.NamedNode(changes.KINDS["outcomes"])
+    s = ox.NamedNode("https://w3id.org/spkg/id/outcome/x")
+    rows = [(ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), outcome),
+            (ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("B", language="fr")),
+            (ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("A", language="en"))]
+
+    class Ordered:
+        def __init__(self, order):
+            self.order = order
+
+        def query(self, sparql, substitutions=None):
+            cls = next(iter(substitutions.values()))
+            return [(s, p, o, cls) for p, o in self.order] if cls == outcome else []
+
+    one, other = changes.index(Ordered(rows), changes.KINDS["outcomes"].split("def/")[0]), \
+        changes.index(Ordered(rows[::-1]), changes.KINDS["outcomes"].split("def/")[0])
+    assert one == other and one["outcomes"][s.value][0] == "A"
+
+
+def test_an_index_digested_another_way_lists_no_changed_things_and_says_why():
+    from kg.publish import changes
+
+    iri = "https://w3id.org/spkg/id/outcome/x"
+    old = {"outcomes": {iri: ["X", "0123"]}}  # a release written before the digest had a name
+    new = {"digest": changes.DIGEST, "outcomes": {iri: ["X", "4567"]}}
+    diff = changes.compare(old, new, {}, {})
+    assert diff["things"]["outcomes"]["changed"] == [] and "another way" in diff["note"]
+    assert changes.compare({**old, "digest": changes.DIGEST}, new, {}, {})["things"]["outcomes"]["changed"]
