@@ -37,6 +37,7 @@ class Engine:
     graph_accept: str | None = None        # Accept for CONSTRUCT / DESCRIBE (None: the usual one)
     blank_nodes_in_data: bool = True       # INSERT DATA may carry blank nodes (else INSERT {…} WHERE {})
     describe_prelude: str = ""             # put before a DESCRIBE query's text (the engine's own pragmas)
+    entailment_pairs: int | None = None    # hierarchy pairs per entailment query (None: all in one query)
     system_graphs: tuple[str, ...] = ()    # IRI prefixes of the engine's own graphs, which spkg never drops
     union_hint: str = ("start Oxigraph with --union-default-graph, or set tdb2:unionDefaultGraph true in "
                        "Fuseki (README, 'External store')")
@@ -56,6 +57,9 @@ class Engine:
 STANDARD = Engine("sparql")
 VIRTUOSO = Engine(
     "virtuoso", drop_all=False, insert_triples=1000, graph_accept=_GRAPH_ACCEPT, blank_nodes_in_data=False,
+    # At 100,000 outcomes one CONSTRUCT for every pair of the hierarchy answers millions of triples,
+    # more than Virtuoso returns from one query ("The result vector is too large"); one per pair fits.
+    entailment_pairs=1,
     describe_prelude='define sql:describe-mode "CBD" ',
     system_graphs=("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
                    "http://localuriqaserver/", "http://www.w3.org/2002/07/owl#"),

@@ -107,18 +107,23 @@ def closure(store, base: str) -> Closure:
     return Closure((row["s"].value, row["p"].value, row["o"].value) for row in rows)
 
 
-def compute(store, base: str) -> list[ox.Triple]:
-    """The entailed triples of everything ``store`` holds (its entailments graph left out), without repeats."""
+def compute(store, base: str, pairs_per_query: int | None = None) -> list[ox.Triple]:
+    """The entailed triples of everything ``store`` holds (its entailments graph left out), without repeats.
+
+    ``pairs_per_query``: ask about that many (class, superclass) or (property, superproperty) pairs
+    per query (an engine that bounds one answer, :attr:`kg.store.engine.Engine.entailment_pairs`);
+    None: all in one query each.
+    """
     c = closure(store, base)
     found: dict[ox.Triple, None] = {}
     for name, pairs in (("entailed-types", c.types), ("entailed-properties", c.properties),
                         ("entailed-inverses", c.inverses)):
-        if not pairs:
-            continue
         rows = [(ox.NamedNode(a), ox.NamedNode(b)) for a, b in pairs]
-        sparql = files.fill(files.text("kg.write", name, base), pairs=rows)
-        for t in store.query(sparql, use_default_graph_as_union=True):
-            found[ox.Triple(t.subject, t.predicate, t.object)] = None
+        step = pairs_per_query or len(rows) or 1
+        for start in range(0, len(rows), step):
+            sparql = files.fill(files.text("kg.write", name, base), pairs=rows[start:start + step])
+            for t in store.query(sparql, use_default_graph_as_union=True):
+                found[ox.Triple(t.subject, t.predicate, t.object)] = None
     return list(found)
 
 
@@ -137,7 +142,7 @@ def materialise(store: ox.Store, base: str) -> int:
 def refresh_remote(client, base: str) -> int:
     """Replace the entailments graph of an external store (one update request); the number of triples written."""
     started = time.perf_counter()
-    triples = compute(client, base)
+    triples = compute(client, base, client.engine.entailment_pairs)
     client.replace_graphs({graph_iri(base): triples or None})
     logger.info("entailments: %d triples in %.2fs", len(triples), time.perf_counter() - started)
     return len(triples)
