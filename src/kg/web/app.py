@@ -20,6 +20,7 @@ app's lifespan (so tests use ``with TestClient(create_app(settings))``).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import gc
 import logging
 import os
@@ -97,7 +98,10 @@ def _keep_pages_warm(app: FastAPI, loop: asyncio.AbstractEventLoop, stop: thread
                 warm(app, loop)
                 done = version
                 logger.info("pages of dataset version %s ready in %.1f s", version.name, time.monotonic() - started)
-        except Exception:  # a missing or half-swapped store: try again later, keep serving
+        except Exception as e:  # a missing or half-swapped store: try again later, keep serving
+            if stop.is_set() and isinstance(e, concurrent.futures.CancelledError):
+                logger.info("warming stopped: the server is stopping")  # its loop cancelled the queries
+                break
             logger.warning("could not compute the dashboard and index pages yet", exc_info=True)
         stop.wait(every)
 
