@@ -124,18 +124,32 @@ def _graphs(store: Store, settings: Settings, part: str) -> list[str]:
 # bytes each time) and keeps a subject's triples in a graph together, which is what Turtle
 # needs. Sorting cost more than everything else: at 100,000 outcomes (5.4 million quads)
 # the sorted query had not answered after 14 minutes. No DISTINCT either: it keeps every
-# triple in memory (1.3 GB at 100,000 outcomes); dump-triples.rq instead looks each triple
-# up in the graphs that sort before its own, which keeps memory flat in the size of the graph.
+# triple in memory (1.3 GB at 100,000 outcomes). The few triples that several graphs state
+# are asked for first (dump-duplicates.rq), and each is written from one graph only: memory
+# grows with those, not with the graph. (Looking each triple up in the other graphs instead
+# kept memory flat too, but took three times as long.)
 
-def triples(store: Store, settings: Settings, part: str = "all") -> Iterator[ox.Triple]:
-    """The distinct triples of ``part`` (all named graphs merged), a subject's together, in index order."""
-    if part == "all":
-        query = ld.query("dump-triples")
-    else:
+def duplicates(store: Store) -> dict[ox.Triple, str]:
+    """The triples several named graphs state -> the name of the first of those graphs."""
+    return {ox.Triple(row[0], row[1], row[2]): row[3].value for row in store.query(ld.query("dump-duplicates"))}
+
+
+def triples(store: Store, settings: Settings, part: str = "all",
+            repeated: dict[ox.Triple, str] | None = None) -> Iterator[ox.Triple]:
+    """The distinct triples of ``part`` (all named graphs merged), a graph's subject's together, in index order.
+
+    ``repeated``: :func:`duplicates` of the store, when the caller has it already."""
+    if part != "all":
         graphs = [ox.NamedNode(g) for g in _graphs(store, settings, part)] or [ox.NamedNode("urn:x-spkg:none")]
-        query = ld.query("dump-triples-of-graphs", graphs=graphs)
-    for row in store.query(query):
-        yield ox.Triple(row[0], row[1], row[2])
+        for row in store.query(ld.query("dump-triples-of-graphs", graphs=graphs)):
+            yield ox.Triple(row[0], row[1], row[2])
+        return
+    repeated = duplicates(store) if repeated is None else repeated
+    for row in store.query(ld.query("dump-quads")):
+        t = ox.Triple(row[0], row[1], row[2])
+        if repeated and t in repeated and row[3].value != repeated[t]:
+            continue  # written from the first graph that states it
+        yield t
 
 
 def quads(store: Store) -> Iterator[ox.Quad]:
@@ -222,6 +236,7 @@ def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
         store = open_store(settings)
     try:
         files = []
+        repeated = duplicates(store)  # once for all the merged dumps
         for dump in DUMPS:
             if dump.key in WRITTEN_WITH:
                 continue  # written in its partner's pass
@@ -232,7 +247,8 @@ def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
                     n = _write_quads(tmps[dump.key], store, dump)
                 else:
                     side = next(((tmps[d.key], d) for d in written[1:]), None)
-                    n = _write_rdf(tmps[dump.key], triples(store, settings, dump.part), dump, settings, side)
+                    n = _write_rdf(tmps[dump.key], triples(store, settings, dump.part, repeated), dump, settings,
+                                   side)
                 for d in written:
                     os.replace(tmps[d.key], out_dir / d.file_name(version.name))
             finally:
