@@ -306,3 +306,67 @@ def test_a_client_running_long_queries_gets_429_while_they_run(kg_store) -> None
             for t in running:
                 t.join(120)
         assert answers == [503, 503]  # stopped by the time budget
+
+
+# -- the eighth #16 probe: chains of operators and clauses -----------------------------------------
+# pyoxigraph's parser and planner recurse once per link of a chain as they do per bracket: 12,000 '!'
+# (a 12 KB query, no bracket past the limit) overflowed a query worker's stack, a 503 each; two clients
+# sending them made the workers restart 93 times in 25 s and another client's lookups went from 4 ms to
+# 0.7 s. An Oxigraph server behind spkg died of the same 12,000 '!' (stack overflow, whole process).
+
+CHAINS = {
+    "not": "ASK { FILTER(" + "!" * 12_000 + "true) }",
+    "sum": "ASK { FILTER(" + "1+" * 12_000 + "1) }",
+    "and": "ASK { FILTER(" + "true&&" * 12_000 + "true) }",
+    "binds": "ASK { " + " ".join(f"BIND(1 AS ?b{i})" for i in range(3_000)) + " }",
+    "minuses": "ASK { ?s ?p ?o " + " MINUS { ?s ?p ?o }" * 3_000 + " }",
+    "select-expressions": "SELECT " + " ".join(f"(1 AS ?x{i})" for i in range(3_000)) + " WHERE {}",
+    "collection": "ASK { ?s ?p (" + " 1" * 6_000 + " ) }",
+    "object-list": "ASK { ?s <http://a/p> " + ", ".join(f"?o{i}" for i in range(12_000)) + " }",
+    # chains add up along the nesting: 120 "+" at each of 20 levels of brackets
+    "nested": "ASK { FILTER(" + ("1+" * 120 + "(") * 20 + "1" + ")" * 20 + ") }",
+}
+
+
+@pytest.mark.parametrize("query", CHAINS.values(), ids=CHAINS.keys())
+def test_a_chain_of_operators_or_clauses_the_engine_would_recurse_on_is_refused(query: str) -> None:
+    from kg.errors import QuerySyntaxError
+    from kg.sparql import guard
+
+    assert len(query) <= 100_000  # within max_query_length: only the chain is refused
+    with pytest.raises(QuerySyntaxError, match="chains more than"):
+        guard.check_nesting(query)
+
+
+FLAT = {
+    "values": "SELECT * WHERE { VALUES ?x { " + " ".join(f'"{i}"^^<http://www.w3.org/2001/XMLSchema#string>'
+                                                       for i in range(2_000)) + " } }",
+    "values-rows": "SELECT * WHERE { VALUES (?x ?y) { " + " ".join(f'({i} "v"@en-GB)' for i in range(5_000)) + " } }",
+    "in-list": "ASK { FILTER(?x IN (" + ", ".join(str(i) for i in range(10_000)) + ")) }",
+    "alternatives": "ASK { ?s ?p ?x FILTER(" + " || ".join(f"?x = {i}" for i in range(300)) + ") }",
+    "binds": "ASK { " + " ".join(f"BIND({i} + 1 AS ?b{i})" for i in range(300)) + " }",
+    "group-by": "SELECT ?s WHERE { ?s ?p ?o } GROUP BY " + " ".join(["?s"] * 5_000),
+    "paths": "ASK { " + " ".join(f"?s{i} <http://a/p>/^<http://a/q>|<http://a/r>* ?o ." for i in range(500)) + " }",
+}
+
+
+@pytest.mark.parametrize("query", FLAT.values(), ids=FLAT.keys())
+def test_long_flat_lists_and_real_chains_are_not_refused(query: str) -> None:
+    from kg.sparql import guard
+
+    guard.check_nesting(query)
+
+
+@pytest.mark.slow
+@pytest.mark.embedded  # on an external store the check that crashed was spkg's own parse, in the worker too
+def test_a_chain_is_a_400_before_any_worker_sees_it(kg_store) -> None:
+    app = create_app(test_settings(kg_store, workers=1))
+    with TestClient(app) as c:
+        for query in (CHAINS["not"], CHAINS["binds"]):
+            r = c.post("/sparql", data={"query": query}, headers={"accept": "application/sparql-results+json"})
+            assert r.status_code == 400 and "chains more than" in r.json()["error"], (r.status_code, r.text[:300])
+        page = c.get("/query", params={"query": "ASK { FILTER(" + "!" * 2_500 + "true) }"}, headers={"accept": "text/html"})
+        assert page.status_code == 400 and "chains more than" in page.text  # the editor's form, the same check
+        assert app.spkg.executor.stats.restarts == 0  # no worker died
+        r = c.post("/sparql", data={"query": FLAT["alternatives"]}, headers={"accept": "application/sparql-results+json"})
+        assert r.status_code == 200, r.text

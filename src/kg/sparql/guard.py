@@ -9,7 +9,7 @@ mean nothing) and answers three questions without a full parse:
 * :func:`declares_dataset` — does the query carry its own ``FROM`` / ``FROM
   NAMED``? (If so, the union-of-named-graphs default must not override it.)
 * :func:`service_iris` — which endpoints would ``SERVICE`` call?
-* :func:`check_nesting` — is the query nested deeper than the engine can parse?
+* :func:`check_nesting` — is the query nested or chained deeper than the engine can parse?
 
 :func:`check_services` applies the SERVICE policy (setting
 ``service_allowlist``):
@@ -379,25 +379,92 @@ def check_services(sparql: str, allowlist: Iterable[str], resolve: Resolver = _r
 MAX_NESTING = 128
 _OPENING, _CLOSING = frozenset("{(["), frozenset("})]")
 
+#: Longest chain of operators and clauses accepted along one path of the query. The engine's
+#: parser and planner recurse once per link of a chain as they do per bracket: with a worker's
+#: 8 MiB of stack, 12,000 ``!`` or ``1+``, 3,000 ``BIND``s, ``MINUS``es or ``(expr AS ?x)``,
+#: a 6,000-item collection or a 12,000-object list overflowed it (the eighth #16 probe), and
+#: an Oxigraph server died of the same 12,000 ``!``. A link is an operator character
+#: (``!`` ``&`` ``|`` ``+`` ``-`` ``*`` ``/`` ``=`` ``<`` ``>``, so ``&&`` is two), a ``,`` or
+#: ``;`` between objects or predicates, a clause keyword (:data:`_CHAIN_WORDS`, weighed by what
+#: it cost), and an item of a collection ``( … )``; chains add up along the nesting, as the
+#: recursion does. Lists the engine reads flat are no chain: VALUES, ``IN ( … )`` and function
+#: arguments (commas inside brackets), GROUP BY and ORDER BY keys.
+MAX_CHAIN = 2000
+_CHAIN_CHARS = frozenset("!&|+-*/=<>")
+_CHAIN_WORDS = {"AS": 4, "MINUS": 4, "OPTIONAL": 2, "UNION": 1, "GRAPH": 1, "SERVICE": 1}
 
-def check_nesting(sparql: str, limit: int = MAX_NESTING) -> None:
+
+class _Group:
+    """One bracket's contents, as the chain check counts them."""
+
+    __slots__ = ("bracket", "links", "items", "commas", "deepest")
+
+    def __init__(self, bracket: str) -> None:
+        self.bracket, self.links, self.items, self.commas, self.deepest = bracket, 0, 0, False, 0
+
+    def chain(self) -> int:
+        """The longest chain through this group: its own links (or a collection's items), then its deepest child's."""
+        own = self.links
+        if self.bracket == "(" and not self.links and not self.commas:
+            own = self.items  # ( a b c … ): a collection, one link per item
+        return own + self.deepest
+
+
+def _position(sparql: str, start: int) -> tuple[int, int]:
+    line = sparql.count("\n", 0, start) + 1
+    return line, start - (sparql.rfind("\n", 0, start) + 1) + 1
+
+
+def check_nesting(sparql: str, limit: int = MAX_NESTING, chain: int = MAX_CHAIN) -> None:
     """Raise :class:`QuerySyntaxError` (400) if brackets outside strings, IRIs and comments
-    nest deeper than ``limit``."""
-    if sum(sparql.count(c) for c in _OPENING) <= limit:
-        return  # too few brackets to nest that deep: no need to lex (this runs on the event loop)
-    depth = 0
+    nest deeper than ``limit``, or operators and clauses chain longer than ``chain`` (:data:`MAX_CHAIN`)."""
+    if sum(sparql.count(c) for c in _OPENING) <= limit and len(sparql) <= chain // 4:
+        return  # too few brackets to nest that deep, too short to chain that long: no need to lex (on the event loop)
+    groups = [_Group("")]
+    previous: Token | None = None
     for t in tokens(sparql):
-        if t.kind != "other":
-            continue
-        if t.text in _OPENING:
-            depth += 1
-            if depth > limit:
-                line = sparql.count("\n", 0, t.start) + 1
-                column = t.start - (sparql.rfind("\n", 0, t.start) + 1) + 1
+        group = groups[-1]
+        if t.kind == "other" and t.text in _OPENING:
+            if len(groups) > limit:
+                line, column = _position(sparql, t.start)
                 raise QuerySyntaxError(f"line {line}, column {column}: the query nests brackets more than {limit} "
                                        "levels deep", line=line, column=column)
-        elif t.text in _CLOSING:
-            depth = max(0, depth - 1)
+            groups.append(_Group(t.text))
+        elif t.kind == "other" and t.text in _CLOSING:
+            if len(groups) > 1:
+                closed = groups.pop()
+                groups[-1].deepest = max(groups[-1].deepest, closed.chain())
+                if closed.chain() > chain:
+                    _too_long(sparql, t.start, chain)
+        elif t.kind == "other" and t.text in _CHAIN_CHARS:
+            # a '-' inside a language tag ("x"@en-GB) is no operator: it follows a letter at once
+            if not (t.text == "-" and previous is not None and previous.kind == "word"
+                    and previous.start + len(previous.text) == t.start):
+                group.links += 1
+        elif t.kind == "other" and t.text in ",;":
+            if group.bracket == "(":
+                group.commas = True  # arguments or an IN list: read flat
+            else:
+                group.links += 1
+        elif t.kind == "word" and t.text.upper() in _CHAIN_WORDS:
+            weight = _CHAIN_WORDS[t.text.upper()]
+            # (expr AS ?x) chains in the group around it: SELECT's, BIND's, GROUP BY's
+            target = groups[-2] if t.text.upper() == "AS" and len(groups) > 1 else group
+            target.links += weight
+        else:
+            group.items += 1
+        previous = t
+    while len(groups) > 1:  # brackets left open: the parser will say so, the chain is counted anyway
+        closed = groups.pop()
+        groups[-1].deepest = max(groups[-1].deepest, closed.chain())
+    if groups[0].links + groups[0].deepest > chain:
+        _too_long(sparql, len(sparql), chain)
+
+
+def _too_long(sparql: str, start: int, chain: int) -> None:
+    line, column = _position(sparql, start)
+    raise QuerySyntaxError(f"line {line}, column {column}: the query chains more than {chain:,} operators and "
+                           "clauses (the engine recurses once per link)", line=line, column=column)
 
 
 UPDATE_HINT = "send SELECT, ASK, CONSTRUCT or DESCRIBE queries; the data changes only through `kg build`"
