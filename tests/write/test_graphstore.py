@@ -433,6 +433,23 @@ def test_posts_that_merge_a_graph_past_its_size_cap_are_413_and_change_nothing(c
     assert 3000 * kept < cap
 
 
+def test_a_graph_past_its_size_cap_is_413_before_it_is_validated(client, token, monkeypatch):
+    # The eighth #16 probe: 4 MB of "[ <p> 1 ]" (200,000 blank nodes) was validated first, 92 s and 1.5 GB
+    # in the HTTP process, and only then refused for its size. Here 4 KB of collection items (2 bytes each,
+    # two triples each as N-Quads) against the 16 KB cap; validation must never see it.
+    from kg.validate import incremental
+
+    seen = []
+    real = incremental.validate_batch
+    monkeypatch.setattr(incremental, "validate_batch", lambda *a, **k: seen.append(1) or real(*a, **k))
+    body = f"<{OUTCOME}> <http://www.w3.org/2000/01/rdf-schema#comment> (" + " 1" * 1_900 + " ) .\n"
+    r = client.put(url(), content=body, headers={**TTL, **auth(token)})
+    assert r.status_code == 413 and "N-Quads" in r.json()["error"], r.text
+    assert not seen, "validated before the size check"
+    assert client.get(url()).status_code == 404
+    assert client.put(url(), content=NOTE, headers={**TTL, **auth(token)}).status_code == 201 and seen
+
+
 def test_a_plan_read_from_a_store_another_write_swapped_is_made_again(client, project, token, monkeypatch):
     # The #16 re-probe (NEW-3): a write planning on a read-only store handle while another write swapped
     # the store in got FileNotFoundError (an .sst file gone) and answered 500. That read is stale: plan again.

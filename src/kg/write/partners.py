@@ -309,6 +309,7 @@ def _plan(settings: Settings, operation: str, graph_iri: str, triples: list[ox.T
             new = list(dict.fromkeys([*old, *(triples or [])]))
         else:
             new = []
+        _check_size(new, graph_iri, settings)  # before validation, which costs far more than the graph's size
         batch = {graph_iri: _to_rdflib(new)} if new else {}
         derived = entailments.graph_iri(settings.base)
         report, _ = validate_batch(batch, Context(store, {graph_iri, derived}), shapes, ontology,
@@ -317,7 +318,6 @@ def _plan(settings: Settings, operation: str, graph_iri: str, triples: list[ox.T
             raise ValidationFailed(f"the graph does not conform to the shapes: {report.summary()}", report)
     finally:
         del store  # release the store: a writer may swap it
-    _check_size(new, graph_iri, settings)
     graph_bytes = _nquads(new, graph_iri, settings.base) if new else None
     return _Plan(state, exists, old, new, report, graph_bytes)
 
