@@ -19,6 +19,7 @@ tests in test_w3c_protocol.py.
 from __future__ import annotations
 
 import asyncio
+import http.server
 import shutil
 import socket
 import threading
@@ -370,3 +371,42 @@ def test_a_chain_is_a_400_before_any_worker_sees_it(kg_store) -> None:
         assert app.spkg.executor.stats.restarts == 0  # no worker died
         r = c.post("/sparql", data={"query": FLAT["alternatives"]}, headers={"accept": "application/sparql-results+json"})
         assert r.status_code == 200, r.text
+
+
+# -- the eighth #16 probe: a SERVICE answer the engine cannot read -----------------------------------
+
+class _HugeAnswer(http.server.BaseHTTPRequestHandler):
+    """An allowed endpoint whose answer holds one literal of 17 MB: past what pyoxigraph's SERVICE client reads."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        body = (b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"'
+                + b"a" * 17_000_000 + b'"}}]}}')
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.mark.embedded  # on an external store, that store makes the SERVICE calls
+def test_a_service_answer_too_big_for_the_engine_is_a_502_not_a_500(kg_store, caplog) -> None:
+    # The probe's SERVICE to an allowed endpoint that answered a 17 MB literal got "internal error in a
+    # query worker: RuntimeError: Reached the buffer maximal size of 16777216", a 500 logged as an error.
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HugeAnswer)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    endpoint = f"http://127.0.0.1:{srv.server_address[1]}/sparql"
+    try:
+        with TestClient(create_app(test_settings(kg_store, workers=1, service_allowlist=endpoint))) as c:
+            r = c.post("/sparql", data={"query": f"SELECT (STRLEN(?x) AS ?n) WHERE {{ SERVICE <{endpoint}> {{ ?x ?p ?o }} }}"},
+                       headers={"accept": "application/sparql-results+json"})
+            assert r.status_code == 502 and r.json()["title"] == "remote SERVICE failed", (r.status_code, r.text[:300])
+            assert "buffer" in r.json()["error"]
+    finally:
+        srv.shutdown()
+    assert not [rec for rec in caplog.records if rec.levelname == "ERROR"], caplog.text[-2000:]

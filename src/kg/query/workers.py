@@ -430,6 +430,10 @@ def _answer(store, job: Job, sock: socket.socket, allowlist: list[str]) -> None:
         if services:
             raise RemoteServiceError(f"SERVICE call failed: {e}") from None
         raise StoreError(f"query failed: {e}") from None
+    except RuntimeError as e:
+        if services:  # an answer pyoxigraph's SERVICE client cannot read ("Reached the buffer maximal size")
+            raise RemoteServiceError(f"SERVICE call failed: the endpoint's answer could not be read: {e}") from None
+        raise
     except ValueError as e:
         raise QueryError(str(e)) from None
 
