@@ -410,3 +410,30 @@ def test_a_service_answer_too_big_for_the_engine_is_a_502_not_a_500(kg_store, ca
     finally:
         srv.shutdown()
     assert not [rec for rec in caplog.records if rec.levelname == "ERROR"], caplog.text[-2000:]
+
+
+def test_a_long_query_is_lexed_off_the_event_loop(kg_store, monkeypatch) -> None:
+    # The eighth #16 probe, once chains were refused: two clients sending 30 KB queries of '!' (0.1 s of
+    # lexing each, on the event loop) still slowed another client's lookups from 5 ms to 0.66 s.
+    from kg.sparql import guard
+
+    on_loop: list[bool] = []
+    real = guard.check_nesting
+
+    def recording(text, *args, **kwargs):
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)
+        except RuntimeError:
+            on_loop.append(False)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(guard, "check_nesting", recording)
+    long_query = "ASK { FILTER(1 IN (" + ",".join(str(i) for i in range(2_000)) + ")) }"  # fits a URL
+    assert len(long_query) > guard.CHECK_INLINE
+    with TestClient(create_app(test_settings(kg_store, workers=1))) as c:
+        for route, accept in (("/sparql", "application/sparql-results+json"), ("/query", "text/html")):
+            for query, lexed_on_loop in ((long_query, False), ("ASK {}", True)):  # a short one is checked at once
+                on_loop.clear()
+                r = c.get(route, params={"query": query}, headers={"accept": accept})
+                assert r.status_code == 200 and on_loop == [lexed_on_loop], (route, r.status_code, on_loop)

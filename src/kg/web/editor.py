@@ -155,7 +155,10 @@ async def _run(request: Request, text: str, substitutions=None) -> tuple[dict | 
     started = time.perf_counter()
     executor = state.of(request).executor
     try:
-        sparql_guard.check_nesting(text)  # deeper nesting kills the engine's parser
+        if len(text) <= sparql_guard.CHECK_INLINE:
+            sparql_guard.check_nesting(text)  # deeper nesting kills the engine's parser
+        else:  # a long query's lexing would hold every other request back
+            await run_in_threadpool(sparql_guard.check_nesting, text)
         with budget.metered(state.of(request).budget, request.scope,
                             s.settings.query_timeout) as ticket:  # 429 once the client has used its query time
             ticket.answer = answer = await executor.run(text, results_type=SPARQL_JSON, graph_type=NTRIPLES,

@@ -217,7 +217,10 @@ class SparqlEndpoint:
             if len(query) > self.max_length:
                 raise QueryTooLong(f"the query is {len(query)} characters long; the limit is {self.max_length} "
                                    "(setting max_query_length)", parameter="query")
-            sparql_guard.check_nesting(query)  # deeper nesting kills the engine's parser
+            if len(query) <= sparql_guard.CHECK_INLINE:
+                sparql_guard.check_nesting(query)  # deeper nesting kills the engine's parser
+            else:  # a long query's lexing would hold every other request back
+                await asyncio.to_thread(sparql_guard.check_nesting, query)
         return Request(method, query, params.get("default-graph-uri"), params.get("named-graph-uri"),
                        params.get("format"), accept, _url(scope, host), params)
 
