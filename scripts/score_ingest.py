@@ -69,6 +69,7 @@ class Precision:
     extras: list[str] = field(default_factory=list)
     real_facts: int = 0
     invented_facts: int = 0
+    reals: list[str] = field(default_factory=list)
 
 
 # -- text matching -----------------------------------------------------------------------------
@@ -574,6 +575,7 @@ def score(stem: str, gold: dict, got: dict, text: str, tallies: dict[str, Tally]
         if real:
             p.real += 1
             p.real_facts += confidence == "fact"
+            p.reals.append(f"{stem}: {what} ({confidence})")
         else:
             p.invented += 1
             p.invented_facts += confidence == "fact"
@@ -697,6 +699,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("records", nargs="*", help="score these records only (file stems)")
     ap.add_argument("--split", choices=("all", "tune", "heldout"), default="all")
     ap.add_argument("-v", "--verbose", action="store_true", help="list the misses and the entities that are not real")
+    ap.add_argument("--real", action="store_true", help="with -v: list the entities that are real too")
     ap.add_argument("--json", help="write the figures to this file")
     ap.add_argument("--from", dest="source", choices=("rdf", "objects"), default="rdf",
                     help="score the RDF `kg ingest` writes (default), or the extraction's objects (quicker)")
@@ -714,6 +717,11 @@ def main(argv: list[str] | None = None) -> int:
         for k in ENTITY_KINDS:
             for m in prec[k].extras:
                 print(f"  [{k}] {m}")
+        if args.real:
+            print("\nreal:")
+            for k in ENTITY_KINDS:
+                for m in prec[k].reals:
+                    print(f"  [{k}] {m}")
     if args.json:
         Path(args.json).write_text(json.dumps({"summary": s, "records": per_record}, indent=1))
     return 0
