@@ -57,7 +57,8 @@ class Extractor:
         country = record.country.value if record.country else None
         spotted = dates.find(text)
         recognizer = entities.Recognizer(text, self.lex, country, self.heads, self.known_names,
-                                         self.known_acronyms, self.org_cues, self.listing_heads)
+                                         self.known_acronyms, self.org_cues, self.listing_heads,
+                                         frozenset(_FIELD_WORDS | {"old", "age", "employment", "work", "injury"}))
         mentions = recognizer.run()
         taken = [(m.name.start, m.name.end) for m in mentions]
         lower = entities.lower_case_instruments(text, self.lex, self.domain, taken)

@@ -44,6 +44,11 @@ UNIQUE_BODIES = {"parliament", "head-of-state-or-government", "council of minist
 GENERIC_AFTER = {"agencies", "agency", "system", "entities", "family", "partners", "organizations", "organisations",
                  "country", "staff", "team", "teams", "constituents", "member", "members"}
 KINDS = ("organization", "instrument", "event", "research")
+# Lower-case nouns after a capitalised branch name ("the Health Insurance system") that make it the branch, not a scheme.
+BRANCH_AFTER = {"system", "systems", "coverage", "sector", "sectors", "reform", "reforms", "branch", "branches",
+                "contributions", "contribution", "schemes", "services", "institutions", "institution", "agencies",
+                "legislation", "laws", "policies", "programmes", "programs", "benefits", "expenditure", "spending",
+                "financing", "contributors", "members", "beneficiaries", "claims", "provisions", "rights"}
 # People named by the body they belong to ("Representatives of the Ministry of Labour"): the body is the name.
 PEOPLE_OF = {"representatives", "members", "staff", "officials", "officers", "employees", "delegates", "experts",
              "delegations", "heads", "leaders", "managers", "inspectors", "personnel", "specialists", "actuaries"}
@@ -124,7 +129,8 @@ class Recognizer:
 
     def __init__(self, prose: Prose, lex: Lexicon, record_country: str | None, heads_: Heads,
                  known_names: dict[str, list[KnownOrganization]], known_acronyms: dict[str, list[KnownOrganization]],
-                 org_cues: dict[str, str], listing_heads: frozenset[str] = frozenset()) -> None:
+                 org_cues: dict[str, str], listing_heads: frozenset[str] = frozenset(),
+                 field_words: frozenset[str] = frozenset()) -> None:
         self.prose = prose
         self.lex = lex
         self.country = record_country
@@ -133,6 +139,7 @@ class Recognizer:
         self.known_acronyms = known_acronyms
         self.org_cues = org_cues
         self.listing_heads = listing_heads
+        self.field_words = field_words  # a branch's words: "social", "health", "insurance", ...
         self.definitions: dict[str, Name] = {}  # acronym -> the name it stands for
         self.instrument_labels = {c.label.lower() for c in lex.instrument_types.values() if " " not in c.label}
         self.mentions: list[Mention] = []
@@ -217,6 +224,11 @@ class Recognizer:
         """A name cut where it joins two complete names ("X Committee and Y Committees") or runs into a place."""
         words = list(n.words)
         low = [w.lower() for w in words]
+        provision = _PROVISION.match(" ".join(words))
+        if provision:  # "Article 5 of the Labour Law": the act whose provision it is
+            k = len(provision.group(0).split())
+            if k < len(words):
+                return self.split(self._sub(n, k, len(words)))
         hits = self.heads.find(n.words)
         # a head followed by a place or time preposition: the name ends at the head
         for start, end, kind, key in hits:
@@ -238,6 +250,22 @@ class Recognizer:
                 return self.split(self._sub(n, 0, k))
             if self._complete(right):  # "Memorandum of Understanding with Civil Society for Poverty Reduction"
                 return self.split(self._sub(n, 0, k)) + self.split(self._sub(n, k + 1, len(words)))
+        # an instrument and the body it is of: "Resolution 45/2019 of the Council of Ministers", "the Social Health
+        # Insurance Program of the Government of …": two things, not a body named after its act
+        for k, w in enumerate(low):
+            if w != "of" or k == 0 or k == len(words) - 1:
+                continue
+            left = words[:k]
+            left_hits = self.heads.find(tuple(left))
+            if not left_hits or left_hits[-1][2] != "instrument" or not self._complete(left) or \
+                    _past_number(tuple(left), left_hits[-1][1]) != len(left):
+                continue
+            r0 = k + 1
+            while r0 < len(words) - 1 and low[r0] in ("the", "la", "le", "el", "les", "los"):
+                r0 += 1
+            right = self._sub(n, r0, len(words))
+            if self._is_body(right):
+                return self.split(self._sub(n, 0, k)) + self.split(right)
         # coordination: both sides complete; "X and the Ministry of …" before any other "and"
         starts = {h[0] for h in hits}
         joins = [k for k, w in enumerate(low) if w in ("and", "&", "et", "y") and 0 < k < len(words) - 1]
@@ -250,6 +278,16 @@ class Recognizer:
                     r0 += 1  # "… and the World Food Programme": the article is not part of the name
                 return self.split(self._sub(n, 0, k)) + self.split(self._sub(n, r0, len(words)))
         return [n]
+
+    def _is_body(self, n: Name) -> bool:
+        """A name that is a body's by itself: a known one, a country's government, or one headed by a body's word."""
+        if known_in(self.known_names.get(norm(n.text), []), self.country) or n.text in self.definitions or \
+                known_in(self.known_acronyms.get(n.text, []), self.country):
+            return True
+        if re.match(r"(?i)^(?:royal\s+)?government\s+of\s+", n.text):
+            return True
+        hits = self.heads.find(n.words)
+        return bool(hits) and self._head(n.words, hits)[2] == "organization" and self._complete(list(n.words))
 
     def _complete(self, words: list[str]) -> bool:
         while words and words[0].lower() in ("the", "la", "le", "el"):
@@ -264,6 +302,9 @@ class Recognizer:
         hits = self.heads.find(tuple(words))
         if len(hits) == 1 and hits[0][:2] == (0, len(words)) and hits[0][2] == "organization":
             return True  # a bare "Government", "Parliament"
+        if hits and hits[-1][2] == "instrument" and hits[-1][1] < len(words) and \
+                _past_number(tuple(words), hits[-1][1]) == len(words):
+            return True  # "Resolution 45/2019", "Law No. 45 of 2018"
         return bool(hits) and (hits[-1][1] == len(words) or words[hits[0][1]].lower() in HEAD_FIRST
                               if hits[0][1] < len(words) else True)
 
@@ -325,8 +366,8 @@ class Recognizer:
                 return Mention("organization", n, self._org_type(n.words, hits), None, None, s)
             return None
         if kind == "organization":
-            if self._generic_plural(n.words, head):
-                return None
+            if self._generic_plural(n.words, head) or _ends_numbered(n.words):
+                return None  # "Cabinet Decision No. 45": a body's act by its number, not a body
             type_key = self._org_type(n.words, hits)
             if type_key == "social-security-institution" and self._instrument_like_fund(n.words):
                 return Mention("instrument", n, "fund", sentence=s)
@@ -336,15 +377,29 @@ class Recognizer:
         if kind == "instrument" and type_key == "fund" and self._org_cue(n.words) == "social-security-institution":
             return Mention("organization", n, "social-security-institution", None, None, s)
         if kind == "instrument":
+            if type_key == "scheme" and self._branch_name(n.words):
+                after = re.match(r"\s+([a-z]+)", self.prose.verbatim[n.end:n.end + 30])
+                if after and after.group(1) in BRANCH_AFTER:
+                    return None  # "the Health Insurance system", "Social Security coverage": a branch, not a scheme
+                if not (after and after.group(1) in self.instrument_labels) and not self._defined(n):
+                    # "extended Social Insurance to …": a branch capitalised, or a scheme's name; curation says which
+                    return Mention("instrument", n, type_key, sentence=s, lower_case=True)
             return Mention("instrument", n, type_key, sentence=s)
         return Mention(kind, n, type_key, sentence=s)
+
+    def _branch_name(self, words: tuple[str, ...]) -> bool:
+        """"Social Insurance", "Unemployment Insurance", "Old Age Pension": only a branch's words, nothing of its own."""
+        return bool(self.field_words) and len(words) <= 4 and all(
+            _fold(w) in self.field_words or w.lower() in CONNECTORS for w in re.split(r"[\s\-]+", " ".join(words)) if w)
 
     def _instrument_shape(self, words: tuple[str, ...], head) -> bool:
         """A title ends with its head ("… Strategy 2019-2025") or starts with it before "on"/"of"/a number
         ("Law on …", "Decree No. 224"); "Programme Profiles" is neither. A plural head is a kind, not a title."""
         start, end, _, _ = head
         rest = words[end:]
-        if rest and not (rest[0].lower() in HEAD_FIRST or all(re.fullmatch(r"(?:No\.?)?[\d./\-]+|\(.*\)|[A-Z]{2,}[\w/-]*", w) for w in rest)):
+        after = words[_past_number(words, end):]
+        if rest and not (rest[0].lower() in HEAD_FIRST or (after and after[0].lower() in HEAD_FIRST) or _NUMBERED.fullmatch(" ".join(rest)) or
+                         all(re.fullmatch(r"(?:No\.?)?[\d./\-]+|\(.*\)|[A-Z]{2,}[\w/-]*", w) for w in rest)):
             return False
         head_word = words[end - 1]
         if head_word.lower().endswith("s") and _singular(head_word.lower()) != head_word.lower() and \
@@ -380,8 +435,9 @@ class Recognizer:
     def _head(self, words: tuple[str, ...], hits: list[tuple[int, int, str, str]]):
         low = [w.lower() for w in words]
         for h in hits:
-            if h[1] < len(words) and low[h[1]] in HEAD_FIRST and h[0] <= 1:
-                return h
+            k = _past_number(words, h[1])
+            if k < len(words) and low[k] in HEAD_FIRST and h[0] <= 1:
+                return h  # "Law on …", "Decree No. 12/2019 on …"
         # the last head, unless only numbers follow it
         return hits[-1]
 
@@ -416,6 +472,36 @@ class Recognizer:
         low = [w.lower() for w in words]
         return low[-1] == "fund" and self._org_cue(words) != "social-security-institution" and \
             not any(w in ("national", "welfare", "provident", "pension", "trust") for w in low)
+
+
+# A provision of an act before the act's name: "Article 5 of the", "Articles 12 and 13 of", "Chapter III of".
+_PROVISION = re.compile(r"(?i)(?:articles?|art\s?\.|sections?|chapters?|clauses?|paragraphs?|sub-articles?)\s+"
+                        r"(?:No\s?\.?\s?)?[\dIVXLivxl][\w./\-]*(?:\s+(?:and|to|,)\s+[\dIVXLivxl][\w./\-]*)*\s+of(?:\s+the)?\s")
+# What may follow a title's head word: its number and the year it bears ("Law No. 45 of 2018", "Decree No 12").
+_NUMBERED = re.compile(r"(?:No|Nº|N°)\s?\.?\s?\d[\w./\-]*(?:\s+of\s+(?:19|20)\d\d)?")
+
+
+def _ends_numbered(words: tuple[str, ...]) -> bool:
+    """A name that ends with a number sign and its number ("… No. 45", "… No 12 of 2019")."""
+    for k, w in enumerate(words):
+        if w.lower().rstrip(".") in ("no", "nº", "n°") and k > 0 and _past_number(words, k) == len(words) > k + 1:
+            return True
+    return False
+
+
+def _past_number(words: tuple[str, ...], k: int) -> int:
+    """The index past a title's number at ``k`` ("No . 12/2019", "45 of 2018"), or ``k`` when none stands there."""
+    j = k
+    if j < len(words) and words[j].lower().rstrip(".") in ("no", "nº", "n°"):
+        j += 1
+        if j < len(words) and words[j] == ".":
+            j += 1
+    if j < len(words) and re.fullmatch(r"\d[\w./\-]*", words[j]):
+        j += 1
+        if j + 1 < len(words) and words[j].lower() == "of" and re.fullmatch(r"(?:19|20)\d\d", words[j + 1]):
+            j += 2
+        return j
+    return k
 
 
 def _is_acronym(text: str) -> bool:
@@ -511,6 +597,8 @@ def merge(prose: Prose, mentions: list[Mention], definitions: dict[str, Name], l
         if first in definitions and rest and rest.lower() == (m.type or "").replace("-", " "):
             acronym = first  # "NSPS strategy": the strategy NSPS stands for
         for inst in things.instruments:
+            if any(_distinct(title, x) for x in [inst.title, *inst.names]):
+                continue  # "Decree No. 16" and "Decree No. 17", the Act of 2017 and the Act of 2021: two acts
             keys = {_title_key(inst.title)} | {_title_key(x) for x in inst.names}
             if tkey in keys or (acronym and acronym in inst.names) or any(_same_title(tkey, k) for k in keys) \
                     or (m.type and m.type == inst.kind and any(_but_kind_word(tkey, k, m.type) for k in keys)):
@@ -553,10 +641,36 @@ def merge(prose: Prose, mentions: list[Mention], definitions: dict[str, Name], l
             else:
                 things.other.append(m)
         elif m.kind == "instrument":
+            before = next((x for x in reversed(list(things.instrument_at)) if x[1] <= span[0]), None)
+            if before is not None and re.fullmatch(r"\s*\(\s*", prose.verbatim[before[1]:span[0]]) and \
+                    re.match(r"\s*\)", prose.verbatim[span[1]:]):
+                # "the Social Security Law (Law No. 39 of 1971)": the same act by its number, in brackets
+                inst = things.instrument_at[before]
+                if m.name.text not in inst.names:
+                    inst.names.append(m.name.text)
+                if inst.number is None:
+                    number = re.search(r"No\.?\s*([\w./-]*\d[\w./-]*)", m.name.text)
+                    inst.number = number.group(1) if number else None
+                inst.evidence.append(evidence(m.name))
+                things.instrument_at[span] = inst
+                continue
             things.instrument_at[span] = instrument_for(m)
         else:
             things.other.append(m)
     return things
+
+
+def _identifiers(title: str) -> tuple[str | None, str | None]:
+    """A title's number ("No. 16", "47/2018") and the year or years it bears ("2017", "2019-2025")."""
+    number = re.search(r"(?i)\bN(?:o|º|°)\s?\.?\s?(\d[\w./\-]*)|\b(\d{1,4}/(?:ND-CP|\d{2,4})|\d+/[A-Z][\w\-]*)\b", title)
+    year = re.search(r"\b((?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)?\d\d)?)\s*\)?\s*$", title)
+    return (number.group(1) or number.group(2) if number else None), (re.sub(r"\s", "", year.group(1)) if year else None)
+
+
+def _distinct(a: str, b: str) -> bool:
+    """Two titles that bear different numbers, or different years, name two instruments whatever their words."""
+    (na, ya), (nb, yb) = _identifiers(a), _identifiers(b)
+    return bool(na and nb and na != nb) or bool(ya and yb and ya != yb and not (na and na == nb))
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -618,6 +732,10 @@ def lower_case_instruments(prose: Prose, lex: Lexicon, domain: set[str], taken: 
             words = tuple(m.group("mods").split() + [m.group("head")])
             if words[0] in ("social", "protection") and len(words) == 2 and words[-1] != "pension":
                 continue
+            if _PREDICATE.search(s.text[:m.start("mods")]):
+                continue  # "It is a defined benefit scheme", "the need for an unemployment benefit scheme": a kind
+            if m.group("det").lower() == "the" and _restates(words[-1], list(words[:-1]), named):
+                continue  # "the pension scheme" after the "Universal Social Old Age pension scheme": that one again
             out.append(Mention("instrument", Name(a, b, prose.verbatim[a:b], words), "scheme", sentence=s,
                                lower_case=True))
             taken = taken + [(a, b)]
@@ -655,6 +773,12 @@ def lower_case_instruments(prose: Prose, lex: Lexicon, domain: set[str], taken: 
                                sentence=s, lower_case=True))
             taken = taken + [(a, b)]
     return out
+
+
+# What makes a lower-case scheme a description or a kind rather than a scheme: "is a", "the need for an", "such as a".
+_PREDICATE = re.compile(r"(?i)\b(?:(?:is|are|was|were|be|been|being|becomes?|remains?)\s+(?:not\s+)?|need\s+for\s+|"
+                        r"needs\s+for\s+|lack\s+of\s+|absence\s+of\s+|such\s+as\s+|kind\s+of\s+|type\s+of\s+|"
+                        r"form\s+of\s+)(?:a|an)\s+$")
 
 
 def _restates(head: str, about: list[str], named: list[str]) -> bool:

@@ -170,6 +170,9 @@ def _year_range(toks: list[Token], j: int) -> bool:
 def _number_allowed(toks: list[Token], j: int) -> bool:
     """A number belongs to a name as "Decree No.224", "Law 12/2020" or "Strategy 2019-2025"."""
     prev = toks[j - 1].text
+    if prev.lower() == "of" and j >= 2 and re.fullmatch(r"\d[\d./\-]*", toks[j - 2].text) and \
+            re.fullmatch(r"(?:19|20)\d\d", toks[j].text):
+        return True  # "Law No. 45 of 2018": the year the numbered act bears
     return prev[:1].isupper() or prev.lower() in ("no", "no.", "nº", "n°", "-", "–")
 
 
