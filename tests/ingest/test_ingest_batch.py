@@ -569,3 +569,32 @@ def test_a_published_record_ingested_alone_gives_its_published_file(corpus_proje
     report = batch.ingest([corpus_project / "data" / "sources" / "records" / f"{record}.txt"], s)
     assert not report.invalid, [i.message for r in report.invalid for i in r.record.issues]
     assert (corpus_project / "data" / f"outcome-{key}.ttl").read_bytes() == published
+
+
+# -- one instrument, one IRI: alone or in a batch ------------------------------------------------
+
+@pytest.mark.embedded  # about the files an ingest writes; the external run adds nothing
+def test_an_instrument_two_records_name_gets_one_iri_in_a_batch_and_alone(corpus_project, tmp_path):
+    """raf904-2017 names the "National Social Protection Bill", which the other Zambia record calls the "Social
+    Protection Bill" (their curation files give both names): every record's names are read before any is described,
+    so the batch gives both records one bill, and each record ingested again alone gives the file the batch wrote."""
+    from ingest_helpers import settings_for
+
+    project = tmp_path / "project"
+    shutil.copytree(corpus_project, project)
+    s = settings_for(project)
+    records = project / "data" / "sources" / "records"
+    report = batch.ingest([records / "150_zambia.txt", records / "009_zambia.txt"], s)
+    assert not report.invalid, [i.message for r in report.invalid for i in r.record.issues]
+    keys = {"009_zambia": "raf904-2017", "150_zambia": "raf904-2017-12-31"}
+    written = {k: (s.data_dir / f"outcome-{k}.ttl").read_bytes() for k in keys.values()}
+
+    def bills(key: str) -> set[str]:
+        return {str(o) for o in Graph().parse(data=written[key], format="turtle").all_nodes()
+                if "/instrument/" in str(o) and str(o).endswith("social-protection-bill")}
+
+    assert bills("raf904-2017") == bills("raf904-2017-12-31") and len(bills("raf904-2017")) == 1
+    for stem, key in keys.items():
+        report = batch.ingest([records / f"{stem}.txt"], s)
+        assert not report.invalid
+        assert (s.data_dir / f"outcome-{key}.ttl").read_bytes() == written[key], stem

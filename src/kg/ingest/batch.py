@@ -234,12 +234,18 @@ def ingest(paths: Sequence[str | Path], settings: Settings, *, fmt: str | None =
         prose = ProseWriter(cat, settings.base)
         context = Context(context_store, exclude | {entailments.graph_iri(settings.base)})
         report.stages["extract"] = time.perf_counter() - t
+        # Every record's names are read before any is described: an instrument two records of the batch name
+        # gets one IRI, the same whichever record is ingested first or alone (#14).
+        t = time.perf_counter()
+        found = {id(res): _extract(res, extractor, cat, settings) for res in todo}
+        shared = _shared_instruments(todo, found, reconciler)
+        report.stages["extract"] += time.perf_counter() - t
         # Chunk by chunk: build the graphs, validate them together, keep their bytes, let the graphs go.
         for k in range(0, len(todo), chunk):
             part = todo[k:k + chunk]
             t = time.perf_counter()
             for res in part:
-                _build(res, builder, reconciler, extractor, prose, context_store, exclude, settings)
+                _build(res, builder, reconciler, found.pop(id(res)), shared, prose, context_store, exclude, settings)
             report.stages["extract"] += time.perf_counter() - t
             t = time.perf_counter()
             checked = [r for r in part if r.graphs]
@@ -404,15 +410,42 @@ def _duplicates(results: list[RecordResult]) -> None:
                              hint="check the metadata line of both records; one outcome per CPO code and date")
 
 
-def _build(res: RecordResult, builder: Builder, reconciler: Reconciler, extractor: Extractor, prose: ProseWriter,
-           store: ox.Store, exclude: set[str], settings: Settings) -> None:
+def _extract(res: RecordResult, extractor: Extractor, cat: Catalog, settings: Settings):
+    """What a record states: its curation's facts when a person checked them, else what extraction reads."""
+    r, cur = res.record, res.curation
+    if cur is not None and cur.prose is not None:  # checked by a person: the curation's facts replace extraction's
+        return curated.extraction(cur.prose, r, extractor.known_names, extractor.known_acronyms,
+                                  cat.country_names, cur.files[0], cur.source, settings.base)
+    return extractor.extract(r)
+
+
+def _shared_instruments(todo: list[RecordResult], found: dict[int, object], reconciler: Reconciler) -> dict[int, str]:
+    """id(instrument) -> IRI, for an instrument an earlier record of the batch (in key order) names too, by its title
+    or another of its names, in the same country, and the graph outside the batch does not describe: the IRI the
+    earlier record gives it. Alone, the record finds that one in the graph; in the batch, it finds it here."""
+    claimed: dict[tuple[str, str], str] = {}
+    out: dict[int, str] = {}
+    for res in todo:
+        record_country = res.record.country.value if res.record.country else None
+        for inst in found[id(res)].instruments:
+            if inst.fixed_iri:
+                continue
+            match = reconciler.title(inst, record_country)
+            if match.existing:
+                continue  # the graph decides, alone as in the batch
+            names = {(record_country or "", norm(n)) for n in [inst.title, *inst.names] if n and len(norm(n)) > 3}
+            earlier = sorted({claimed[n] for n in names if n in claimed})
+            if earlier:
+                out[id(inst)] = earlier[0]
+            for n in names:
+                claimed.setdefault(n, out.get(id(inst), match.iri))
+    return out
+
+
+def _build(res: RecordResult, builder: Builder, reconciler: Reconciler, found, shared: dict[int, str],
+           prose: ProseWriter, store: ox.Store, exclude: set[str], settings: Settings) -> None:
     r, key, cur = res.record, res.key or "", res.curation
     built = builder.facts(r, key)
-    if cur is not None and cur.prose is not None:  # checked by a person: the curation's facts replace extraction's
-        found = curated.extraction(cur.prose, r, extractor.known_names, extractor.known_acronyms,
-                                   builder.cat.country_names, cur.files[0], cur.source, settings.base)
-    else:
-        found = extractor.extract(r)
     confirmed = {c.value for c in cur.confirm} if cur else set()
     rejected = {c.value for c in cur.reject} if cur else set()
     record_country = r.country.value if r.country else None
@@ -424,7 +457,7 @@ def _build(res: RecordResult, builder: Builder, reconciler: Reconciler, extracto
             resolved.existing.add(match.iri)
     for inst in found.instruments:
         match = reconciler.title(inst, record_country)
-        resolved.instruments[id(inst)] = match.iri
+        resolved.instruments[id(inst)] = shared.get(id(inst), match.iri)
         if match.existing:
             resolved.existing.add(match.iri)
     linked = {*resolved.organizations.values(), *resolved.instruments.values()}
