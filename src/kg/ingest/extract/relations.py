@@ -632,10 +632,15 @@ class Relations:
         titled = [m for m in self.things.other if m.kind == "research" and s.start <= m.name.start < s.end]
         used_titles: set[int] = set()
         event_words = [(e.start(), e.end()) for e in self.event_re.finditer(s.text)] if self.event_re else []
+        previous_end = None
         for m in self.research_re.finditer(s.text):
             a, b = s.start + m.start(), s.start + m.end()
             if self._inside_name(a, b, spans):
                 continue
+            joined = previous_end is not None and _JOINED_WORK.fullmatch(s.text[previous_end:m.start()])
+            previous_end = m.end()
+            if joined:
+                continue  # "a fiscal space analysis and social protection floor costing assessment": one piece of work
             kind = self.research_of[lex_key(m.group(0))]
             title = next((t for t in titled if t.name.start <= a and b <= t.name.end + 2), None)
             if title is None and self.event_re is not None and self.event_re.match(s.text, m.end() + 1):
@@ -862,6 +867,13 @@ class Relations:
             x = next((x for x in spans if x.kind == "org" and x.start == r.evidence.start and x.end < r.evidence.end), None)
             if x is not None:
                 self._link(r.performers, x, "researcher", r.evidence.start, r.evidence.end)
+            else:  # the title is one name, the body's acronym its first word: "ILO Social Protection Mapping Study"
+                first = re.match(r"([A-Z][\w&\-]*[A-Z][\w&\-]*)\s+[A-Z]", r.title)
+                key = next((k for k, o in self.things.organizations.items() if first and o.acronym == first.group(1)), None)
+                if key is not None:
+                    ev = self.prose.evidence(r.evidence.start, r.evidence.start + len(first.group(1)))
+                    r.performers.append(RoleLink(key, "researcher", ev))
+                    self._role(key, "researcher", ev, FACT)
         if not r.performers and not r.commissioners and re.search(
                 r"\b(?:including|such as|through|namely|in the form of|by way of)\s+(?:[\w-]+\s+){0,3}$", text_before, re.I):
             # "The ILO provided technical assistance to the Ministry, including an actuarial valuation": the help's giver
@@ -1179,6 +1191,14 @@ class Relations:
                 if d is not None:
                     st.date = d.ref.date
             self.standards.append(st)
+
+
+# Between two research words, what makes them one piece of work's: "and" and lower-case words, no article or
+# number ("a fiscal space analysis and social protection floor costing assessment", "the costing and fiscal space
+# assessment"); "an actuarial valuation and a legal review" are two.
+_JOINED_WORK = re.compile(r"\s+(?:and|&)\s+(?:(?!(?:a|an|the|its|their|this|these|two|three|four|several|various|many|some|other|another|different|"
+                          r"further|additional|related|also|then)\b)"
+                          r"[a-z][\w\-]*\s+){0,4}")
 
 
 def _names_the_other(r: Research, k: Research, acronyms: dict[str, str]) -> bool:
