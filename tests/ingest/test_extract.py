@@ -521,3 +521,56 @@ def test_a_parliaments_committee_after_by_is_not_the_parliament(catalog, extract
              catalog, extractor, "MWI")
     [inst] = x.instruments
     assert inst.issuers == [] and x.organizations == {}
+
+
+# -- titles: what a title may be, and when two are one (round 8) ------------------------------------
+
+def _titles(x) -> dict[str, str]:
+    return {i.title: i.confidence for i in x.instruments}
+
+
+@pytest.mark.parametrize("body, expected", [
+    # a capitalised branch before a word of the branch names no scheme; alone it is only suggested
+    ("The Health Insurance system has been strengthened and Unemployment Insurance coverage increased.", {}),
+    ("The ILO supported the extension of Social Insurance to informal workers.", {"Social Insurance": "suggestion"}),
+    ("The Employment Injury Insurance scheme was designed.", {"Employment Injury Insurance": "fact"}),
+    # a lower-case scheme said of something, or said again, is no instrument
+    ("It is a defined benefit scheme.", {}),
+    ("The policy emphasises the need for an unemployment benefit scheme.", {}),
+    ("The Universal Social Old Age pension scheme was approved. When the pension scheme is rolled out, it helps.",
+     {"Universal Social Old Age pension scheme": "fact"}),
+    # numbered acts are kept apart, and an act in brackets is the title's other name
+    ("The Council of Ministers adopted Decree No.16 in 2020 and Decree No.17 in 2021.",
+     {"Decree No.16": "fact", "Decree No.17": "fact"}),
+    ("The Social Security Act 2017 and the Social Security Act 2021 differ.",
+     {"Social Security Act 2017": "fact", "Social Security Act 2021": "fact"}),
+    # an act's number, a provision, the body it is of
+    ("Cabinet Decision 45/2019 was issued.", {"Cabinet Decision 45/2019": "fact"}),
+    ("Resolution 45/2019 of the Council of Ministers established the scheme.", {"Resolution 45/2019": "fact"}),
+    ("Article 5 of the Labour Law provides for maternity leave.", {"Labour Law": "fact"}),
+    # a compound adjective opens the title; "and the" ends one
+    ("The Contribution-based Social Security Act 2017 was enacted.", {"Contribution-based Social Security Act 2017": "fact"}),
+    # head-first titles in Portuguese, French or Spanish, two joined by "and the"
+    ("The Government adopted the Política Nacional de Proteção Social and the Estratégia Nacional de Proteção Social "
+     "Básica.", {"Política Nacional de Proteção Social": "fact", "Estratégia Nacional de Proteção Social Básica": "fact"}),
+])
+def test_what_a_title_may_be(catalog, extractor, body, expected):
+    assert _titles(read(body, catalog, extractor)) == expected
+
+
+def test_numbered_act_is_no_body(catalog, extractor):
+    x = read("The Social Health Insurance Program of the Government of Lao PDR was expanded.", catalog, extractor)
+    assert _titles(x) == {"Social Health Insurance Program": "fact"}
+    assert [o.name for o in x.organizations.values()] == ["Government of Lao PDR"]
+
+
+def test_research_joined_by_and_is_one_piece_of_work(catalog, extractor):
+    x = read("The Government adopted the findings of a fiscal space analysis and social protection floor costing "
+             "assessment. The ILO prepared an actuarial valuation and a legal review.", catalog, extractor)
+    assert sorted(r.kind for r in x.research) == ["actuarial-valuation", "fiscal-space-analysis", "legal-review"]
+
+
+def test_a_report_title_ends_before_and_the(catalog, extractor):
+    x = read("The ILO contributed to the World Social Protection Report 2020-22 and the Social Protection Monitor.",
+             catalog, extractor)
+    assert [r.title for r in x.research] == ["World Social Protection Report 2020-22"]

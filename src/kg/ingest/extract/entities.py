@@ -30,7 +30,11 @@ from kg.ingest.extract.names import CONNECTORS, Name
 from kg.ingest.extract.prose import Prose, Sentence
 
 # Prepositions after which a head word heads the name from the front ("Ministry of ...", "Law on ...").
-HEAD_FIRST = {"of", "on", "for", "concerning", "regarding", "against", "de", "du", "des", "sur", "sobre", "para", "pour"}
+HEAD_FIRST = {"of", "on", "for", "concerning", "regarding", "against", "de", "du", "des", "sur", "sobre", "para", "pour",
+              "da", "do", "dos", "das", "del"}
+# Prepositions of the languages whose heads come before their adjectives ("Política Nacional de Proteção Social",
+# "Stratégie Nationale de Protection Sociale"): a head, one or two capitalised adjectives, then one of these.
+ROMANCE_OF = {"de", "du", "des", "da", "do", "dos", "das", "del", "sobre", "para", "pour"}
 # Words that, right after a head, start a place or a time rather than the rest of a name.
 PLACE_PREPOSITIONS = {"in", "at", "from", "to", "en", "à", "a"}
 # Instrument types whose lower-case mentions name one instrument ("the social security law"); a lower-case
@@ -266,6 +270,16 @@ class Recognizer:
             right = self._sub(n, r0, len(words))
             if self._is_body(right):
                 return self.split(self._sub(n, 0, k)) + self.split(right)
+        # "the World Social Protection Report 2020-22 and the Social Protection Monitor": a title ending with its head
+        # (and its number or years), then "and the" and another name, whatever that one is
+        for k in range(1, len(words) - 2):
+            if low[k] != "and" or low[k + 1] not in ("the", "la", "le", "el", "les", "los"):
+                continue
+            left = tuple(words[:k])
+            left_hits = self.heads.find(left)
+            if left_hits and left_hits[-1][2] != "organization" and \
+                    all(re.fullmatch(r"[\d./\-–]+|No\.?", w) for w in left[left_hits[-1][1]:]):
+                return self.split(self._sub(n, 0, k)) + self.split(self._sub(n, k + 2, len(words)))
         # coordination: both sides complete; "X and the Ministry of …" before any other "and"
         starts = {h[0] for h in hits}
         joins = [k for k, w in enumerate(low) if w in ("and", "&", "et", "y") and 0 < k < len(words) - 1]
@@ -305,8 +319,12 @@ class Recognizer:
         if hits and hits[-1][2] == "instrument" and hits[-1][1] < len(words) and \
                 _past_number(tuple(words), hits[-1][1]) == len(words):
             return True  # "Resolution 45/2019", "Law No. 45 of 2018"
-        return bool(hits) and (hits[-1][1] == len(words) or words[hits[0][1]].lower() in HEAD_FIRST
-                              if hits[0][1] < len(words) else True)
+        if not hits:
+            return False
+        if hits[-1][1] == len(words) or hits[0][1] >= len(words):
+            return True
+        k = _past_number(tuple(words), hits[0][1])
+        return k < len(words) and words[k].lower() in HEAD_FIRST
 
     def _place_like(self, words: list[str]) -> bool:
         return 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and not self.heads.find(tuple(words))
@@ -490,8 +508,13 @@ def _ends_numbered(words: tuple[str, ...]) -> bool:
 
 
 def _past_number(words: tuple[str, ...], k: int) -> int:
-    """The index past a title's number at ``k`` ("No . 12/2019", "45 of 2018"), or ``k`` when none stands there."""
+    """The index past a title's number at ``k`` ("No . 12/2019", "45 of 2018"), or past the adjectives a Romance head
+    takes before its preposition ("Política Nacional de …"), or ``k`` when neither stands there."""
     j = k
+    for n in (1, 2):
+        if k + n < len(words) and words[k + n].lower() in ROMANCE_OF and all(
+                w[:1].isupper() and w.lower() not in HEAD_FIRST for w in words[k:k + n]):
+            return k + n
     if j < len(words) and words[j].lower().rstrip(".") in ("no", "nº", "n°"):
         j += 1
         if j < len(words) and words[j] == ".":

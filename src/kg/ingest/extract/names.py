@@ -45,6 +45,10 @@ _MONTHS = {
     "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "monday",
     "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
 }
+# Second halves of compound adjectives that begin titles ("Contribution-based", "Gender-responsive"); not those that
+# say who backed a thing ("ILO-supported", "EU-funded"), which are no part of its title.
+_TITLE_SUFFIXES = {"based", "related", "sensitive", "responsive", "oriented", "centred", "centered", "focused", "linked",
+                   "specific", "inclusive", "friendly"}
 _ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z])[A-Za-z0-9&+\-./]{2,14}$")
 _NUMBER_WORD = re.compile(r"^(?:No\.?\s*)?\d[\d./\-]*$|^\d{4}(?:-\d{2,4})?$")
 
@@ -129,6 +133,9 @@ def names(prose: Prose, sentence: Sentence, listing_heads: frozenset[str] = froz
                 if t.text in ("++", "+"):
                     last_cap = j
                 j += 1
+            elif t.text in ("-", "–") and j + 2 < len(toks) and toks[j + 1].lower in _TITLE_SUFFIXES and \
+                    _capitalised(toks[j + 2]) and toks[j - 1].text[:1].isupper():
+                j += 2  # "Contribution-based Social Security Act": the compound adjective is the title's first word
             elif t.lower in ARTICLES and toks[j - 1].lower not in CONNECTORS and j + 1 < len(toks) \
                     and _ACRONYM.match(toks[j + 1].text) and toks[j + 1].text.isupper():
                 break  # "With support from the European Union the ILO ...": the article starts another name
