@@ -449,7 +449,10 @@ def score(stem: str, gold: dict, got: dict, text: str, tallies: dict[str, Tally]
     matched_inst = set()
     for g in gold.get("instruments") or []:
         gnames = [g.get("title"), *(g.get("names") or [])]
-        hit = next((i for n, i in enumerate(insts) if any_same(gnames, [i["title"], *i.get("names", [])])), None)
+        # the closest of the instruments that match (the Bill 2019 is the bill, not the scheme of the same words)
+        hits = [i for i in insts if any_same(gnames, [i["title"], *i.get("names", [])])]
+        hit = max(hits, key=lambda i: max(fuzz.ratio(key(a), key(b)) for a in gnames if a
+                                          for b in [i["title"], *i.get("names", [])] if b), default=None)
         if hit is None:
             # the same words in the text: a title cut or lengthened differently
             spans = locate(text, g.get("title"))
