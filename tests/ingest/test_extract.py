@@ -574,3 +574,25 @@ def test_a_report_title_ends_before_and_the(catalog, extractor):
     x = read("The ILO contributed to the World Social Protection Report 2020-22 and the Social Protection Monitor.",
              catalog, extractor)
     assert [r.title for r in x.research] == ["World Social Protection Report 2020-22"]
+
+
+def _dates(x) -> dict[str, list[tuple[str, str]]]:
+    return {i.title: sorted((m.type, m.date.value) for m in i.milestones) for i in x.instruments}
+
+
+@pytest.mark.parametrize("body, expected", [
+    # a year before a title, a year in a made act's title, a word for any text standing for the one named before
+    ("The ILO reviewed a 2014 Draft SP Policy.", {"Draft SP Policy": [("drafted", "2014")]}),
+    ("The Universal Social Old Age Pension Bill 2019 was drafted by the Government of Malawi.",
+     {"Universal Social Old Age Pension Bill 2019": [("drafted", "2019")]}),
+    ("The Social Security Act 1990 was amended by Parliament.", {"Social Security Act 1990": []}),
+    ("The partnership led to the Social Accountability Facilitators Manual. This tool was adopted by the Ministry of "
+     "Community Development in September 2021.", {"Social Accountability Facilitators Manual": [("adopted", "2021-09")]}),
+])
+def test_instrument_dates_said_around_the_title(catalog, extractor, body, expected):
+    assert _dates(read(body, catalog, extractor, "ZMB")) == expected
+
+
+def test_non_nationals_by_demonym_are_expatriate_workers(catalog, extractor):
+    x = read("Coverage was extended to non-Omani workers and non-Bahrainis.", catalog, extractor, "OMN")
+    assert [g.key for g in x.groups] == ["expatriate-workers"]

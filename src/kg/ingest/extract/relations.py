@@ -20,6 +20,7 @@ from kg.ingest.extract.entities import Things, slug
 from kg.ingest.extract.lexicon import Lexicon, key as lex_key, phrase_pattern
 from kg.ingest.extract.model import (
     FACT,
+    DateValue,
     SUGGESTION,
     Event,
     Evidence,
@@ -149,14 +150,19 @@ class Relations:
         "It was designed by …": the one instrument the sentence before opens with."""
         out = []
         it = re.match(r"It\s+(?:was|were|has|had|is|will|would)\b", s.text)
-        if it:
+        # "This tool was adopted by …", "The document was validated …": a word for any text, the one the sentence
+        # before names
+        this = re.match(r"(?P<w>(?:This|The|That)\s+(?:new\s+|final\s+)?(?:tool|document|instrument|text))\s+(?:was|were|has|"
+                        r"had|is|will|would)\b", s.text)
+        if it or this:
             before = [x for x in self.prose.sentences if x.end <= s.start and x.section == s.section]
             if before:
                 prev = before[-1]
                 named = {id(inst): inst for (a, _), inst in self.things.instrument_at.items() if prev.start <= a < prev.end}
                 opening = [a for (a, _), inst in self.things.instrument_at.items() if prev.start <= a < prev.start + 60]
-                if len(named) == 1 and opening:
-                    out.append(Span(s.start, s.start + 2, "instrument", next(iter(named.values())), "It"))
+                if len(named) == 1 and (opening or this):
+                    end = s.start + (2 if it else this.end("w"))
+                    out.append(Span(s.start, end, "instrument", next(iter(named.values())), self.prose.verbatim[s.start:end]))
         if self.anaphora_re is None:
             return out
         for m in self.anaphora_re.finditer(s.text):
@@ -208,6 +214,16 @@ class Relations:
         instruments = [x for x in spans if x.kind == "instrument"]
         if not instruments:
             return
+        # "a 2014 Draft SP Policy", "the 2019 Labour Act": a year before a title is the year it was made
+        for x in instruments:
+            year = next((d for d in spans if d.kind == "date" and d.ref.date.precision == "year" and not d.ref.date.end
+                         and re.fullmatch(r"\s+", self.prose.verbatim[d.end:x.start] or "-")
+                         and re.search(r"\b(?:the|a|an|its|their)\s+$", self.prose.verbatim[max(s.start, d.start - 8):d.start],
+                                       re.I)), None)
+            if year is not None:
+                kind = "drafted" if re.match(r"(?i)draft\b", x.ref.title) or x.ref.kind == "bill" else "adopted"
+                self._add_milestone(x.ref, Milestone(kind, year.ref.date, self.prose.evidence(year.start, x.end), FACT))
+                self.used_dates.add(year.start)
         for m in self.milestone_re.finditer(s.text):
             a, b = s.start + m.start(), s.start + m.end()
             if self._inside_name(a, b, spans):
@@ -241,6 +257,14 @@ class Relations:
             if date is not None:
                 self._add_milestone(inst, Milestone(mtype, date.ref.date, ev, confidence, [k for k, _ in agents]))
                 self.used_dates.add(date.start)
+            elif mtype in ISSUING | DRAFTING and inst.kind in ("law", "bill", "decree"):
+                # "the Universal Social Old Age Pension Bill 2019 was drafted by …": an act made (not amended) without
+                # a date of its own was made in the year its title bears
+                year = re.search(r"\b((?:19|20)\d\d)$", target.text)
+                if year:
+                    ya = target.start + year.start(1)
+                    self._add_milestone(inst, Milestone(mtype, DateValue(year.group(1), "year", self.prose.evidence(ya, ya + 4)),
+                                                        ev, FACT, [k for k, _ in agents]))
             role = "issuer" if mtype in ISSUING else "drafter" if mtype in DRAFTING else \
                 "implementer" if mtype in ("implemented", "established", "launched") else None
             if role:
@@ -1155,6 +1179,12 @@ class Relations:
                 key = self.group_of.get(lex_key(f"{modifier} {m.group('noun')}"))
                 if key is not None:
                     self._group(key, s.start + m.start(), s.start + m.end(), spans)
+
+        # "non-Jordanians", "non-Omani workers": the country's foreign workers, whichever country's demonym it is
+        if "expatriate-workers" in self.group_of.values():
+            for m in re.finditer(r"\bnon-([A-Z][a-z]+?)(?:s\b|\s+(?:workers|nationals|employees|residents)\b)", s.text):
+                if self.lex.demonyms.get(m.group(1)):
+                    self._group("expatriate-workers", s.start + m.start(), s.start + m.end(), spans)
 
     def _group(self, key: str, a: int, b: int, spans: list[Span]) -> None:
         if not any(g.key == key for g in self.groups):
