@@ -596,3 +596,33 @@ def test_instrument_dates_said_around_the_title(catalog, extractor, body, expect
 def test_non_nationals_by_demonym_are_expatriate_workers(catalog, extractor):
     x = read("Coverage was extended to non-Omani workers and non-Bahrainis.", catalog, extractor, "OMN")
     assert [g.key for g in x.groups] == ["expatriate-workers"]
+
+
+def _roles(x) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for r in x.roles:
+        out.setdefault(r.org, []).append(r.role)
+    return {k: sorted(set(v)) for k, v in out.items()}
+
+
+def test_a_participle_phrase_is_neither_list_nor_subject(catalog, extractor):
+    """"Supported by the ILO, the Ministry conducted a survey": the ILO supported (it did not fund), the Ministry
+    did the survey; the name after the comma is not a second supporter."""
+    x = read("Supported by the ILO, the Ministry of Labour conducted a survey of 2,000 households.", catalog, extractor, "JOR")
+    [survey] = x.research
+    assert [p.org for p in survey.performers] == ["ministry-of-labour"]
+    assert "funder" not in _roles(x).get("ILO", []) and "funder" not in _roles(x).get("ministry-of-labour", [])
+
+
+def test_two_participles_two_agents(catalog, extractor):
+    x = read("A study, commissioned by UNICEF and conducted by the ILO, assessed the coverage of children.", catalog,
+             extractor, "JOR")
+    [study] = x.research
+    assert [c.org for c in study.commissioners] == ["UNICEF"] and [p.org for p in study.performers] == ["ILO"]
+
+
+def test_support_of_a_un_agency_is_no_funding(catalog, extractor):
+    x = read("With the support of UNICEF and with funding from the European Union, the Ministry of Labour drafted the "
+             "Social Protection Policy.", catalog, extractor, "JOR")
+    roles = _roles(x)
+    assert "funder" not in roles["UNICEF"] and "funder" in roles["EU"]

@@ -477,6 +477,13 @@ class Relations:
                 a, b = s.start + m.start(), s.start + m.end()
                 role = self.role_of[lex_key(m.group(0))]
                 for key, span in self._listed_after(spans, b, s.end, countries=role in ("funder", "partner")):
+                    org = self.things.organizations.get(key)
+                    if role == "funder" and "support" in m.group(0).lower() and org is not None and \
+                            (self._is_ilo(key) or org.type == "un-agency"):
+                        # "with the support of the ILO", "supported by UNICEF": a UN agency's support is its
+                        # technical work, not money, unless the words say funding
+                        self._role(key, "supporter", self.prose.evidence(a, span.end), FACT)
+                        continue
                     self._role(key, role, self.prose.evidence(a, span.end), FACT)
         # "With RBSA funding", "with Irish Aid funding"
         for m in re.finditer(r"\b(?i:with|through|under)\s+(?:the\s+)?([A-Z][\w&.\- ]{1,60}?)\s+(?:funding|funds|financing|grants?|support|resources)\b",
@@ -628,6 +635,10 @@ class Relations:
                 key = x.ref
             out.append((key, x))
             pos = x.end
+        if len(out) > 1 and not last_was_final:
+            # "Supported by the ILO, the National Statistics Office conducted …": a list ends with "and"; without it
+            # the name after the comma starts the next clause
+            return out[:1]
         return out
 
     def _country_body(self, x: Span) -> str:
@@ -777,9 +788,14 @@ class Relations:
             if not re.fullmatch(r"\s*(?:\([^()]{1,30}\))?\s*(?:,|,?\s*and|&|,?\s*as well as)\s*(?:the\s+)?", gap, re.I):
                 break
             group.append(y)
+        preposition = r"\b(?:to|for|from|of|under|on|at|in|by|with|within|between|among|through)\s+(?:the\s+)?$"
+        # "Supported by the ILO, the National Statistics Office conducted": the phrase's object, then a comma, is no
+        # part of the subject that follows it
+        while len(group) > 1 and re.search(preposition, text[max(lo, group[-1].start - 30):group[-1].start], re.I) and \
+                re.fullmatch(r"\s*(?:\([^()]{1,30}\))?\s*,\s*(?:the\s+)?", text[group[-1].end:group[-2].start], re.I):
+            group.pop()
         first = group[-1]
-        if re.search(r"\b(?:to|for|from|of|under|on|at|in|by|with|within|between|among|through)\s+(?:the\s+)?$",
-                     text[max(lo, first.start - 30):first.start], re.I):
+        if re.search(preposition, text[max(lo, first.start - 30):first.start], re.I):
             return []  # the object of a preposition, not a subject
         seen: set[str] = set()
         return [x for x in reversed(group) if not (x.ref in seen or seen.add(x.ref))]
@@ -822,6 +838,9 @@ class Relations:
             r._explicit = True  # type: ignore[attr-defined]
         elif orgs_before:
             verb = _DOING.search(text_before)  # the first such verb of the clause within 60 characters of the work
+            while verb is not None and re.match(r"\s+by\b", text_before[verb.end(1):]):
+                # "Supported by the ILO, the Office conducted a survey": a participle and its "by" phrase, not the verb
+                verb = _DOING.search(text_before, verb.end(1))
             if verb:
                 vpos = lo + verb.start(1)
                 subject = self._subject_before(spans, lo, vpos)
@@ -872,11 +891,24 @@ class Relations:
         if by:
             commissioned = (by.group("verb") or "").lower() == "commissioned"
             listed = self._listed_after(spans, b + by.end(), hi, countries=False)
+            # "commissioned by UNICEF and conducted by the ILO": a second participle and its own "by"
+            second = re.match(r"(?:\s*\([^()]{1,30}\))?\s*,?\s*(?:and\s+)?(?P<verb>conducted|carried out|undertaken|prepared|"
+                              r"developed|performed|written|authored|produced|completed|commissioned|funded|financed)"
+                              r"\s+by\s+(?:the\s+)?", self.prose.verbatim[listed[-1][1].end:hi], re.I) if listed else None
             for _, x in listed:
                 if commissioned:
                     self._link(r.commissioners, x, "commissioner", a, b)
                 else:
                     self._link(r.performers, x, "researcher", a, b)
+            if second is not None:
+                verb = second.group("verb").lower()
+                for _, x in self._listed_after(spans, listed[-1][1].end + second.end(), hi, countries=verb in ("funded", "financed")):
+                    if verb in ("funded", "financed"):
+                        self._link(r.funders, x, "funder", a, b)
+                    elif verb == "commissioned":
+                        self._link(r.commissioners, x, "commissioner", a, b)
+                    else:
+                        self._link(r.performers, x, "researcher", a, b)
             if listed:
                 r._explicit = True  # type: ignore[attr-defined]
         for key, span in self._cued_near(s, spans, lo, hi):
