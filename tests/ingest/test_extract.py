@@ -626,3 +626,13 @@ def test_support_of_a_un_agency_is_no_funding(catalog, extractor):
              "Social Protection Policy.", catalog, extractor, "JOR")
     roles = _roles(x)
     assert "funder" not in roles["UNICEF"] and "funder" in roles["EU"]
+
+
+@pytest.mark.parametrize("body, title, names", [
+    ("The Law on Pensions was adopted in 2020. The Pension Law covers civil servants.", "Law on Pensions", ["Pension Law"]),
+    ("The Social Security Law of Iraq was approved by Parliament. The Iraqi Social Security Law extends coverage.",
+     "Social Security Law of Iraq", ["Iraqi Social Security Law"]),
+])
+def test_one_instrument_whatever_the_order_of_its_words(catalog, extractor, body, title, names):
+    x = read(body, catalog, extractor, "IRQ")
+    assert [(i.title, i.names) for i in x.instruments] == [(title, names)]

@@ -619,11 +619,16 @@ def merge(prose: Prose, mentions: list[Mention], definitions: dict[str, Name], l
         first, _, rest = title.partition(" ")
         if first in definitions and rest and rest.lower() == (m.type or "").replace("-", " "):
             acronym = first  # "NSPS strategy": the strategy NSPS stands for
+        words = _content_words(title, lex)
         for inst in things.instruments:
             if any(_distinct(title, x) for x in [inst.title, *inst.names]):
                 continue  # "Decree No. 16" and "Decree No. 17", the Act of 2017 and the Act of 2021: two acts
             keys = {_title_key(inst.title)} | {_title_key(x) for x in inst.names}
-            if tkey in keys or (acronym and acronym in inst.names) or any(_same_title(tkey, k) for k in keys) \
+            # "Law on Pensions" / "Pension Law", "Social Security Law of Iraq" / "Iraqi Social Security Law": the same
+            # words in another order, with or without the country
+            same_words = len(words) >= 2 and m.type == inst.kind and any(
+                words == _content_words(x, lex) for x in [inst.title, *inst.names])
+            if same_words or tkey in keys or (acronym and acronym in inst.names) or any(_same_title(tkey, k) for k in keys) \
                     or (m.type and m.type == inst.kind and any(_but_kind_word(tkey, k, m.type) for k in keys)):
                 if title != inst.title and title not in inst.names and _title_key(title) != _title_key(inst.title):
                     inst.names.append(title)
@@ -681,6 +686,25 @@ def merge(prose: Prose, mentions: list[Mention], definitions: dict[str, Name], l
         else:
             things.other.append(m)
     return things
+
+
+def _content_words(title: str, lex: Lexicon) -> frozenset[str]:
+    """A title's words without articles, prepositions, years, the country's name or demonym, each in the singular."""
+    cache = lex.__dict__.setdefault("_content_words", {})  # one lexicon per ingest run: titles recur across records
+    if title not in cache:
+        cache[title] = _content_words_of(title, lex)
+    return cache[title]
+
+
+def _content_words_of(title: str, lex: Lexicon) -> frozenset[str]:
+    t = re.sub(r"\s*\(.*?\)\s*", " ", title)
+    t = re.sub(r"\b(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)?\d\d)?\b", " ", t)
+    for name in sorted(lex.country_names, key=len, reverse=True):
+        if name in norm(t):
+            t = re.sub(rf"(?i)\b(?:of\s+(?:the\s+)?)?{re.escape(name)}\b", " ", t)
+    words = [w for w in re.findall(r"[\w’'\-]+", t) if w.lower() not in CONNECTORS and w.lower() not in ("a", "an")
+             and w not in lex.demonyms and w.rstrip("’'s") not in lex.demonyms]
+    return frozenset(_singular(_fold(w)) for w in words)
 
 
 def _identifiers(title: str) -> tuple[str | None, str | None]:
