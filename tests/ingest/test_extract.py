@@ -636,3 +636,12 @@ def test_support_of_a_un_agency_is_no_funding(catalog, extractor):
 def test_one_instrument_whatever_the_order_of_its_words(catalog, extractor, body, title, names):
     x = read(body, catalog, extractor, "IRQ")
     assert [(i.title, i.names) for i in x.instruments] == [(title, names)]
+
+
+def test_a_name_the_summary_cuts_is_left_to_the_achievement(catalog, extractor):
+    r = text.parse_text("Result achieved\n\nOutcome summary\n\nThe Government endorsed the Social Health Protection Strategy "
+                        "2021-20...\n\nOutcome achieved\n\nThe Government endorsed the Social Health Protection Strategy "
+                        "2021-2025 in May 2021.\n", "x.txt", catalog)
+    r.country = Located("LAO", 1)
+    x = extractor.extract(r)
+    assert [i.title for i in x.instruments] == ["Social Health Protection Strategy 2021-2025"]

@@ -167,6 +167,8 @@ class Recognizer:
             for n in found:
                 if any(a <= n.start and n.end <= b for a, b in taken):
                     continue
+                if re.match(r"\.\.\.|…", self.prose.verbatim[n.end:n.end + 3]):
+                    continue  # "the Social Health Protection Strategy 2021-20...": a summary cut inside the name
                 n = self._with_trailing_head(self._without_people(n))
                 for part in self.split(n):
                     m = self.classify(part, s)
@@ -717,6 +719,7 @@ def _identifiers(title: str) -> tuple[str | None, str | None]:
 def _distinct(a: str, b: str) -> bool:
     """Two titles that bear different numbers, or different years, name two instruments whatever their words."""
     (na, ya), (nb, yb) = _identifiers(a), _identifiers(b)
+    ya, yb = (ya or "")[:4], (yb or "")[:4]  # "2021-25" and "2021-2025", a range cut short: one first year
     return bool(na and nb and na != nb) or bool(ya and yb and ya != yb and not (na and na == nb))
 
 
