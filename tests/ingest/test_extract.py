@@ -550,6 +550,8 @@ def _titles(x) -> dict[str, str]:
     ("Article 5 of the Labour Law provides for maternity leave.", {"Labour Law": "fact"}),
     # a compound adjective opens the title; "and the" ends one
     ("The Contribution-based Social Security Act 2017 was enacted.", {"Contribution-based Social Security Act 2017": "fact"}),
+    # a bracketed part of a title, not an acronym in brackets
+    ("In 2019, Parliament passed the Social Security (Amendment) Act.", {"Social Security (Amendment) Act": "fact"}),
     # head-first titles in Portuguese, French or Spanish, two joined by "and the"
     ("The Government adopted the Política Nacional de Proteção Social and the Estratégia Nacional de Proteção Social "
      "Básica.", {"Política Nacional de Proteção Social": "fact", "Estratégia Nacional de Proteção Social Básica": "fact"}),

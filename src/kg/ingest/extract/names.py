@@ -136,6 +136,8 @@ def names(prose: Prose, sentence: Sentence, listing_heads: frozenset[str] = froz
             elif t.text in ("-", "–") and j + 2 < len(toks) and toks[j + 1].lower in _TITLE_SUFFIXES and \
                     _capitalised(toks[j + 2]) and toks[j - 1].text[:1].isupper():
                 j += 2  # "Contribution-based Social Security Act": the compound adjective is the title's first word
+            elif t.text == "(" and _bracketed_words(toks, j):
+                j = _bracketed_words(toks, j)  # "Social Security (Amendment) Act", "(Minimum Standards) Convention"
             elif t.lower in ARTICLES and toks[j - 1].lower not in CONNECTORS and j + 1 < len(toks) \
                     and _ACRONYM.match(toks[j + 1].text) and toks[j + 1].text.isupper():
                 break  # "With support from the European Union the ILO ...": the article starts another name
@@ -154,6 +156,19 @@ def names(prose: Prose, sentence: Sentence, listing_heads: frozenset[str] = froz
             out.append(Name(start, end, text, tuple(words), _quoted(prose, start, end)))
         i = end_tok + 1
     return out
+
+
+def _bracketed_words(toks: list[Token], j: int) -> int:
+    """At "(": the index past ")" when one to three capitalised words stand in the brackets and a capitalised word
+    follows them (the bracketed part of a title), else 0. An acronym in brackets ends a name: "(MoSD)" is not this."""
+    k = j + 1
+    while k < len(toks) and k - j <= 4 and toks[k].text != ")":
+        if not (_capitalised(toks[k]) and not toks[k].text.isupper() or toks[k].lower in ("and", "of", "&")):
+            return 0
+        k += 1
+    if k >= len(toks) or toks[k].text != ")" or k == j + 1 or k + 1 >= len(toks) or not _capitalised(toks[k + 1]):
+        return 0
+    return k + 1
 
 
 def _list_continues(toks: list[Token], j: int) -> bool:
