@@ -647,3 +647,12 @@ def test_a_name_the_summary_cuts_is_left_to_the_achievement(catalog, extractor):
     r.country = Located("LAO", 1)
     x = extractor.extract(r)
     assert [i.title for i in x.instruments] == ["Social Health Protection Strategy 2021-2025"]
+
+
+def test_a_line_of_the_contribution_and_a_generic_scheme_name_nothing(catalog, extractor):
+    """"- Provided technical comments on the draft law" is the ILO's legal review, untitled; "the pension scheme" with
+    nothing of its own is no instrument."""
+    x = read("- Provided technical comments on the draft law in 2019; - Conducted an actuarial valuation of the pension "
+             "scheme with the Ministry of Labour.", catalog, extractor, "MNG")
+    assert [(r.kind, r.title) for r in x.research] == [("legal-review", None), ("actuarial-valuation", None)]
+    assert x.instruments == []

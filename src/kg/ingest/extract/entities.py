@@ -769,6 +769,8 @@ def lower_case_instruments(prose: Prose, lex: Lexicon, domain: set[str], taken: 
         r"(?:\s+(?:called|named|known as|entitled)\s+(?P<called>[A-Z][\w+\-’']*(?:\s+[A-Z][\w+\-’']*){0,4}))?")
     out = []
     named = [norm(prose.verbatim[x:y]) for x, y in taken]  # the capitalised names, to tell a restatement of one
+    scheme = lex.instrument_types.get("scheme")
+    generic_heads = {lex_key(h) for h in scheme.heads} if scheme is not None else set()  # pension, insurance, benefit, …
     schemes = re.compile(r"(?i:\b(?P<det>the|a|an|new|proposed|its|and)\s+)(?P<mods>(?:(?!(?:the|a|an|of|for|to|from|and|"
                          r"or|in|on|with|by|need|needs|transition|existing|its)\s)[a-z][a-z\-’']+\s+){0,3}?"
                          r"(?:" + "|".join(sorted((re.escape(w).replace(r"\ ", r"[\s\-]+") for w in lex.scheme_words()),
@@ -786,6 +788,8 @@ def lower_case_instruments(prose: Prose, lex: Lexicon, domain: set[str], taken: 
                 continue  # "It is a defined benefit scheme", "the need for an unemployment benefit scheme": a kind
             if m.group("det").lower() == "the" and _restates(words[-1], list(words[:-1]), named):
                 continue  # "the pension scheme" after the "Universal Social Old Age pension scheme": that one again
+            if len(words) == 2 and words[0] in generic_heads and words[-1] == "scheme":
+                continue  # "an actuarial valuation of the pension scheme": a scheme's generic word and nothing of its own
             out.append(Mention("instrument", Name(a, b, prose.verbatim[a:b], words), "scheme", sentence=s,
                                lower_case=True))
             taken = taken + [(a, b)]

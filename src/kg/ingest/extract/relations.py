@@ -747,6 +747,8 @@ class Relations:
             return None
         if len(words) == 1 and _SUBJECTLESS.match(self.prose.verbatim[s.start:a]):
             return None  # "Drafted technical note": a report's subjectless verb, not a title
+        if re.fullmatch(r"[A-Z][a-z]+ed", words[0]) and re.fullmatch(r"[\s\-•–*:;]*", self.prose.verbatim[s.start:start]):
+            return None  # "- Provided technical comments on the draft law": a line's verb, not a title's first word
         covered = [x for x in spans if x.start < a and x.end > start]
         if any(x.kind != "org" or x.start > start for x in covered):
             return None  # a place, a date or a body's name in the middle: not one title
