@@ -656,3 +656,14 @@ def test_a_line_of_the_contribution_and_a_generic_scheme_name_nothing(catalog, e
              "scheme with the Ministry of Labour.", catalog, extractor, "MNG")
     assert [(r.kind, r.title) for r in x.research] == [("legal-review", None), ("actuarial-valuation", None)]
     assert x.instruments == []
+
+
+def test_a_body_named_by_its_kind_in_brackets(catalog, extractor):
+    x = read("The revised Law on Social Insurance was adopted by the State Great Khural (Parliament) on 2 July 2021.",
+             catalog, extractor, "MNG")
+    [body] = x.organizations.values()
+    assert (body.name, body.type, body.names) == ("State Great Khural", "parliament", ["Parliament"])
+    [law] = x.instruments
+    assert [i.org for i in law.issuers] == [body.key]
+    y = read("The Minister met Ms Lan (Ministry of Labour) in Hanoi.", catalog, extractor, "VNM")
+    assert [o.name for o in y.organizations.values()] == ["Ministry of Labour"]

@@ -145,6 +145,7 @@ class Recognizer:
         self.listing_heads = listing_heads
         self.field_words = field_words  # a branch's words: "social", "health", "insurance", ...
         self.definitions: dict[str, Name] = {}  # acronym -> the name it stands for
+        self.bracket_names: dict[tuple[int, int], str] = {}  # a body's span -> the name the brackets after it give
         self.instrument_labels = {c.label.lower() for c in lex.instrument_types.values() if " " not in c.label}
         self.mentions: list[Mention] = []
 
@@ -172,6 +173,8 @@ class Recognizer:
                 n = self._with_trailing_head(self._without_people(n))
                 for part in self.split(n):
                     m = self.classify(part, s)
+                    if m is None:
+                        m = self._named_in_brackets(part, found, s, taken)
                     if m is not None:
                         self.mentions.append(m)
         self._contribution_heading()
@@ -192,6 +195,23 @@ class Recognizer:
         ilo = known_in(self.known_acronyms["ILO"], None)
         if ilo is not None:
             self.mentions.append(Mention("organization", Name(start, start + 3, "ILO", ("ILO",)), ilo.type, ilo))
+
+    def _named_in_brackets(self, n: Name, found: list[Name], s: Sentence, taken: list[tuple[int, int]]) -> Mention | None:
+        """"the State Great Khural (Parliament)", "the Majlis (Parliament)": a name that is nothing by its own words,
+        with a body's name or kind in brackets right after it, is that body; the brackets say it again."""
+        after = re.match(r"\s*\(\s*", self.prose.verbatim[n.end:n.end + 5])
+        if after is None or len(n.words) > 6:
+            return None
+        inner = next((x for x in found if x.start == n.end + after.end()), None)
+        if inner is None or not re.match(r"\s*\)", self.prose.verbatim[inner.end:inner.end + 3]):
+            return None
+        m = self.classify(inner, s)
+        if m is None or m.kind != "organization" or m.known is not None or _is_acronym(inner.text) or \
+                n.words[0].rstrip(".").lower() in ("mr", "mrs", "ms", "dr", "h.e", "prof", "minister", "director"):
+            return None  # "Ms Lan (MOLISA)", "Mr Smith (Ministry of Labour)": a person and the body they are from
+        taken.append((inner.start, inner.end))  # the bracketed name is this body's other name, not a second body
+        self.bracket_names[(n.start, n.end)] = inner.text
+        return Mention("organization", n, m.type, None, m.country, s)
 
     def _without_people(self, n: Name) -> Name:
         """"Representatives of the Ministry of Labour", "Staff of the Social Security Fund": the body they are of."""
@@ -652,6 +672,10 @@ def merge(prose: Prose, mentions: list[Mention], definitions: dict[str, Name], l
         span = (m.name.start, m.name.end)
         if m.kind == "organization":
             things.org_at[span] = org_for(m)
+            other = recognizer.bracket_names.get(span)
+            org = things.organizations[things.org_at[span]]
+            if other and other not in (org.name, org.acronym) and other not in org.names:
+                org.names.append(other)
         elif m.kind == "acronym":
             full = definitions.get(m.name.text)
             if full is None:
