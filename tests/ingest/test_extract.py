@@ -667,3 +667,12 @@ def test_a_body_named_by_its_kind_in_brackets(catalog, extractor):
     assert [i.org for i in law.issuers] == [body.key]
     y = read("The Minister met Ms Lan (Ministry of Labour) in Hanoi.", catalog, extractor, "VNM")
     assert [o.name for o in y.organizations.values()] == ["Ministry of Labour"]
+
+
+def test_sessions_named_by_their_subject_are_meetings(catalog, extractor):
+    x = read("In April, the ILO organized the first ABND, with 45 participants attending, and in May the second ABND, "
+             "with 60 participants. A third ABND was organized in November-December.", catalog, extractor, "TJK")
+    meetings = [e for e in x.events if e.kind == "meeting"]
+    assert [(e.evidence.text, e.participants) for e in meetings] == [
+        ("the first ABND", 45), ("the second ABND", 60), ("A third ABND", None)]
+    assert [o.org for o in meetings[0].organizers] == ["ILO"]

@@ -1088,6 +1088,30 @@ class Relations:
                 continue  # an event with nothing but its kind named is too often a kind of activity
             e._ordinal = ordinal.group(1).lower() if ordinal else None  # type: ignore[attr-defined]
             self.events.append(e)
+        self._sessions(s, spans, matches)
+
+    def _sessions(self, s: Sentence, spans: list[Span], matches: list) -> None:
+        """"the ILO organized the first ABND, with 45 participants", "in May the second ABND, with 60 participants",
+        "A third ABND was organized": a gathering named by what it was about, said by its participants or by an
+        ordinal and the verb of holding it: a meeting."""
+        text = s.text
+        for m in _SESSION.finditer(text):
+            a, b = s.start + m.start("what"), s.start + m.end("what")
+            if any(x.start() < m.end("what") and m.start("what") < x.end() for x in matches):
+                continue  # the event's own word is there: read above
+            if any(e.evidence.start <= a < e.evidence.end for e in self.events):
+                continue
+            lo, hi = self._clause(s, a)
+            e = Event("meeting", self.prose.evidence(s.start + m.start(), b))
+            if m.group("n"):
+                e.participants = int(m.group("n").replace(",", ""))
+            d = self._nearest_date(spans, s.start + m.start(), b, lo, hi, 40)
+            if d is not None and d.start not in self.used_dates:
+                e.date = d.ref.date
+                self.used_dates.add(d.start)
+            e._ordinal = m.group("ord").lower()  # type: ignore[attr-defined]
+            self._organizers(e, spans, a, b, lo, hi)
+            self.events.append(e)
 
     def _place(self, spans: list[Span], a: int, lo: int, hi: int) -> str | None:
         window = self.prose.verbatim[lo:hi]
@@ -1257,6 +1281,11 @@ class Relations:
             self.standards.append(st)
 
 
+# A gathering named by its subject, with its participants or an ordinal and the verb of holding it (Relations._sessions).
+_SESSION = re.compile(
+    r"\b(?i:the|a|an)\s+(?P<ord>first|second|third|fourth|fifth|final|last)\s+(?P<what>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3})"
+    r"(?=\s*,?\s+(?:with\s+(?:approx(?:imately|\.)?\s*|about\s+|around\s+|some\s+|over\s+|more than\s+)?"
+    r"(?P<n>\d[\d,]*)\s+participants|(?:was|were)\s+(?:organi[sz]ed|held|convened|hosted)\b))")
 # Between two research words, what makes them one piece of work's: "and" and lower-case words, no article or
 # number ("a fiscal space analysis and social protection floor costing assessment", "the costing and fiscal space
 # assessment"); "an actuarial valuation and a legal review" are two.
