@@ -675,4 +675,10 @@ def test_sessions_named_by_their_subject_are_meetings(catalog, extractor):
     meetings = [e for e in x.events if e.kind == "meeting"]
     assert [(e.evidence.text, e.participants) for e in meetings] == [
         ("the first ABND", 45), ("the second ABND", 60), ("A third ABND", None)]
+    assert [e.date for e in meetings] == [None, None, None]  # no year said before the months
+    y = read("The ILO launched the dialogue in February 2017. In April, the ILO organized the first ABND, with 45 "
+             "participants attending the technical meeting, and in May the second ABND, with 60 participants. A third "
+             "ABND was organized in November-December.", catalog, extractor, "TJK")
+    assert [(e.evidence.text, e.date.value, e.date.end) for e in y.events if e.kind == "meeting"] == [
+        ("the first ABND", "2017-04", None), ("the second ABND", "2017-05", None), ("A third ABND", "2017-11", "2017-12")]
     assert [o.org for o in meetings[0].organizers] == ["ILO"]

@@ -92,7 +92,39 @@ def find(prose: Prose) -> list[Spotted]:
                 continue
             taken.append((spotted.start, spotted.end))
             found.append(spotted)
+    found.sort(key=lambda s: s.start)
+    found += _months_of_the_year_before(prose, found, taken)
     return sorted(found, key=lambda s: s.start)
+
+
+def _months_of_the_year_before(prose: Prose, found: list[Spotted], taken: list[tuple[int, int]]) -> list[Spotted]:
+    """"In 2017 ... In April, the ILO organized …, and in May …": a month without a year after a preposition is in the
+    year of the last date before it in the same section, within a few sentences; none when that date spans years."""
+    out = []
+    for m in _bare_month().finditer(prose.verbatim):
+        a, b = m.start("what"), m.end()
+        section = prose.section_at(a)
+        if not section or any(x < b and a < y for x, y in taken):
+            continue
+        before = [f for f in found if f.end <= a and a - f.end < 600 and prose.section_at(f.start) == section]
+        if not before or before[-1].date.end and before[-1].date.end[:4] != before[-1].date.value[:4]:
+            continue
+        year = int(before[-1].date.value[:4])
+        months = _months()
+        m2 = months[_month_word(m.group("m"))]
+        m1 = months[_month_word(m.group("m1"))] if m.group("m1") else m2
+        if m1 > m2:
+            continue
+        end = f"{year:04d}-{m2:02d}" if m.group("m1") else None
+        out.append(Spotted(DateValue(f"{year:04d}-{m1:02d}", "month", prose.evidence(a, b), end), a, b))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _bare_month() -> re.Pattern[str]:
+    month = "(?:" + "|".join(sorted((re.escape(m) for m in _months() if len(m) > 3 or m == "may"), key=len, reverse=True)) + ")"
+    return re.compile(rf"\b(?:[Ii]n|[Dd]uring|[Bb]y|[Ss]ince|[Uu]ntil|[Ee]arly|[Ll]ate|[Mm]id-?)\s+(?P<what>(?:(?P<m1>{month})\s*"
+                      rf"(?:-|–|to)\s*)?(?P<m>{month}))\b(?!\s*,?\s*(?:\d|of\s+\d))", re.I)
 
 
 def _in(prose: Prose, start: int, end: int) -> Iterator[Spotted]:

@@ -812,8 +812,10 @@ def lower_case_instruments(prose: Prose, lex: Lexicon, domain: set[str], taken: 
                 continue  # "It is a defined benefit scheme", "the need for an unemployment benefit scheme": a kind
             if m.group("det").lower() == "the" and _restates(words[-1], list(words[:-1]), named):
                 continue  # "the pension scheme" after the "Universal Social Old Age pension scheme": that one again
-            if len(words) == 2 and words[0] in generic_heads and words[-1] == "scheme":
+            if len(words) == 2 and words[0] in generic_heads and words[-1] == "scheme" and \
+                    not re.match(r"\s+(?:of|run by|managed by)\s+(?:the\s+)?[A-Z]", s.text[m.end("head"):]):
                 continue  # "an actuarial valuation of the pension scheme": a scheme's generic word and nothing of its own
+                # (but "the pension scheme of the National Social Security Fund" is that body's one scheme)
             out.append(Mention("instrument", Name(a, b, prose.verbatim[a:b], words), "scheme", sentence=s,
                                lower_case=True))
             taken = taken + [(a, b)]

@@ -1049,6 +1049,8 @@ class Relations:
                 w = count_m.group(1).lower()
                 e.count = _NUMBER_WORDS.get(w) or (int(w) if w.isdigit() else None)
             d = self._nearest_date(spans, a, b, lo, hi, 110)
+            if d is not None and d.start >= b and re.search(r",\s*(?:and|while|whereas)\s", self.prose.verbatim[b:d.start]):
+                d = None  # "… the technical meeting, and in May the second ABND": the next clause's date
             if d is not None:
                 e.date = d.ref.date
                 self.used_dates.add(d.start)
