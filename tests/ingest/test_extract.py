@@ -682,3 +682,10 @@ def test_sessions_named_by_their_subject_are_meetings(catalog, extractor):
     assert [(e.evidence.text, e.date.value, e.date.end) for e in y.events if e.kind == "meeting"] == [
         ("the first ABND", "2017-04", None), ("the second ABND", "2017-05", None), ("A third ABND", "2017-11", "2017-12")]
     assert [o.org for o in meetings[0].organizers] == ["ILO"]
+
+
+def test_bodies_listed_after_their_kind(catalog, extractor):
+    x = read("Various seminars were facilitated (jointly organized with other UN Agencies including UNDP and UNICEF).",
+             catalog, extractor, "PAK")
+    roles = _roles(x)
+    assert "organizer" in roles["UNDP"] and "organizer" in roles["UNICEF"]

@@ -624,7 +624,7 @@ class Relations:
                 pos = x.end + (close.end() if close else 0)  # "the Ministry ... (MLSS), the Zambia Congress ..."
                 continue
             ok = re.fullmatch(r"\s*(?:the\s+)?(?:government\s+of\s+)?(?:the\s+)?", gap, re.I) or \
-                re.fullmatch(_PEOPLE_OF_BODY, gap, re.I) if not out else \
+                re.fullmatch(_PEOPLE_OF_BODY, gap, re.I) or re.fullmatch(_KINDS_INCLUDING, gap) if not out else \
                 re.fullmatch(r"\s*(?:,|and|&|as well as|,\s*and)\s*(?:the\s+)?(?:government\s+of\s+)?(?:the\s+)?", gap, re.I)
             if not ok or (out and last_was_final):
                 break
@@ -1288,6 +1288,10 @@ _SESSION = re.compile(
     r"\b(?i:the|a|an)\s+(?P<ord>first|second|third|fourth|fifth|final|last)\s+(?P<what>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3})"
     r"(?=\s*,?\s+(?:with\s+(?:approx(?:imately|\.)?\s*|about\s+|around\s+|some\s+|over\s+|more than\s+)?"
     r"(?P<n>\d[\d,]*)\s+participants|(?:was|were)\s+(?:organi[sz]ed|held|convened|hosted)\b))")
+# Between a cue and the bodies it lists, their kind in lower case: "with other UN agencies including UNDP and UNICEF",
+# "development partners, such as the World Bank".
+_KINDS_INCLUDING = re.compile(r"\s*(?:the\s+)?(?:other\s+)?(?:[A-Za-z][\w\-]*\s+){0,3}?[A-Za-z]+s\s*,?\s*(?:including|such\s+as|"
+                              r"namely|notably|in\s+particular)\s+(?:the\s+)?")
 # Between two research words, what makes them one piece of work's: "and" and lower-case words, no article or
 # number ("a fiscal space analysis and social protection floor costing assessment", "the costing and fiscal space
 # assessment"); "an actuarial valuation and a legal review" are two.
