@@ -557,7 +557,7 @@ class Relations:
                 skip = None
             offset = skip.end() if skip else 0
             after = after[offset:offset + 90]
-            m = re.match(r"(?:\s*\([^)]*\))?\s*,?\s*(?:(?:which|who)\s+)?(?P<aux>(?:(?:has|have|had|was|were|is|are|will|would|also|jointly|"
+            m = re.match(r"(?:\s*\([^)]*\))?\s*(?:,|\s-|-\s|–)?\s*(?:(?:which|who)\s+)?(?P<aux>(?:(?:has|have|had|was|were|is|are|will|would|also|jointly|"
                          r"technically|further|then|successfully|actively|already|been|officially|formally|recently|"
                          r"subsequently|finally|effectively|continuously|strongly|closely|directly)\s+)*)", after, re.I)
             rest = after[m.end():]
