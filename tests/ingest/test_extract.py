@@ -689,3 +689,12 @@ def test_bodies_listed_after_their_kind(catalog, extractor):
              catalog, extractor, "PAK")
     roles = _roles(x)
     assert "organizer" in roles["UNDP"] and "organizer" in roles["UNICEF"]
+
+
+def test_a_lower_case_title_with_its_acronym_is_a_fact(catalog, extractor):
+    x = read("The Government adopted the national social security strategy (NSSS) in 2015. The NSSS covers older "
+             "persons.", catalog, extractor, "BGD")
+    [inst] = x.instruments
+    assert (inst.title, inst.names, inst.confidence) == ("national social security strategy", ["NSSS"], "fact")
+    assert [(m.type, m.date.value) for m in inst.milestones] == [("adopted", "2015")]
+    assert not x.organizations  # "The NSSS" is the strategy, not an unknown body

@@ -62,6 +62,9 @@ class Extractor:
         mentions = recognizer.run()
         taken = [(m.name.start, m.name.end) for m in mentions]
         lower = entities.lower_case_instruments(text, self.lex, self.domain, taken)
+        for m in lower:  # "the national social security strategy (NSSS)": the acronym stands for it from now on
+            if m.acronym and m.acronym not in recognizer.definitions:
+                recognizer.definitions[m.acronym] = m.name
         things = entities.merge(text, mentions + lower, recognizer.definitions, self.lex, country, recognizer)
         rel = Relations(text, self.lex, things, spotted, country, recognizer.definitions)
         rel.run()

@@ -67,6 +67,7 @@ class Mention:
     country: str | None = None
     sentence: Sentence | None = None
     lower_case: bool = False  # a lower-case title ("the social insurance law")
+    acronym: str | None = None  # the acronym the brackets after a lower-case title give it
 
 
 @dataclass
@@ -816,8 +817,9 @@ def lower_case_instruments(prose: Prose, lex: Lexicon, domain: set[str], taken: 
                     not re.match(r"\s+(?:of|run by|managed by)\s+(?:the\s+)?[A-Z]", s.text[m.end("head"):]):
                 continue  # "an actuarial valuation of the pension scheme": a scheme's generic word and nothing of its own
                 # (but "the pension scheme of the National Social Security Fund" is that body's one scheme)
+            defined = _ACRONYM_AFTER.match(s.text[m.end("head"):])
             out.append(Mention("instrument", Name(a, b, prose.verbatim[a:b], words), "scheme", sentence=s,
-                               lower_case=True))
+                               lower_case=not defined, acronym=defined.group(0).strip(" ()") if defined else None))
             taken = taken + [(a, b)]
         for m in pattern.finditer(s.text):
             a, b = s.start + m.start("mods"), s.start + m.end("head")
@@ -832,12 +834,15 @@ def lower_case_instruments(prose: Prose, lex: Lexicon, domain: set[str], taken: 
                 out.append(mention)
                 continue
             specific = [w for w in mods if w.strip("’'") in domain]
-            if not specific or mods[-1] in ("of", "and", "to", "for", "the", "a") or head not in LOWER_CASE_HEADS \
-                    or m.group("det").lower() not in ("the", "its", "this", "their"):
+            # "the national social security strategy (NSSS)": an acronym given to it makes a lower-case title one thing
+            defined = _ACRONYM_AFTER.match(s.text[m.end("head"):])
+            if not specific or mods[-1] in ("of", "and", "to", "for", "the", "a") or \
+                    not defined and (head not in LOWER_CASE_HEADS or m.group("det").lower() not in ("the", "its", "this", "their")):
                 continue
             words = tuple(mods + [head])
             text = prose.verbatim[a:b]
-            out.append(Mention("instrument", Name(a, b, text, words), heads_[head], sentence=s, lower_case=True))
+            out.append(Mention("instrument", Name(a, b, text, words), heads_[head], sentence=s, lower_case=not defined,
+                               acronym=defined.group(0).strip(" ()") if defined else None))
             taken = taken + [(a, b)]
         # "the law on social insurance", "the decree on unemployment insurance": a head followed by what it is about
         for m in _HEAD_THEN_SUBJECT.finditer(s.text):
@@ -859,6 +864,10 @@ def lower_case_instruments(prose: Prose, lex: Lexicon, domain: set[str], taken: 
 _PREDICATE = re.compile(r"(?i)\b(?:(?:is|are|was|were|be|been|being|becomes?|remains?)\s+(?:not\s+)?|need\s+for\s+|"
                         r"needs\s+for\s+|lack\s+of\s+|absence\s+of\s+|such\s+as\s+|kind\s+of\s+|type\s+of\s+|"
                         r"form\s+of\s+)(?:a|an)\s+$")
+
+
+# An acronym in brackets right after a lower-case title: "(NSSS)", "(PSSB)".
+_ACRONYM_AFTER = re.compile(r"\s*\(\s*[A-Z][A-Za-z&\-]{1,9}\s*\)")
 
 
 def _restates(head: str, about: list[str], named: list[str]) -> bool:
