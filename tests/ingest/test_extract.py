@@ -698,3 +698,12 @@ def test_a_lower_case_title_with_its_acronym_is_a_fact(catalog, extractor):
     assert (inst.title, inst.names, inst.confidence) == ("national social security strategy", ["NSSS"], "fact")
     assert [(m.type, m.date.value) for m in inst.milestones] == [("adopted", "2015")]
     assert not x.organizations  # "The NSSS" is the strategy, not an unknown body
+
+
+@pytest.mark.parametrize("body", [
+    "The ILO supported the Ministry of Labour to conduct a survey of 1,500 informal workers.",
+    "The ILO supported the Ministry of Labour in conducting an actuarial valuation.",
+])
+def test_the_body_helped_to_do_the_work_did_it(catalog, extractor, body):
+    [work] = read(body, catalog, extractor, "JOR").research
+    assert [p.org for p in work.performers] == ["ministry-of-labour"]

@@ -838,6 +838,8 @@ class Relations:
             if performers:
                 self._link(r.performers, performers[0], "researcher", a, b)
             r._explicit = True  # type: ignore[attr-defined]
+        elif orgs_before and self._helped_to_do(r, orgs_before, a, b, lo):
+            pass  # "The ILO supported the Ministry to conduct a survey": the Ministry did it
         elif orgs_before:
             verb = _DOING.search(text_before)  # the first such verb of the clause within 60 characters of the work
             while verb is not None and re.match(r"\s+by\b", text_before[verb.end(1):]):
@@ -974,6 +976,19 @@ class Relations:
                         sa = a + m.end() + share.start()
                         r.composition.append((g, float(share.group(1)) / 100,
                                               self.prose.evidence(sa, a + m.end() + share.end())))
+
+    def _helped_to_do(self, r: Research, orgs_before: list[Span], a: int, b: int, lo: int) -> bool:
+        """"X supported / assisted / helped / enabled Y to conduct (in conducting) the work": Y is its performer."""
+        text = self.prose.verbatim
+        for y in reversed(orgs_before):
+            if not _HELPED_BEFORE.search(text[max(lo, y.start - 40):y.start]):
+                continue
+            if not _TO_DO.fullmatch(text[y.end:a]):
+                return False
+            self._link(r.performers, y, "researcher", a, b)
+            r._explicit = True  # type: ignore[attr-defined]
+            return True
+        return False
 
     def _object_of_preposition(self, x: Span, lo: int) -> bool:
         return re.search(r"\b(?:to|for|of|with|from|on|at|in|within|among|by)\s+(?:the\s+)?$",
@@ -1283,6 +1298,14 @@ class Relations:
             self.standards.append(st)
 
 
+# "supported the Ministry to conduct a survey", "assisted the Fund in carrying out its actuarial review": the body helped
+# and the verb of doing the work (Relations._helped_to_do).
+_HELPED_BEFORE = re.compile(r"\b(?:supported|supports|supporting|assisted|assists|assisting|helped|helps|enabled|enables|"
+                            r"advised|accompanied|guided|trained)\s+(?:the\s+)?$", re.I)
+_TO_DO = re.compile(r"\s*(?:\([^()]{1,30}\))?\s*(?:to|in)\s+(?:\w+ly\s+)?(?:conduct|conducting|carry\s+out|carrying\s+out|"
+                    r"undertake|undertaking|prepare|preparing|develop|developing|complete|completing|finali[sz]e|finali[sz]ing|"
+                    r"perform|performing|produce|producing|draft|drafting|design|designing|do|doing|run|running)\s+"
+                    r"(?:(?:a|an|the|its|their|his|her)\s+)?(?:[\w\-]+\s+){0,3}", re.I)
 # A gathering named by its subject, with its participants or an ordinal and the verb of holding it (Relations._sessions).
 _SESSION = re.compile(
     r"\b(?i:the|a|an)\s+(?P<ord>first|second|third|fourth|fifth|final|last)\s+(?P<what>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*){0,3})"
