@@ -726,9 +726,9 @@ def _content_words(title: str, lex: Lexicon) -> frozenset[str]:
 def _content_words_of(title: str, lex: Lexicon) -> frozenset[str]:
     t = re.sub(r"\s*\(.*?\)\s*", " ", title)
     t = re.sub(r"\b(?:19|20)\d\d(?:\s*[-–/]\s*(?:19|20)?\d\d)?\b", " ", t)
-    for name in sorted(lex.country_names, key=len, reverse=True):
-        if name in norm(t):
-            t = re.sub(rf"(?i)\b(?:of\s+(?:the\s+)?)?{re.escape(name)}\b", " ", t)
+    low = norm(t)
+    for name in sorted((n for n in lex.country_names if n in low), key=len, reverse=True):
+        t = re.sub(rf"(?i)\b(?:of\s+(?:the\s+)?)?{re.escape(name)}\b", " ", t)
     words = [w for w in re.findall(r"[\w’'\-]+", t) if w.lower() not in CONNECTORS and w.lower() not in ("a", "an")
              and w not in lex.demonyms and w.rstrip("’'s") not in lex.demonyms]
     return frozenset(_singular(_fold(w)) for w in words)

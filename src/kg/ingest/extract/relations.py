@@ -89,6 +89,33 @@ class Span:
     text: str = ""
 
 
+def _relation_tables(lex: Lexicon) -> dict:
+    """The lexicon's words by kind with their phrase patterns, as Relations reads them."""
+    t: dict = {}
+    t["milestone_of"] = {lex_key(w): k for k, c in lex.milestones.items() for w in [c.label, *c.words]}
+    t["milestone_re"] = phrase_pattern(t["milestone_of"])
+    t["role_of"] = {lex_key(w): k for k, c in lex.roles.items() for w in c.words}
+    t["role_re"] = phrase_pattern(t["role_of"])
+    t["verb_role_of"] = {lex_key(w): k for k, c in lex.roles.items() for w in c.verbs}
+    t["verb_role_re"] = phrase_pattern(t["verb_role_of"])
+    t["event_of"] = lex.word_index("event_types")
+    t["event_re"] = phrase_pattern(t["event_of"])
+    t["research_of"] = lex.word_index("research_types")
+    t["research_re"] = phrase_pattern(t["research_of"])
+    t["group_of"] = lex.word_index("groups")
+    t["group_re"] = phrase_pattern(t["group_of"])
+    t["standard_of"] = {lex_key(w): k for k, c in lex.standards.items() for w in [c.label, *c.words]}
+    t["standard_re"] = phrase_pattern(t["standard_of"])
+    # "The strategy has been submitted …": a type's own name after "the" is the one instrument of that type
+    t["kind_of_head"] = {c.label.lower(): c.key for c in lex.instrument_types.values()
+                         if re.fullmatch(r"[a-z\-]+", c.label.lower())}
+    t["anaphora_re"] = re.compile(r"\b(?:the|this|that)\s+(?:new\s+|said\s+|above\s+)?(" + "|".join(
+        map(re.escape, sorted(t["kind_of_head"], key=len, reverse=True))) + r")\b(?!\s+(?:of|on|for|to|and|in|reform|reforms|revision|amendments?|drafting|formulation|review|"
+        r"process|committee|team|implementation|development)\b|[-’'])",
+        re.I) if t["kind_of_head"] else None
+    return t
+
+
 class Relations:
     def __init__(self, prose: Prose, lex: Lexicon, things: Things, spotted: list[Spotted],
                  record_country: str | None, definitions: dict | None = None) -> None:
@@ -98,33 +125,16 @@ class Relations:
         self.things = things
         self.dates = spotted
         self.country = record_country
-        self.milestone_of = {lex_key(w): k for k, c in lex.milestones.items() for w in [c.label, *c.words]}
-        self.milestone_re = phrase_pattern(self.milestone_of)
-        self.role_of = {lex_key(w): k for k, c in lex.roles.items() for w in c.words}
-        self.role_re = phrase_pattern(self.role_of)
-        self.verb_role_of = {lex_key(w): k for k, c in lex.roles.items() for w in c.verbs}
-        self.verb_role_re = phrase_pattern(self.verb_role_of)
-        self.event_of = lex.word_index("event_types")
-        self.event_re = phrase_pattern(self.event_of)
-        self.research_of = lex.word_index("research_types")
-        self.research_re = phrase_pattern(self.research_of)
-        self.group_of = lex.word_index("groups")
-        self.group_re = phrase_pattern(self.group_of)
-        self.standard_of = {lex_key(w): k for k, c in lex.standards.items() for w in [c.label, *c.words]}
-        self.standard_re = phrase_pattern(self.standard_of)
+        tables = lex.__dict__.get("_relation_tables")
+        if tables is None:  # the word tables and their patterns: made once per lexicon, not once per record
+            tables = lex.__dict__["_relation_tables"] = _relation_tables(lex)
+        self.__dict__.update(tables)
         self.roles: list[RoleLink] = []
         self.events: list[Event] = []
         self.research: list[Research] = []
         self.groups: list[GroupMention] = []
         self.standards: list[StandardCitation] = []
         self.used_dates: set[int] = set()
-        # "The strategy has been submitted …": a type's own name after "the" is the one instrument of that type
-        self.kind_of_head = {c.label.lower(): c.key for c in lex.instrument_types.values()
-                             if re.fullmatch(r"[a-z\-]+", c.label.lower())}
-        self.anaphora_re = re.compile(r"\b(?:the|this|that)\s+(?:new\s+|said\s+|above\s+)?(" + "|".join(
-            map(re.escape, sorted(self.kind_of_head, key=len, reverse=True))) + r")\b(?!\s+(?:of|on|for|to|and|in|reform|reforms|revision|amendments?|drafting|formulation|review|"
-            r"process|committee|team|implementation|development)\b|[-’'])",
-            re.I) if self.kind_of_head else None
 
     # -- the spans of one sentence -----------------------------------------------------------
 
