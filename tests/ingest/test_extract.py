@@ -707,3 +707,11 @@ def test_a_lower_case_title_with_its_acronym_is_a_fact(catalog, extractor):
 def test_the_body_helped_to_do_the_work_did_it(catalog, extractor, body):
     [work] = read(body, catalog, extractor, "JOR").research
     assert [p.org for p in work.performers] == ["ministry-of-labour"]
+
+
+@pytest.mark.parametrize("body, body_key", [
+    ("Technical assistance was provided to the Ministry of Social Development.", "ministry-of-social-development"),
+    ("The ILO provided technical advice to the Social Security Corporation on coverage.", "social-security-corporation"),
+])
+def test_the_body_given_support_benefits(catalog, extractor, body, body_key):
+    assert "beneficiary" in _roles(read(body, catalog, extractor, "JOR"))[body_key]
