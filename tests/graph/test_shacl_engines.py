@@ -8,6 +8,12 @@ the wrong datatype, links pointed at a node of another class, single values doub
 The generated graph is validated on its own (the nodes it links to typed, not described), so
 it gives results before any fault too; both engines must agree on all of them.
 A difference names the seed, the faults planted and the results only one engine gave.
+
+pyshacl-turbo runs two ways: on an rdflib graph (``run``: ingest, partner writes) and, as
+``kg validate`` runs it, on N-Triples text written by pyoxigraph from its parse
+(``run_ntriples``). The text way is held to the reference here too, and to the rdflib way on
+every broken-data case of tests/graph/test_shapes.py (which holds the rdflib way to the
+reference), with the whole result: focus node, shape, severity, path, value and message.
 """
 
 from __future__ import annotations
@@ -18,10 +24,11 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
-from rdflib import RDF, Graph, Literal, URIRef
+from rdflib import RDF, BNode, Graph, Literal, URIRef
 
-from kg.validate.engine import materialise_types, run
+from kg.validate.engine import materialise_types, run, run_ntriples
 from kg.validate.report import results_of
 
 pytestmark = pytest.mark.storeless  # no store: the embedded-store run covers it
@@ -86,21 +93,67 @@ def plant(data: Graph, rng: random.Random, n: int) -> tuple[Graph, list[str]]:
     return broken, done
 
 
+def _ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
+
+
+def ntriples(*graphs: Graph) -> str:
+    """The graphs as pyoxigraph writes them (what `kg validate` gives the engine)."""
+    return ox.serialize([ox.Triple(_ox(s), _ox(p), _ox(o)) for g in graphs for s, p, o in g],
+                        format=ox.RdfFormat.N_TRIPLES).decode()
+
+
 def found(data: Graph, shapes: Graph, ontology: Graph, engine: str) -> Counter:
     materialise_types(data, ontology)
-    results = results_of(run(data, shapes, engine=engine, ontology=ontology), shapes, None)
-    return Counter((r.severity, r.source_shape, r.focus_node, r.path, r.value) for r in results)
+    if engine == "turbo-text":
+        results_graph = run_ntriples(ntriples(data, ontology), shapes)
+    else:
+        results_graph = run(data, shapes, engine=engine, ontology=ontology)
+    return Counter((r.severity, r.source_shape, r.focus_node, r.path, r.value)
+                   for r in results_of(results_graph, shapes, None))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_engines_agree_on_generated_data_with_faults(seed: int, tmp_path_factory: pytest.TempPathFactory) -> None:
     data, shapes, ontology = _graphs(tmp_path_factory.getbasetemp() / "generated")
     broken, faults = plant(data, random.Random(seed), FAULTS)
-    turbo = found(broken, shapes, ontology, "turbo")
     reference = found(broken, shapes, ontology, "pyshacl")
-    assert turbo != found(Graph() + data, shapes, ontology, "turbo"), "the faults changed nothing"
-    only_turbo, only_reference = turbo - reference, reference - turbo
-    assert not only_turbo and not only_reference, (
-        f"seed {seed}: the engines differ\nfaults:\n  " + "\n  ".join(faults)
-        + "\nonly pyshacl-turbo:\n  " + "\n  ".join(map(str, only_turbo))
-        + "\nonly pyshacl:\n  " + "\n  ".join(map(str, only_reference)))
+    for engine in ("turbo", "turbo-text"):
+        turbo = found(broken, shapes, ontology, engine)
+        assert turbo != found(Graph() + data, shapes, ontology, engine), "the faults changed nothing"
+        only_turbo, only_reference = turbo - reference, reference - turbo
+        assert not only_turbo and not only_reference, (
+            f"seed {seed}: the engines differ ({engine})\nfaults:\n  " + "\n  ".join(faults)
+            + f"\nonly {engine}:\n  " + "\n  ".join(map(str, only_turbo))
+            + "\nonly pyshacl:\n  " + "\n  ".join(map(str, only_reference)))
+
+
+def _whole(results_graph: Graph, shapes: Graph) -> list[tuple]:
+    return sorted((r.severity, r.source_shape, r.focus_node, r.path or "", r.value or "", r.message, r.component or "")
+                  for r in results_of(results_graph, shapes, None))
+
+
+def test_the_text_way_gives_the_rdflib_way_on_every_broken_data_case() -> None:
+    import test_shapes as cases  # tests/graph/test_shapes.py: its cases and helpers
+
+    shapes = cases.shapes_graph()
+    differ = []
+    for c in [None, *cases.CASES]:
+        g = cases.fixture_graph()
+        for edit in (c.edits if c is not None else ()):
+            edit(g)
+        g = cases.materialise(g)
+        by_graph = _whole(run(g, shapes, engine="turbo"), shapes)
+        by_text = _whole(run_ntriples(ntriples(g), shapes), shapes)
+        if by_graph != by_text:
+            differ.append(f"{c.id if c is not None else 'the valid base'}:\n  rdflib graph: {by_graph}\n"
+                          f"  N-Triples: {by_text}")
+    assert not differ, "pyshacl-turbo on N-Triples differs from pyshacl-turbo on an rdflib graph:\n" + "\n".join(differ)

@@ -11,8 +11,15 @@ The functions take graphs, so a batch can be checked without the whole store:
 Two engines run the shapes (the setting ``shacl_engine``): ``turbo``, pyshacl-turbo's
 Rust engine behind pySHACL's API, and ``pyshacl``, the reference. They give the same
 results (tests/graph/test_shapes.py checks every broken-data case on both,
-tests/graph/test_shacl_engines.py generated data with faults planted). :func:`run` and,
-for meta-SHACL, :func:`check_shapes` are the only places that call either.
+tests/graph/test_shacl_engines.py generated data with faults planted). :func:`run`,
+:func:`run_ntriples` and, for meta-SHACL, :func:`check_shapes` are the only places that call either.
+
+``kg validate`` gives pyshacl-turbo the data as N-Triples text (:func:`run_ntriples`), written
+from the same parse that fills the quality rules' store: the engine parses it in Rust, and no
+rdflib graph of the data is made. Not the store itself, which pyshacl-turbo also reads: a
+store keeps typed literals in canonical form (``"1000.0"^^xsd:decimal`` comes back as
+``"1000"``), which ``sh:pattern``, ``sh:in`` and the reported values would see, and its
+strings as ``xsd:string`` where the shapes' are plain literals.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import logging
 import time
 from collections.abc import Iterable, Mapping
 
+import pyoxigraph as ox
 import pyshacl
 from pyshacl.entrypoints import meta_validate
 from rdflib import RDF, RDFS, Graph, URIRef
@@ -104,6 +112,39 @@ def run(data_graph: Graph, shapes_graph: Graph, *, engine: str = "turbo", ontolo
     finally:
         for t in added:
             data_graph.remove(t)
+    return results_graph
+
+
+def implied_types(store: ox.Store, ontology_graph: Graph, data_graphs: Iterable[str]) -> str:
+    """N-Triples of the ``rdf:type`` superclasses the ontology implies for the nodes of ``data_graphs``
+    (graph IRIs of ``store``) and no graph of the store states: what :func:`materialise_types`
+    adds to an rdflib graph, in one SPARQL query (no Python per triple)."""
+    pairs = " ".join(f"(<{cls}> <{sup}>)" for cls, sups in sorted(superclasses(ontology_graph).items())
+                     for sup in sorted(sups))
+    graphs = " ".join(f"<{g}>" for g in data_graphs)
+    if not pairs or not graphs:
+        return ""
+    implied = store.query(f"""CONSTRUCT {{ ?node a ?super }}
+        WHERE {{ VALUES ?g {{ {graphs} }}
+                 VALUES (?class ?super) {{ {pairs} }}
+                 GRAPH ?g {{ ?node a ?class }}
+                 FILTER NOT EXISTS {{ GRAPH ?h {{ ?node a ?super }} }} }}""")
+    return implied.serialize(format=ox.RdfFormat.N_TRIPLES).decode()
+
+
+def run_ntriples(data: str, shapes_graph: Graph) -> Graph:
+    """The SHACL results graph of ``shapes_graph`` on ``data`` (N-Triples text), by pyshacl-turbo.
+
+    The text goes to the engine as its own input record (``pyshacl_turbo.rdf.Input``, what the
+    engine makes of a graph or a store it is given), so the engine parses it in Rust and keeps
+    its blank-node labels in the report; nothing of the data passes through rdflib. The native
+    engine releases the GIL while it runs."""
+    import pyshacl_turbo
+    from pyshacl_turbo.rdf import Input
+
+    _, results_graph, _ = pyshacl_turbo.validate(Input(data, "nt", None, {}, preserve_ids=True),
+                                                 shacl_graph=shapes_graph, inference="none",
+                                                 advanced=needs_advanced(shapes_graph), allow_warnings=True)
     return results_graph
 
 
