@@ -10,8 +10,8 @@ it gives results before any fault too; both engines must agree on all of them.
 A difference names the seed, the faults planted and the results only one engine gave.
 
 pyshacl-turbo runs two ways: on an rdflib graph (``run``: ingest, partner writes) and, as
-``kg validate`` runs it, on N-Triples text written by pyoxigraph from its parse
-(``run_ntriples``). The text way is held to the reference here too, and to the rdflib way on
+``kg validate`` runs it, on the text of the data (``run_text``; here N-Triples written by
+pyoxigraph, which is Turtle too). The text way is held to the reference here too, and to the rdflib way on
 every broken-data case of tests/graph/test_shapes.py (which holds the rdflib way to the
 reference), with the whole result: focus node, shape, severity, path, value and message.
 """
@@ -28,7 +28,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 
-from kg.validate.engine import materialise_types, run, run_ntriples
+from kg.validate.engine import materialise_types, run, run_text
 from kg.validate.report import results_of
 
 pytestmark = pytest.mark.storeless  # no store: the embedded-store run covers it
@@ -106,7 +106,7 @@ def _ox(term):
 
 
 def ntriples(*graphs: Graph) -> str:
-    """The graphs as pyoxigraph writes them (what `kg validate` gives the engine)."""
+    """The graphs as pyoxigraph writes them (Turtle, as `kg validate` gives the engine the files)."""
     return ox.serialize([ox.Triple(_ox(s), _ox(p), _ox(o)) for g in graphs for s, p, o in g],
                         format=ox.RdfFormat.N_TRIPLES).decode()
 
@@ -114,7 +114,7 @@ def ntriples(*graphs: Graph) -> str:
 def found(data: Graph, shapes: Graph, ontology: Graph, engine: str) -> Counter:
     materialise_types(data, ontology)
     if engine == "turbo-text":
-        results_graph = run_ntriples(ntriples(data, ontology), shapes)
+        results_graph = run_text(ntriples(data, ontology), shapes)
     else:
         results_graph = run(data, shapes, engine=engine, ontology=ontology)
     return Counter((r.severity, r.source_shape, r.focus_node, r.path, r.value)
@@ -152,7 +152,7 @@ def test_the_text_way_gives_the_rdflib_way_on_every_broken_data_case() -> None:
             edit(g)
         g = cases.materialise(g)
         by_graph = _whole(run(g, shapes, engine="turbo"), shapes)
-        by_text = _whole(run_ntriples(ntriples(g), shapes), shapes)
+        by_text = _whole(run_text(ntriples(g), shapes), shapes)
         if by_graph != by_text:
             differ.append(f"{c.id if c is not None else 'the valid base'}:\n  rdflib graph: {by_graph}\n"
                           f"  N-Triples: {by_text}")

@@ -6,9 +6,9 @@ against SHACL-for-SHACL first; then the quality rules of ``shapes/rules/*.rq``
 file and line each focus node was written at. :func:`shapes_and_ontology` is the one
 cache of parsed shapes in a process.
 
-With pyshacl-turbo (the default engine) each file is parsed once, into that store and into
-the engine's N-Triples input (:func:`kg.validate.engine.run_ntriples`): no rdflib graph of
-the data is made, and the rules run beside the engine. The reference engine, pyshacl, gets
+With pyshacl-turbo (the default engine) the engine parses the files' text itself
+(:func:`kg.validate.engine.run_text`) while the store is for the rules alone: no rdflib
+graph of the data is made, and the rules run beside the engine. The reference engine, pyshacl, gets
 an rdflib graph of the same quads.
 """
 
@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from kg.config import Settings
@@ -29,7 +29,7 @@ from kg.errors import LoadError
 from kg.rdf import sources as src
 from kg.validate import rules as quality
 from kg.validate import shards
-from kg.validate.engine import check_shapes, implied_types, run_ntriples, uses_sparql, validate_graph
+from kg.validate.engine import check_shapes, implied_types, run_text, uses_sparql, validate_graph
 from kg.validate.report import WELL_KNOWN_PREFIXES, Locator, Report, compact, place, result_order, results_of
 
 logger = logging.getLogger(__name__)
@@ -152,34 +152,61 @@ def validate_files(settings: Settings) -> Report:
 
 def _validate_in_store(settings: Settings, by_folder: dict[str, list[src.Source]], rules: list[quality.Rule],
                        shapes: Graph, ontology: Graph) -> Report:
-    """:func:`validate_files` with pyshacl-turbo: one parse of each file feeds the rules' store and the engine.
+    """:func:`validate_files` with pyshacl-turbo: the files' text goes to the engine, their quads to the rules' store.
 
-    Each file is read once and parsed once: its quads go into its named graph of the store,
-    and, written out as N-Triples, into the engine's input (:func:`kg.validate.engine.run_ntriples`);
-    its text tells where each subject is written and the prefixes it declares. The engine's
-    input also gets the implied ``rdf:type`` superclasses and, if SPARQL constraints may read
-    it, the ontology, as :func:`kg.validate.engine.validate_graph` gives them. Then the engine
-    and the rules (on the store: data and ontology, as before) run at the same time; both run
-    in Rust without the GIL, so the two use both cores."""
+    Each file is read once. pyoxigraph loads it into its named graph of the store (in Rust, on
+    the other core) while its text is searched for where each subject is written and the
+    prefixes it declares. The engine parses the files' Turtle itself (:func:`kg.validate.engine.run_text`),
+    followed by the implied ``rdf:type`` superclasses and, if SPARQL constraints may read it,
+    the ontology, as :func:`kg.validate.engine.validate_graph` gives them. A file with blank
+    nodes goes to it as N-Triples written from pyoxigraph's parse instead, so that ``_:x`` in two
+    files stays two nodes and a blank node in a result can be traced to its file. Then the
+    engine and the rules (on the store: data and ontology, as before) run at the same time;
+    both run in Rust without the GIL, so the two use both cores."""
+    started = time.perf_counter()
+    sources = by_folder["data"]
+    texts = [src.read_text(source, settings) for source in sources]
     store = ox.Store()
     lines: dict[str, tuple[str, int]] = {}
     prefixes: dict[str, str] = {}
-    engine_input: list[str] = []
-    for source in by_folder["data"]:
-        text = src.read_text(source, settings)
-        engine_input.append(_load(store, source, settings, text))
-        written, declared = where_written(text)
-        for iri, line in written.items():
-            lines.setdefault(iri, (source.rel, line))
-        for prefix, ns in declared.items():
-            prefixes.setdefault(prefix, ns)
-        del text
+    with ThreadPoolExecutor(1) as pool:
+        loading = pool.submit(_load, store, sources, texts, settings)
+        for source, text in zip(sources, texts):
+            written, declared = where_written(text)
+            for iri, line in written.items():
+                lines.setdefault(iri, (source.rel, line))
+            for prefix, ns in declared.items():
+                prefixes.setdefault(prefix, ns)
+        loading.result()
     for s in by_folder["ontology"] + by_folder["shapes"]:
         prefixes.update({k: v for k, v in src.declared_prefixes(src.read_text(s, settings)).items()
                          if k not in prefixes})
     prefixes = {**WELL_KNOWN_PREFIXES, **prefixes}
-    data_graphs = {source.graph_iri: i for i, source in enumerate(by_folder["data"])}
-    files = [source.rel for source in by_folder["data"]]
+    data_graphs = {source.graph_iri: i for i, source in enumerate(sources)}
+    logger.info("read and loaded %d data files (%d quads) in %.2fs", len(sources), len(store),
+                time.perf_counter() - started)
+
+    started = time.perf_counter()
+    with_blank_nodes = _graphs_with_blank_nodes(store)
+    engine_input: list[str] = []
+    written_out: list[tuple[str, str]] = []  # (file, N-Triples) of the files with blank nodes
+    for source, text in zip(sources, texts):
+        if source.graph_iri in with_blank_nodes:
+            text = _ntriples(src.parse_oxigraph(source, settings, text))
+            written_out.append((source.rel, text))
+        engine_input.append(text)
+    del texts
+    engine_input.append(implied_types(store, ontology, data_graphs))
+    ontology_quads = list(src.quads(by_folder["ontology"], settings))
+    if uses_sparql(shapes):
+        engine_input.append(_ntriples(ontology_quads))
+    store.extend(ontology_quads)  # the rules' class hierarchy
+    data = "\n".join(engine_input)
+    del engine_input
+    logger.info("the engine's input (%d MB of Turtle, implied types and ontology included) in %.2fs",
+                len(data) >> 20, time.perf_counter() - started)
+
+    files = [source.rel for source in sources]
 
     def locate(node: Node) -> tuple[str | None, int | None]:
         """The file and line a subject is written at; for a node no line names (a blank node), its first file."""
@@ -188,56 +215,42 @@ def _validate_in_store(settings: Settings, by_folder: dict[str, list[src.Source]
         term = ox.NamedNode(str(node)) if isinstance(node, URIRef) else ox.BlankNode(str(node))
         found = [data_graphs[q.graph_name.value] for q in store.quads_for_pattern(term, None, None, None)
                  if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in data_graphs]
-        return (files[min(found)], None) if found else (None, None)
+        if found:
+            return files[min(found)], None
+        if isinstance(node, BNode):  # named by the engine's input, not the store
+            label = f"_:{node} "
+            return next(((rel, None) for rel, text in written_out if label in text), (None, None))
+        return None, None
 
     started = time.perf_counter()
-    engine_input.append(implied_types(store, ontology, data_graphs))
-    ontology_quads = list(src.quads(by_folder["ontology"], settings))
-    if uses_sparql(shapes):
-        engine_input.append(_ntriples(ontology_quads))
-    store.extend(ontology_quads)  # the rules' class hierarchy
-    data = "".join(engine_input)
-    del engine_input
     with ThreadPoolExecutor(1) as pool:
-        shacl = pool.submit(run_ntriples, data, shapes)
+        shacl = pool.submit(run_text, data, shapes)
         findings, runs = quality.run_rules(store, rules, locate)
         results_graph = shacl.result()
     del data
     results = results_of(results_graph, shapes, locate)
     seconds = time.perf_counter() - started
-    logger.info("validated %d data quads in %.2fs with turbo, the rules beside it: %d results",
-                len(store) - len(ontology_quads), seconds, len(results))
+    logger.info("validated in %.2fs with turbo, the rules beside it: %d results", seconds, len(results))
     report = Report(conforms=not any(r.severity == "Violation" for r in results), results=results,
                     prefixes=prefixes, seconds=seconds)
     return quality.with_findings(report, findings, runs)
 
 
-def _load(store: ox.Store, source: src.Source, settings: Settings, text: str, batch: int = 100_000) -> str:
-    """Parse the file into its named graph of ``store``; return its triples as N-Triples.
+def _load(store: ox.Store, sources: list[src.Source], texts: list[str], settings: Settings) -> None:
+    """Each file's triples into its named graph (pyoxigraph's loader, which renames blank nodes, as
+    :func:`kg.rdf.sources.parse_oxigraph` does: ``_:x`` in two files stays two nodes)."""
+    for source, text in zip(sources, texts):
+        try:
+            store.bulk_load(input=text, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(source.graph_iri))
+        except SyntaxError:
+            for _ in src.parse_oxigraph(source, settings, text):  # the same error, with the file's line and column
+                pass
+            raise
 
-    Blank nodes are renamed as :func:`kg.rdf.sources.parse_oxigraph` does (``_:x`` in two files
-    stays two nodes), and the store and the text share the new names. Literals keep their
-    lexical form in the text."""
-    graph = ox.NamedNode(source.graph_iri)
-    written: list[str] = []
-    pending: list[ox.Quad] = []
 
-    def flush() -> None:
-        store.extend([ox.Quad(q.subject, q.predicate, q.object, graph) for q in pending])
-        written.append(ox.serialize(pending, format=ox.RdfFormat.N_QUADS).decode())
-        pending.clear()
-
-    try:
-        for q in ox.parse(text, format=ox.RdfFormat.TURTLE, rename_blank_nodes=True, without_named_graphs=True):
-            pending.append(q)
-            if len(pending) >= batch:
-                flush()
-    except SyntaxError:
-        for _ in src.parse_oxigraph(source, settings, text):  # the same error, with the file's line and column
-            pass
-        raise
-    flush()
-    return "".join(written)
+def _graphs_with_blank_nodes(store: ox.Store) -> set[str]:
+    rows = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }")
+    return {row["g"].value for row in rows}
 
 
 def _ntriples(quads: Iterable[ox.Quad]) -> str:

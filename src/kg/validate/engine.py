@@ -12,13 +12,12 @@ Two engines run the shapes (the setting ``shacl_engine``): ``turbo``, pyshacl-tu
 Rust engine behind pySHACL's API, and ``pyshacl``, the reference. They give the same
 results (tests/graph/test_shapes.py checks every broken-data case on both,
 tests/graph/test_shacl_engines.py generated data with faults planted). :func:`run`,
-:func:`run_ntriples` and, for meta-SHACL, :func:`check_shapes` are the only places that call either.
+:func:`run_text` and, for meta-SHACL, :func:`check_shapes` are the only places that call either.
 
-``kg validate`` gives pyshacl-turbo the data as N-Triples text (:func:`run_ntriples`), written
-from the same parse that fills the quality rules' store: the engine parses it in Rust, and no
-rdflib graph of the data is made. Not the store itself, which pyshacl-turbo also reads: a
-store keeps typed literals in canonical form (``"1000.0"^^xsd:decimal`` comes back as
-``"1000"``), which ``sh:pattern``, ``sh:in`` and the reported values would see, and its
+``kg validate`` gives pyshacl-turbo the files' text (:func:`run_text`), which it parses in
+Rust: no rdflib graph of the data is made. Not a pyoxigraph store, which pyshacl-turbo also
+reads: a store keeps typed literals in canonical form (``"1000.0"^^xsd:decimal`` comes back
+as ``"1000"``), which ``sh:pattern``, ``sh:in`` and the reported values would see, and its
 strings as ``xsd:string`` where the shapes' are plain literals.
 """
 
@@ -132,17 +131,17 @@ def implied_types(store: ox.Store, ontology_graph: Graph, data_graphs: Iterable[
     return implied.serialize(format=ox.RdfFormat.N_TRIPLES).decode()
 
 
-def run_ntriples(data: str, shapes_graph: Graph) -> Graph:
-    """The SHACL results graph of ``shapes_graph`` on ``data`` (N-Triples text), by pyshacl-turbo.
+def run_text(data: str, shapes_graph: Graph, rdf_format: str = "turtle") -> Graph:
+    """The SHACL results graph of ``shapes_graph`` on ``data`` (Turtle or N-Triples text), by pyshacl-turbo.
 
     The text goes to the engine as its own input record (``pyshacl_turbo.rdf.Input``, what the
-    engine makes of a graph or a store it is given), so the engine parses it in Rust and keeps
-    its blank-node labels in the report; nothing of the data passes through rdflib. The native
-    engine releases the GIL while it runs."""
+    engine makes of a graph or a store it is given), so the engine parses it in Rust, keeps
+    literals as written and blank-node labels as given, and nothing of the data passes
+    through rdflib. The native engine releases the GIL while it runs."""
     import pyshacl_turbo
     from pyshacl_turbo.rdf import Input
 
-    _, results_graph, _ = pyshacl_turbo.validate(Input(data, "nt", None, {}, preserve_ids=True),
+    _, results_graph, _ = pyshacl_turbo.validate(Input(data, rdf_format, None, {}, preserve_ids=True),
                                                  shacl_graph=shapes_graph, inference="none",
                                                  advanced=needs_advanced(shapes_graph), allow_warnings=True)
     return results_graph
