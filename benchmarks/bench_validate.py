@@ -19,6 +19,12 @@ seconds (default 900) or --max-rss-gb (default 20); the report then says so and
 gives the trend measured at the smaller sizes. `build` is skipped at a size where
 `validate` was stopped (it would validate the same way). Results are written to
 benchmarks/results/validate.json after every step, and a Markdown table at the end.
+
+With --before REF, `validate` and `build` also run with the code of git commit REF (its src/
+on PYTHONPATH, the same venv), right after the current code's run, as the step
+`validate@REF` / `build@REF`: each figure beside its reference, back to back. CPU seconds
+(user + system, from /usr/bin/time) are recorded too: on a shared machine they move less
+with the load than wall time does.
 """
 
 from __future__ import annotations
@@ -54,14 +60,16 @@ print(len(store), time.perf_counter() - t)
 """
 
 
-def run_measured(cmd: list[str], *, timeout: float, max_rss_gb: float, log: Path, cwd: Path | None = None) -> dict:
+def run_measured(cmd: list[str], *, timeout: float, max_rss_gb: float, log: Path, cwd: Path | None = None,
+                 env: dict[str, str] | None = None) -> dict:
     """Run cmd under /usr/bin/time -v; wall seconds, peak RSS, exit code, stopped reason."""
     timefile = log.with_suffix(".time")
     full = ["/usr/bin/time", "-v", "-o", str(timefile), *cmd] if Path("/usr/bin/time").exists() else cmd
     load_before = os.getloadavg()[0]
     with open(log, "w") as out:
         t0 = time.perf_counter()
-        p = subprocess.Popen(full, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, start_new_session=True)
+        p = subprocess.Popen(full, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, start_new_session=True,
+                             env={**os.environ, **env} if env else None)
         sampler = common.RssSampler(p.pid).start()
         stopped = None
         while p.poll() is None:
@@ -80,16 +88,21 @@ def run_measured(cmd: list[str], *, timeout: float, max_rss_gb: float, log: Path
                 break
         wall = time.perf_counter() - t0
         peak = sampler.stop()
-    maxrss_kb = 0
+    maxrss_kb, cpu = 0, None
     if timefile.exists():
-        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", timefile.read_text())
+        timing = timefile.read_text()
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", timing)
         maxrss_kb = int(m.group(1)) if m else 0
-    return {"cmd": " ".join(cmd), "wall_s": round(wall, 2), "peak_rss_mb": round(max(peak, maxrss_kb / 1024), 1),
+        user, system = (re.search(rf"{k} time \(seconds\): ([\d.]+)", timing) for k in ("User", "System"))
+        cpu = round(float(user.group(1)) + float(system.group(1)), 2) if user and system else None
+    return {"cmd": " ".join(cmd), "wall_s": round(wall, 2), "cpu_s": cpu,
+            "peak_rss_mb": round(max(peak, maxrss_kb / 1024), 1),
             "exit": p.returncode, "stopped": stopped, "log": str(log.relative_to(common.ROOT)),
             "loadavg_before": round(load_before, 2)}
 
 
 def step_cmd(step: str, project: Path, store_tmp: Path) -> list[str]:
+    step = step.partition("@")[0]
     if step == "validate":
         return [str(KG), "--project-dir", str(project), "validate", "--format", "json"]
     if step == "build":
@@ -105,6 +118,7 @@ def step_cmd(step: str, project: Path, store_tmp: Path) -> list[str]:
 
 
 def summarise(step: str, r: dict, log: Path) -> None:
+    step = step.partition("@")[0]
     text = log.read_text(errors="replace") if log.exists() else ""
     if step == "validate" and r["exit"] in (0, 1) and not r["stopped"]:
         try:
@@ -138,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds before a command is stopped")
     ap.add_argument("--max-rss-gb", type=float, default=20.0)
     ap.add_argument("--results", default="validate.json")
+    ap.add_argument("--before", metavar="REF", help="also run validate and build with the code of this git commit")
+    ap.add_argument("--before-steps", nargs="*", default=["validate", "build"], help="the steps --before applies to")
     ap.add_argument("--report", action="store_true", help="print the table of the saved results and exit")
     args = ap.parse_args(argv)
     if args.report:
@@ -153,10 +169,13 @@ def main(argv: list[str] | None = None) -> int:
     results["versions"] = common.versions()
     logs = common.OUT / "logs"
     logs.mkdir(parents=True, exist_ok=True)
+    before_env = before_code(args.before) if args.before else None
+    steps = [x for step in args.steps
+             for x in ([step, f"{step}@{args.before}"] if args.before and step in args.before_steps else [step])]
     for n in args.sizes:
         project = common.ensure_project(n)
         manifest = json.loads((project / "manifest.json").read_text())
-        for step in args.steps:
+        for step in steps:
             key = f"{n}/{step}"
             if step == "build" and results["runs"].get(f"{n}/validate", {}).get("stopped"):
                 results["runs"][key] = {"skipped": "validate was stopped at this size"}
@@ -166,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{time.strftime('%H:%M:%S')}] {key} ...", file=sys.stderr, flush=True)
             try:
                 r = run_measured(step_cmd(step, project, store_tmp), timeout=args.timeout,
-                                 max_rss_gb=args.max_rss_gb, log=log)
+                                 max_rss_gb=args.max_rss_gb, log=log, env=before_env if "@" in step else None)
             finally:
                 shutil.rmtree(store_tmp.parent, ignore_errors=True)
             r["outcomes"] = n
@@ -178,6 +197,18 @@ def main(argv: list[str] | None = None) -> int:
             common.save_json(args.results, results)
     print(markdown(results))
     return 0
+
+
+def before_code(ref: str) -> dict[str, str]:
+    """The environment that runs `kg` with the src/ of git commit ``ref`` (extracted under out/)."""
+    commit = subprocess.run(["git", "rev-parse", "--short", ref], cwd=common.ROOT, check=True,
+                            capture_output=True, text=True).stdout.strip()
+    tree = common.OUT / f"src-{commit}"
+    if not (tree / "src" / "kg").is_dir():
+        tree.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", commit, "src"], cwd=common.ROOT, check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    return {"PYTHONPATH": str(tree / "src")}
 
 
 def trend(runs: dict, step: str, n_target: int) -> str:
@@ -198,23 +229,24 @@ def trend(runs: dict, step: str, n_target: int) -> str:
 
 def markdown(results: dict) -> str:
     runs = results["runs"]
-    lines = ["| outcomes | triples (generated) | step | wall time | peak RSS | result | load avg before |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| outcomes | triples (generated) | step | wall time | CPU time | peak RSS | result | load avg before |",
+             "|---|---|---|---|---|---|---|---|"]
     for key, r in runs.items():
         n, step = key.split("/")
         if "skipped" in r:
-            lines.append(f"| {int(n):,} | | {step} | | | skipped: {r['skipped']} | |")
+            lines.append(f"| {int(n):,} | | {step} | | | | skipped: {r['skipped']} | |")
             continue
         if r.get("stopped"):
             res = f"**stopped: {r['stopped']}**; {trend(runs, step, int(n))}"
-        elif step == "validate":
+        elif step.startswith("validate"):
             res = ("conforms" if r.get("conforms") else
                    f"{r.get('violations', '?')} violations ({', '.join(f'{f}: {c}' for f, c in r.get('violations_by_file', {}).items())})")
         elif step == "oxload":
             res = f"{r.get('triples', 0):,} triples loaded"
         else:
             res = r.get("note") or (f"{r.get('triples', 0):,} triples in store" if r["exit"] == 0 else f"exit {r['exit']}")
-        lines.append(f"| {int(n):,} | {r['generated_triples']:,} | `{step}` | {r['wall_s']:.1f} s | "
+        cpu = f"{r['cpu_s']:.1f} s" if r.get("cpu_s") is not None else ""
+        lines.append(f"| {int(n):,} | {r['generated_triples']:,} | `{step}` | {r['wall_s']:.1f} s | {cpu} | "
                      f"{r['peak_rss_mb']:,.0f} MB | {res} | {r.get('loadavg_before', '')} |")
     return "\n".join(lines)
 
