@@ -229,6 +229,14 @@ def trend(runs: dict, step: str, n_target: int) -> str:
 
 def markdown(results: dict) -> str:
     runs = results["runs"]
+    order = ["validate", "build", "build-novalid", "oxload"]
+
+    def place(key: str):  # by size, then step, each step's @REF row after it
+        n, step = key.split("/")
+        base, _, ref = step.partition("@")
+        return int(n), order.index(base) if base in order else len(order), ref
+
+    runs = {k: runs[k] for k in sorted(runs, key=place)}
     lines = ["| outcomes | triples (generated) | step | wall time | CPU time | peak RSS | result | load avg before |",
              "|---|---|---|---|---|---|---|---|"]
     for key, r in runs.items():
