@@ -715,3 +715,8 @@ def test_the_body_helped_to_do_the_work_did_it(catalog, extractor, body):
 ])
 def test_the_body_given_support_benefits(catalog, extractor, body, body_key):
     assert "beneficiary" in _roles(read(body, catalog, extractor, "JOR"))[body_key]
+
+
+def test_technical_support_is_no_funding(catalog, extractor):
+    roles = _roles(read("The study was conducted with technical support from the World Bank.", catalog, extractor, "JOR"))
+    assert roles["WB"] == ["supporter"]
