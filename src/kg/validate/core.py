@@ -8,8 +8,8 @@ cache of parsed shapes in a process.
 
 With pyshacl-turbo (the default engine) the engine parses the files' text itself
 (:func:`kg.validate.engine.run_text`) while the store is for the rules alone: no rdflib
-graph of the data is made, and the rules run beside the engine. The reference engine, pyshacl, gets
-an rdflib graph of the same quads.
+graph of the data is made, and the rules run beside the engine. The reference engine,
+pyshacl, and validation in shards (``validate_shards``) get an rdflib graph of the same quads.
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def validate_files(settings: Settings) -> Report:
 
     With the setting ``validate_shards`` above 0, a large graph is validated in
     shards on that many processes (:mod:`kg.validate.shards`) when the shapes allow it;
-    the report is the same either way.
+    otherwise, with pyshacl-turbo, :func:`_validate_in_store`. The report is the same either way.
     """
     found = src.discover(settings)
     by_folder = {f: [s for s in found if s.folder == f] for f in src.FOLDERS}
