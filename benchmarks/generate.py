@@ -437,7 +437,9 @@ class Generator:
     # -- organizations -----------------------------------------------------------
     @staticmethod
     def org_key(iso: str, idx: int) -> str:
-        return f"{iso.lower()}-{ORG_TEMPLATES[idx][1].lower()}"
+        # "-generated": the real data names bodies "{country}-{acronym}" too (data/national-institutions.ttl
+        # has gha-nhia), and a synthetic body under a real one's IRI gave it a second skos:prefLabel.
+        return f"{iso.lower()}-{ORG_TEMPLATES[idx][1].lower()}-generated"
 
     def org_name(self, iso: str, idx: int) -> str:
         _, name, adj, _ = self.country(iso)
