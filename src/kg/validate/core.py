@@ -27,6 +27,7 @@ from rdflib.term import Node
 from kg.config import Settings
 from kg.errors import LoadError
 from kg.rdf import sources as src
+from kg.sparql import files
 from kg.validate import rules as quality
 from kg.validate import shards
 from kg.validate.engine import check_shapes, implied_types, run_text, uses_sparql, validate_graph
@@ -249,7 +250,7 @@ def _load(store: ox.Store, sources: list[src.Source], texts: list[str], settings
 
 
 def _graphs_with_blank_nodes(store: ox.Store) -> set[str]:
-    rows = store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o FILTER(isBlank(?s) || isBlank(?o)) } }")
+    rows = store.query(files.text("kg.validate", "graphs-with-blank-nodes"))
     return {row["g"].value for row in rows}
 
 

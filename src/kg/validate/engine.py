@@ -33,6 +33,7 @@ from pyshacl.entrypoints import meta_validate
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.term import Node
 
+from kg.sparql import files
 from kg.validate.report import SH, Locator, Report, results_of
 
 logger = logging.getLogger(__name__)
@@ -118,16 +119,12 @@ def implied_types(store: ox.Store, ontology_graph: Graph, data_graphs: Iterable[
     """N-Triples of the ``rdf:type`` superclasses the ontology implies for the nodes of ``data_graphs``
     (graph IRIs of ``store``) and no graph of the store states: what :func:`materialise_types`
     adds to an rdflib graph, in one SPARQL query (no Python per triple)."""
-    pairs = " ".join(f"(<{cls}> <{sup}>)" for cls, sups in sorted(superclasses(ontology_graph).items())
-                     for sup in sorted(sups))
-    graphs = " ".join(f"<{g}>" for g in data_graphs)
+    pairs = [(ox.NamedNode(cls), ox.NamedNode(sup)) for cls, sups in sorted(superclasses(ontology_graph).items())
+             for sup in sorted(sups)]
+    graphs = [ox.NamedNode(g) for g in data_graphs]
     if not pairs or not graphs:
         return ""
-    implied = store.query(f"""CONSTRUCT {{ ?node a ?super }}
-        WHERE {{ VALUES ?g {{ {graphs} }}
-                 VALUES (?class ?super) {{ {pairs} }}
-                 GRAPH ?g {{ ?node a ?class }}
-                 FILTER NOT EXISTS {{ GRAPH ?h {{ ?node a ?super }} }} }}""")
+    implied = store.query(files.fill(files.text("kg.validate", "implied-types"), graphs=graphs, pairs=pairs))
     return implied.serialize(format=ox.RdfFormat.N_TRIPLES).decode()
 
 
