@@ -303,6 +303,15 @@ def test_the_written_description_matches_the_served_one(real_settings, latest) -
     assert isomorphic(written, Graph().parse(data=(real_settings.dumps_dir / jsonld["name"]).read_bytes(),
                                              format="json-ld"))
     assert Literal(latest["version"]) in set(written.objects())
+    # the dataset's triples, as the merged dump counted them, are what a DISTINCT over the store counts
+    from kg.publish import ld
+
+    dataset = URIRef(ld.dataset_iri(real_settings.base))
+    with store.OxigraphStore.open_read_only(real_settings) as st:
+        fresh = catalog.describe(st, real_settings, store.read_manifest(real_settings), None)
+    assert written.value(dataset, URIRef("http://rdfs.org/ns/void#triples")).toPython() == \
+        _store_count(real_settings, DISTINCT_TRIPLES) == \
+        fresh.value(dataset, URIRef("http://rdfs.org/ns/void#triples")).toPython()
 
 
 def test_dumps_before_kg_dump(built, tmp_path) -> None:

@@ -99,6 +99,15 @@ def _count(store: Store, name: str) -> int:
     return int(found[0]["n"]) if found else 0
 
 
+def _merged_triples(dump_manifest: dict | None, version: str) -> int | None:
+    """The triples of this version's merged dump, when it is written: counted as it was, they spare a
+    DISTINCT over the whole store (2.5 GB of memory at 100,000 outcomes)."""
+    if not dump_manifest or dump_manifest.get("version") != version:
+        return None
+    return next((f["triples"] for f in dump_manifest.get("files", [])
+                 if f.get("part") == "all" and f.get("format") in ("ttl", "nt") and f.get("triples")), None)
+
+
 def describe(store: Store, settings: Settings, build_manifest: dict, dump_manifest: dict | None = None) -> Graph:
     """The catalogue graph; distributions come from ``dump_manifest`` if it is of this version."""
     base = settings.base
@@ -181,7 +190,8 @@ def describe(store: Store, settings: Settings, build_manifest: dict, dump_manife
         g.add((dataset, VOID.exampleResource, r["o"]))
 
     # -- VoID statistics --------------------------------------------------------------------------
-    g.add((dataset, VOID.triples, _int(_count(store, "void-triple-count"))))
+    g.add((dataset, VOID.triples, _int(_merged_triples(dump_manifest, version.name)
+                                       or _count(store, "void-triple-count"))))
     g.add((dataset, VOID.entities, _int(_count(store, "void-entity-count"))))
     g.add((dataset, VOID.distinctSubjects, _int(_count(store, "void-subject-count"))))
     g.add((dataset, VOID.distinctObjects, _int(_count(store, "void-object-count"))))
