@@ -157,9 +157,13 @@ def test_timeout_stops_a_heavy_query_while_light_ones_are_answered(served):
     assert heavy["body"]["title"] == "query timeout" and "more than 5 s" in heavy["body"]["error"]
     assert heavy["seconds"] < 15
     assert light > 0, "no light query was answered while the heavy one ran"
-    # The worker that ran it was killed (and replaced).
+    # The worker that ran it was killed, and only query workers were: one, or two when the heavy
+    # slot was taken (by the page warmer on a loaded machine) and it first ran on trial (kg.query.executor).
     wait_until(lambda: before - process_tree(proc.pid), what="the worker that ran the heavy query to be killed")
-    assert len(before - process_tree(proc.pid)) == 1
+    killed = before - process_tree(proc.pid)
+    assert killed <= set(workers) and 1 <= len(killed) <= 2, f"killed {killed}, workers were {set(workers)}"
+    # ... and replaced.
+    _all_workers_started(proc)
 
 
 # Embedded only: an external store's answer is read and checked whole before it is passed on
