@@ -371,27 +371,27 @@ def test_f8_a_partner_write_does_not_wait_for_another_partners_parse_and_validat
                                                                                    monkeypatch):
     import threading
 
-    from kg.validate import incremental
+    from kg.write import validating
 
     bangkok = tokens.add(project, "ilo-bangkok-2", f"{BASE}graph/partner/ilo-bangkok-2/")[1]
     other = f"{BASE}graph/partner/ilo-bangkok-2/notes"
     monkeypatch.setattr(graphstore, "LOCK_WAIT", 2.0)  # 10 s by default: a 503 comes sooner, the test is the same
-    validating, release = threading.Event(), threading.Event()
-    real = incremental.validate_batch
+    started, release = threading.Event(), threading.Event()
+    real = validating.validate
 
-    def slow_for_geneva(batch, *args, **kwargs):
-        if GRAPH in batch and not release.is_set():  # the big upload: validation takes its time
-            validating.set()
+    def slow_for_geneva(settings, graph, *args, **kwargs):
+        if graph == GRAPH and not release.is_set():  # the big upload: validation takes its time
+            started.set()
             release.wait(60)
-        return real(batch, *args, **kwargs)
+        return real(settings, graph, *args, **kwargs)
 
-    monkeypatch.setattr(incremental, "validate_batch", slow_for_geneva)
+    monkeypatch.setattr(validating, "validate", slow_for_geneva)
     answers = {}
     big = threading.Thread(target=lambda: answers.setdefault(
         "geneva", client.put(url(), content=NOTE, headers={**TTL, **auth(token)})))
     big.start()
     try:
-        assert validating.wait(60), "Geneva's write never reached validation"
+        assert started.wait(60), "Geneva's write never reached validation"
         r = client.put(url(other), content=MORE, headers={**TTL, **auth(bangkok)})
         assert r.status_code == 201, r.text  # not a 503 after LOCK_WAIT: it did not wait for Geneva
         assert big.is_alive(), "Geneva's write should still be validating"
@@ -437,17 +437,33 @@ def test_a_graph_past_its_size_cap_is_413_before_it_is_validated(client, token, 
     # The eighth #16 probe: 4 MB of "[ <p> 1 ]" (200,000 blank nodes) was validated first, 92 s and 1.5 GB
     # in the HTTP process, and only then refused for its size. Here 4 KB of collection items (2 bytes each,
     # two triples each as N-Quads) against the 16 KB cap; validation must never see it.
-    from kg.validate import incremental
+    from kg.write import validating
 
     seen = []
-    real = incremental.validate_batch
-    monkeypatch.setattr(incremental, "validate_batch", lambda *a, **k: seen.append(1) or real(*a, **k))
+    real = validating.validate
+    monkeypatch.setattr(validating, "validate", lambda *a, **k: seen.append(1) or real(*a, **k))
     body = f"<{OUTCOME}> <http://www.w3.org/2000/01/rdf-schema#comment> (" + " 1" * 1_900 + " ) .\n"
     r = client.put(url(), content=body, headers={**TTL, **auth(token)})
     assert r.status_code == 413 and "N-Quads" in r.json()["error"], r.text
     assert not seen, "validated before the size check"
     assert client.get(url()).status_code == 404
     assert client.put(url(), content=NOTE, headers={**TTL, **auth(token)}).status_code == 201 and seen
+
+
+@pytest.mark.parametrize("limit, said", [("SECONDS", "took more than"), ("MEMORY", "MiB of memory")])
+def test_a_write_too_costly_to_validate_is_413_and_the_server_goes_on(client, token, monkeypatch, limit, said):
+    # The eighth #16 probe: a dense graph within the caps took 68 s and 735 MB to validate, in the HTTP process.
+    # Validation runs in a process of its own (kg.write.validating), killed past its time, capped in memory.
+    from kg.write import validating
+
+    monkeypatch.setattr(validating, limit, {"SECONDS": 0.001, "MEMORY": 1}[limit])
+    r = client.put(url(), content=NOTE, headers={**TTL, **auth(token)})
+    assert r.status_code == 413 and said in r.json()["error"], r.text
+    assert r.json()["title"] == "graph too costly to validate"
+    assert client.get(url()).status_code == 404  # nothing written
+    monkeypatch.undo()
+    assert client.put(url(), content=NOTE, headers={**TTL, **auth(token)}).status_code == 201
+    assert len(fetch(client)) == 1
 
 
 def test_a_plan_read_from_a_store_another_write_swapped_is_made_again(client, project, token, monkeypatch):

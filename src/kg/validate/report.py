@@ -113,6 +113,31 @@ class Report:
             "rules": [asdict(r) for r in self.rules],
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping, prefixes: Mapping[str, str] | None = None, seconds: float = 0.0) -> Report:
+        """The report :meth:`to_dict` gave (which leaves out ``prefixes`` and ``seconds``). The dict may come
+        from another process: a field of the wrong type is a ValueError, never a report that says otherwise."""
+        def typed(row: Mapping, kind: type) -> object:
+            values = {}
+            for f in dataclasses.fields(kind):
+                value = row.get(f.name, f.default)
+                if value is dataclasses.MISSING:
+                    raise ValueError(f"{kind.__name__}.{f.name} is missing")
+                allowed = {"str": str, "int": int, "float": (int, float), "bool": bool}
+                want = [allowed[t.strip()] for t in str(f.type).split("|") if t.strip() in allowed]
+                if value is not None and want and (not isinstance(value, tuple(want)) or
+                                                   isinstance(value, bool) and bool not in want):
+                    raise ValueError(f"{kind.__name__}.{f.name}: {type(value).__name__}")
+                values[f.name] = value
+            return kind(**values)
+
+        if not isinstance(data.get("conforms"), bool):
+            raise ValueError("a report without a conforms flag")
+        return cls(conforms=data["conforms"],
+                   results=tuple(typed(r, Result) for r in data.get("results") or ()),
+                   rules=tuple(typed(r, RuleRun) for r in data.get("rules") or ()),
+                   prefixes=dict(prefixes or {}), seconds=float(seconds))
+
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -8,7 +8,8 @@ A write (PUT replaces a graph, POST merges into it, DELETE drops it) goes:
    parser costs only its own request);
 2. **validate** the graph as it would be, incrementally, with ingest's
    :func:`kg.validate.incremental.validate_batch`: the new graph plus what the
-   store says about the nodes it describes and the types of what it links to;
+   store says about the nodes it describes and the types of what it links to,
+   in a process of its own with memory and time caps (:mod:`kg.write.validating`);
    a violation raises :class:`~kg.errors.ValidationFailed` and nothing changes;
 3. **persist** it as a file under ``partners/`` (one N-Quads file per graph,
    ``partners/{partner}/{slug}-{hash}.nq``) and append a PROV record of the
@@ -59,9 +60,9 @@ from kg.errors import (
     ValidationFailed,
 )
 from kg.rdf import rfc3986
-from kg.write import entailments, lock, parsing, tokens
+from kg.write import entailments, lock, parsing, tokens, validating
 from kg.write.tokens import Forbidden, Partner
-from kg.validate import Report, shapes_and_ontology
+from kg.validate import Report
 
 logger = logging.getLogger(__name__)
 
@@ -267,12 +268,6 @@ def check_writable(settings: Settings, graph_iri: str | None, partner: Partner) 
     return graph_iri
 
 
-def _to_rdflib(triples: list[ox.Triple]) -> Graph:
-    g = Graph()
-    g.addN((src.to_rdflib(t.subject), src.to_rdflib(t.predicate), src.to_rdflib(t.object), g) for t in triples)
-    return g
-
-
 @dataclass
 class _Plan:
     """What a write will do, worked out (and validated) before the write lock is taken."""
@@ -291,11 +286,8 @@ def _state(settings: Settings) -> object:
     return read_manifest(settings)
 
 
-def _plan(settings: Settings, operation: str, graph_iri: str, triples: list[ox.Triple] | None,
-          shapes: Graph, ontology: Graph) -> _Plan:
+def _plan(settings: Settings, operation: str, graph_iri: str, triples: list[ox.Triple] | None) -> _Plan:
     """Read the graph, make the new one and validate it: all of it without the lock."""
-    from kg.validate.incremental import Context, validate_batch
-
     state = _state(settings)  # before the store: a write in between makes the plan stale, never wrong
     store = _open_read_only(settings)
     try:
@@ -310,10 +302,9 @@ def _plan(settings: Settings, operation: str, graph_iri: str, triples: list[ox.T
         else:
             new = []
         _check_size(new, graph_iri, settings)  # before validation, which costs far more than the graph's size
-        batch = {graph_iri: _to_rdflib(new)} if new else {}
-        derived = entailments.graph_iri(settings.base)
-        report, _ = validate_batch(batch, Context(store, {graph_iri, derived}), shapes, ontology,
-                                   replaced=[graph_iri] if exists else [], engine=settings.shacl_engine)
+        report = validating.validate(settings, graph_iri, new,
+                                     exclude={graph_iri, entailments.graph_iri(settings.base)},
+                                     replaced=[graph_iri] if exists else [])
         if not report.conforms:
             raise ValidationFailed(f"the graph does not conform to the shapes: {report.summary()}", report)
     finally:
@@ -322,12 +313,12 @@ def _plan(settings: Settings, operation: str, graph_iri: str, triples: list[ox.T
     return _Plan(state, exists, old, new, report, graph_bytes)
 
 
-def _plan_unlocked(settings: Settings, operation: str, graph_iri: str, triples: list[ox.Triple] | None,
-                   shapes: Graph, ontology: Graph) -> _Plan | None:
+def _plan_unlocked(settings: Settings, operation: str, graph_iri: str,
+                   triples: list[ox.Triple] | None) -> _Plan | None:
     """:func:`_plan` without the lock, or None when another write swapped the store while this one read
     it (its files are gone from under the read-only handle: FileNotFoundError from RocksDB): stale."""
     try:
-        return _plan(settings, operation, graph_iri, triples, shapes, ontology)
+        return _plan(settings, operation, graph_iri, triples)
     except OSError as e:
         logger.info("a write's plan read a store another write replaced (%s): planning again", e)
         return None
@@ -388,10 +379,9 @@ def write_in_turn(settings: Settings, operation: str, graph_iri: str, partner: P
 
 def _write(settings: Settings, operation: str, graph_iri: str, partner: Partner,
            triples: list[ox.Triple] | None) -> WriteResult:
-    shapes, ontology = shapes_and_ontology(settings)
     from kg.write.recovery import recover
 
-    plan = _plan_unlocked(settings, operation, graph_iri, triples, shapes, ontology)
+    plan = _plan_unlocked(settings, operation, graph_iri, triples)
     for attempt in range(1, TRIES + 1):
         with lock.holding(settings, wait=LOCK_WAIT):
             for message in recover(settings):  # an earlier write or ingest killed midway
@@ -399,11 +389,11 @@ def _write(settings: Settings, operation: str, graph_iri: str, partner: Partner,
             if plan is None or (_state(settings) != plan.state and attempt == TRIES):
                 # Planned holding the lock (the last try, or the store changed under the read): no other
                 # write can make it stale.
-                plan = _plan(settings, operation, graph_iri, triples, shapes, ontology)
+                plan = _plan(settings, operation, graph_iri, triples)
             if attempt == TRIES or _state(settings) == plan.state:
                 result = _commit(settings, operation, graph_iri, partner, plan)
                 break
-        plan = _plan_unlocked(settings, operation, graph_iri, triples, shapes, ontology)  # stale: again
+        plan = _plan_unlocked(settings, operation, graph_iri, triples)  # stale: again
     logger.info("%s <%s> by %s: %d -> %d triples", operation, graph_iri, partner.name, len(plan.old), len(plan.new))
     return result
 
