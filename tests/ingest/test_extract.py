@@ -720,3 +720,33 @@ def test_the_body_given_support_benefits(catalog, extractor, body, body_key):
 def test_technical_support_is_no_funding(catalog, extractor):
     roles = _roles(read("The study was conducted with technical support from the World Bank.", catalog, extractor, "JOR"))
     assert roles["WB"] == ["supporter"]
+
+
+# -- round 9: numbered acts ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, title, milestones", [
+    ("The Labour Law No. 12 of 2019 was adopted by Parliament in June 2019.", None, None),
+    ("Law No. 12 of 2019 was adopted by Parliament in June 2019.", "Law No. 12 of 2019", [("adopted", "2019-06")]),
+    ("Decree No. 45/2019 on social insurance was issued by the Prime Minister on 5 May 2019.", "Decree No. 45/2019",
+     [("issued", "2019-05-05")]),
+])
+def test_a_bare_head_and_its_number_is_read_whole(catalog, extractor, sentence, title, milestones):
+    x = read(sentence, catalog, extractor)
+    if title is None:  # a title with words of its own before "No." is still not read (the held-out check)
+        assert [i.title for i in x.instruments] == []
+        return
+    [inst] = x.instruments
+    assert inst.title == title and [(m.type, m.date.value) for m in inst.milestones] == milestones
+
+
+def test_the_year_a_title_bears_does_not_date_another_verb(catalog, extractor):
+    x = read("The amendments to Law No. 5 of 2010 were approved by the Cabinet in 2020.", catalog, extractor)
+    [inst] = x.instruments
+    assert {(m.type, m.date.value) for m in inst.milestones} == {("amended", "2020"), ("approved", "2020")}
+
+
+def test_an_act_by_its_number_in_brackets_after_the_law_is_the_law_named_before(catalog, extractor):
+    x = read("Parliament adopted the Social Insurance Law in 2019. The law (Law No. 12 of 2019) extends coverage.",
+             catalog, extractor)
+    [inst] = x.instruments
+    assert inst.title == "Social Insurance Law" and "Law No. 12 of 2019" in inst.names and inst.number == "12"

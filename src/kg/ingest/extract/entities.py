@@ -709,6 +709,21 @@ def merge(prose: Prose, mentions: list[Mention], definitions: dict[str, Name], l
                 inst.evidence.append(evidence(m.name))
                 things.instrument_at[span] = inst
                 continue
+            said = re.search(r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:new\s+)?([a-z]+)\s*\(\s*$", prose.verbatim[max(0, span[0] - 30):span[0]])
+            kin = [i for i in things.instruments if i.kind == m.type and i.title != m.name.text] \
+                if said and re.match(r"\s*\)", prose.verbatim[span[1]:]) and lex.instrument_types.get(m.type) is not None \
+                and said.group(1) == lex.instrument_types[m.type].label.lower() else []
+            if len(kin) == 1 and not any(_distinct(m.name.text, x) for x in [kin[0].title, *kin[0].names]):
+                # "The law (Law No. 12 of 2019) extends …": the one law named before, by its number in brackets
+                inst = kin[0]
+                if m.name.text not in inst.names:
+                    inst.names.append(m.name.text)
+                if inst.number is None:
+                    number = re.search(r"No\.?\s*([\w./-]*\d[\w./-]*)", m.name.text)
+                    inst.number = number.group(1) if number else None
+                inst.evidence.append(evidence(m.name))
+                things.instrument_at[span] = inst
+                continue
             things.instrument_at[span] = instrument_for(m)
         else:
             things.other.append(m)

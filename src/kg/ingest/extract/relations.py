@@ -245,6 +245,9 @@ class Relations:
             dated = [x for x in spans if not (x.kind == "date" and x.ref.date.precision == "year" and x.ref.date.end)
                      or re.search(r"\b(?:during|throughout|over the (?:years|period))\s+(?:the\s+(?:years?|period)\s+)?$",
                                   self.prose.verbatim[max(s.start, x.start - 30):x.start], re.I)]
+            # "Law No. 5 of 2010 ... approved in May 2020": the year a title bears is its name, not the verb's date
+            # (an act made with no other date is dated by its title's year below)
+            dated = [x for x in dated if not (x.kind == "date" and self._inside_name(x.start, x.end, spans))]
             date = self._nearest_date(dated, a, b, lo, hi, 90)
             close = date is not None and self._gap(date, a, b, spans) < 60
             if not close:  # "On 16 July 2021, ... issued": a date that opens the clause is its verb's
