@@ -44,6 +44,9 @@ LOWER_CASE_HEADS = {"law", "bill", "decree", "code", "act", "constitution"}
 RUN_ON = {"in", "at", "with", "from", "to", "under", "towards", "en", "à", "con", "avec"}
 # Organization types (or head words) of which a country has one, so a bare "Parliament" names it.
 UNIQUE_BODIES = {"parliament", "head-of-state-or-government", "council of ministers", "cabinet", "national assembly"}
+# Instruments a country has one of, named by their head alone ("the Constitution", "the Labour Code"), as bodies are
+# in UNIQUE_BODIES; other bare heads ("the Strategy", "Action Plan") name nothing on their own.
+UNIQUE_INSTRUMENTS = {"constitution", "labour code"}
 # Lower-case nouns after an acronym that make it a modifier of something generic ("UN agencies").
 GENERIC_AFTER = {"agencies", "agency", "system", "entities", "family", "partners", "organizations", "organisations",
                  "country", "staff", "team", "teams", "constituents", "member", "members"}
@@ -403,6 +406,8 @@ class Recognizer:
         if not content and not n.quoted:
             # a bare head names a body only where a country has one: its parliament, its prime minister
             gram = " ".join(_fold(w) for w in n.words[start:end])
+            if kind == "instrument" and gram in UNIQUE_INSTRUMENTS:
+                return Mention("instrument", n, type_key, sentence=s)  # "the Constitution": a country has one
             if kind == "organization" and (type_key in UNIQUE_BODIES or gram in UNIQUE_BODIES):
                 return Mention("organization", n, self._org_type(n.words, hits), None, None, s)
             return None
