@@ -750,3 +750,20 @@ def test_an_act_by_its_number_in_brackets_after_the_law_is_the_law_named_before(
              catalog, extractor)
     [inst] = x.instruments
     assert inst.title == "Social Insurance Law" and "Law No. 12 of 2019" in inst.names and inst.number == "12"
+
+
+@pytest.mark.parametrize("sentence, title", [
+    ("The right to social security is guaranteed by the Constitution.", "Constitution"),
+    ("The Government adopted the new Labour Code on 12 May 2021.", "Labour Code"),
+])
+def test_an_instrument_a_country_has_one_of_is_named_by_its_head_alone(catalog, extractor, sentence, title):
+    assert [i.title for i in read(sentence, catalog, extractor).instruments] == [title]
+
+
+def test_consultations_after_which_a_thing_was_made_are_no_event(catalog, extractor):
+    x = read("In November 2017, after extensive consultations with the social partners, the Government adopted the "
+             "National Social Support Programme.", catalog, extractor)
+    assert x.events == []
+    x = read("In November 2017, after three consultations with the social partners, the Government adopted the "
+             "National Social Support Programme.", catalog, extractor)
+    assert [e.count for e in x.events] == [3]

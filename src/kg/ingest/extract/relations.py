@@ -1057,6 +1057,12 @@ class Relations:
             if re.search(r"\bin\s+(?:close\s+|full\s+|extensive\s+)?$", s.text[:m.start()], re.I) \
                     and re.match(r"\s+with\b", s.text[m.end():]):
                 continue  # "developed in consultation with the social partners": how, not an event
+            if re.search(r"\b(?:after|following|through|via|based\s+on|thanks\s+to)\s+(?:[a-z\-]+\s+){0,2}$",
+                         s.text[max(0, m.start() - 40):m.start()], re.I) and norm(m.group(0)).endswith("s") \
+                    and re.match(r"\s+(?:with|among|between)\b", s.text[m.end():]) and self.event_of.get(lex_key(m.group(0))) \
+                    and not re.search(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[a-z\-]+\s+){0,2}$",
+                                      s.text[max(0, m.start() - 40):m.start()], re.I):
+                continue  # "after extensive consultations with the social partners": how a thing was made, not one event
             if self.research_re is not None and any(r.start() <= m.start() and m.end() <= r.end()
                                                     for r in self.research_re.finditer(s.text)):
                 continue  # "Assessment-Based National Dialogue": a study's name
