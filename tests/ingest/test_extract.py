@@ -767,3 +767,14 @@ def test_consultations_after_which_a_thing_was_made_are_no_event(catalog, extrac
     x = read("In November 2017, after three consultations with the social partners, the Government adopted the "
              "National Social Support Programme.", catalog, extractor)
     assert [e.count for e in x.events] == [3]
+
+
+@pytest.mark.parametrize("sentence", [
+    "With RBSA funding, the ILO supported the Ministry of Labour and Social Welfare.",
+    "The ILO, with RBSA resources, provided technical inputs to the Ministry of Labour and Social Welfare.",
+])
+def test_rbsa_is_a_known_funder_and_resources_are_funding(catalog, extractor, sentence):
+    x = read(sentence, catalog, extractor)
+    assert x.organizations["RBSA"].name == "Regular Budget Supplementary Account"
+    assert x.organizations["RBSA"].confidence == "fact"
+    assert ("RBSA", "funder") in {(r.org, r.role) for r in x.roles}

@@ -518,7 +518,8 @@ class Relations:
                 spans.append(Span(a, b, "org", key, name))  # the research of this sentence finds its funder
                 spans.sort(key=lambda x: x.start)
             if key is not None:
-                self._role(key, "funder" if "fund" in m.group(0).lower() or "financ" in m.group(0).lower()
+                # "with RBSA resources", "through a UNDP grant": money, as funding is; "with ILO support": work
+                self._role(key, "funder" if re.search(r"fund|financ|resources|grant", m.group(0), re.I)
                            else "supporter", self.prose.evidence(s.start + m.start(), s.start + m.end()), FACT)
         # "the German-funded Baldia Project", "an EU-funded study": the donor named in an adjective
         for m in re.finditer(r"\b([A-Z][\w.]+)-(?:funded|financed|sponsored)\b", s.text):
