@@ -38,6 +38,7 @@ import pyoxigraph as ox
 
 from kg.store import remote
 from kg.store.base import dataset_arguments
+from kg.sparql import binding
 from kg.sparql import guard as sparql_guard
 from kg.errors import (
     BadParameter,
@@ -382,6 +383,8 @@ def _answer(store, job: Job, sock: socket.socket, allowlist: list[str]) -> None:
             kwargs["substitutions"] = {ox.Variable(k): decode_term(v) for k, v in job.substitutions.items()}
         except (ValueError, TypeError, IndexError) as e:
             raise BadParameter(f"cannot bind the query parameters: {e}") from None
+        if isinstance(store, ox.Store):  # an external store binds them in the text itself (kg.store.remote)
+            q = binding.planned_with_values(q, kwargs["substitutions"])
     limit = job.limit
     answered = False
     try:

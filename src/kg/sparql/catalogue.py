@@ -49,6 +49,7 @@ import pyoxigraph as ox
 import yaml
 
 from kg.rdf import iris
+from kg.sparql import binding
 from kg.config import DEFAULT_BASE
 from kg.errors import BadParameter, QueryError, QuerySyntaxError, StoreError, UnknownQuery
 
@@ -491,10 +492,12 @@ def run(store: Any, query: CannedQuery, raw_values: Mapping[str, str | None] | N
         raise StoreError(f"{type(store).__name__}.query() takes no substitutions=, so it cannot "
                          "bind the parameters of a canned query")
     text = iris.rebase(query.text, base)
+    substitutions = {ox.Variable(k): v for k, v in bound.items()}
+    if isinstance(store, ox.Store):  # a store adapter does this itself
+        text = binding.planned_with_values(text, substitutions)
     started = time.perf_counter()
     try:
-        result = store.query(text, substitutions={ox.Variable(k): v for k, v in bound.items()},
-                             use_default_graph_as_union=True)
+        result = store.query(text, substitutions=substitutions, use_default_graph_as_union=True)
     except SyntaxError as exc:
         match = _SYNTAX_POSITION_RE.search(str(exc))
         raise QuerySyntaxError(f"{query.name}: {exc}",

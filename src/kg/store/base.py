@@ -15,6 +15,7 @@ from typing import Protocol, runtime_checkable
 import pyoxigraph as ox
 
 from kg.errors import BadParameter, QueryError, StoreError
+from kg.sparql import binding
 from kg.sparql import guard as sparql_guard
 from kg.sparql.syntax import query_syntax_error
 
@@ -86,6 +87,7 @@ class StoreAdapter:
         kwargs = dataset_arguments(sparql, default_graph_uris, named_graph_uris, use_default_graph_as_union)
         if substitutions:
             kwargs["substitutions"] = substitutions
+            sparql = binding.planned_with_values(sparql, substitutions)  # planned with the values: see there
         try:
             return self._s.query(sparql, **kwargs)
         except SyntaxError as e:

@@ -40,6 +40,7 @@ from urllib.parse import urlencode, urlsplit
 import pyoxigraph as ox
 
 from kg.errors import ConfigError, StoreBadAnswer, StoreError, StoreTimeout, StoreUnreachable
+from kg.sparql import binding
 from kg.sparql import guard as sparql_guard
 from kg.sparql import syntax as sparql_syntax
 from kg.store import engine as engines
@@ -274,53 +275,18 @@ def _fail(status: int, url: str, data: bytes, what: str) -> StoreError:
 
 def term(t) -> str:
     """A pyoxigraph term in SPARQL syntax (N-Triples syntax is valid SPARQL)."""
-    if isinstance(t, ox.BlankNode):
-        raise StoreError("an external store cannot be asked about a blank node by its label")
-    return str(t)
-
-
-_SKIP = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
-                   r'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{}()]')
-_CONSTRUCT_TEMPLATE = re.compile(r"CONSTRUCT\s*$", re.IGNORECASE)
-
-
-def _where_brace(sparql: str) -> int:
-    """The offset of the brace that opens the query's WHERE group."""
-    depth = nested = 0
-    template = False
-    for m in _SKIP.finditer(sparql):
-        token = m.group(0)
-        if token == "(":
-            depth += 1
-        elif token == ")":
-            depth -= 1
-        elif token == "{" and depth == 0:
-            if template:
-                nested += 1
-            elif _CONSTRUCT_TEMPLATE.search(sparql[:m.start()]):
-                template, nested = True, 1  # CONSTRUCT { template } WHERE { ... }: skip the template
-            else:
-                return m.start()
-        elif token == "}" and template:
-            nested -= 1
-            if nested == 0:
-                template = False
-    raise StoreError("cannot find the WHERE clause to bind the query's parameters in")
+    try:
+        return binding.term(t)
+    except ValueError:
+        raise StoreError("an external store cannot be asked about a blank node by its label") from None
 
 
 def bind_values(sparql: str, substitutions: Mapping) -> str:
-    """``sparql`` with each variable bound to its value, as pyoxigraph's ``substitutions`` do.
-
-    A ``VALUES`` block as the first element of the WHERE group joins before
-    anything else, so every pattern sees the value (for the queries spkg binds:
-    parameters of the top-level group, not of subqueries).
-    """
-    if not substitutions:
-        return sparql
-    names = [f"?{v.value if isinstance(v, ox.Variable) else v}" for v in substitutions]
-    values = " ".join(term(t) for t in substitutions.values())
-    at = _where_brace(sparql) + 1
-    return f"{sparql[:at]} VALUES ({' '.join(names)}) {{ ({values}) }} {sparql[at:]}"
+    """:func:`kg.sparql.binding.bind_values`; a query it cannot bind is the store's error here."""
+    try:
+        return binding.bind_values(sparql, substitutions)
+    except ValueError as e:
+        raise StoreError(str(e)) from None
 
 
 def _form(sparql: str, default_graph, named_graphs) -> list[tuple[str, str]]:
