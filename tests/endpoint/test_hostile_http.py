@@ -424,3 +424,15 @@ ACCEPT_TARGETS = ["/sparql?query=" + quote("SELECT * { ?s ?p ?o } LIMIT 1"),
 def test_any_accept_header_gets_a_format_or_406(server, accept: str, target: str) -> None:
     answer = get(server.url, target, f"Accept: {accept}\r\n")
     assert answer.status in (200, 303, 406), (target, accept, answer.status, answer.body[:200])
+
+
+@pytest.mark.parametrize("target", ["/outcomes/", "/api/queries/", "/query/?query=ASK%20%7B%7D",
+                                    "/sparql?query=ASK%20%7B%7D"])
+def test_a_redirect_never_echoes_the_host_a_client_sent(server, target: str) -> None:
+    # The eighth #16 probe: Starlette's trailing-slash redirect (307) and the endpoint's 303 to the editor
+    # wrote the Host header into the Location, whole: a cache in front could keep it for everyone.
+    answer = exchange(server.url, f"GET {target} HTTP/1.1\r\nHost: evil.example\r\nAccept: text/html\r\n"
+                      "Connection: close\r\n\r\n".encode("latin-1"))
+    assert answer.status in (303, 307), (target, answer.status)
+    location = answer.header("location")
+    assert location.startswith("/") and "evil.example" not in location, (target, location)

@@ -320,9 +320,13 @@ def test_a_browser_is_sent_to_the_editor_with_its_query(client):
     # file named "sparql". One place to query: the editor, in the site's layout, runs it.
     browser = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
     r = client.get("/sparql", headers=browser, follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == "http://testserver/query"
+    assert r.status_code == 303 and r.headers["location"] == "/query"
     r = client.get("/sparql", params={"query": CITIES}, headers=browser, follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"].startswith("http://testserver/query?query=")
+    assert r.status_code == 303 and r.headers["location"].startswith("/query?query=")
+    # The #16 eighth probe: the Host a client sends is not echoed into the Location.
+    evil = client.get("/sparql", params={"query": CITIES}, headers={**browser, "host": "evil.example"},
+                      follow_redirects=False)
+    assert evil.status_code == 303 and "evil.example" not in evil.headers["location"]
     page = client.get(r.headers["location"], headers=browser)
     assert page.status_code == 200 and "<table" in page.text and 'name="query"' in page.text
     assert client.get("/sparql", params={"query": CITIES, "format": "html"},

@@ -28,10 +28,12 @@ import sys
 import threading
 import time
 from contextlib import asynccontextmanager
+from urllib.parse import quote
 
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Route
+from starlette.responses import RedirectResponse
+from starlette.routing import Match, Route, get_route_path
 
 from kg.store import remote
 from kg.web import redaction
@@ -183,6 +185,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(quality.router)
     app.include_router(graphs.router)
     app.include_router(observability.router)
+    _slash_redirects_by_path(app.router)
     errors.install(app)
     app.add_exception_handler(StarletteHTTPException, caching.browser_error)  # a page for browsers
     app.add_middleware(CORS)
@@ -191,6 +194,25 @@ def create_app(settings: Settings) -> FastAPI:
     app.sparql_app = observability.Metered(CORS(errors.Guard(endpoint), also=(security.NOSNIFF,)), spkg.metrics,
                                            route="/sparql")
     return app
+
+
+def _slash_redirects_by_path(router) -> None:
+    """``/outcomes/`` -> ``/outcomes`` (and the other way) as Starlette does, but with a path for Location:
+    Starlette writes the URL whole, with the Host header a client sent (the eighth #16 probe)."""
+    router.redirect_slashes = False
+    not_found = router.default
+
+    async def default(scope, receive, send) -> None:
+        path = get_route_path(scope)
+        if scope["type"] == "http" and path != "/":
+            other = dict(scope, path=scope["path"].rstrip("/") if path.endswith("/") else scope["path"] + "/")
+            if any(route.matches(other)[0] is not Match.NONE for route in router.routes):
+                query = scope.get("query_string", b"").decode("latin-1")
+                location = quote(other["path"]) + (f"?{query}" if query else "")
+                return await RedirectResponse(location, status_code=307)(scope, receive, send)
+        await not_found(scope, receive, send)
+
+    router.default = default
 
 
 def app_factory() -> FastAPI:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from fastapi import APIRouter, Request
 from rdflib import URIRef
@@ -378,6 +378,7 @@ async def _canned_form(request: Request, name: str) -> Response:
 
 
 def editor_url(sparql_url: str, query: str | None = None) -> str:
-    """The query editor beside the endpoint at ``sparql_url`` (under any root path), with ``query`` in it."""
-    url = urljoin(sparql_url.split("?", 1)[0], "query")
+    """The query editor beside the endpoint at ``sparql_url`` (under any root path), with ``query`` in it:
+    a path, without the host, so that no Host header a client sends is echoed into a Location."""
+    url = urljoin(urlsplit(sparql_url).path, "query")
     return f"{url}?{urlencode({'query': query})}" if query is not None else url
