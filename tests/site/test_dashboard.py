@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import logging
 import re
+import threading
 import time
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from waiting import wait_until
 from warmer import watch_warmer
+
+from kg.errors import StoreError
 
 
 
@@ -246,3 +252,26 @@ def test_timeline_shows_gaps_and_keeps_a_hostile_span_short() -> None:
     # a partner's outcome dated 1900 or 9999: the chart does not grow to a century of empty columns
     hostile = timeline({1900: 1, 2020: 3, 2021: 1, 9999: 5}, Urls("https://example.org/"))
     assert [c["year"] for g in hostile for c in g["columns"]] == [1900, 2020, 2021]
+
+
+@pytest.mark.storeless
+@pytest.mark.parametrize("error", [concurrent.futures.CancelledError(), StoreError("the query worker died")])
+def test_warming_that_fails_as_the_server_stops_logs_one_line_and_ends(monkeypatch, caplog, error):
+    # A server stopping mid-warm-up printed a traceback: its loop cancels the queries, or closes the
+    # workers under them ("the query worker died"). Neither is a fault once the server is stopping.
+    from types import SimpleNamespace
+
+    from kg.web import app as web_app
+
+    stop = threading.Event()
+
+    def warm_until_stopped(app, loop):
+        stop.set()
+        raise error
+
+    monkeypatch.setattr(web_app, "warm", warm_until_stopped)
+    site = SimpleNamespace(version=lambda: SimpleNamespace(name="v1"))
+    fake = SimpleNamespace(spkg=SimpleNamespace(site=site))
+    with caplog.at_level(logging.INFO, logger="kg.web.app"):
+        web_app._keep_pages_warm(fake, None, stop, every=0.01)  # returns: the loop ended
+    assert [r.getMessage() for r in caplog.records] == ["warming stopped: the server is stopping"]

@@ -20,7 +20,6 @@ app's lifespan (so tests use ``with TestClient(create_app(settings))``).
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import gc
 import logging
 import os
@@ -100,9 +99,9 @@ def _keep_pages_warm(app: FastAPI, loop: asyncio.AbstractEventLoop, stop: thread
                 warm(app, loop)
                 done = version
                 logger.info("pages of dataset version %s ready in %.1f s", version.name, time.monotonic() - started)
-        except Exception as e:  # a missing or half-swapped store: try again later, keep serving
-            if stop.is_set() and isinstance(e, concurrent.futures.CancelledError):
-                logger.info("warming stopped: the server is stopping")  # its loop cancelled the queries
+        except Exception:  # a missing or half-swapped store: try again later, keep serving
+            if stop.is_set():  # its loop cancelled the queries, or its workers died under them: no fault
+                logger.info("warming stopped: the server is stopping")
                 break
             logger.warning("could not compute the dashboard and index pages yet", exc_info=True)
         stop.wait(every)
