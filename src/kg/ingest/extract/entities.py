@@ -600,6 +600,16 @@ def merge(prose: Prose, mentions: list[Mention], definitions: dict[str, Name], l
     def evidence(n: Name) -> Evidence:
         return prose.evidence(n.start, n.end)
 
+    def _also_named(inst: Instrument, name: Name) -> Instrument:
+        """``inst`` named again by ``name`` ("Law No. 12 of 2019"): one more name, its number if it had none."""
+        if name.text not in inst.names:
+            inst.names.append(name.text)
+        if inst.number is None:
+            number = re.search(r"No\.?\s*([\w./-]*\d[\w./-]*)", name.text)
+            inst.number = number.group(1) if number else None
+        inst.evidence.append(evidence(name))
+        return inst
+
     def org_for(m: Mention) -> str:
         if m.known is not None:
             k = m.known
@@ -705,14 +715,7 @@ def merge(prose: Prose, mentions: list[Mention], definitions: dict[str, Name], l
             if before is not None and re.fullmatch(r"\s*\(\s*", prose.verbatim[before[1]:span[0]]) and \
                     re.match(r"\s*\)", prose.verbatim[span[1]:]):
                 # "the Social Security Law (Law No. 39 of 1971)": the same act by its number, in brackets
-                inst = things.instrument_at[before]
-                if m.name.text not in inst.names:
-                    inst.names.append(m.name.text)
-                if inst.number is None:
-                    number = re.search(r"No\.?\s*([\w./-]*\d[\w./-]*)", m.name.text)
-                    inst.number = number.group(1) if number else None
-                inst.evidence.append(evidence(m.name))
-                things.instrument_at[span] = inst
+                things.instrument_at[span] = _also_named(things.instrument_at[before], m.name)
                 continue
             said = re.search(r"\b(?:[Tt]he|[Tt]his|[Tt]hat)\s+(?:new\s+)?([a-z]+)\s*\(\s*$", prose.verbatim[max(0, span[0] - 30):span[0]])
             kin = [i for i in things.instruments if i.kind == m.type and i.title != m.name.text] \
@@ -720,14 +723,7 @@ def merge(prose: Prose, mentions: list[Mention], definitions: dict[str, Name], l
                 and said.group(1) == lex.instrument_types[m.type].label.lower() else []
             if len(kin) == 1 and not any(_distinct(m.name.text, x) for x in [kin[0].title, *kin[0].names]):
                 # "The law (Law No. 12 of 2019) extends …": the one law named before, by its number in brackets
-                inst = kin[0]
-                if m.name.text not in inst.names:
-                    inst.names.append(m.name.text)
-                if inst.number is None:
-                    number = re.search(r"No\.?\s*([\w./-]*\d[\w./-]*)", m.name.text)
-                    inst.number = number.group(1) if number else None
-                inst.evidence.append(evidence(m.name))
-                things.instrument_at[span] = inst
+                things.instrument_at[span] = _also_named(kin[0], m.name)
                 continue
             things.instrument_at[span] = instrument_for(m)
         else:
