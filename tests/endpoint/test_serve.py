@@ -105,6 +105,15 @@ def _all_workers_started(proc) -> None:
                detail=lambda: f"workers: {_workers(proc)}")
 
 
+def _idle(proc, window: float = 1.0, ticks: int = 5) -> bool:
+    """True when kg serve's processes together used at most ``ticks`` clock ticks of CPU over ``window`` s:
+    the page warmer has done its work and nothing else runs."""
+    tree = process_tree(proc.pid)
+    before = sum(_cpu_ticks(p) for p in tree)
+    time.sleep(window)  # the span the condition is about, not a wait for something to happen
+    return sum(_cpu_ticks(p) for p in tree) - before <= ticks
+
+
 def _cpu_ticks(pid: int) -> int:
     """The CPU time ``pid`` has used (user and system), in clock ticks."""
     try:
@@ -178,6 +187,9 @@ def test_large_results_stream_with_flat_memory(unhurried):
     with httpx.Client(timeout=30) as client:  # a server that has answered queries, not a fresh one
         for _ in range(8):
             assert client.get(f"{url}/sparql", params={"query": LIGHT}).status_code == 200
+    # The page warmers' queries grow their workers' heaps: measured from when they are done (on a loaded
+    # machine they may still run after the first answers).
+    wait_until(lambda: _idle(proc), timeout=180, what="kg serve to be idle (its page warmers done)")
     baseline = rss_mb(process_tree(proc.pid))
     peak, size, rows = baseline, 0, 0
     with httpx.stream("POST", f"{url}/sparql", data={"query": query},
