@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import rdflib
 from fastapi.testclient import TestClient
-from http_fixtures import EX, G1, G2, G3, reference_store, test_settings
+from http_fixtures import BIG, EX, G1, G2, G3, reference_store, test_settings
 from waiting import wait_until
 from rdflib.compare import isomorphic
 
@@ -260,6 +260,30 @@ def test_non_ascii_survives_query_text_and_results(client):
     graph = rdflib.Graph().parse(data=turtle.content, format="turtle")
     assert (rdflib.URIRef(f"{EX}ville/Zürich"), rdflib.URIRef(f"{RDFS}label"), rdflib.Literal("Zürich", lang="de")) \
         in graph
+
+
+def test_characters_xml_cannot_carry_are_replaced_and_said_in_xml_answers(client):
+    # RDF allows any character in a literal (a partner's data may hold control characters); XML 1.0
+    # does not, not even as &#1;. The XML answers stay well-formed and say what was replaced.
+    select = 'SELECT ?x WHERE { BIND("a\\u0001b\\u000Bc" AS ?x) }'
+    r = get(client, select, headers={"accept": "application/sparql-results+xml"})
+    assert r.status_code == 200
+    ET.fromstring(r.content)  # well-formed
+    assert "a\ufffdb\ufffdc" in r.text and "2 character(s) that XML 1.0 cannot carry" in r.text
+    assert json_rows(get(client, select)) == [{"x": "a\u0001b\u000bc"}]  # JSON keeps the exact text
+    graph = get(client, f'CONSTRUCT {{ <{EX}s> <{EX}p> ?x }} WHERE {{ BIND("a\\u0001b" AS ?x) }}',
+                headers={"accept": "application/rdf+xml"})
+    parsed = rdflib.Graph().parse(data=graph.content, format="xml")
+    assert list(parsed.objects()) == [rdflib.Literal("a\ufffdb")] and "cannot carry" in graph.text
+    # A streamed answer (past the 1 MiB sent in one piece), one replaced character per row.
+    pad = "x" * 1500
+    streamed = get(client, f'SELECT ?x WHERE {{ GRAPH <{BIG}> {{ ?a <{EX}value> ?v }} '
+                           f'BIND(CONCAT(STR(?v), "\\u0002{pad}") AS ?x) }}',
+                   headers={"accept": "application/sparql-results+xml"})
+    assert len(streamed.content) > 1024 * 1024 and "content-length" not in streamed.headers
+    rows = ET.fromstring(streamed.content).findall(".//{http://www.w3.org/2005/sparql-results#}literal")
+    assert len(rows) >= 1000 and all(row.text.endswith("\ufffd" + pad) for row in rows)
+    assert f"{len(rows)} character(s) that XML 1.0 cannot carry" in streamed.text
 
 
 # -- result cap ---------------------------------------------------------------------------

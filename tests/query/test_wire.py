@@ -217,3 +217,17 @@ def test_not_acceptable_keeps_its_form(store):
     err = _error(store, wire.Job("CONSTRUCT WHERE { ?s ?p ?o }", JSON, None, None, None, 10, 10))
     assert err.status == 406 and err.form == "graph"
     assert err.message == "no acceptable format for GRAPH results"
+
+
+# -- XML output: characters XML 1.0 cannot carry (kg.rdf.xmlchars) ---------------------------
+
+@pytest.mark.parametrize("size", [1, 2, 3, 7, 1000])
+def test_forbidden_characters_are_replaced_wherever_the_chunks_split_them(size):
+    from kg.rdf import xmlchars
+
+    text = "ok \x00\x08\t\n\r\x0b\x1f é \ufffe\uffff \ufffd 北\x7f end".encode()
+    stream = xmlchars.Filter()
+    out = b"".join(stream.feed(text[i:i + size]) for i in range(0, len(text), size)) + stream.finish()
+    assert out == xmlchars.replace(text)[0]
+    assert out.decode() == "ok \ufffd\ufffd\t\n\r\ufffd\ufffd é \ufffd\ufffd \ufffd 北\x7f end"
+    assert stream.count == 6

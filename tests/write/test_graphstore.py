@@ -352,6 +352,16 @@ def test_f7_a_long_literal_of_control_characters_is_stored_and_survives_kg_build
         s.close()
 
 
+def test_a_graph_read_as_rdf_xml_stays_xml_when_a_literal_holds_control_characters(client, token):
+    body = f'<{OUTCOME}> <http://www.w3.org/2000/01/rdf-schema#comment> "before\\u0001after" .\n'
+    assert client.put(url(), content=body.encode(), headers={**TTL, **auth(token)}).status_code in (201, 204)
+    r = client.get(url(), headers={"accept": "application/rdf+xml"})
+    assert r.status_code == 200
+    assert list(Graph().parse(data=r.content, format="xml").objects()) == [Literal("before\ufffdafter")]
+    assert "1 character(s) that XML 1.0 cannot carry" in r.text
+    assert list(fetch(client).objects()) == [Literal("before\u0001after")]  # Turtle keeps the exact text
+
+
 def test_f7_a_literal_too_long_for_a_graph_file_is_413_and_changes_nothing(project, token, monkeypatch):
     from fastapi.testclient import TestClient
 

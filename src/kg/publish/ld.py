@@ -28,7 +28,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD
 from rdflib.term import Node
 
-from kg.rdf import iris
+from kg.rdf import iris, xmlchars
 from kg.config import Settings
 from kg.errors import AnswerTooLarge, BadParameter
 from kg.rdf.sources import to_rdflib
@@ -295,7 +295,8 @@ def serialize(graph: Graph, fmt: str, base: str = iris.DEFAULT_BASE) -> bytes:
             doc["@graph"].sort(key=lambda node: json.dumps(node, sort_keys=True))
         return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
     out = graph.serialize(format=RDF_FORMATS[fmt], encoding="utf-8")
-    return out if isinstance(out, bytes) else out.encode()
+    out = out if isinstance(out, bytes) else out.encode()
+    return xmlchars.safe_document(out) if fmt == "rdf" else out
 
 
 def _used_prefixes(graph: Graph, candidates: Mapping[str, str]) -> dict[str, str]:

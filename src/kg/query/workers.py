@@ -36,6 +36,7 @@ from itertools import islice
 
 import pyoxigraph as ox
 
+from kg.rdf import xmlchars
 from kg.store import remote
 from kg.store.base import dataset_arguments
 from kg.sparql import binding
@@ -242,6 +243,7 @@ def _row_counter(media_type: str, limit: int):
     return _LineRows(limit, quoted=False)
 
 
+_XML = ("application/sparql-results+xml", "application/rdf+xml")
 _CLOSE = {
     "application/sparql-results+json": b"]}}",
     "application/sparql-results+xml": b"</results></sparql>",
@@ -257,7 +259,8 @@ class _Sink:
     before that goes back as one COMPLETE frame (with its row count and cut
     flag, so the HTTP layer can set headers). A larger one is announced with
     HEAD and streamed in DATA frames; the socket's back-pressure keeps the
-    worker's memory flat.
+    worker's memory flat. XML is written with the characters XML 1.0 cannot carry replaced
+    (:mod:`kg.rdf.xmlchars`), before rows are counted.
     """
 
     def __init__(self, sock: socket.socket, window: int, form: str, media_type: str, counter=None) -> None:
@@ -265,6 +268,7 @@ class _Sink:
         self.window = window
         self.form, self.media_type = form, media_type
         self.counter = counter
+        self.xml = xmlchars.Filter() if media_type in _XML else None
         self.buf = bytearray()
         self.started = False
         self.cut = False
@@ -272,8 +276,11 @@ class _Sink:
     def write(self, b) -> int:
         if self.cut:
             return len(b)  # pyoxigraph writes its buffer once more after an error
+        written = len(b)
         if type(b) is not bytes:
             b = bytes(b)
+        if self.xml is not None:
+            b = self.xml.feed(b)
         if self.counter is not None:
             cut = self.counter.feed(b)
             if cut is not None:
@@ -291,7 +298,7 @@ class _Sink:
                 self._flush(keep=HOLD_BACK)
         elif len(self.buf) >= CHUNK + HOLD_BACK:
             self._flush(keep=HOLD_BACK)
-        return len(b)
+        return written
 
     def flush(self) -> None:
         pass
@@ -417,8 +424,12 @@ def _answer(store, job: Job, sock: socket.socket, allowlist: list[str]) -> None:
             rows = counted.n
             truncated = rows == limit and next(triples, None) is not None
             what = "triples"
+        if sink.xml is not None and not sink.cut:
+            sink.buf += sink.xml.finish()
         if truncated and media_type in MARKERS:
             sink.buf += MARKERS[media_type] % _MARKER.format(n=rows, what=what).encode()
+        if sink.xml is not None and sink.xml.count:
+            sink.buf += xmlchars.note(sink.xml.count)
         sink.finish(rows, truncated)
     except (StoreUnreachable, StoreBadAnswer) as e:  # an external store that is down or answers garbage
         if services:

@@ -47,7 +47,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from kg.rdf import iris
+from kg.rdf import iris, xmlchars
 from kg.rdf import sources as src
 from kg.config import DEFAULT_BASE, Settings
 from kg.errors import (
@@ -237,7 +237,9 @@ def get(settings: Settings, graph_iri: str | None) -> list[ox.Triple]:
 
 
 def serialize(triples: list[ox.Triple], media_type: str) -> bytes:
-    return ox.serialize(triples, format=ox.RdfFormat.from_media_type(media_type))
+    fmt = ox.RdfFormat.from_media_type(media_type)
+    data = ox.serialize(triples, format=fmt)
+    return xmlchars.safe_document(data) if fmt == ox.RdfFormat.RDF_XML else data
 
 
 # -- writing -------------------------------------------------------------------------
