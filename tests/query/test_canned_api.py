@@ -85,6 +85,21 @@ def test_wrong_type_is_a_400_naming_the_parameter(client) -> None:
         assert name in body["error"]
 
 
+def test_a_parameter_given_twice_or_out_of_range_is_a_400_that_says_so(client) -> None:
+    # The last value used to win in silence: CHN and PAK gave Pakistan's outcomes.
+    r = client.get("/api/queries/list-outcomes-by-country?country=CHN&country=PAK")
+    assert r.status_code == 400 and r.json()["parameter"] == "country"
+    assert "given 2 times" in r.json()["error"]
+    page = client.get("/query?name=list-outcomes-by-country&country=CHN&country=PAK")  # the site's form says it too
+    assert page.status_code == 400 and "given 2 times" in page.text
+    for url, expected in (("/api/queries/list-outcomes?limit=-5", "a whole number from 1 to"),
+                          ("/api/queries/list-outcomes?offset=-1", "a whole number from 0 to 1,000,000,000"),
+                          ("/api/queries/list-outcomes?limit=ten", "a whole number from 1 to")):
+        r = client.get(url)
+        assert r.status_code == 400 and expected in r.json()["error"], (url, r.text)
+    assert client.get("/api/queries/list-outcomes?limit=+5").status_code == 200
+
+
 def test_parameters_are_bound_not_pasted(client) -> None:
     """A value that would change the query if pasted into it is just a value that matches nothing."""
     r = client.get("/api/queries/list-outcomes-by-pb-indicator", params={"indicatorCode": '8.3.1" } UNION { ?s ?p ?o'})

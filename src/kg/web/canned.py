@@ -24,6 +24,7 @@ import json
 import logging
 import re
 import time
+from collections import Counter
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -112,12 +113,19 @@ def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    if not re.fullmatch(r"\d+", raw.strip()):
-        raise BadParameter(f"parameter {name!r} got {raw!r}: expected a whole number", parameter=name)
-    value = int(raw)
-    if not low <= value <= high:
-        raise BadParameter(f"parameter {name!r} got {value}: expected {low} to {high}", parameter=name)
+    value = int(raw) if re.fullmatch(r"\s*[+-]?\d+\s*", raw) else None
+    if value is None or not low <= value <= high:
+        raise BadParameter(f"parameter {name!r} got {raw!r}: expected a whole number from {low:,} to {high:,}",
+                           parameter=name)
     return value
+
+
+def given_once(request: Request) -> None:
+    """BadParameter when the query string names a parameter twice: which value was meant is a guess."""
+    counts = Counter(k for k, _ in request.query_params.multi_items())
+    for name, n in counts.items():
+        if n > 1:
+            raise BadParameter(f"parameter {name!r} is given {n} times; give it once", parameter=name)
 
 
 def plain(term: dict) -> object:
@@ -168,6 +176,7 @@ async def run_query(name: str, request: Request) -> Response:
                                 status_code=303)
     try:
         query = get_query(catalogue(request), name)
+        given_once(request)
         fmt = _format(request, suffix)
         limit = _int(request, "limit", DEFAULT_LIMIT, 1, settings.result_limit)
         offset = _int(request, "offset", 0, 0, 10**9)

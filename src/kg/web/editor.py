@@ -38,7 +38,7 @@ from kg.sparql import guard as sparql_guard
 from kg.web import state
 from kg.errors import BadParameter, KGError, NotFound, QueryTimeout
 from kg.web import caching, observability, security
-from kg.web.canned import catalogue
+from kg.web.canned import catalogue, given_once
 from kg.sparql.catalogue import PARAM_TYPES, CannedQuery, bind, convert, get_query
 from kg.site import STATIC
 from kg.site.terms import fetch_labels
@@ -359,6 +359,7 @@ async def _canned_form(request: Request, name: str) -> Response:
     result = error = None
     status = 200
     try:
+        given_once(request)
         bound = bind(query, raw, settings.base)
     except KGError as e:
         error, status, bound = _error_view(e, ""), e.status, None
