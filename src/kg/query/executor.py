@@ -19,8 +19,9 @@ place. The caller gets :class:`~kg.errors.QueryTimeout`.
   with :func:`spawn_command` (a fresh interpreter that imports only
   pyoxigraph and :mod:`kg.query.workers`: about 0.15 s and 20-30 MB each).
 * Scheduling: an idle worker takes the next query. Queries whose shape (the
-  text without IRIs, strings and numbers) ran for longer than
-  :data:`HEAVY_AFTER` last time are *heavy*: at most ``size - 1`` of them run
+  text without IRIs, strings and numbers) cost more than :data:`HEAVY_AFTER`
+  last time (the worker's CPU time, so a busy machine does not make a lookup
+  heavy; wall time where the work is another server's) are *heavy*: at most ``size - 1`` of them run
   at once, so one client hammering an aggregate (or a template with changing
   parameters) leaves a worker free for lookups. A shape never seen takes a
   heavy slot when one is free; otherwise it is *on trial* on the free worker:
@@ -65,7 +66,7 @@ from kg.errors import AnswerTooLarge, KGError, QueryOutOfMemory, QueryTimeout, S
 
 logger = logging.getLogger(__name__)
 
-HEAVY_AFTER = 0.1            # seconds: a query that took this long last time is "heavy"
+HEAVY_AFTER = 0.1            # seconds: a query that cost this much last time is "heavy" (see Meta.cost)
 TRIAL = 0.25                 # seconds a never-seen query may hold the worker kept for light ones
 HIGH_WATER = 1024 * 1024     # bytes of DATA held before the worker socket is paused
 WINDOW = 1024 * 1024         # answers up to this size come in one piece (exact headers)
@@ -573,7 +574,7 @@ class Executor:
             complete = wire.Complete.decode(payload)
             meta = complete.meta
             now = loop.time()
-            self._remember(key, now - worker.started)
+            self._remember(key, meta.cost if meta.cost is not None else now - worker.started)
             self._release(worker)
             seconds = now - started
             return Answer(meta.form, meta.media_type, meta.rows, meta.truncated, body=complete.body,
@@ -643,7 +644,8 @@ class _Stream:
                     meta = wire.Meta.decode(payload)
                     self.answer.rows, self.answer.truncated = meta.rows, meta.truncated
                     self.done = True
-                    self.executor._remember(self.key, asyncio.get_running_loop().time() - self.worker.started)
+                    self.executor._remember(self.key, meta.cost if meta.cost is not None
+                                            else asyncio.get_running_loop().time() - self.worker.started)
                     self.executor._release(self.worker)
                     return
                 elif kind == wire.ERROR:

@@ -121,15 +121,19 @@ class Meta:
 
     ``form``: "select", "ask" or "graph". ``rows``: rows or triples, None for ASK
     and in HEAD (a streamed answer's count is known at its END, as is ``truncated``).
+    ``cost``: the seconds the query took of the worker's CPU (of the wall clock where it waited
+    on another server: an external store, a SERVICE call), known with ``rows``.
     """
 
     form: str
     media_type: str
     rows: int | None = None
     truncated: bool | None = None
+    cost: float | None = None
 
     def fields(self) -> dict:
-        return {"form": self.form, "media_type": self.media_type, "rows": self.rows, "truncated": self.truncated}
+        return {"form": self.form, "media_type": self.media_type, "rows": self.rows, "truncated": self.truncated,
+                "cost": self.cost}
 
     def encode(self) -> bytes:
         return marshal.dumps(self.fields())
