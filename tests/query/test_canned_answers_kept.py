@@ -86,6 +86,28 @@ def test_kept_answers_are_bounded_and_a_new_version_drops_the_old() -> None:
     asyncio.run(scenario())
 
 
+def test_the_warmers_answers_are_pinned_against_a_flood_of_other_questions() -> None:
+    # Ninth #16 probe: 300 requests differing only in `limit` pushed the warmed dashboard counts out.
+    cache = AnswerCache(max_entries=3, max_bytes=100, max_entry=40)
+
+    def kept(body: bytes):
+        async def make() -> Kept:
+            return Kept("bindings", body)
+        return make
+
+    async def scenario() -> None:
+        await cache.get("v1", "dashboard", kept(b"counts"), pin=True)
+        await cache.get("v1", "asked-first", kept(b"rows"))
+        await cache.get("v1", "asked-first", kept(b"again"), pin=True)  # the warmer comes later: pinned now
+        for n in range(300):
+            await cache.get("v1", ("flood", n), kept(b"z" * 10))
+        assert cache.peek("v1", "dashboard").body == b"counts" and cache.peek("v1", "asked-first").body == b"rows"
+        await cache.get("v2", "other", kept(b"new"))  # a new version: pinned answers of the old one go too
+        assert cache.peek("v1", "dashboard") is None and cache.peek("v1", "asked-first") is None
+
+    asyncio.run(scenario())
+
+
 def test_when_the_one_computing_fails_a_waiter_computes_on_its_own_account() -> None:
     cache = AnswerCache()
 

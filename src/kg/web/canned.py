@@ -241,7 +241,7 @@ async def run_query(name: str, request: Request) -> Response:
 
 
 async def _kept_answer(spkg, query: CannedQuery, bound: dict, limit: int, offset: int, version, *,
-                       meter=contextlib.nullcontext) -> tuple[Kept, bool, Answer | None]:
+                       meter=contextlib.nullcontext, pin: bool = False) -> tuple[Kept, bool, Answer | None]:
     """The store's answer to ``query`` with ``bound`` for one page, kept per dataset version
     (:mod:`kg.web.answer_cache`); whether the page was cut in SPARQL (``LIMIT``/``OFFSET``);
     and the executor's answer when this call computed it (``meter()`` around the computing)."""
@@ -263,7 +263,7 @@ async def _kept_answer(spkg, query: CannedQuery, bound: dict, limit: int, offset
             return Kept(answer.form, await answer.read())
 
     key = (query.name, tuple(sorted((k, str(v)) for k, v in bound.items())), limit, offset)
-    kept, _ = await spkg.answers.get(f"{version.name}|{version.built_at}", key, compute)
+    kept, _ = await spkg.answers.get(f"{version.name}|{version.built_at}", key, compute, pin=pin)
     return kept, paged_in_sparql, computed[0] if computed else None
 
 
@@ -281,7 +281,8 @@ async def warm(spkg) -> None:
             ([examples] if examples else [])
         for raw in choices:
             try:
-                await _kept_answer(spkg, query, bind(query, raw, spkg.settings.base), DEFAULT_LIMIT, 0, version)
+                await _kept_answer(spkg, query, bind(query, raw, spkg.settings.base), DEFAULT_LIMIT, 0, version,
+                                   pin=True)
             except KGError as e:  # slower than query_timeout at this size: computed when asked for
                 logger.warning("canned query %s (%s) not computed ahead: %s", query.name, raw or "no parameters",
                                e.message)
