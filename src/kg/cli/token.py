@@ -11,6 +11,7 @@ import sys
 
 from kg.config import Settings
 from kg.errors import ConfigError
+from kg.rdf import iris
 
 HELP = "manage partners' write tokens for /graphs (add prints a token once; list; revoke)"
 
@@ -33,7 +34,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "add":
         if not args.prefix:
             raise ConfigError("kg token add needs --prefix IRI",
-                              hint=f"e.g. --prefix {settings.base}graph/partner/{args.name}/")
+                              hint=f"e.g. --prefix {iris.partner_graphs(settings.base)}{args.name}/")
         partner, token = tokens.add(settings, args.name, args.prefix)
         print(token)
         print(f"partner {partner.name} may write graphs under <{partner.prefix}>; "

@@ -184,7 +184,8 @@ def describe(store: Store, iri: str, settings: Settings | None = None, *,
             prov.setdefault((s, p, o), set()).add(str(graph))
 
     own_facts = query("resource-own-facts", limit=MAX_OWN + 1)
-    own = rows(store, own_facts, s=subject)
+    partners = ox.Literal(iris.partner_graphs(base))
+    own = rows(store, own_facts, s=subject, partners=partners)
     desc.own_truncated = len(own) > MAX_OWN
     chars = 0
 
@@ -210,7 +211,7 @@ def describe(store: Store, iri: str, settings: Settings | None = None, *,
         if b in seen:
             continue
         seen.add(b)
-        for r in rows(store, own_facts, s=_ox(b)):
+        for r in rows(store, own_facts, s=_ox(b), partners=partners):
             if not fits(r):
                 break
             g.add((r["s"], r["p"], r["o"]))
@@ -280,6 +281,11 @@ def document_graph(desc: Description, settings: Settings) -> Graph:
         g.add((d, VOID.inDataset, URIRef(dataset_iri(settings.base))))
         for graph_iri in desc.graphs():
             g.add((d, DCTERMS.source, URIRef(graph_iri)))
+        if desc.own_truncated:  # said in the data itself: a client that reads RDF sees no HTML notice
+            g.add((d, RDFS.comment, Literal(f"This document is cut: the store holds more facts about <{desc.iri}> "
+                                            f"than a document shows (at most {MAX_OWN:,}, or {MAX_OWN_CHARS:,} "
+                                            f"characters; the resource's own graphs come before partners'); "
+                                            f"ask the SPARQL endpoint for all of them.", lang="en")))
     return g
 
 

@@ -69,6 +69,11 @@ def graph(folder: str, stem: str, base: str = DEFAULT_BASE) -> str:
     return f"{base}graph/{folder}/{stem}"
 
 
+def partner_graphs(base: str = DEFAULT_BASE) -> str:
+    """The IRI prefix of every partner's graphs (each partner's token holds a prefix under it)."""
+    return f"{base}graph/partner/"
+
+
 def shape(file_stem: str, name: str, base: str = DEFAULT_BASE) -> str:
     return f"{base}shapes/{file_stem}#{name}"
 

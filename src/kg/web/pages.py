@@ -226,7 +226,7 @@ def partner_graph(rest: str, request: Request) -> Response:
     segments = stem.split("/")
     if len(segments) < 2 or any(seg in ("", ".", "..") for seg in segments):
         return caching.error(request, BadParameter(f"/graph/partner/{rest} is not a partner's graph"))
-    return _graph_answer(request, f"{s.settings.base}graph/partner/{stem}", segments[-1], fixed)
+    return _graph_answer(request, f"{iris.partner_graphs(s.settings.base)}{stem}", segments[-1], fixed)
 
 
 @router.api_route("/graph/{folder}/{name}", methods=GET, include_in_schema=False)

@@ -81,9 +81,9 @@ def add(settings: Settings, name: str, prefix: str) -> tuple[Partner, str]:
     if not rfc3986.is_normal(prefix):
         raise ConfigError(f"prefix {prefix!r} is not in normal form (RFC 3986)",
                           hint=f"use {rfc3986.normalize(prefix)!r}")
-    if not prefix.startswith(f"{settings.base}graph/partner/"):
-        raise ConfigError(f"prefix {prefix!r} must be under {settings.base}graph/partner/",
-                          hint=f"e.g. {settings.base}graph/partner/{name}/")
+    partners = iris.partner_graphs(settings.base)
+    if not prefix.startswith(partners):
+        raise ConfigError(f"prefix {prefix!r} must be under {partners}", hint=f"e.g. {partners}{name}/")
     partners = load(settings)
     if any(p.name == name for p in partners):
         raise ConfigError(f"partner {name!r} has a token already", hint=f"kg token revoke {name} first")
