@@ -86,6 +86,12 @@ def test_bad_utf8(client):
     assert "UTF-8" in body["error"]
 
 
+def test_a_query_posted_with_a_byte_order_mark_is_answered(client):
+    # The ninth #16 probe: 'line 1, column 8: expected one of VERSION, [_] at the end of the query'.
+    r = client.post("/sparql", content=b"\xef\xbb\xbfASK {}", headers={"content-type": "application/sparql-query"})
+    assert r.status_code == 200 and r.json()["boolean"] is True
+
+
 @pytest.mark.parametrize("update", [
     "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
     "PREFIX ex: <http://e/>\n# comment\nDELETE WHERE { ?s ?p ?o }",

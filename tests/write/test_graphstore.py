@@ -628,6 +628,45 @@ def test_a_page_shows_the_facts_that_fit_its_budget_and_says_there_are_more(clie
     assert len(cut) < len(whole)
 
 
+@pytest.mark.parametrize("media_type", ["text/turtle", "application/n-triples", "application/ld+json",
+                                        "application/rdf+xml"])
+def test_a_byte_order_mark_is_no_part_of_a_body_in_any_format(client, token, media_type):
+    # The ninth #16 probe: Turtle and N-Triples with one got a 400 naming an invisible character; JSON-LD and
+    # RDF/XML bodies were taken. Some editors start every UTF-8 file with one.
+    import pyoxigraph as ox
+
+    body = ox.serialize([ox.Triple(ox.NamedNode(OUTCOME), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+                                   ox.Literal("saved by Notepad"))], format=ox.RdfFormat.from_media_type(media_type))
+    r = client.put(url(), content=b"\xef\xbb\xbf" + body, headers={"content-type": media_type, **auth(token)})
+    assert r.status_code in (201, 204), r.text
+    assert Literal("saved by Notepad") in set(fetch(client).objects())
+
+
+def test_a_json_ld_context_by_address_is_not_fetched_and_the_400_says_so(client, token):
+    body = json.dumps({"@context": "https://schema.org/", "@id": OUTCOME, "name": "x"}).encode()
+    r = client.put(url(), content=body, headers={"content-type": "application/ld+json", **auth(token)})
+    assert r.status_code == 400 and "not fetched" in r.json()["error"] and "LoadDocument" not in r.text
+
+
+def test_a_partners_facts_never_crowd_a_resources_own_out_of_its_document(client, token, monkeypatch):
+    # The ninth #16 probe: one partner literal of 4 MB about organization/calss cut its .nt from 59 lines to
+    # 34 (its types, its country gone), and the RDF forms did not say they were cut.
+    from kg.publish import ld
+
+    own = Graph().parse(data=client.get("/doc/outcome/chn302-2021-07-16.nt").text, format="nt")
+    facts = list(own.triples((URIRef(OUTCOME), None, None)))
+    monkeypatch.setattr(ld, "MAX_OWN_CHARS", sum(len(s) + len(p) + len(o) for s, p, o in facts) + 100)
+    big = f'<{OUTCOME}> <http://www.w3.org/2000/01/rdf-schema#comment> "{"A" * 2_000}" .\n'
+    assert client.put(url(), content=big.encode(), headers={**TTL, **auth(token)}).status_code == 201
+    for fmt in ("nt", "ttl", "jsonld", "rdf"):
+        r = client.get(f"/doc/outcome/chn302-2021-07-16.{fmt}?v=crowded")
+        doc = Graph().parse(data=r.content, format={"nt": "nt", "ttl": "turtle", "jsonld": "json-ld", "rdf": "xml"}[fmt])
+        assert facts and all(t in doc for t in facts), fmt  # every own fact kept
+        assert Literal("A" * 2_000) not in set(doc.objects()), fmt
+        notes = [str(o) for o in doc.objects(None, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"))]
+        assert any("This document is cut" in n for n in notes), fmt
+
+
 def test_a_partner_keeps_at_most_its_quota_of_graphs_and_bytes(client, project, token, monkeypatch):
     # The fourth #16 probe: one token could add graph after graph, each within the graph cap, without end.
     monkeypatch.setattr(graphstore, "PARTNER_GRAPHS", 2)

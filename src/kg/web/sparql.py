@@ -369,7 +369,7 @@ def _decode(body: bytes, content_type_params: str) -> str:
     """The query of a direct POST: UTF-8, the only encoding the protocol allows (415 for another, 400 if not)."""
     parsing.require_utf8(f"{SPARQL_QUERY};{content_type_params}", "a query")
     try:
-        return body.decode("utf-8")
+        return body.removeprefix(parsing.BOM).decode("utf-8")  # a byte order mark, as some editors save: no SPARQL
     except UnicodeDecodeError:
         raise BadParameter("the query is not valid UTF-8", parameter="query") from None
 

@@ -57,6 +57,7 @@ SECONDS = 30.0                    # a body not parsed by then is refused (413)
 MEMORY = 1 << 30                  # bytes of address space the parsing process may map
 EXPANSION = 16                    # distinct terms may add up to this many times the body's size ...
 MIN_EXPANSION = 64 * 1024 * 1024  # ... or this many bytes, whichever is more
+BOM = "\ufeff".encode()            # the byte order mark, in UTF-8
 HINT = "fix the request body and send it again"
 MAX_IRI = 8192                    # characters: no real IRI is longer, and each is repeated on every line that uses it
 MAX_LANGUAGE = 64                 # characters of a language tag (BCP 47 tags in use are under 20)
@@ -198,6 +199,9 @@ def check(body: bytes, fmt: ox.RdfFormat, limits: Limits = Limits()) -> str:
 
 def _syntax_error(e: SyntaxError) -> ParseError:
     msg = re.sub(r"^Parser error [^:]*: ", "", e.msg or str(e), count=1)
+    if "LoadDocumentCallback" in msg:  # pyoxigraph's words for a JSON-LD @context given by address
+        return ParseError("a JSON-LD @context given by its address is not fetched here", file="<body>",
+                          line=e.lineno, column=e.offset, hint="put the context in the body itself (\"@context\": {...})")
     return ParseError(msg, file="<body>", line=e.lineno, column=e.offset, hint=HINT)
 
 
@@ -216,6 +220,7 @@ def _parse_table(body: bytes, fmt: ox.RdfFormat, base_iri: str, limits: Limits) 
     Both what the terms take and what the triples take written out (each N-Quads line repeats its
     terms: a 1 MB IRI behind a prefix, used 400 times, is 400 MB on disk) stay within the budget.
     """
+    body = body.removeprefix(BOM)  # what some editors start a UTF-8 file with: no part of any syntax
     check(body, fmt, limits)
     budget = max(limits.min_expansion, limits.expansion * len(body))
     index: dict[object, int] = {}
