@@ -224,6 +224,7 @@ def test_redirects_are_not_followed(kg_store):
             r = _post(url, service(f"{redirect_url}/redirect", "?s ?p ?x"))
             assert r.status_code == 502, r.text
             assert "redirect" in r.json()["error"]
+            assert target_url not in r.text  # nor where it pointed (ninth #16 probe: an internal address)
     finally:
         target.shutdown()
         redirector.shutdown()

@@ -642,6 +642,17 @@ def test_a_byte_order_mark_is_no_part_of_a_body_in_any_format(client, token, med
     assert Literal("saved by Notepad") in set(fetch(client).objects())
 
 
+def test_a_compressed_body_is_a_415(client, token):
+    # The ninth #16 probe: Content-Encoding was ignored and the gzip bytes parsed (400 'not UTF-8').
+    import gzip
+
+    r = client.put(url(), content=gzip.compress(NOTE.encode()),
+                   headers={**TTL, "content-encoding": "gzip", **auth(token)})
+    assert r.status_code == 415 and "gzip" in r.json()["error"]
+    assert client.put(url(), content=NOTE.encode(),
+                      headers={**TTL, "content-encoding": "identity", **auth(token)}).status_code == 201
+
+
 def test_a_json_ld_context_by_address_is_not_fetched_and_the_400_says_so(client, token):
     body = json.dumps({"@context": "https://schema.org/", "@id": OUTCOME, "name": "x"}).encode()
     r = client.put(url(), content=body, headers={"content-type": "application/ld+json", **auth(token)})

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 
 from fastapi import APIRouter, Request
@@ -36,6 +37,10 @@ class RangeError(KGError):
     title = "range not satisfiable"
 
 
+#: A byte-range set as RFC 9110 (14.1.2) writes one: anything else is ignored, not refused.
+_RANGE_SYNTAX = re.compile(r"\s*bytes\s*=\s*(?:\d+-\d*|-\d+)(?:\s*,\s*(?:\d+-\d*|-\d+))*\s*", re.IGNORECASE)
+
+
 class DumpFile(FileResponse):
     """A file response whose Range handling never fails the download.
 
@@ -46,7 +51,7 @@ class DumpFile(FileResponse):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = [(k, v) for k, v in scope["headers"] if k.lower() != b"range"]
         ranges = [v for k, v in scope["headers"] if k.lower() == b"range"]
-        if ranges:
+        if ranges and _RANGE_SYNTAX.fullmatch(ranges[0].decode("latin-1")):
             size = int(self.headers["content-length"])
             try:
                 self._parse_range_header(ranges[0].decode("latin-1"), size)

@@ -30,7 +30,7 @@ from kg.query import budget
 from kg.sparql import files
 from kg.write import parsing, partners as graphstore, tokens
 from kg.web import state
-from kg.errors import BadParameter, KGError, NotFound, ValidationFailed
+from kg.errors import BadParameter, KGError, NotFound, UnsupportedMediaType, ValidationFailed
 from kg.web import caching
 from kg.web import errors as http_errors
 from kg.web import negotiation as neg
@@ -58,6 +58,13 @@ def _target(request: Request) -> str | None:
     except ValueError as e:
         raise BadParameter(f"graph={graphs[0]!r} is not an IRI ({e})", parameter="graph") from None
     return graphs[0]
+
+
+def _identity_coding(coding: str | None) -> None:
+    """415 for a compressed body (RFC 9110, 15.5.16): it would be read as the bytes of a graph."""
+    if coding and coding.strip().lower() != "identity":
+        raise UnsupportedMediaType(f"a body sent with Content-Encoding {coding!r} is not taken",
+                                   hint="send the graph uncompressed (max_upload_bytes bounds it)")
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -194,6 +201,7 @@ async def change(request: Request) -> Response:
         content_type = request.headers.get("content-type")
         if request.method != "DELETE":
             parsing.body_format(content_type)  # 415 before the body is read
+            _identity_coding(request.headers.get("content-encoding"))
         # The body is read before the write waits its turn (a slow upload holds no turn; the fifth #16 probe
         # held both with 600 B/s), and parsed in its turn (a waiting write holds bytes, not triples).
         body = await _read_body(request, settings.max_upload_bytes) if request.method != "DELETE" else None
