@@ -778,3 +778,36 @@ def test_rbsa_is_a_known_funder_and_resources_are_funding(catalog, extractor, se
     assert x.organizations["RBSA"].known is not None  # data/organizations.ttl
     assert x.organizations["RBSA"].confidence == "fact"
     assert ("RBSA", "funder") in {(r.org, r.role) for r in x.roles}
+
+
+@pytest.mark.parametrize("sentence, title", [
+    ("The Ministry of Health drafted a costed action plan in May 2022.", "costed action plan"),
+    ("The Workers' Union prepared a strategic plan, adopted on 3 June 2021 by its congress.", "strategic plan"),
+    ("An old-age pension policy paper was validated in April 2020.", "old-age pension policy paper"),
+    ("The Ministry of Labour issued the National Employment Strategy with its implementation plan.", "implementation plan"),
+])
+def test_a_lower_case_document_kind_is_one_document_when_made_or_owned(catalog, extractor, sentence, title):
+    assert title in [i.title for i in read(sentence, catalog, extractor).instruments]
+
+
+@pytest.mark.parametrize("sentence", [
+    "A roadmap (action plan) was discussed by the partners.",
+    "The partners discussed a strategic plan for the sector.",
+])
+def test_a_document_kind_alone_is_no_instrument(catalog, extractor, sentence):
+    assert [i.title for i in read(sentence, catalog, extractor).instruments] == []
+
+
+def test_a_date_past_another_verb_is_that_verbs(catalog, extractor):
+    x = read("The Ministry of Labour developed a strategic plan, launched on 2 May 2021 by the Minister.", catalog, extractor)
+    [plan] = x.instruments
+    assert [(m.type, m.date.value) for m in plan.milestones] == [("launched", "2021-05-02")]
+    x = read("The Ministry of Labour developed and launched a strategic plan on 2 May 2021.", catalog, extractor)
+    assert {(m.type, m.date.value) for m in x.instruments[0].milestones} == {("developed", "2021-05-02"), ("launched", "2021-05-02")}
+
+
+def test_an_instrument_a_work_rests_on_is_not_its_object(catalog, extractor):
+    x = read("The Social Security Policy was adopted in 2019. Regulations were drafted on the basis of the policy in 2020.",
+             catalog, extractor)
+    [policy] = x.instruments
+    assert [(m.type, m.date.value) for m in policy.milestones] == [("adopted", "2019")]

@@ -817,7 +817,30 @@ def lower_case_instruments(prose: Prose, lex: Lexicon, domain: set[str], taken: 
                          r"(?:" + "|".join(sorted((re.escape(w).replace(r"\ ", r"[\s\-]+") for w in lex.scheme_words()),
                                                key=len, reverse=True)) +
                          r")(?:\s+(?!(?:and|or|to|of)\b)[a-z][a-z\-’']+){0,2}?)\s+(?P<head>scheme|pension|programme)\b")
+    # a document's kind of two words or more (the types' hidden labels: "implementation plan", "policy paper")
+    compounds_of = {w.lower(): c.key for c in lex.instrument_types.values() for w in c.words
+                    if " " in w and re.fullmatch(r"[a-z ]+", w.lower())}
+    compounds = re.compile(
+        r"(?i:\b(?P<det>a|an|its|their))\s+(?P<mods>(?:(?!(?:the|a|an|in|of|on|for|to|and|with|by|from|at|under|over|"
+        r"into|as|or|its|their|this|that|new|first|second)\s)[a-z][a-z\-’']+\s+){0,3}?)(?P<head>"
+        + "|".join(sorted(map(re.escape, compounds_of), key=len, reverse=True)) + r")\b(?![\-’'])") if compounds_of else None
     for s in prose.sentences:
+        # "developed a strategic plan", "the development of a costed implementation plan", "its implementation plan":
+        # a document's kind in lower case is one document when a making verb has it for object or subject, or when
+        # it is a named thing's own; the kind alone and nothing said of it is none ("a roadmap (action plan)")
+        if compounds is not None:
+            for m in compounds.finditer(s.text):
+                a, b = s.start + m.start("mods"), s.start + m.end("head")
+                if any(x < b and a < y for x, y in taken) or s.text[max(0, m.start() - 1):m.start()] == "(":
+                    continue
+                det = m.group("det").lower()
+                made = _MADE_BEFORE.search(s.text[:m.start()]) or _MADE_AFTER.match(s.text[m.end():])
+                if not made and det not in ("its", "their"):
+                    continue
+                words = tuple(m.group("mods").split() + m.group("head").split())
+                out.append(Mention("instrument", Name(a, b, prose.verbatim[a:b], words), compounds_of[m.group("head").lower()],
+                                   sentence=s, lower_case=True))
+                taken = taken + [(a, b)]
         for m in schemes.finditer(s.text):
             a, b = s.start + m.start("mods"), s.start + m.end("head")
             if any(x < b and a < y for x, y in taken) or m.group("head").endswith("s") and m.group("head") != "benefits":
@@ -880,6 +903,16 @@ def lower_case_instruments(prose: Prose, lex: Lexicon, domain: set[str], taken: 
 _PREDICATE = re.compile(r"(?i)\b(?:(?:is|are|was|were|be|been|being|becomes?|remains?)\s+(?:not\s+)?|need\s+for\s+|"
                         r"needs\s+for\s+|lack\s+of\s+|absence\s+of\s+|such\s+as\s+|kind\s+of\s+|type\s+of\s+|"
                         r"form\s+of\s+)(?:a|an)\s+$")
+
+
+# A making verb right before a lower-case document ("developed a", "the development of a", "to validate its") or after
+# it ("A policy paper was adopted", "a strategic plan, launched on ...")
+_MADE_BEFORE = re.compile(r"(?i)\b(?:(?:develop|draft|prepar|formulat|elaborat|adopt|approv|validat|endors|finali[sz]|launch|"
+                          r"design|issu|sign)(?:ed|es|e|s|ing)?|(?:development|drafting|preparation|formulation|elaboration|"
+                          r"adoption|approval|validation|endorsement|finali[sz]ation|launch|design|issuance|signing)\s+of)\s+$")
+_MADE_AFTER = re.compile(r"(?i)\s*(?:,\s*)?(?:which\s+)?(?:(?:was|were|has|have|had|been|is|are)\s+)*(?:\w+ly\s+)?"
+                         r"(?:developed|drafted|prepared|formulated|elaborated|adopted|approved|validated|endorsed|finali[sz]ed|"
+                         r"launched|designed|issued|signed)\b")
 
 
 # An acronym in brackets right after a lower-case title: "(NSSS)", "(PSSB)".

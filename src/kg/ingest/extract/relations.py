@@ -77,6 +77,10 @@ _INSERTION = re.compile(r",\s*(?:with|in|through|together|jointly|under|thanks|s
 _PEOPLE_OF_BODY = (r"\s*(?:the\s+)?(?:\d[\d,]*\s+|some\s+|several\s+|senior\s+|key\s+|technical\s+)*(?:staff|officials|officers|"
                    r"members|representatives|employees|delegates|personnel|experts|managers|inspectors|specialists)\s+"
                    r"(?:of|from)\s+(?:the\s+)?")
+# Words before an instrument that make it what a verb's work rests on, not its object: "draft legislation was developed
+# on the basis of the policy paper", "regulations drafted in line with the Law"
+_NOT_OBJECT = re.compile(r"\b(?:on\s+the\s+basis\s+of|based\s+on|in\s+line\s+with|in\s+accordance\s+with|pursuant\s+to|"
+                         r"in\s+conformity\s+with|consistent\s+with|as\s+provided\s+(?:for\s+)?(?:in|by)|under)\b", re.I)
 _GENERIC_DET = re.compile(r"\b(?:this|that|these|those|the said|such|the|its|their)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -248,9 +252,11 @@ class Relations:
             # "Law No. 5 of 2010 ... approved in May 2020": the year a title bears is its name, not the verb's date
             # (an act made with no other date is dated by its title's year below)
             dated = [x for x in dated if not (x.kind == "date" and self._inside_name(x.start, x.end, spans))]
-            date = self._nearest_date(dated, a, b, lo, hi, 90)
+            # "developed a strategic plan, launched on 1 July 2017": a date past another verb of its own is that verb's
+            own = [x for x in dated if not (x.kind == "date" and self._other_verb_between(s, m, x))]
+            date = self._nearest_date(own, a, b, lo, hi, 90)
             close = date is not None and self._gap(date, a, b, spans) < 60
-            if not close:  # "On 16 July 2021, ... issued": a date that opens the clause is its verb's
+            if not close:  # "On 16 July 2021, ... issued": a date that opens the clause is its verbs'
                 leading = self._leading_date(dated, lo, hi)
                 date, close = (leading, True) if leading is not None else (date, False)
             target = self._instrument_for(s, spans, a, b, lo, hi)
@@ -293,6 +299,25 @@ class Relations:
                     self._role(key, "issuer" if r in ("lead-issuer", "co-issuer") else r, link.evidence, FACT)
                 if joint:
                     inst.issuer_count = joint
+
+    def _other_verb_between(self, s: Sentence, m: re.Match, date: Span) -> bool:
+        """Another milestone verb stands between a verb and a date, and not joined to it ("developed and finalized in
+        2019" is one date for both; "developed a plan, launched on 1 July" dates the launch)."""
+        if not re.search(r"(?:ed|en|ne)$", m.group(0).split()[0].lower()):
+            return False  # "The amendments to the Law were approved in 2020": a noun, the other verb's subject, shares its date
+        a, b = s.start + m.start(), s.start + m.end()
+        lo, hi = (b, date.start) if date.start >= b else (date.end, a)
+        for o in self.milestone_re.finditer(self.prose.verbatim, lo, hi):
+            if o.start() == a:
+                continue
+            if date.start >= b:
+                joined = self.prose.verbatim[b:o.start()]
+            else:
+                joined = self.prose.verbatim[o.end():a]
+            if not re.fullmatch(r"\s*(?:,\s*)?(?:and|or|and/or|,)?\s*(?:(?:then|subsequently|later|also|finally|\w+ly)\s+)?",
+                                joined, re.I):
+                return True
+        return False
 
     def _gap(self, date: Span, a: int, b: int, spans: list[Span]) -> int:
         """Characters between a verb and its date, not counting the names between them
@@ -344,7 +369,7 @@ class Relations:
                     not self.prose.verbatim[b:after[0].start].strip().lower().startswith(("by", "through", "under")):
                 return after[0]
             return before[-1]
-        if after and after[0].start - b <= 120:
+        if after and after[0].start - b <= 120 and not _NOT_OBJECT.search(self.prose.verbatim[b:after[0].start]):
             return after[0]
         return None
 
