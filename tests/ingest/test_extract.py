@@ -811,3 +811,27 @@ def test_an_instrument_a_work_rests_on_is_not_its_object(catalog, extractor):
              catalog, extractor)
     [policy] = x.instruments
     assert [(m.type, m.date.value) for m in policy.milestones] == [("adopted", "2019")]
+
+
+def test_support_given_to_do_the_work_makes_the_giver_its_performer_as_a_fact(catalog, extractor):
+    x = read("The ILO provided technical support to prepare a costing of the child benefit.", catalog, extractor)
+    [r] = x.research
+    assert r.confidence == "fact" and [p.org for p in r.performers] == ["ILO"]
+    x = read("The ILO provided technical support to the Ministry of Labour for a costing of the child benefit.",
+             catalog, extractor)
+    assert all(r.confidence == "suggestion" for r in x.research)  # support to a body, for a work: who did it is not said
+
+
+def test_work_listed_after_the_work_a_subject_did_shares_its_agents(catalog, extractor):
+    x = read("The ILO funded research on pension coverage for migrants, an assessment of maternity benefits and a "
+             "survey of informal workers.", catalog, extractor)
+    assert [(r.kind, [f.org for f in r.funders], r.confidence) for r in x.research] == [
+        ("study", ["ILO"], "fact"), ("assessment", ["ILO"], "fact"), ("survey", ["ILO"], "fact")]
+
+
+def test_the_two_ministries_are_the_two_named_before(catalog, extractor):
+    x = read("The Ministry of Health and the Ministry of Finance agreed on a reform. The two ministries are jointly "
+             "conducting a costing exercise of the benefit package.", catalog, extractor)
+    [r] = x.research
+    assert r.confidence == "fact" and {p.org for p in r.performers} == {k for k in x.organizations if "ministry" in k}
+    assert len(r.performers) == 2

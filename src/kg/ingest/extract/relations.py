@@ -111,6 +111,7 @@ def _relation_tables(lex: Lexicon) -> dict:
     t["standard_of"] = {lex_key(w): k for k, c in lex.standards.items() for w in [c.label, *c.words]}
     t["standard_re"] = phrase_pattern(t["standard_of"])
     # "The strategy has been submitted …": a type's own name after "the" is the one instrument of that type
+    t["org_types_of"] = {w: keys for w, keys in lex.head_index("organization_types").items()}
     t["kind_of_head"] = {c.label.lower(): c.key for c in lex.instrument_types.values()
                          if re.fullmatch(r"[a-z\-]+", c.label.lower())}
     t["anaphora_re"] = re.compile(r"\b(?:the|this|that)\s+(?:new\s+|said\s+|above\s+)?(" + "|".join(
@@ -752,6 +753,7 @@ class Relations:
                 ev = self.prose.evidence(title.name.start if title else a, title.name.end if title else b)
                 r = Research(kind, ev, title=title.name.text if title else None)
             self._details(r, s, spans, ev.start, b, lo, hi)
+            self._listed_with(r, lo, ev.start, b)
             weak = kind in GENERIC_RESEARCH and r.title is None
             # "in particular: - Feasibility studies on ...": an item of a list of work delivered
             listed = bool(re.search(r"(?:^|[\s:;])[-•–*]\s+(?:[\w’'-]+\s+){0,2}$", self.prose.verbatim[s.start:a]))
@@ -770,6 +772,27 @@ class Relations:
             if r.confidence == SUGGESTION and weak and not (about or r.performers or r.commissioners or r.funders or r.date):
                 continue  # "an assessment" and nothing else said of it: too often a kind of work, not one piece of it
             self.research.append(r)
+
+    def _listed_with(self, r: Research, lo: int, a: int, b: int) -> None:
+        """"The ILO funded research on A, an assessment of B and ...": work listed after the work a verb's subject did
+        shares its agents, when the list is of works and their subjects alone."""
+        if r.performers or r.commissioners or getattr(r, "_explicit", False) or not self.research:
+            return
+        prev = self.research[-1]
+        if not (lo <= prev.evidence.start and prev.evidence.end <= a) or not getattr(prev, "_explicit", False):
+            return
+        if not _LISTED_WORK.fullmatch(self.prose.verbatim[prev.evidence.end:a]):
+            return
+        for source, target in ((prev.performers, r.performers), (prev.commissioners, r.commissioners),
+                               (prev.funders, r.funders)):
+            for link in source:
+                if any(x.org == link.org for x in target):
+                    continue
+                ev = self.prose.evidence(min(link.evidence.start, a), b)
+                target.append(RoleLink(link.org, link.role, ev))
+                self._role(link.org, link.role, ev, FACT)
+        if prev.performers or prev.commissioners or prev.funders:
+            r._explicit = True  # type: ignore[attr-defined]
 
     def _named_before(self, s: Sentence, spans: list[Span], a: int, b: int) -> tuple[int, int] | None:
         """"the Social Protection Floor study", "Administration study": capitalised words right before a
@@ -901,6 +924,8 @@ class Relations:
                         r._explicit = True  # type: ignore[attr-defined]
                     elif not r.performers:
                         self._link(r.performers, subject[-1], "researcher", a, b)
+                        if _SUPPORT_TO_DO.fullmatch(text_before[verb.end(1):]):
+                            r._explicit = True  # type: ignore[attr-defined]  # "provided technical support to complete a costing"
         elif s.section == "ilo_contribution" and _SUBJECTLESS.match(self.prose.verbatim[s.start:a]):
             # "Drafted technical note and various studies": the contribution's lines leave out their subject, the ILO
             ilo_key = next((k for k in self.things.organizations if self._is_ilo(k)), None)
@@ -909,6 +934,16 @@ class Relations:
                 r.performers.append(RoleLink(ilo_key, "researcher", ev))
                 self._role(ilo_key, "researcher", ev, FACT)
                 r._explicit = True  # type: ignore[attr-defined]
+        # "the two ministries are jointly conducting a costing": the two bodies of that kind the text has just named
+        if not r.performers and not r.commissioners:
+            both = _BOTH_BODIES.search(text_before)
+            if both:
+                n = {"two": 2, "both": 2, "three": 3}[(both.group("n") or both.group("n2")).lower()]
+                for key, x in self._the_bodies(s, both.group("kind"), lo + both.start(), n):
+                    ev = self.prose.evidence(lo + both.start(), b)
+                    r.performers.append(RoleLink(key, "researcher", ev))
+                    self._role(key, "researcher", ev, FACT)
+                    r._explicit = True  # type: ignore[attr-defined]
         # "the ILO-commissioned study", "an EU-funded assessment", "the ILO-led review": the body in an adjective
         adjective = re.search(r"\b([A-Z][\w.&]*)-(commissioned|funded|financed|sponsored|led|conducted|executed|produced|"
                               r"prepared|initiated)\s+(?:[\w-]+\s+){0,3}$", text_before)
@@ -1015,6 +1050,23 @@ class Relations:
                         sa = a + m.end() + share.start()
                         r.composition.append((g, float(share.group(1)) / 100,
                                               self.prose.evidence(sa, a + m.end() + share.end())))
+
+    def _the_bodies(self, s: Sentence, word: str, pos: int, n: int) -> list[tuple[str, Span]]:
+        """The ``n`` bodies of the kind ``word`` names ("ministries") named last before ``pos``: in its sentence, else in
+        the sentence before (same section); none unless exactly ``n`` are."""
+        types = self.org_types_of.get(lex_key(word)) or []
+        if not types:
+            return []
+        before = [x for x in self.prose.sentences if x.end <= s.start and x.section == s.section][-1:]
+        for lo, hi in [(s.start, pos)] + [(x.start, x.end) for x in before]:
+            found: list[str] = []
+            for (a, b), key in sorted(self.things.org_at.items()):
+                org = self.things.organizations.get(key)
+                if lo <= a and b <= hi and org is not None and org.type in types and key not in found:
+                    found.append(key)
+            if found:
+                return [(k, None) for k in found] if len(found) == n else []
+        return []
 
     def _helped_to_do(self, r: Research, orgs_before: list[Span], a: int, b: int, lo: int) -> bool:
         """"X supported / assisted / helped / enabled Y to conduct (in conducting) the work": Y is its performer."""
@@ -1345,6 +1397,20 @@ class Relations:
 
 # "supported the Ministry to conduct a survey", "assisted the Fund in carrying out its actuarial review": the body helped
 # and the verb of doing the work (Relations._helped_to_do).
+# After "provided": the help given to do the work, and nothing else ("provided technical support to complete a cost estimate",
+# "provided advisory support to constituents including through research on ..."): the giver did the work
+_SUPPORT_TO_DO = re.compile(r"\s+(?:[\w-]+\s+){0,2}(?:support|assistance|advice|inputs?|services)\s+(?:(?:to|for)\s+(?:the\s+)?"
+                            r"(?!(?:complet|conduct|prepar|develop|undert|draft|produc|updat|finali[sz]|carr)\w*)[\w-]+\s+)?"
+                            r"(?:(?:to|in)\s+(?:(?:complet|conduct|prepar|develop|undert|draft|produc|updat|finali[sz])\w*|carry\s+out|"
+                            r"carrying\s+out)|including(?:\s+through)?)\s+(?:(?:a|an|the|its|their)\s+)?(?:[\w-]+\s+){0,3}", re.I)
+# Between two works of one list: the first one's subject ("on policy coherence for refugees") and a comma or "and"
+_LISTED_WORK = re.compile(r"(?:\s+(?:on|of|about|for|into|regarding|concerning)\s+(?:(?!(?:was|were|is|are|has|have|had|which|"
+                          r"that|who|will|would)\b)[^,;:()])+)?\s*(?:,|,?\s+and|,?\s+as\s+well\s+as)\s+"
+                          r"(?:(?:a|an|the)\s+)?(?:[a-z][\w-]*\s+){0,2}", re.I)
+# "the two ministries (are jointly) conducting", "both institutions carried out": bodies named before, by their kind
+_BOTH_BODIES = re.compile(r"\b(?:the\s+(?P<n>two|three)|(?P<n2>both)(?:\s+the)?)\s+(?P<kind>[a-z]+)\s+(?:(?:has|have|had|are|were|is|was|"
+                          r"will|also|jointly|together|currently|then|\w+ly)\s+)*(?:conduct\w*|carr\w+\s+out|undert\w+|prepar\w+|"
+                          r"develop\w*|produc\w+|complet\w+|finali[sz]\w+|perform\w*)\s+(?:[\w-]+\s+){0,4}$", re.I)
 _HELPED_BEFORE = re.compile(r"\b(?:supported|supports|supporting|assisted|assists|assisting|helped|helps|enabled|enables|"
                             r"advised|accompanied|guided|trained)\s+(?:the\s+)?$", re.I)
 _TO_DO = re.compile(r"\s*(?:\([^()]{1,30}\))?\s*(?:to|in)\s+(?:\w+ly\s+)?(?:conduct|conducting|carry\s+out|carrying\s+out|"
