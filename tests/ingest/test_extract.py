@@ -835,3 +835,26 @@ def test_the_two_ministries_are_the_two_named_before(catalog, extractor):
     [r] = x.research
     assert r.confidence == "fact" and {p.org for p in r.performers} == {k for k in x.organizations if "ministry" in k}
     assert len(r.performers) == 2
+
+
+def test_a_verb_after_an_insertion_is_the_subjects_not_the_insertions_object(catalog, extractor):
+    x = read("The National Employment Strategy (NES), adopted by the Prime Minister's Decree No.45 on 2 May 2019, was "
+             "officially launched in June 2019.", catalog, extractor)
+    by_title = {i.title: {(m.type, m.date.value) for m in i.milestones} for i in x.instruments}
+    assert by_title["National Employment Strategy"] == {("adopted", "2019-05-02"), ("launched", "2019-06")}
+    assert by_title["Prime Minister's Decree No.45"] == {("issued", "2019-05-02")}  # the act it was adopted by
+
+
+def test_a_participle_after_a_title_is_that_titles(catalog, extractor):
+    x = read("The Government adopted the Decree 12/2019 in May 2019, which revises the programmes under the National "
+             "Employment Strategy 2016-2024, endorsed by the Council of Ministers in February 2016.", catalog, extractor)
+    by_title = {i.title: {(m.type, m.date.value) for m in i.milestones} for i in x.instruments}
+    assert by_title["Decree 12/2019"] == {("adopted", "2019-05")}
+    assert by_title["National Employment Strategy 2016-2024"] == {("endorsed", "2016-02")}
+
+
+def test_a_name_does_not_run_on_into_a_capital(catalog, extractor):
+    x = read("The National Social Protection Strategy (NSPS) was adopted in 2020. The ILO supported the official "
+             "launch of the NSPS in Vientiane, on 30 September 2020.", catalog, extractor)
+    [nsps] = x.instruments
+    assert ("launched", "2020-09-30") in {(m.type, m.date.value) for m in nsps.milestones}

@@ -85,6 +85,7 @@ class Lexicon:
     country_names: dict[str, str] = field(default_factory=dict)  # norm(name) -> alpha-3
     country_labels: dict[str, str] = field(default_factory=dict)  # alpha-3 -> English name
     demonyms: dict[str, str] = field(default_factory=dict)  # "German" -> DEU
+    place_names: set[str] = field(default_factory=set)  # norm(a capital or province the country words list)
 
     # -- lookups built once ------------------------------------------------------------
 
@@ -201,6 +202,7 @@ def load(store: ox.Store, base: str, catalog: Catalog | None = None, exclude: fr
         lex.country_names = dict(catalog.country_names)
         lex.country_labels = {a3: c.name for a3, c in catalog.countries.items()}
         lex.demonyms = dict(catalog.demonyms)
+        lex.place_names = {norm(w) for w in catalog.place_countries}
     return lex
 
 

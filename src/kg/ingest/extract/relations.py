@@ -277,6 +277,13 @@ class Relations:
             if date is not None:
                 self._add_milestone(inst, Milestone(mtype, date.ref.date, ev, confidence, [k for k, _ in agents]))
                 self.used_dates.add(date.start)
+                # "adopted by the Prime Minister's Decree No.224 on 1 April 2020": the act it was made by was issued then
+                means = next((x for x in spans if x.kind == "instrument" and x.ref is not inst and x.start >= b and
+                              re.fullmatch(r"\s*(?:by|through|under)\s+(?:the\s+|a\s+)?", self.prose.verbatim[b:x.start], re.I)
+                              and x.ref.kind in ("decree", "law", "regulation")), None)
+                if means is not None and mtype in ISSUING and (date.start >= means.end or date.end <= a):
+                    mev = self.prose.evidence(min(a, date.start), max(means.end, date.end))
+                    self._add_milestone(means.ref, Milestone("issued", date.ref.date, mev, confidence))
             elif mtype in ISSUING | DRAFTING and inst.kind in ("law", "bill", "decree"):
                 # "the Universal Social Old Age Pension Bill 2019 was drafted by …": an act made (not amended) without
                 # a date of its own was made in the year its title bears
@@ -308,6 +315,12 @@ class Relations:
             return False  # "The amendments to the Law were approved in 2020": a noun, the other verb's subject, shares its date
         a, b = s.start + m.start(), s.start + m.end()
         lo, hi = (b, date.start) if date.start >= b else (date.end, a)
+        if date.end <= a and "," in self.prose.verbatim[date.end:a]:
+            # "adopted by the Decree on 1 April 2020, was launched": the date closes a phrase with a verb of its own
+            seg = self.prose.verbatim[:date.start]
+            start = max(seg.rfind(","), seg.rfind(";"), s.start - 1) + 1
+            if any(o.start() != a for o in self.milestone_re.finditer(self.prose.verbatim, start, date.start)):
+                return True
         for o in self.milestone_re.finditer(self.prose.verbatim, lo, hi):
             if o.start() == a:
                 continue
@@ -366,10 +379,20 @@ class Relations:
         after = [x for x in spans if x.kind == "instrument" and x.start >= b and x.start < hi]
         # "adopted by the Prime Minister's Decree": the decree is the means, the instrument is before
         if before and (a - before[-1].end) <= 160:
-            if after and after[0].start - b <= 40 and before[-1].ref is not after[0].ref and \
+            pick = before[-1]
+            # "The Strategy (NSPS), adopted by the Prime Minister's Decree on 1 April 2020, was launched": the decree is
+            # the object of the insertion's preposition; the verb after it is the Strategy's
+            if re.fullmatch(r"[^,;]*,\s*(?:(?:was|were|has|have|had|is|are|been|being)\s+)+(?:\w+ly\s+)?",
+                            self.prose.verbatim[pick.end:a], re.I):
+                head = next((x for x in reversed(before[:-1]) if x.ref is not pick.ref and re.fullmatch(
+                    r"\s*(?:\([^()]{1,30}\))?\s*,\s*(?:\w+ly\s+)?\w+ed\s+(?:by|under|through|in|with)\s+(?:the\s+|a\s+)?",
+                    self.prose.verbatim[x.end:pick.start], re.I)), None)
+                if head is not None:
+                    pick = head
+            if after and after[0].start - b <= 40 and pick.ref is not after[0].ref and \
                     not self.prose.verbatim[b:after[0].start].strip().lower().startswith(("by", "through", "under")):
                 return after[0]
-            return before[-1]
+            return pick
         if after and after[0].start - b <= 120 and not _NOT_OBJECT.search(self.prose.verbatim[b:after[0].start]):
             return after[0]
         return None
