@@ -858,3 +858,17 @@ def test_a_name_does_not_run_on_into_a_capital(catalog, extractor):
              "launch of the NSPS in Vientiane, on 30 September 2020.", catalog, extractor)
     [nsps] = x.instruments
     assert ("launched", "2020-09-30") in {(m.type, m.date.value) for m in nsps.milestones}
+
+
+def test_support_given_through_a_work_makes_the_giver_its_performer(catalog, extractor):
+    x = read("The ILO has also supported the Ministry of Labour through a mapping of social protection programmes.",
+             catalog, extractor)
+    [r] = x.research
+    assert r.kind == "mapping" and r.confidence == "fact" and [p.org for p in r.performers] == ["ILO"]
+    x = read("The ILO supported a review of the social security law.", catalog, extractor)
+    assert [r.confidence for r in x.research] == ["suggestion"]  # support for a work: who did it is not said
+
+
+def test_an_audit_is_a_review(catalog, extractor):
+    x = read("The Ministry of Labour undertook an audit of the pension scheme's finances in 2019.", catalog, extractor)
+    assert [(r.kind, [p.org for p in r.performers]) for r in x.research] == [("review", ["ministry-of-labour"])]

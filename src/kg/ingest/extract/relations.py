@@ -947,7 +947,8 @@ class Relations:
                         r._explicit = True  # type: ignore[attr-defined]
                     elif not r.performers:
                         self._link(r.performers, subject[-1], "researcher", a, b)
-                        if _SUPPORT_TO_DO.fullmatch(text_before[verb.end(1):]):
+                        if _SUPPORT_TO_DO.fullmatch(text_before[verb.end(1):]) or \
+                                _SUPPORT_THROUGH.fullmatch(text_before[verb.end(1):]):
                             r._explicit = True  # type: ignore[attr-defined]  # "provided technical support to complete a costing"
         elif s.section == "ilo_contribution" and _SUBJECTLESS.match(self.prose.verbatim[s.start:a]):
             # "Drafted technical note and various studies": the contribution's lines leave out their subject, the ILO
@@ -1434,6 +1435,10 @@ _LISTED_WORK = re.compile(r"(?:\s+(?:on|of|about|for|into|regarding|concerning)\
 _BOTH_BODIES = re.compile(r"\b(?:the\s+(?P<n>two|three)|(?P<n2>both)(?:\s+the)?)\s+(?P<kind>[a-z]+)\s+(?:(?:has|have|had|are|were|is|was|"
                           r"will|also|jointly|together|currently|then|\w+ly)\s+)*(?:conduct\w*|carr\w+\s+out|undert\w+|prepar\w+|"
                           r"develop\w*|produc\w+|complet\w+|finali[sz]\w+|perform\w*)\s+(?:[\w-]+\s+){0,4}$", re.I)
+# "supported the Ministry of Labour through a mapping of …", "provided support, including a costing": the work is the help
+_SUPPORT_THROUGH = re.compile(r"\s+(?:(?!(?:and|or|which|who|that|to|for|in|by)\b)[\w’'-]+\s+){0,6}?,?\s*(?:through|including|"
+                              r"in\s+the\s+form\s+of|by\s+way\s+of)\s+(?:(?:a|an|the|its|their|two|three|several)\s+)?"
+                              r"(?:[\w-]+\s+){0,3}", re.I)
 _HELPED_BEFORE = re.compile(r"\b(?:supported|supports|supporting|assisted|assists|assisting|helped|helps|enabled|enables|"
                             r"advised|accompanied|guided|trained)\s+(?:the\s+)?$", re.I)
 _TO_DO = re.compile(r"\s*(?:\([^()]{1,30}\))?\s*(?:to|in)\s+(?:\w+ly\s+)?(?:conduct|conducting|carry\s+out|carrying\s+out|"
