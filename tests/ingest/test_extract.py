@@ -872,3 +872,10 @@ def test_support_given_through_a_work_makes_the_giver_its_performer(catalog, ext
 def test_an_audit_is_a_review(catalog, extractor):
     x = read("The Ministry of Labour undertook an audit of the pension scheme's finances in 2019.", catalog, extractor)
     assert [(r.kind, [p.org for p in r.performers]) for r in x.research] == [("review", ["ministry-of-labour"])]
+
+
+def test_draft_before_a_title_is_its_adjective_not_a_verb(catalog, extractor):
+    x = read("The National Labour Council validated the draft Social Security Strategy in a meeting held in March 2021.",
+             catalog, extractor)
+    [inst] = x.instruments
+    assert [(m.type, m.date.value) for m in inst.milestones] == [("validated", "2021-03")]

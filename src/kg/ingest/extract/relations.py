@@ -244,6 +244,8 @@ class Relations:
             if self._inside_name(a, b, spans):
                 continue
             mtype = self.milestone_of[lex_key(m.group(0))]
+            if self._draft_adjective(m.group(0), b):
+                continue  # "validated the draft Social Security Strategy in March 2021": a draft's adjective, no verb
             lo, hi = self._clause(s, a)
             # "the Strategy 2016-2024": a span of years is the period it covers, not the day something happened
             # but "developed ... during 2018-2019" says when it was done: the span after "during" dates the verb
@@ -308,6 +310,10 @@ class Relations:
                 if joint:
                     inst.issuer_count = joint
 
+    def _draft_adjective(self, word: str, end: int) -> bool:
+        """"the draft Social Security Strategy": "draft" before a title is its adjective, no verb."""
+        return word.lower() == "draft" and any(x == end + 1 for x, _ in self.things.instrument_at)
+
     def _other_verb_between(self, s: Sentence, m: re.Match, date: Span) -> bool:
         """Another milestone verb stands between a verb and a date, and not joined to it ("developed and finalized in
         2019" is one date for both; "developed a plan, launched on 1 July" dates the launch)."""
@@ -319,10 +325,11 @@ class Relations:
             # "adopted by the Decree on 1 April 2020, was launched": the date closes a phrase with a verb of its own
             seg = self.prose.verbatim[:date.start]
             start = max(seg.rfind(","), seg.rfind(";"), s.start - 1) + 1
-            if any(o.start() != a for o in self.milestone_re.finditer(self.prose.verbatim, start, date.start)):
+            if any(o.start() != a and not self._draft_adjective(o.group(0), o.end())
+                   for o in self.milestone_re.finditer(self.prose.verbatim, start, date.start)):
                 return True
         for o in self.milestone_re.finditer(self.prose.verbatim, lo, hi):
-            if o.start() == a:
+            if o.start() == a or self._draft_adjective(o.group(0), o.end()):
                 continue
             if date.start >= b:
                 joined = self.prose.verbatim[b:o.start()]
