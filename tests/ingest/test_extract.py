@@ -879,3 +879,9 @@ def test_draft_before_a_title_is_its_adjective_not_a_verb(catalog, extractor):
              catalog, extractor)
     [inst] = x.instruments
     assert [(m.type, m.date.value) for m in inst.milestones] == [("validated", "2021-03")]
+
+
+def test_the_object_of_a_participle_is_not_the_verbs_subject(catalog, extractor):
+    x = read("The Royal Decree 52/2023 promulgating the Social Protection Law was issued in July 2023.", catalog, extractor)
+    by_title = {i.title: [(m.type, m.date.value) for m in i.milestones] for i in x.instruments}
+    assert by_title == {"Royal Decree 52/2023": [("issued", "2023-07")], "Social Protection Law": []}

@@ -389,11 +389,19 @@ class Relations:
             pick = before[-1]
             # "The Strategy (NSPS), adopted by the Prime Minister's Decree on 1 April 2020, was launched": the decree is
             # the object of the insertion's preposition; the verb after it is the Strategy's
+            # "The Royal Decree 52/2023 promulgating the Social Protection Law was issued": the object of a participle
             if re.fullmatch(r"[^,;]*,\s*(?:(?:was|were|has|have|had|is|are|been|being)\s+)+(?:\w+ly\s+)?",
                             self.prose.verbatim[pick.end:a], re.I):
+                participle = r"\s*(?:\([^()]{1,30}\))?\s*,\s*(?:\w+ly\s+)?\w+ed\s+(?:by|under|through|in|with)\s+(?:the\s+|a\s+)?"
+            elif re.fullmatch(r"\s*(?:(?:was|were|has|have|had|is|are|been|being)\s+)+(?:\w+ly\s+)?",
+                              self.prose.verbatim[pick.end:a], re.I):
+                participle = r"\s*(?:\([^()]{1,30}\))?\s+(?!(?:during|including|regarding|concerning|following|according)\b)" \
+                             r"[a-z]+ing\s+(?:the\s+|a\s+|an\s+)?"
+            else:
+                participle = None
+            if participle is not None:
                 head = next((x for x in reversed(before[:-1]) if x.ref is not pick.ref and re.fullmatch(
-                    r"\s*(?:\([^()]{1,30}\))?\s*,\s*(?:\w+ly\s+)?\w+ed\s+(?:by|under|through|in|with)\s+(?:the\s+|a\s+)?",
-                    self.prose.verbatim[x.end:pick.start], re.I)), None)
+                    participle, self.prose.verbatim[x.end:pick.start], re.I)), None)
                 if head is not None:
                     pick = head
             if after and after[0].start - b <= 40 and pick.ref is not after[0].ref and \
