@@ -885,3 +885,11 @@ def test_the_object_of_a_participle_is_not_the_verbs_subject(catalog, extractor)
     x = read("The Royal Decree 52/2023 promulgating the Social Protection Law was issued in July 2023.", catalog, extractor)
     by_title = {i.title: [(m.type, m.date.value) for m in i.milestones] for i in x.instruments}
     assert by_title == {"Royal Decree 52/2023": [("issued", "2023-07")], "Social Protection Law": []}
+
+
+def test_a_quarter_ends_a_name_and_mid_year_is_a_year(catalog, extractor):
+    x = read("The National Social Protection Policy was endorsed by Parliament in Q3 2020.", catalog, extractor)
+    assert list(x.organizations) == ["parliament"]
+    assert [(m.type, m.date.value) for m in x.instruments[0].milestones] == [("endorsed", "2020-07")]
+    x = read("The National Social Protection Policy was adopted in mid-2021.", catalog, extractor)
+    assert [(m.type, m.date.value) for m in x.instruments[0].milestones] == [("adopted", "2021")]

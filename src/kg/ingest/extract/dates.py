@@ -68,7 +68,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
         # a year range: "2019-2025", "2018-19"
         re.compile(rf"(?<![\d.,/-])(?P<y>{year})\s*[-–/]\s*(?P<y2>{year}|\d\d)(?!\d)(?![.,/-]\d)"),
         # a year after a preposition or at a sentence start: "in 2019", "by 2030", "since 2016", "In 2021,"
-        re.compile(rf"(?:\b(?:in|by|since|from|until|till|during|of|early|late|mid|end|en|desde|hasta|año|year|fin|a|à|de|the)\s+|^|\(|,\s)(?P<yo>{year})(?![\d.,]\d)(?![-–/]\d)", re.I),
+        re.compile(rf"(?:\b(?:in|by|since|from|until|till|during|of|early|late|mid|end|en|desde|hasta|año|year|fin|a|à|de|the)\s+|\bmid-|^|\(|,\s)(?P<yo>{year})(?![\d.,]\d)(?![-–/]\d)", re.I),
     )
 
 

@@ -276,7 +276,7 @@ class Recognizer:
                 continue
             rest = " ".join(right)
             if right[0].lower() in ("the", "la", "le", "el") or norm(rest) in self.lex.country_names \
-                    or norm(rest) in self.lex.place_names or right[0][:1].isdigit():
+                    or norm(rest) in self.lex.place_names or right[0][:1].isdigit() or re.fullmatch(r"Q[1-4]", right[0]):
                 return self.split(self._sub(n, 0, k))
             if self._complete(right):  # "Memorandum of Understanding with Civil Society for Poverty Reduction"
                 return self.split(self._sub(n, 0, k)) + self.split(self._sub(n, k + 1, len(words)))
