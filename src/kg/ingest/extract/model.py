@@ -152,6 +152,8 @@ class Research:
     sample: str | None = None
     composition: list[tuple[str, float, Evidence]] = field(default_factory=list)  # (group key, share, words)
     confidence: str = FACT
+    # Its agents are stated plainly ("conducted by", "provided technical support to complete"), not inferred.
+    agents_stated: bool = False
 
 
 @dataclass(frozen=True)

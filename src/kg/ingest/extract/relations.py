@@ -796,8 +796,8 @@ class Relations:
             # "in particular: - Feasibility studies on ...": an item of a list of work delivered
             listed = bool(re.search(r"(?:^|[\s:;])[-•–*]\s+(?:[\w’'-]+\s+){0,2}$", self.prose.verbatim[s.start:a]))
             if listed:
-                r._explicit = True  # type: ignore[attr-defined]
-            explicit = getattr(r, "_explicit", False)
+                r.agents_stated = True
+            explicit = r.agents_stated
             detailed = bool(explicit or r.date or r.sample_size or r.funders)
             # "research on policy coherence …", "assessment of the level of coordination …": a piece of work with its subject
             about = r.topic is not None and len(r.topic.split()) >= 3 and not re.search(
@@ -814,10 +814,10 @@ class Relations:
     def _listed_with(self, r: Research, lo: int, a: int, b: int) -> None:
         """"The ILO funded research on A, an assessment of B and ...": work listed after the work a verb's subject did
         shares its agents, when the list is of works and their subjects alone."""
-        if r.performers or r.commissioners or getattr(r, "_explicit", False) or not self.research:
+        if r.performers or r.commissioners or r.agents_stated or not self.research:
             return
         prev = self.research[-1]
-        if not (lo <= prev.evidence.start and prev.evidence.end <= a) or not getattr(prev, "_explicit", False):
+        if not (lo <= prev.evidence.start and prev.evidence.end <= a) or not prev.agents_stated:
             return
         if not _LISTED_WORK.fullmatch(self.prose.verbatim[prev.evidence.end:a]):
             return
@@ -830,7 +830,7 @@ class Relations:
                 target.append(RoleLink(link.org, link.role, ev))
                 self._role(link.org, link.role, ev, FACT)
         if prev.performers or prev.commissioners or prev.funders:
-            r._explicit = True  # type: ignore[attr-defined]
+            r.agents_stated = True
 
     def _named_before(self, s: Sentence, spans: list[Span], a: int, b: int) -> tuple[int, int] | None:
         """"the Social Protection Floor study", "Administration study": capitalised words right before a
@@ -937,7 +937,7 @@ class Relations:
                 self._link(r.commissioners, x, "commissioner", a, b)
             if performers:
                 self._link(r.performers, performers[0], "researcher", a, b)
-            r._explicit = True  # type: ignore[attr-defined]
+            r.agents_stated = True
         elif orgs_before and self._helped_to_do(r, orgs_before, a, b, lo):
             pass  # "The ILO supported the Ministry to conduct a survey": the Ministry did it
         elif orgs_before:
@@ -959,12 +959,12 @@ class Relations:
                     if not word.startswith(("support", "provid", "deliver", "present")):
                         for x in subject:
                             self._link(target, x, role, a, b)
-                        r._explicit = True  # type: ignore[attr-defined]
+                        r.agents_stated = True
                     elif not r.performers:
                         self._link(r.performers, subject[-1], "researcher", a, b)
                         if _SUPPORT_TO_DO.fullmatch(text_before[verb.end(1):]) or \
                                 _SUPPORT_THROUGH.fullmatch(text_before[verb.end(1):]):
-                            r._explicit = True  # type: ignore[attr-defined]  # "provided technical support to complete a costing"
+                            r.agents_stated = True  # "provided technical support to complete a costing"
         elif s.section == "ilo_contribution" and _SUBJECTLESS.match(self.prose.verbatim[s.start:a]):
             # "Drafted technical note and various studies": the contribution's lines leave out their subject, the ILO
             ilo_key = next((k for k in self.things.organizations if self._is_ilo(k)), None)
@@ -972,7 +972,7 @@ class Relations:
                 ev = self.prose.evidence(s.start, b)
                 r.performers.append(RoleLink(ilo_key, "researcher", ev))
                 self._role(ilo_key, "researcher", ev, FACT)
-                r._explicit = True  # type: ignore[attr-defined]
+                r.agents_stated = True
         # "the two ministries are jointly conducting a costing": the two bodies of that kind the text has just named
         if not r.performers and not r.commissioners:
             both = _BOTH_BODIES.search(text_before)
@@ -982,7 +982,7 @@ class Relations:
                     ev = self.prose.evidence(lo + both.start(), b)
                     r.performers.append(RoleLink(key, "researcher", ev))
                     self._role(key, "researcher", ev, FACT)
-                    r._explicit = True  # type: ignore[attr-defined]
+                    r.agents_stated = True
         # "the ILO-commissioned study", "an EU-funded assessment", "the ILO-led review": the body in an adjective
         adjective = re.search(r"\b([A-Z][\w.&]*)-(commissioned|funded|financed|sponsored|led|conducted|executed|produced|"
                               r"prepared|initiated)\s+(?:[\w-]+\s+){0,3}$", text_before)
@@ -993,13 +993,13 @@ class Relations:
                 role = "commissioner" if word == "commissioned" else "funder" if word in ("funded", "financed", "sponsored") \
                     else "researcher"
                 self._link({"commissioner": r.commissioners, "funder": r.funders}.get(role, r.performers), x, role, a, b)
-                r._explicit = True  # type: ignore[attr-defined]
+                r.agents_stated = True
         # "the ILO's actuarial valuation", "the Ministry's assessment": the possessor did the work
         if not r.performers:
             owner = next((x for x in reversed(orgs_before) if _POSSESSED.fullmatch(self.prose.verbatim[x.end:a])), None)
             if owner is not None:
                 self._link(r.performers, owner, "researcher", a, b)
-                r._explicit = True  # type: ignore[attr-defined]
+                r.agents_stated = True
         after = self.prose.verbatim[b:hi]
         # "carried out by the ILO and the World Bank", "a study by the ILO", "commissioned by the Ministry"
         by = re.match(r"(?:[^.;]{0,60}?\b(?P<verb>conducted|carried out|undertaken|prepared|developed|done|performed|led|"
@@ -1027,7 +1027,7 @@ class Relations:
                     else:
                         self._link(r.performers, x, "researcher", a, b)
             if listed:
-                r._explicit = True  # type: ignore[attr-defined]
+                r.agents_stated = True
         for key, span in self._cued_near(s, spans, lo, hi):
             if not any(f.org == key for f in r.funders):
                 r.funders.append(RoleLink(key, "funder", self.prose.evidence(span.start, span.end)))
@@ -1116,7 +1116,7 @@ class Relations:
             if not _TO_DO.fullmatch(text[y.end:a]):
                 return False
             self._link(r.performers, y, "researcher", a, b)
-            r._explicit = True  # type: ignore[attr-defined]
+            r.agents_stated = True
             return True
         return False
 
