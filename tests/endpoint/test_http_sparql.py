@@ -355,7 +355,9 @@ def test_a_browser_is_sent_to_the_editor_with_its_query(client):
     assert page.status_code == 200 and "<table" in page.text and 'name="query"' in page.text
     assert client.get("/sparql", params={"query": CITIES, "format": "html"},
                       follow_redirects=False).status_code == 303
-    for accept in ("*/*", None, "application/sparql-results+json", "application/xml"):  # programs: the answer
+    # programs: the answer; HTML only as much liked as JSON is no browser's (ninth #16 probe: it was the editor)
+    for accept in ("*/*", None, "application/sparql-results+json", "application/xml",
+                   "text/html;q=1.0, application/json;q=1.0", "text/html, application/sparql-results+json"):
         r = client.get("/sparql", params={"query": CITIES}, headers={"accept": accept} if accept else {},
                        follow_redirects=False)
         assert r.status_code == 200, accept

@@ -121,6 +121,22 @@ def _rate(ranges: tuple[tuple[str, str, float], ...], media_type: str) -> tuple[
     return (best or 0.0, best_spec) if best is not None else (0.0, -1)
 
 
+def preferred_to_all(accept: str | None, offer: Format, others: tuple[Format, ...]) -> bool:
+    """Whether the client rates ``offer`` strictly higher than each of ``others`` (an alias counts as its
+    format's name here: ``application/json`` as much as SPARQL JSON). No Accept rates them all alike."""
+    if not accept or not accept.strip():
+        return False
+    ranges = _parse(accept if len(accept) <= 1024 else accept[:1024])
+    if not ranges:
+        return False
+
+    def q(f: Format) -> float:
+        return max(_rate(ranges, m)[0] for m in (f.media_type, *f.also))
+
+    mine = q(offer)
+    return mine > 0 and all(q(o) < mine for o in others)
+
+
 def choose(accept: str | None, offers: tuple[Format, ...]) -> Format | None:
     """The offer the client likes best, or None if it accepts none of them."""
     if not accept or not accept.strip():

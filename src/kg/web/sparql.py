@@ -344,7 +344,7 @@ def _wants_page(request: Request) -> bool:
     """A browser's GET: HTML preferred to every result format, or asked for with format=html."""
     if request.formats:
         return any(f.lower() in ("html", "text/html") for f in request.formats)
-    return neg.choose(request.accept, neg.RESULTS + neg.GRAPHS + (neg.PAGE,)) is neg.PAGE
+    return neg.preferred_to_all(request.accept, neg.PAGE, neg.RESULTS + neg.GRAPHS)
 
 
 def _header(scope, name: bytes) -> str | None:
