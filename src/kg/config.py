@@ -46,6 +46,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("shutdown_grace", 30.0, "Seconds `kg serve` gives requests in flight to finish after SIGTERM or Ctrl-C; it stops accepting connections at once, and cuts what is still running when the time is up."),
     Setting("dumps_path", ".kg/dumps", "Folder `kg dump` writes the versioned dumps and their DCAT/VoID description to, and the server offers under /dumps/ (relative to project_dir)."),
     Setting("max_upload_bytes", 10_000_000, "Largest request body /graphs accepts (partner graph uploads), in bytes; a larger one is refused with 413 before it is parsed."),
+    Setting("partner_writes_per_minute", 30, "Writes (PUT, POST, DELETE on /graphs) one partner may make in any minute, per HTTP process; past it, 429 with Retry-After (each write makes the site recompute its pages). 0: no limit."),
     Setting("store_url", "", "SPARQL query endpoint of an external store to use instead of the embedded one (empty: embedded). Its default graph must be the union of its named graphs; see 'External store' in the README."),
     Setting("store_update_url", "", "SPARQL Update endpoint of the external store (`kg build`, `kg ingest` and /graphs write through it)."),
     Setting("store_graph_store_url", "", "Graph Store Protocol endpoint of the external store; when set, builds larger than one request load through it."),
@@ -81,6 +82,7 @@ class Settings:
     shutdown_grace: float = 30.0
     dumps_path: str = ".kg/dumps"
     max_upload_bytes: int = 10_000_000
+    partner_writes_per_minute: int = 30
     validate_shards: int = 0
     shacl_engine: str = "turbo"
     store_url: str = ""

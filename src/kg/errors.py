@@ -21,6 +21,7 @@
     ├── QueryTimeout           a query ran past its time budget (HTTP 503)
     ├── ServerBusy             every query worker is busy and the queue is full (HTTP 503)
     ├── BudgetExceeded         a client used up its query time for the minute (HTTP 429)
+    │   └── WritesTooFrequent  a partner made its writes of the minute
     ├── RemoteServiceError     a SERVICE endpoint failed or answered garbage (HTTP 502)
     ├── Unauthorized           no token, or one no partner holds (HTTP 401)
     ├── Forbidden              a token used outside its partner's graphs (HTTP 403)
@@ -209,6 +210,12 @@ class BudgetExceeded(KGError):
     def __init__(self, message: str, *, retry_after: int, hint: str | None = None) -> None:
         self.retry_after = retry_after
         super().__init__(message, hint=hint)
+
+
+class WritesTooFrequent(BudgetExceeded):
+    """A partner made its writes of the minute (setting ``partner_writes_per_minute``)."""
+
+    title = "too many writes"
 
 
 class RemoteServiceError(KGError):

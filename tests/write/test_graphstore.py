@@ -686,6 +686,37 @@ def test_a_partners_facts_never_crowd_a_resources_own_out_of_its_document(client
         assert any("This document is cut" in n for n in notes), fmt
 
 
+def test_a_partner_writing_past_its_pace_gets_429_with_retry_after_and_others_write_on(project, token):
+    # The ninth #16 probe: one-triple writes back to back kept the site re-warming its pages (other clients'
+    # median latency 2-5x); nothing limited how often a partner writes.
+    from fastapi.testclient import TestClient
+
+    from kg.web.app import create_app
+    from kg.write.pace import WritePace
+
+    with TestClient(create_app(project.replace(partner_writes_per_minute=2))) as c:
+        for _ in range(2):
+            assert c.put(url(), content=NOTE, headers={**TTL, **auth(token)}).status_code in (201, 204)
+        third = c.put(url(), content=NOTE + MORE, headers={**TTL, **auth(token)})
+        assert third.status_code == 429 and int(third.headers["retry-after"]) >= 1
+        assert "partner_writes_per_minute" in third.json()["error"]
+        assert len(fetch(c)) == 1  # refused before it was read: nothing changed
+        other = tokens.add(project, "ilo-bangkok-3", f"{BASE}graph/partner/ilo-bangkok-3/")[1]
+        assert c.put(url(f"{BASE}graph/partner/ilo-bangkok-3/notes"), content=NOTE,
+                     headers={**TTL, **auth(other)}).status_code == 201
+
+    now = [0.0]
+    pace = WritePace(2, clock=lambda: now[0])
+    pace.charge("p")
+    now[0] = 30.0
+    pace.charge("p")
+    with pytest.raises(Exception) as refused:
+        pace.charge("p")
+    assert refused.value.retry_after == 30  # when the first write leaves the minute
+    now[0] = 60.0
+    pace.charge("p")  # the first write is a minute old
+
+
 def test_a_partner_keeps_at_most_its_quota_of_graphs_and_bytes(client, project, token, monkeypatch):
     # The fourth #16 probe: one token could add graph after graph, each within the graph cap, without end.
     monkeypatch.setattr(graphstore, "PARTNER_GRAPHS", 2)

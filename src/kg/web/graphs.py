@@ -197,6 +197,9 @@ async def change(request: Request) -> Response:
             graphstore.check_writable(settings, None, None)  # type: ignore[arg-type]  # raises 405
         partner = tokens.authenticate(settings, request.headers.get("authorization"))
         graphstore.check_writable(settings, graph, partner)
+        pace = state.of(request).write_pace
+        if pace is not None:
+            pace.charge(partner.name)  # before the body is read: a refused write costs nothing
         triples = None
         content_type = request.headers.get("content-type")
         if request.method != "DELETE":

@@ -12,6 +12,7 @@ import threading
 
 from kg.config import Settings
 from kg.query.budget import Budget
+from kg.write.pace import WritePace
 from kg.query.executor import Executor
 from kg.site.state import Site
 from kg.sparql.catalogue import CannedQuery, load_catalogue
@@ -28,6 +29,9 @@ class Spkg:
         self.versions = VersionWatch(settings)
         #: /sparql, /api/queries and /query share it: a client's query time adds up in one account.
         self.budget = Budget(settings.client_query_seconds) if settings.client_query_seconds > 0 else None
+        #: How often each partner writes through /graphs.
+        self.write_pace = WritePace(settings.partner_writes_per_minute) if settings.partner_writes_per_minute > 0 \
+            else None
         self.metrics = Metrics(manifest_path(settings))
         self._lock = threading.Lock()
         self._site: Site | None = None
