@@ -90,6 +90,9 @@ def test_a_query_posted_with_a_byte_order_mark_is_answered(client):
     # The ninth #16 probe: 'line 1, column 8: expected one of VERSION, [_] at the end of the query'.
     r = client.post("/sparql", content=b"\xef\xbb\xbfASK {}", headers={"content-type": "application/sparql-query"})
     assert r.status_code == 200 and r.json()["boolean"] is True
+    # by GET and in a form too (tenth probe)
+    assert client.get("/sparql", params={"query": "\ufeffASK {}"}).json()["boolean"] is True
+    assert client.post("/sparql", data={"query": "\ufeffASK {}"}).json()["boolean"] is True
 
 
 @pytest.mark.parametrize("update", [

@@ -212,6 +212,7 @@ class SparqlEndpoint:
             raise MethodNotAllowed(f"{method} is not allowed on /sparql; use GET or POST",
                                    allow=("GET", "POST", "HEAD", "OPTIONS"))
         if query is not None:
+            query = query.removeprefix("\ufeff")  # a byte order mark, as some editors save a file: no SPARQL
             if not query.strip():
                 raise BadParameter("the query is empty", parameter="query")
             if len(query) > self.max_length:
@@ -369,7 +370,7 @@ def _decode(body: bytes, content_type_params: str) -> str:
     """The query of a direct POST: UTF-8, the only encoding the protocol allows (415 for another, 400 if not)."""
     parsing.require_utf8(f"{SPARQL_QUERY};{content_type_params}", "a query")
     try:
-        return body.removeprefix(parsing.BOM).decode("utf-8")  # a byte order mark, as some editors save: no SPARQL
+        return body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadParameter("the query is not valid UTF-8", parameter="query") from None
 

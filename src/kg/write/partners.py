@@ -244,8 +244,9 @@ def serialize(triples: list[ox.Triple], media_type: str) -> bytes:
 
 # -- writing -------------------------------------------------------------------------
 
-#: Bidirectional formatting characters (LRM, RLM, ALM, LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI).
-_BIDI = re.compile("[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")
+#: Characters that show nothing or reorder what follows: format characters (bidirectional marks and
+#: overrides, zero-width spaces and joiners, U+FEFF) and line and paragraph separators.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def check_writable(settings: Settings, graph_iri: str | None, partner: Partner) -> str:
@@ -263,10 +264,10 @@ def check_writable(settings: Settings, graph_iri: str | None, partner: Partner) 
         ox.NamedNode(graph_iri)
     except ValueError as e:
         raise ParseError(f"graph={graph_iri!r} is not an IRI ({e})") from None
-    bidi = _BIDI.search(graph_iri)
-    if bidi:  # shown raw on pages, it would make a graph's name read as another's
-        raise BadParameter(f"graph=<{graph_iri!r}> holds U+{ord(bidi.group()):04X}, a bidirectional formatting "
-                           f"character, which an IRI may not hold (RFC 3987, 4.1)", parameter="graph")
+    invisible = _INVISIBLE.search(graph_iri)
+    if invisible:  # shown raw on pages, it would make a graph's name read as another's
+        raise BadParameter(f"graph=<{graph_iri!r}> holds U+{ord(invisible.group()):04X}, a character that shows "
+                           f"nothing or reorders the name (RFC 3987, 4.1 and 6.4)", parameter="graph")
     normal = rfc3986.normalize(graph_iri)
     reserved = [f"{settings.base}graph/{folder}/" for folder in src.FOLDERS]
     if normal == audit_graph(settings.base) or any(normal.startswith(r) for r in reserved):
