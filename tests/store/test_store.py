@@ -233,3 +233,31 @@ def test_build_clears_temp_folders_of_dead_builds(project, settings):
     (stale / "junk").write_text("x")
     build(settings)
     assert _leftovers(settings) == []
+
+
+@pytest.mark.storeless
+def test_a_read_only_open_that_lands_in_a_store_swap_opens_again(tmp_path, monkeypatch):
+    # The tenth #16 probe: an open between the two renames of a swap read one folder's MANIFEST and the
+    # other's files ("Corruption: IO error: No such file or directory"), a 500 for whoever opened then.
+    import pyoxigraph as ox
+
+    from kg.store import embedded
+
+    ox.Store(str(tmp_path / "s")).add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"),
+                                              ox.Literal("o"), ox.NamedNode("http://e/g")))
+    real, calls = ox.Store.read_only, []
+
+    def racing(path):
+        calls.append(path)
+        if len(calls) < 3:
+            raise RuntimeError("Corruption: IO error: No such file or directory: While open a file for random "
+                               "read: 000051.sst: No such file or directory")
+        return real(path)
+
+    monkeypatch.setattr(ox.Store, "read_only", staticmethod(racing))
+    assert len(embedded.raw_read_only(tmp_path / "s")) == 1 and len(calls) == 3
+    calls.clear()
+    monkeypatch.setattr(ox.Store, "read_only", staticmethod(lambda path: (_ for _ in ()).throw(
+        RuntimeError("Corruption: bad block"))))
+    with pytest.raises(RuntimeError, match="bad block"):  # a store that is damaged is not opened again and again
+        embedded.raw_read_only(tmp_path / "s")

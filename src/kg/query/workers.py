@@ -37,7 +37,7 @@ from itertools import islice
 import pyoxigraph as ox
 
 from kg.rdf import xmlchars
-from kg.store import remote
+from kg.store import embedded, remote
 from kg.store.base import dataset_arguments
 from kg.sparql import binding
 from kg.sparql import guard as sparql_guard
@@ -554,7 +554,7 @@ def _open(store_path: str):
     """The embedded store read-only, or an external one (``remote:{...}``, see :mod:`kg.store.remote`)."""
     if remote.is_spec(store_path):
         return remote.RemoteStore(remote.Endpoints.from_spec(store_path, os.environ.get(remote.AUTH_ENV, "")))
-    return ox.Store.read_only(store_path)
+    return embedded.read_only_store(store_path)
 
 
 def _serve(fd: int, store_path: str, allowlist: list[str], memory: int = 0) -> None:
