@@ -686,6 +686,31 @@ def test_a_partners_facts_never_crowd_a_resources_own_out_of_its_document(client
         assert any("This document is cut" in n for n in notes), fmt
 
 
+def test_a_partners_links_and_what_they_entail_come_after_the_datas(client, project, token):
+    # The tenth #16 probe: 700 partner links 'x org:memberOf calss' were entailed as 'calss org:hasMember x' in
+    # the entailments graph, which ranked as spkg's own and crowded calss's types out; and partners' incoming
+    # links displaced the data's, with nothing said in the RDF.
+    from kg.publish import ld
+
+    before = store.open_store(project)
+    try:
+        whole = ld.describe(before, OUTCOME, project)
+    finally:
+        del before
+    links = "".join(f"<https://partner.example/n{k}> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <{OUTCOME}> .\n"
+                    for k in range(12))
+    assert client.put(url(), content=links.encode(), headers={**TTL, **auth(token)}).status_code == 201
+    after = store.open_store(project)
+    try:
+        cut = ld.describe(after, OUTCOME, project, max_incoming=whole.incoming_shown)
+        document = ld.document_graph(cut, project)
+    finally:
+        del after
+    assert whole.incoming_shown > 0 and set(cut.incoming()) == set(whole.incoming())  # the data's, not the 12
+    notes = [str(o) for o in document.objects(None, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"))]
+    assert any(f"shows {whole.incoming_shown:,} of the {whole.incoming_shown + 12:,} links" in n for n in notes)
+
+
 def test_a_partner_writing_past_its_pace_gets_429_with_retry_after_and_others_write_on(project, token):
     # The ninth #16 probe: one-triple writes back to back kept the site re-warming its pages (other clients'
     # median latency 2-5x); nothing limited how often a partner writes.

@@ -34,6 +34,7 @@ from kg.errors import AnswerTooLarge, BadParameter
 from kg.rdf.sources import to_rdflib
 from kg.sparql import files
 from kg.store import Store
+from kg.write import entailments
 
 MAX_OWN = 5000          # own triples of one resource, at most
 MAX_INCOMING = 500      # incoming links listed, at most (the total is counted)
@@ -184,8 +185,9 @@ def describe(store: Store, iri: str, settings: Settings | None = None, *,
             prov.setdefault((s, p, o), set()).add(str(graph))
 
     own_facts = query("resource-own-facts", limit=MAX_OWN + 1)
-    partners = ox.Literal(iris.partner_graphs(base))
-    own = rows(store, own_facts, s=subject, partners=partners)
+    # The data's facts first, then the entailed, then partners': a partner's never crowd the others out
+    ranks = {"partners": ox.Literal(iris.partner_graphs(base)), "entailed": ox.NamedNode(entailments.graph_iri(base))}
+    own = rows(store, own_facts, s=subject, **ranks)
     desc.own_truncated = len(own) > MAX_OWN
     chars = 0
 
@@ -211,14 +213,14 @@ def describe(store: Store, iri: str, settings: Settings | None = None, *,
         if b in seen:
             continue
         seen.add(b)
-        for r in rows(store, own_facts, s=_ox(b), partners=partners):
+        for r in rows(store, own_facts, s=_ox(b), **ranks):
             if not fits(r):
                 break
             g.add((r["s"], r["p"], r["o"]))
             if isinstance(r["o"], BNode):
                 frontier.append(r["o"])
 
-    for r in rows(store, query("resource-incoming-links", limit=max_incoming), o=subject):
+    for r in rows(store, query("resource-incoming-links", limit=max_incoming), o=subject, **ranks):
         add(r["s"], r["p"], r["o"], r["g"])
     counted = rows(store, query("resource-incoming-link-count"), o=subject)
     desc.incoming_total = int(counted[0]["n"]) if counted else 0
@@ -285,6 +287,10 @@ def document_graph(desc: Description, settings: Settings) -> Graph:
             g.add((d, RDFS.comment, Literal(f"This document is cut: the store holds more facts about <{desc.iri}> "
                                             f"than a document shows (at most {MAX_OWN:,}, or {MAX_OWN_CHARS:,} "
                                             f"characters; the resource's own graphs come before partners'); "
+                                            f"ask the SPARQL endpoint for all of them.", lang="en")))
+        if desc.incoming_total > desc.incoming_shown:
+            g.add((d, RDFS.comment, Literal(f"This document shows {desc.incoming_shown:,} of the "
+                                            f"{desc.incoming_total:,} links to <{desc.iri}> (the data's first); "
                                             f"ask the SPARQL endpoint for all of them.", lang="en")))
     return g
 
