@@ -63,13 +63,15 @@ def test_the_warmer_computes_each_query_ahead_with_no_parameters_and_with_its_ex
         assert runs == [], "a query computed ahead ran again"
 
 
+def kept(body: bytes):
+    """What computes an answer with ``body``, for AnswerCache.get."""
+    async def make() -> Kept:
+        return Kept("bindings", body)
+    return make
+
+
 def test_kept_answers_are_bounded_and_a_new_version_drops_the_old() -> None:
     cache = AnswerCache(max_entries=3, max_bytes=100, max_entry=40)
-
-    def kept(body: bytes):
-        async def make() -> Kept:
-            return Kept("bindings", body)
-        return make
 
     async def scenario() -> None:
         assert (await cache.get("v1", "a", kept(b"x" * 30)))[1] is False
@@ -89,11 +91,6 @@ def test_kept_answers_are_bounded_and_a_new_version_drops_the_old() -> None:
 def test_the_warmers_answers_are_pinned_against_a_flood_of_other_questions() -> None:
     # Ninth #16 probe: 300 requests differing only in `limit` pushed the warmed dashboard counts out.
     cache = AnswerCache(max_entries=3, max_bytes=100, max_entry=40)
-
-    def kept(body: bytes):
-        async def make() -> Kept:
-            return Kept("bindings", body)
-        return make
 
     async def scenario() -> None:
         await cache.get("v1", "dashboard", kept(b"counts"), pin=True)
