@@ -144,6 +144,42 @@ def test_known_heavy_queries_leave_a_worker_for_the_others(kg_store):
     run(_with(kg_store, body, size=3))
 
 
+def test_a_clients_slow_queries_make_a_shape_heavy_for_that_client_only(kg_store):
+    # The tenth #16 probe: one client's slow variants of the site's lookup made its shape heavy for everyone,
+    # and every visitor's lookups of that shape waited behind the heavy slot. A client's history is its own.
+    from kg.query.budget import Ticket
+
+    poisoner, visitor = "203.0.113.9", "198.51.100.7"
+    key = query_key(LIGHT)
+
+    async def body(ex):
+        ex._remember(key, HEAVY_AFTER * 10, poisoner)  # its variants of the shape ran slowly
+        assert ex._role(key, poisoner) == "heavy" and ex._role(key, visitor) == "heavy"  # a free slot either way
+        heavy = asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=60.0,
+                                             meter=Ticket(None, poisoner)))
+        await eventually(lambda: ex._heavy_running == ex.heavy_cap, what="the heavy slot taken")
+        assert ex._role(key, poisoner) is None  # the poisoner's own lookups wait for a heavy slot
+        answer, rows = await _rows(ex, LIGHT, meter=Ticket(None, visitor))  # the visitor's do not
+        assert len(rows) == 2 and not heavy.done()
+        assert ex._role(key, visitor) == "light"  # and it learned that for itself
+        heavy.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await heavy
+    run(_with(kg_store, body))
+
+
+def test_a_spray_of_new_shapes_forgets_the_least_recent_histories_only(monkeypatch):
+    monkeypatch.setattr(executor, "MAX_SHAPES", 10)
+    ex = Executor("/nonexistent")
+    ex._remember(1, HEAVY_AFTER * 10)
+    for k in range(100, 108):
+        ex._remember(k, 0.001)
+    ex._remember(1, HEAVY_AFTER * 10)  # used again: the most recent
+    for k in range(200, 205):
+        ex._remember(k, 0.001)
+    assert ex._cost(1) == HEAVY_AFTER * 10 and len(ex.stats.durations) == 10
+
+
 def test_a_first_burst_of_a_new_heavy_query_leaves_a_worker_for_light_ones(kg_store):
     # A client's new aggregate, sent on four connections at once before anyone has seen
     # it run: two take the heavy slots, one goes on trial on the third worker and is
@@ -295,10 +331,44 @@ def test_large_answers_stream_and_are_cut_at_the_limit(kg_store):
     run(_with(kg_store, body, window=4096))
 
 
+def test_slow_readers_do_not_hold_the_workers(kg_store):
+    # The tenth #16 probe: four clients reading large answers slowly held every worker, and the site's
+    # lookups waited. A streamed answer now waits for its client in a spool; the worker is free once it wrote it.
+    q = f"SELECT ?s ?v WHERE {{ GRAPH <{BIG}> {{ ?s ?p ?v }} }}"
+
+    async def body(ex):
+        answers = [await ex.run(q, results_type=JSON, graph_type=None) for _ in range(4)]  # none read yet
+        assert all(a.stream is not None for a in answers)
+        await eventually(lambda: ex.idle == 2, what="both workers free while four answers wait to be read")
+        answer, rows = await _rows(ex, LIGHT)
+        assert len(rows) == 2
+        for a in answers:
+            assert a.ended >= a.started > 0 and a.rows == 2000  # known once the worker wrote the end
+            rows = json.loads(b"".join([c async for c in a.stream]))["results"]["bindings"]
+            assert len(rows) == 2000
+        assert ex.stats.restarts == 0 and executor._Spool.spooled == 0
+    run(_with(kg_store, body, window=4096))
+
+
+def test_a_spool_past_its_limit_slows_its_worker_instead(kg_store, monkeypatch):
+    monkeypatch.setattr(executor, "SPOOL_LIMIT", 0)
+    monkeypatch.setattr(executor, "HIGH_WATER", 4096)
+    q = f"SELECT ?s ?v WHERE {{ GRAPH <{BIG}> {{ ?s ?p ?v }} }}"
+
+    async def body(ex):
+        answer = await ex.run(q, results_type=JSON, graph_type=None)
+        await eventually(lambda: answer.stream.spool.conn.paused, what="the worker's socket paused")
+        assert ex.idle == 1 and not answer.ended
+        rows = json.loads(b"".join([c async for c in answer.stream]))["results"]["bindings"]
+        assert len(rows) == 2000 and ex.idle == 2 and executor._Spool.spooled == 0
+    run(_with(kg_store, body, window=4096))
+
+
 def test_abandoned_stream_kills_its_worker(kg_store):
     async def body(ex):
+        # An answer of millions of rows: its worker is still writing when the consumer goes away.
         answer = await ex.run(f"SELECT * WHERE {{ GRAPH <{BIG}> {{ ?s ?p ?v . ?t ?q ?u }} }}", results_type=JSON,
-                              graph_type=None)
+                              graph_type=None, limit=10**8)
         assert answer.stream is not None
         chunks = answer.stream.__aiter__()
         await chunks.__anext__()

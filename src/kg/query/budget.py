@@ -98,9 +98,11 @@ class Ticket:
         self.budget._settle(self, seconds)
 
     def settle_answer(self, answer) -> None:
-        """Charge the worker time of an executor :class:`~kg.query.executor.Answer` that has just ended."""
+        """Charge the worker time of an executor :class:`~kg.query.executor.Answer` that has just ended:
+        until its worker finished it (a streamed answer's client may read on after that, at no cost)."""
         started = getattr(answer, "started", 0.0)
-        self.settle(asyncio.get_running_loop().time() - started if started else 0.0)
+        ended = getattr(answer, "ended", 0.0) or asyncio.get_running_loop().time()
+        self.settle(ended - started if started else 0.0)
 
     def settle_error(self, error: BaseException, timeout: float) -> None:
         """A query that failed: a timeout used ``timeout`` seconds of a worker, anything else next to nothing."""

@@ -33,11 +33,16 @@ place. The caller gets :class:`~kg.errors.QueryTimeout`.
   answer is :class:`~kg.errors.ServerBusy` (503).
 * The budget starts when a worker takes the query and covers streaming the
   answer too (a client that reads too slowly loses the rest of it).
-* Streaming: an answer larger than ``window`` comes as DATA frames; the
-  reader stops reading the socket when it holds more than
-  :data:`HIGH_WATER` bytes, so a slow client slows the worker instead of
-  filling memory. Smaller answers come in one frame, with their row count
-  and cut flag, which lets the HTTP layer set exact headers.
+* Streaming: an answer larger than ``window`` comes as DATA frames into a
+  :class:`_Spool`: what the client has not taken yet waits in memory up to
+  :data:`HIGH_WATER` bytes and in a temporary file beyond, so the worker
+  writes at its own pace and is free for the next query as soon as the
+  answer is complete, while a slow client still reads (a slow reader costs a
+  file, not a worker). Past :data:`SPOOL_LIMIT` bytes spooled across all
+  answers, a spool stops reading its worker's socket instead: a slow client
+  then slows its worker rather than filling the disk. Smaller answers come in
+  one frame, with their row count and cut flag, which lets the HTTP layer set
+  exact headers.
 * Workers get jemalloc preloaded when it is installed (setting
   ``worker_allocator``): pyoxigraph's aggregates allocate a lot.
 
@@ -55,6 +60,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,8 +73,11 @@ from kg.errors import AnswerTooLarge, KGError, QueryOutOfMemory, QueryTimeout, S
 logger = logging.getLogger(__name__)
 
 HEAVY_AFTER = 0.1            # seconds: a query that cost this much last time is "heavy" (see Meta.cost)
+MAX_SHAPES = 16384           # histories kept (shapes, and shapes per client), the least recent forgotten first
 TRIAL = 0.25                 # seconds a never-seen query may hold the worker kept for light ones
-HIGH_WATER = 1024 * 1024     # bytes of DATA held before the worker socket is paused
+HIGH_WATER = 1024 * 1024     # bytes of DATA held in memory (more go to a spool file, or pause the worker)
+CHUNK = 64 * 1024            # bytes of a spooled answer handed to the HTTP layer at a time
+SPOOL_LIMIT = 256 * 1024 * 1024  # bytes spooled across all answers before slow readers slow their workers
 WINDOW = 1024 * 1024         # answers up to this size come in one piece (exact headers)
 START_TIMEOUT = 60.0         # seconds a new worker may take to open the store
 QUEUE_WAIT = 2.0             # a query may wait this many budgets for a free worker
@@ -121,6 +130,7 @@ class Answer:
     seconds: float = 0.0            # until the head was known
     worker: int = 0                 # pid, for the log
     started: float = 0.0            # loop time a worker took the query: kg.query.budget charges from it
+    ended: float = 0.0              # loop time the worker finished a streamed answer (0: not yet)
 
     async def read(self, cap: int = WHOLE_ANSWER_CAP) -> bytes:
         """The whole body, for callers that hold it (a page's table, an API's JSON): AnswerTooLarge past
@@ -156,6 +166,7 @@ class _Conn(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.paused = False
         self.lost = False
+        self.sink: _Spool | None = None  # a streamed answer's spool takes the frames while attached
 
     def connection_made(self, transport) -> None:
         self.transport = transport
@@ -168,17 +179,32 @@ class _Conn(asyncio.Protocol):
             n, kind = wire.FRAME.unpack_from(buf)
             if len(buf) < size + n:
                 break
-            self.frames.append((kind, bytes(buf[size:size + n])))
-            self.held += n
+            payload = bytes(buf[size:size + n])
             del buf[:size + n]
+            if self.sink is not None:
+                self.sink.push(kind, payload)  # may detach itself (the answer's last frame)
+            else:
+                self.frames.append((kind, payload))
+                self.held += n
         if self.frames:
             self._wake()
             if self.held > HIGH_WATER and not self.paused and self.transport is not None:
-                self.paused = True
-                self.transport.pause_reading()
+                self.pause()
+
+    def pause(self) -> None:
+        if not self.paused and self.transport is not None:
+            self.paused = True
+            self.transport.pause_reading()
+
+    def resume(self) -> None:
+        if self.paused and self.transport is not None:
+            self.paused = False
+            self.transport.resume_reading()
 
     def connection_lost(self, exc) -> None:
         self.lost = True
+        if self.sink is not None:
+            self.sink.worker_lost()
         self._wake()
 
     def _wake(self) -> None:
@@ -202,10 +228,103 @@ class _Conn(asyncio.Protocol):
                 self.waiter = None
         kind, payload = self.frames.popleft()
         self.held -= len(payload)
-        if self.paused and self.held < HIGH_WATER // 2 and self.transport is not None:
-            self.paused = False
-            self.transport.resume_reading()
+        if self.held < HIGH_WATER // 2:
+            self.resume()
         return kind, payload
+
+
+class _Spool:
+    """A streamed answer's frames after its HEAD: the DATA the client has not taken yet (in memory up to
+    HIGH_WATER bytes, then in a temporary file) and the frame that ended it.
+
+    The worker's connection pushes frames here as they arrive, whatever the client's pace; the last one
+    (END or ERROR) calls ``on_end`` at once, which gives the worker back to the pool (the tenth #16
+    probe: four clients reading large answers slowly held every worker and the site's lookups waited).
+    """
+
+    spooled = 0  # unread bytes across every spool, against SPOOL_LIMIT
+
+    def __init__(self, conn: _Conn, on_end) -> None:
+        self.conn, self.on_end = conn, on_end
+        self.file = tempfile.SpooledTemporaryFile(max_size=HIGH_WATER)
+        self.written = self.taken = 0
+        self.end: tuple[int, bytes] | None = None  # the END or ERROR frame, once it came
+        self.lost = False                          # the worker died before its last frame
+        self.waiter: asyncio.Future | None = None
+        conn.sink = self
+        while conn.frames and conn.sink is self:  # frames that came with the HEAD
+            kind, payload = conn.frames.popleft()
+            conn.held -= len(payload)
+            self.push(kind, payload)
+
+    @property
+    def unread(self) -> int:
+        return self.written - self.taken
+
+    def push(self, kind: int, payload: bytes) -> None:
+        if kind == wire.DATA:
+            self.file.seek(self.written)
+            self.file.write(payload)
+            self.written += len(payload)
+            _Spool.spooled += len(payload)
+            if self.unread > HIGH_WATER and _Spool.spooled > SPOOL_LIMIT:
+                self.conn.pause()
+        else:
+            self.end = (kind, payload)
+            self.detach()
+            self.on_end(kind, payload)
+        self._wake()
+
+    def worker_lost(self) -> None:
+        self.lost = True
+        self._wake()
+
+    def detach(self) -> None:
+        """Stop taking the worker's frames (its answer ended, or the worker is being replaced)."""
+        if self.conn.sink is self:
+            self.conn.sink = None
+            self.conn.resume()
+
+    def take(self, size: int) -> bytes:
+        """Up to ``size`` unread bytes (b"" when there are none yet)."""
+        n = min(size, self.unread)
+        if not n:
+            return b""
+        self.file.seek(self.taken)
+        chunk = self.file.read(n)
+        self.taken += len(chunk)
+        _Spool.spooled -= len(chunk)
+        if not self.unread:  # caught up: the next bytes start the file again
+            self.file.seek(0)
+            self.file.truncate()
+            self.written = self.taken = 0
+        if self.conn.sink is self and self.unread < HIGH_WATER // 2:
+            self.conn.resume()
+        return chunk
+
+    async def wait(self, deadline: float) -> bool:
+        """Wait for more (data, the end, the worker's death); False when the deadline passed first."""
+        loop = asyncio.get_running_loop()
+        if loop.time() >= deadline:
+            return False
+        self.waiter = fut = loop.create_future()
+        timer = loop.call_at(deadline, _wake_up, fut)
+        try:
+            await fut
+        finally:
+            timer.cancel()
+            self.waiter = None
+        return loop.time() < deadline or bool(self.unread) or self.end is not None
+
+    def close(self) -> None:
+        self.detach()
+        _Spool.spooled -= self.unread
+        self.written = self.taken = 0
+        self.file.close()
+
+    def _wake(self) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
 
 
 def _wake_up(fut: asyncio.Future) -> None:
@@ -220,6 +339,7 @@ class _Worker:
     pid: int = 0
     role: str = ""     # what it runs now: "light", "heavy" or "trial" (see Executor._role)
     key: int = 0
+    client: str = ""   # whose query it runs (its budget's client; "" for the server's own)
     started: float = 0.0
     generation: int = 0
 
@@ -242,7 +362,7 @@ class _Stats:
     busy_refusals: int = 0
     requeued: int = 0    # queries on trial stopped for running long, then queued as heavy
     out_of_memory: int = 0  # queries stopped for needing more memory than a worker may use
-    durations: dict[int, float] = field(default_factory=dict)
+    durations: collections.OrderedDict[int, float] = field(default_factory=collections.OrderedDict)  # by key, least recent first
 
 
 class Executor:
@@ -273,7 +393,7 @@ class Executor:
         self.stats = _Stats()
         self._workers: set[_Worker] = set()
         self._idle: list[_Worker] = []
-        self._waiting: collections.deque[tuple[asyncio.Future, int]] = collections.deque()  # (future, shape key)
+        self._waiting: collections.deque[tuple[asyncio.Future, int, str]] = collections.deque()  # (future, shape key, client)
         self._heavy_running = 0
         self._trial_running = 0
         self._spawning: set[asyncio.Task] = set()
@@ -310,7 +430,7 @@ class Executor:
         self._workers.clear()
         self._idle.clear()
         while self._waiting:
-            fut, _ = self._waiting.popleft()
+            fut = self._waiting.popleft()[0]
             if not fut.done():
                 fut.set_exception(StoreError("the query workers were stopped"))
 
@@ -400,10 +520,24 @@ class Executor:
 
     # -- scheduling -------------------------------------------------------------------
 
-    def _role(self, key: int) -> str | None:
-        """How a query of shape ``key`` may run now, or None if it must wait."""
+    def _cost(self, key: int, client: str = "") -> float | None:
+        """What a query of shape ``key`` cost last time, as far as ``client``'s query is concerned: the client's
+        own history of the shape; where it has none, the shape's when that was light (else: never seen).
+        The tenth #16 probe: one client's slow variants of a lookup's shape made it heavy for everyone, and
+        everyone's lookups of that shape waited for a heavy slot. The server's own queries share one history."""
+        durations = self.stats.durations
+        if not client:
+            return durations.get(key)
+        own = durations.get(_own_key(key, client))
+        if own is not None:
+            return own
+        shared = durations.get(key)
+        return shared if shared is not None and shared < HEAVY_AFTER else None
+
+    def _role(self, key: int, client: str = "") -> str | None:
+        """How a query of shape ``key`` from ``client`` may run now, or None if it must wait."""
         heavy_free, trial_free = self._heavy_running < self.heavy_cap, self._trial_running == 0
-        seconds = self.stats.durations.get(key)
+        seconds = self._cost(key, client)
         if seconds is None:  # never seen: a heavy slot if one is free, else a short trial
             return "heavy" if heavy_free else "trial" if trial_free else None
         if seconds >= HEAVY_AFTER:
@@ -428,10 +562,10 @@ class Executor:
             self._trial_running -= 1
         worker.role = ""
 
-    async def _acquire(self, key: int, deadline: float) -> _Worker:
+    async def _acquire(self, key: int, deadline: float, client: str = "") -> _Worker:
         if not self._started:
             raise StoreError("the query workers are not running", hint="start the app with its lifespan")
-        role = self._role(key) if self._idle and not self._waiting else None
+        role = self._role(key, client) if self._idle and not self._waiting else None
         if role is not None:
             worker = self._assign(role)
         else:
@@ -442,7 +576,7 @@ class Executor:
             loop = asyncio.get_running_loop()
             waiting_since = loop.time()
             fut = loop.create_future()
-            entry = (fut, key)
+            entry = (fut, key, client)
             self._waiting.append(entry)
             self._dispatch()
             timer = loop.call_at(deadline, _wake_up, fut)
@@ -493,20 +627,23 @@ class Executor:
         for entry in list(self._waiting):
             if not self._idle:
                 break
-            fut, key = entry
+            fut, key, client = entry
             if fut.done():
                 continue
-            role = self._role(key)
+            role = self._role(key, client)
             if role is None:
                 continue
             self._waiting.remove(entry)
             fut.set_result(self._assign(role))
 
-    def _remember(self, key: int, seconds: float) -> None:
+    def _remember(self, key: int, seconds: float, client: str = "") -> None:
+        """Note what a query of shape ``key`` cost, in the shape's history and in ``client``'s own."""
         durations = self.stats.durations
-        if len(durations) > 4096:
-            durations.clear()
-        durations[key] = seconds
+        for k in (key, _own_key(key, client)) if client else (key,):
+            durations[k] = seconds
+            durations.move_to_end(k)
+        while len(durations) > MAX_SHAPES:  # the least recent go: a spray of new shapes forgets no one else's at once
+            durations.popitem(last=False)
 
     # -- running ------------------------------------------------------------------------
 
@@ -537,6 +674,7 @@ class Executor:
         started = loop.time()
         budget = self.timeout if timeout is None else timeout
         key = query_key(query)
+        client = meter.client if meter is not None else ""
         job = wire.Job(query, results_type, graph_type, default_graphs, named_graphs,
                        self.limit if limit is None else limit, self.window,
                        {name: wire.encode_term(term) for name, term in substitutions.items()} if substitutions
@@ -544,8 +682,8 @@ class Executor:
         while True:
             # The budget starts when a worker takes the query; waiting for one
             # (behind slow queries, when all are busy) may take twice as long.
-            worker = await self._acquire(key, started + QUEUE_WAIT * budget)
-            worker.key, worker.started = key, loop.time()
+            worker = await self._acquire(key, started + QUEUE_WAIT * budget, client)
+            worker.key, worker.client, worker.started = key, client, loop.time()
             if meter is not None:
                 meter.start()  # the client's budget counts the query's time from now
             deadline = worker.started + budget
@@ -563,7 +701,7 @@ class Executor:
             # Still running at the end of its trial: heavy. Stop it and queue it for a heavy slot.
             if meter is not None:
                 meter.pause()  # waiting again is free; the trial's time stays counted
-            self._remember(key, TRIAL)
+            self._remember(key, TRIAL, client)
             self.stats.requeued += 1
             self._replace(worker)
         self.stats.queries += 1
@@ -574,7 +712,7 @@ class Executor:
             complete = wire.Complete.decode(payload)
             meta = complete.meta
             now = loop.time()
-            self._remember(key, meta.cost if meta.cost is not None else now - worker.started)
+            self._remember(key, meta.cost if meta.cost is not None else now - worker.started, client)
             self._release(worker)
             seconds = now - started
             return Answer(meta.form, meta.media_type, meta.rows, meta.truncated, body=complete.body,
@@ -611,7 +749,7 @@ class Executor:
 
     def _timed_out(self, worker: _Worker, budget: float) -> None:
         self.stats.timeouts += 1
-        self._remember(worker.key, budget)
+        self._remember(worker.key, budget, worker.client)
         self._replace(worker)
         raise QueryTimeout(f"the query ran for more than {budget:g} s and was stopped",
                            hint="make it more selective, or add a LIMIT")
@@ -624,44 +762,66 @@ class _Stream:
                  key: int, budget: float) -> None:
         self.executor, self.worker, self.answer = executor, worker, answer
         self.deadline, self.key, self.budget = deadline, key, budget
-        self.done = False
+        self.done = False        # the consumer is finished with it
+        self.released = False    # the worker is back in the pool (or replaced)
+        self.spool = _Spool(worker.conn, self._worker_done)
+
+    def _worker_done(self, kind: int, payload: bytes) -> None:
+        """The worker's last frame of this answer came: it is free for the next query."""
+        self.released = True
+        loop = asyncio.get_running_loop()
+        self.answer.ended = loop.time()
+        if kind == wire.END:
+            meta = wire.Meta.decode(payload)
+            self.answer.rows, self.answer.truncated = meta.rows, meta.truncated
+            self.executor._remember(self.key, meta.cost if meta.cost is not None
+                                    else self.answer.ended - self.worker.started, self.worker.client)
+            self.executor._release(self.worker)
+        elif kind == wire.ERROR:
+            self.executor._release(self.worker)
+        else:
+            self.executor._replace(self.worker)
+
+    def _give_up_worker(self) -> None:
+        """Replace the worker if it is still writing this answer (the consumer went away or ran out of time)."""
+        if not self.released:
+            self.released = True
+            self.spool.detach()
+            self.executor._replace(self.worker)
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
+        spool = self.spool
         try:
             while True:
-                try:
-                    frame = await self.worker.conn.frame(self.deadline)
-                except EOFError:
+                chunk = spool.take(CHUNK)
+                if chunk:
+                    yield chunk
+                    continue
+                if spool.end is not None:
+                    kind, payload = spool.end
                     self.done = True
-                    raise await self.executor._died(self.worker) from None
-                if frame is None:
-                    self.done = True
-                    self.executor._timed_out(self.worker, self.budget)
-                kind, payload = frame
-                if kind == wire.DATA:
-                    yield payload
-                elif kind == wire.END:
-                    meta = wire.Meta.decode(payload)
-                    self.answer.rows, self.answer.truncated = meta.rows, meta.truncated
-                    self.done = True
-                    self.executor._remember(self.key, meta.cost if meta.cost is not None
-                                            else asyncio.get_running_loop().time() - self.worker.started)
-                    self.executor._release(self.worker)
+                    if kind == wire.ERROR:
+                        raise wire.WireError.decode(payload).exception()
+                    if kind != wire.END:
+                        raise wire.WireError(wire.INTERNAL, f"unexpected frame {kind}").exception()
                     return
-                elif kind == wire.ERROR:
-                    self.done = True
-                    self.executor._release(self.worker)
-                    raise wire.WireError.decode(payload).exception()
+                if spool.lost:
+                    self.done = self.released = True
+                    spool.detach()
+                    raise await self.executor._died(self.worker) from None
+                if not await spool.wait(self.deadline):
+                    self.done = self.released = True
+                    spool.detach()
+                    self.executor._timed_out(self.worker, self.budget)
         finally:
-            if not self.done:
-                # The consumer went away mid-stream: the worker is still writing.
-                self.done = True
-                self.executor._replace(self.worker)
+            self.done = True
+            self._give_up_worker()
+            spool.close()
 
     async def aclose(self) -> None:
-        if not self.done:
-            self.done = True
-            self.executor._replace(self.worker)
+        self.done = True
+        self._give_up_worker()
+        self.spool.close()
 
 
 # A query's shape: its text without IRIs, strings and numbers, so one query
@@ -672,6 +832,11 @@ _SHAPE = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\b\d+(?:
 def query_key(query: str) -> int:
     """The key of a query's shape in the "heavy" history."""
     return hash(_SHAPE.sub("", query))
+
+
+def _own_key(key: int, client: str) -> int:
+    """The key of one client's history of a shape."""
+    return hash((key, client))
 
 
 async def _reap(proc: subprocess.Popen) -> None:
