@@ -711,6 +711,28 @@ def test_a_partners_links_and_what_they_entail_come_after_the_datas(client, proj
     assert any(f"shows {whole.incoming_shown:,} of the {whole.incoming_shown + 12:,} links" in n for n in notes)
 
 
+def test_a_partners_label_never_renames_a_resource_the_data_names(client, token):
+    # The tenth #16 probe: a partner's second label of a country or a theme renamed it on the dashboard (or
+    # added a second bar), on the outcomes list and on its page. A partner's label names only what the data
+    # gives no label; it stays a fact of the resource's document, with the partner's graph as its source.
+    country, theme, minted = f"{BASE}id/country/chn", f"{BASE}id/theme/old-age", "https://partner.example/p1"
+    label = "http://www.w3.org/2000/01/rdf-schema#label"
+    body = (f'<{country}> <{label}> "Aaa" .\n<{theme}> <{label}> "Aaa" .\n'
+            f'<{minted}> <{label}> "Partner programme"@en .\n'
+            f'<{OUTCOME}> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <{minted}> .\n')
+    r = client.put(url(), content=body.encode(), headers={**TTL, **auth(token)})
+    assert r.status_code == 201, r.text
+    for path in ("/", "/outcomes?v=relabelled", "/outcomes.csv?v=relabelled"):
+        shown = client.get(path, headers={"accept": "text/html"}).text
+        assert "China" in shown and "Aaa" not in shown, path
+    page = client.get("/doc/country/chn", headers={"accept": "text/html"}).text
+    title = page[page.index("<title>"):page.index("</title>")]
+    assert "China" in title and "Aaa" not in title
+    assert "Aaa" in page
+    outcome = client.get("/doc/outcome/chn302-2021-07-16", headers={"accept": "text/html"}).text
+    assert "Partner programme" in outcome  # what only a partner names keeps the partner's name
+
+
 def test_a_partner_writing_past_its_pace_gets_429_with_retry_after_and_others_write_on(project, token):
     # The ninth #16 probe: one-triple writes back to back kept the site re-warming its pages (other clients'
     # median latency 2-5x); nothing limited how often a partner writes.

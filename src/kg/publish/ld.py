@@ -93,6 +93,7 @@ class Description:
     incoming_shown: int = 0
     own_truncated: bool = False
     neighbour_types: dict[URIRef, set[URIRef]] = field(default_factory=dict)
+    partners: str = ""  # the prefix of partners' graphs
 
     @property
     def found(self) -> bool:
@@ -111,6 +112,20 @@ class Description:
             for g in gs:
                 counts[g] += 1
         return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def naming(self) -> Graph:
+        """The document without the resource's labels that only partners state, when its own graphs give one:
+        what names things on its page (a partner's label is a fact of the document, not the resource's name)."""
+        labels = [t for t in self.own() if t[1] in LABELS]
+        theirs = [t for t in labels if self.partners and all(g.startswith(self.partners) for g in self.provenance[t])]
+        if not theirs or len(theirs) == len(labels):
+            return self.graph
+        g = Graph()
+        for t in self.graph:
+            g.add(t)
+        for t in theirs:
+            g.remove(t)
+        return g
 
     def types(self) -> list[URIRef]:
         return sorted(o for o in self.graph.objects(self.iri, RDF.type) if isinstance(o, URIRef))
@@ -227,7 +242,8 @@ def describe(store: Store, iri: str, settings: Settings | None = None, *,
     desc.incoming_shown = len(desc.incoming())
 
     neighbours = {n for t in g for n in t if isinstance(n, URIRef)}
-    add_labels(store, g, neighbours)
+    add_labels(store, g, neighbours, base)
+    desc.partners = iris.partner_graphs(base)
     desc.neighbour_types = types_of(store, neighbours - {desc.iri})
     return desc
 
@@ -247,11 +263,20 @@ def _chunks(nodes: Iterable[URIRef], size: int = 400) -> Iterable[list[URIRef]]:
         yield batch
 
 
-def add_labels(store: Store, graph: Graph, nodes: Iterable[URIRef]) -> None:
-    """Add the labels of ``nodes`` that the store has to ``graph``."""
+def add_labels(store: Store, graph: Graph, nodes: Iterable[URIRef], base: str = iris.DEFAULT_BASE) -> None:
+    """Add the labels of ``nodes`` to ``graph``: those the project's own graphs state, or partners' for a node
+    they give none (the tenth #16 probe: a partner's rdfs:label renamed a country on every list and in the CSV)."""
+    partners = ox.Literal(iris.partner_graphs(base))
     for batch in _chunks(nodes):
-        for r in rows(store, query("labels-of", nodes=_iris(batch))):
-            graph.add((r["x"], r["p"], r["l"]))
+        ours: dict[Node, set[tuple[Node, Node]]] = defaultdict(set)
+        theirs: dict[Node, set[tuple[Node, Node]]] = defaultdict(set)
+        for r in rows(store, query("labels-of", nodes=_iris(batch)), partners=partners):
+            (ours if "ours" in r else theirs)[r["x"]].add((r["p"], r["l"]))
+        for x in theirs.keys() - ours.keys():
+            ours[x] = theirs[x]
+        for x, labels in ours.items():
+            for p, label in labels:
+                graph.add((x, p, label))
 
 
 def types_of(store: Store, nodes: Iterable[URIRef]) -> dict[URIRef, set[URIRef]]:

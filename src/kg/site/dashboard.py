@@ -92,6 +92,20 @@ def per_country(rows: list[dict], base: str, urls) -> list[dict]:
     return [{**c, "numeric": str(views.least(codes[key]) or "") or None} for key, c in countries.items()]
 
 
+def named(ctx: Context, rows: list[dict], var: str, one_each: bool = True) -> list[dict]:
+    """``rows`` (``one_each``: the first, the busiest, per ``var``), each ``name`` the label the project's own
+    graphs give (:func:`kg.publish.ld.add_labels`): a partner's second label made a second bar, or renamed
+    the first (the tenth #16 probe)."""
+    labels = ctx.labels({r[var] for r in rows if var in r})
+    seen, out = set(), []
+    for r in rows:
+        if one_each and var in r and r[var] in seen:
+            continue
+        seen.add(r.get(var))
+        out.append({**r, "name": labels.get(r.get(var)) or r.get("name")})
+    return out
+
+
 def _key(iri: str, base: str) -> str:
     return (iris.split_thing(iri, base) or ("", iri.rstrip("/").rsplit("/", 1)[-1]))[1]
 
@@ -115,20 +129,20 @@ def figures(ctx: Context) -> dict:
     charts.append(chart("sdg", "Outcomes per SDG target", bars[:TOP], query_text("sdg", base),
                         urls.sdg_targets(addressed=1), "/api/queries/list-outcomes-by-sdg-target", len(bars)))
 
-    country = per_country(rows("country"), base, urls)
+    country = per_country(named(ctx, rows("country"), "country", one_each=False), base, urls)
     bars = [{"label": c["label"], "n": c["n"], "href": c["href"]} for c in country]
     charts.append(chart("country", f"Outcomes per country (top {TOP})" if len(bars) > TOP else
                         "Outcomes per country", bars[:TOP], query_text("country", base), urls.outcomes(),
                         "/api/queries/list-outcomes-by-country", len(bars)))
 
-    region = rows("region")
+    region = named(ctx, rows("region"), "region")
     bars = [{"label": str(r.get("name") or _key(str(r["region"]), base)), "n": views.as_int(r["outcomes"]),
              "href": "/query?" + urlencode({"name": "list-outcomes-by-region",
                                             "region": _key(str(r["region"]), base)})} for r in region]
     charts.append(chart("region", "Outcomes per region (UN M49)", bars, query_text("region", base),
                         "/query?name=list-outcomes-by-region", "/api/queries/count-outcomes-by-region"))
 
-    theme = rows("theme")
+    theme = named(ctx, rows("theme"), "theme")
     bars = [{"label": str(r.get("name") or _key(str(r["theme"]), base)), "n": views.as_int(r["outcomes"]),
              "href": urls.outcomes(theme=_key(str(r["theme"]), base))} for r in theme]
     charts.append(chart("theme", "Outcomes per theme", bars[:TOP], query_text("theme", base), urls.outcomes(),

@@ -111,7 +111,7 @@ def best_labels(graph: Graph) -> dict[URIRef, str]:
 
 def fetch_labels(store: Store, nodes: Iterable[Node], base: str) -> dict[URIRef, str]:
     g = ld.new_graph(base)
-    ld.add_labels(store, g, {n for n in nodes if isinstance(n, URIRef)})
+    ld.add_labels(store, g, {n for n in nodes if isinstance(n, URIRef)}, base)
     return best_labels(g)
 
 

@@ -245,7 +245,7 @@ def _untitled(ctx: Context, iri: str) -> str:
 
 
 def _labels_of(desc: ld.Description) -> dict[URIRef, str]:
-    return best_labels(desc.graph)
+    return best_labels(desc.naming())
 
 
 def _predicate(ctx: Context, terms: Terms, p: URIRef) -> Term:
