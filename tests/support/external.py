@@ -37,11 +37,7 @@ VIRTUOSO = KIND == "virtuoso"
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "virtuoso"
 
 #: Tests that cannot hold on Virtuoso 7, by node id prefix, with the engine's reason.
-VIRTUOSO_SKIPS: dict[str, str] = {
-    "tests/endpoint/test_federation.py::test_service_failure_is_a_502_and_silent_is_honoured":
-        "SERVICE SILENT does not silence an endpoint that cannot be reached (HC001 'Connection Error in "
-        "HTTP Client' stops the whole query)",
-}
+VIRTUOSO_SKIPS: dict[str, str] = {}
 
 
 def skip_on_virtuoso(items) -> None:

@@ -210,6 +210,37 @@ def service_iris(sparql: str) -> list[str | None]:
     return found
 
 
+def silent_services(sparql: str) -> list[tuple[int, int, str]]:
+    """Each ``SERVICE SILENT <endpoint> { ... }`` clause: its span in ``sparql`` (from SERVICE to the
+    closing brace of its group) and its endpoint, resolved. ``SERVICE SILENT ?var`` is left out."""
+    if "silent" not in sparql.lower():
+        return []
+    found: list[tuple[int, int, str]] = []
+    toks = _resolved(sparql)
+    for i, r in enumerate(toks):
+        if not (_word(r, "SERVICE") and i + 3 < len(toks) and _word(toks[i + 1], "SILENT")):
+            continue
+        target, opening = toks[i + 2], toks[i + 3]
+        if target.iri is None or opening.token.text != "{":
+            continue
+        depth = 0
+        for closing in toks[i + 3:]:
+            depth += {"{": 1, "}": -1}.get(closing.token.text, 0) if closing.token.kind == "other" else 0
+            if depth == 0:
+                found.append((r.token.start, closing.token.start + 1, target.iri))
+                break
+    return found
+
+
+def without_spans(sparql: str, spans: Iterable[tuple[int, int]], instead: str = "{}") -> str:
+    """``sparql`` with each span (start, end) replaced by ``instead``, its line breaks kept (so are line numbers)."""
+    out, at = [], 0
+    for start, end in sorted(spans):
+        out += [sparql[at:start], instead, "\n" * sparql.count("\n", start, end)]
+        at = end
+    return "".join(out) + sparql[at:]
+
+
 def dataset_iris(sparql: str) -> tuple[list[str], list[str]]:
     """The query's own dataset: the IRIs of its FROM and of its FROM NAMED clauses."""
     default: list[str] = []

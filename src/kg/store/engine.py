@@ -19,7 +19,9 @@ What Virtuoso 7 does differently (README, "External store"):
   ones that point at it, here): spkg asks for the concise bounded description, which is
   what Oxigraph's DESCRIBE gives, with ``define sql:describe-mode "CBD"``;
 * its union default graph is the default; its system graphs are hidden from the
-  anonymous SPARQL user by ``scripts/virtuoso``'s graph permissions.
+  anonymous SPARQL user by ``scripts/virtuoso``'s graph permissions;
+* ``SERVICE SILENT`` does not silence an endpoint it cannot connect to (HC001 stops the
+  whole query): spkg asks again with each such clause as the empty group it stands for.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class Engine:
     describe_prelude: str = ""             # put before a DESCRIBE query's text (the engine's own pragmas)
     entailment_pairs: int | None = None    # hierarchy pairs per entailment query (None: all in one query)
     system_graphs: tuple[str, ...] = ()    # IRI prefixes of the engine's own graphs, which spkg never drops
+    service_unreachable: str | None = None  # in its error when SERVICE SILENT failed a query (None: it does not)
     union_hint: str = ("start Oxigraph with --union-default-graph, or set tdb2:unionDefaultGraph true in "
                        "Fuseki (README, 'External store')")
 
@@ -61,6 +64,7 @@ VIRTUOSO = Engine(
     # more than Virtuoso returns from one query ("The result vector is too large"); one per pair fits.
     entailment_pairs=1,
     describe_prelude='define sql:describe-mode "CBD" ',
+    service_unreachable="HC001",  # 'Connection Error in HTTP Client': spkg asks again without that SERVICE
     system_graphs=("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
                    "http://localuriqaserver/", "http://www.w3.org/2002/07/owl#"),
     union_hint="give the SPARQL user read permission on spkg's graphs (scripts/virtuoso does; README, "

@@ -32,6 +32,7 @@ import http.client
 import json
 import os
 import re
+import socket
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -253,6 +254,17 @@ class _Http:
             self._forget(*key)
 
 
+def _reachable(endpoint: str, timeout: float = 5.0) -> bool:
+    """Whether a TCP connection to ``endpoint``'s host and port opens (what an engine's HTTP client needs first)."""
+    parts = urlsplit(endpoint)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        with socket.create_connection((parts.hostname or "", port), timeout=timeout):
+            return True
+    except (OSError, ValueError):
+        return False
+
+
 def _text(data: bytes) -> str:
     text = " ".join(data[:_ERROR_TEXT * 2].decode("utf-8", "replace").split())
     return text[:_ERROR_TEXT] + ("…" if len(text) > _ERROR_TEXT else "")
@@ -399,11 +411,17 @@ class RemoteStore:
             sparql = f"BASE <{base_iri}> {sparql}"
         if form == "DESCRIBE":
             sparql = self.engine.describe_prelude + sparql
-        status, content_type, data = self._http.request(
-            "POST", url, body=urlencode(_form(sparql, default_graph, named_graphs)).encode(),
-            content_type="application/x-www-form-urlencoded", accept=accept)
+        def ask(text: str):
+            return self._http.request("POST", url, body=urlencode(_form(text, default_graph, named_graphs)).encode(),
+                                      content_type="application/x-www-form-urlencoded", accept=accept)
+
+        status, content_type, data = ask(sparql)
         if self._engine is None and self._http.server:
             self._engine = engines.detect(self._http.server)
+        if not 200 <= status < 300:
+            quieter = self._silenced(sparql, data)
+            if quieter is not None:
+                status, content_type, data = ask(quieter)
         if status == 400:
             # The store refused the query text; the caller reports it as a syntax error.
             error = SyntaxError(_text(data))
@@ -412,6 +430,17 @@ class RemoteStore:
         if not 200 <= status < 300:
             raise _fail(status, url, data, "SPARQL query")
         return _parse(url, content_type, data)
+
+    def _silenced(self, sparql: str, data: bytes) -> str | None:
+        """The query again without its ``SERVICE SILENT`` clauses whose endpoint cannot be reached, when the
+        engine failed the whole query for one (:attr:`Engine.service_unreachable`); None otherwise. A silent
+        SERVICE that fails gives one empty solution, as the empty group ``{}`` does (SPARQL 1.1 Federated
+        Query, 4): Virtuoso 7 stops the query instead."""
+        marker = self.engine.service_unreachable
+        if not marker or marker not in _text(data):
+            return None
+        spans = [(start, end) for start, end, iri in sparql_guard.silent_services(sparql) if not _reachable(iri)]
+        return sparql_guard.without_spans(sparql, spans) if spans else None
 
     def quads_for_pattern(self, subject=None, predicate=None, object=None, graph_name=None) -> list[ox.Quad]:
         if isinstance(graph_name, ox.DefaultGraph):
