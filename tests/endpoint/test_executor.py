@@ -168,6 +168,52 @@ def test_a_clients_slow_queries_make_a_shape_heavy_for_that_client_only(kg_store
     run(_with(kg_store, body))
 
 
+def test_a_trial_covers_the_whole_answer_not_its_first_frame(kg_store):
+    # The eleventh #16 probe: a new shape's 270 MB answer passed its 0.25 s trial with its first MiB and kept
+    # the light queries' worker for 30 s. A trial ends with the answer's last frame; past it, the query is heavy.
+    large = f"SELECT * WHERE {{ GRAPH <{BIG}> {{ ?s ?p ?v . ?t ?q ?u }} }}"
+
+    async def body(ex):
+        ex.stats.durations[query_key(CARTESIAN)] = HEAVY_AFTER * 10
+        heavy = asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=3.0))
+        await eventually(lambda: ex._heavy_running == ex.heavy_cap, what="the heavy slot taken")
+        streamed = asyncio.ensure_future(ex.run(large, results_type=JSON, graph_type=None, limit=10**8,
+                                                timeout=60.0))
+        await eventually(lambda: ex.stats.requeued == 1, what="the large answer stopped at the end of its trial")
+        answer, rows = await _rows(ex, LIGHT)  # the light queries' worker is free again
+        assert len(rows) == 2 and not streamed.done()
+        with pytest.raises(QueryTimeout):
+            await heavy
+        answer = await streamed  # then it ran in the heavy slot
+        assert answer.stream is not None and ex.stats.durations[query_key(large)] >= HEAVY_AFTER
+        await answer.stream.aclose()
+    run(_with(kg_store, body, window=4096))
+
+
+def test_one_client_holds_at_most_all_workers_but_one(kg_store):
+    # The eleventh #16 probe: one address's queries held every worker. A shape it knows as light (a small
+    # variant ran fast) lets its large variants run as light ones: they still get size - 1 workers at most.
+    from kg.query.budget import Ticket
+
+    large = f"SELECT * WHERE {{ GRAPH <{BIG}> {{ ?s ?p ?v . ?t ?q ?u }} }}"
+    greedy = "203.0.113.9"
+
+    async def body(ex):
+        ex._remember(query_key(large), 0.001, greedy)  # its small variant of the shape was light
+        runs = [asyncio.ensure_future(ex.run(large, results_type=JSON, graph_type=None, limit=10**8,
+                                             timeout=60.0, meter=Ticket(None, greedy))) for _ in range(3)]
+        await eventually(lambda: ex._held[greedy] == ex.per_client == 2 and len(ex._waiting) == 1,
+                         what="two of its queries running, the third waiting")
+        answer, rows = await _rows(ex, LIGHT, meter=Ticket(None, "198.51.100.7"))  # another client's lookup
+        assert len(rows) == 2
+        for task in runs[:2]:
+            await (await task).stream.aclose()
+        third = await runs[2]  # a worker of its own came free: it runs
+        await third.stream.aclose()
+        assert not ex._held
+    run(_with(kg_store, body, size=3, window=4096))
+
+
 def test_a_spray_of_new_shapes_forgets_the_least_recent_histories_only(monkeypatch):
     monkeypatch.setattr(executor, "MAX_SHAPES", 10)
     ex = Executor("/nonexistent")

@@ -285,7 +285,8 @@ def test_a_client_that_goes_away_mid_upload_is_499_not_a_logged_500(partner_serv
 @pytest.mark.embedded  # on an external store the cartesian products would go on there after the workers stop
 def test_a_client_running_long_queries_gets_429_while_they_run(kg_store) -> None:
     settings = test_settings(kg_store, workers=3, query_timeout=8.0, client_query_seconds=2.0)
-    with TestClient(create_app(settings)) as c:
+    app = create_app(settings)
+    with TestClient(app) as c:
         answers: list[int] = []
 
         def long_query() -> None:
@@ -300,7 +301,10 @@ def test_a_client_running_long_queries_gets_429_while_they_run(kg_store) -> None
                 r = c.get("/sparql", params={"query": "ASK {}"}, headers={"accept": "application/sparql-results+json"})
                 return r.status_code == 429 and bool(r.headers.get("retry-after"))
 
-            # Two workers' time adds up to the 2 s budget after about 1 s: refused then, not at the end.
+            # Two workers' time adds up to the 2 s budget after about 1 s: refused then, not at the end. (Asked
+            # once it has: before, the client's query would wait for a worker, as it holds all it may hold.)
+            wait_until(lambda: app.spkg.budget.used("testclient") > 2.0, timeout=60, interval=0.05,
+                       what="the two long queries past the budget while they run")
             wait_until(refused, timeout=60, interval=0.1, what="a 429 while the two long queries run")
             assert all(t.is_alive() for t in running) and not answers, "the long queries ended first"
         finally:

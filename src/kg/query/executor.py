@@ -316,6 +316,13 @@ class _Spool:
             self.waiter = None
         return loop.time() < deadline or bool(self.unread) or self.end is not None
 
+    async def ended(self, deadline: float) -> bool:
+        """Wait until the worker's last frame came (or the worker died); False when the deadline passed first."""
+        while self.end is None and not self.lost:
+            if not await self.wait(deadline) and self.end is None:
+                return False
+        return True
+
     def close(self) -> None:
         self.detach()
         _Spool.spooled -= self.unread
@@ -386,6 +393,7 @@ class Executor:
         self.window = window
         self.memory = memory  # MiB a worker may allocate (0: no cap); see kg.query.workers
         self.heavy_cap = max(1, size - 1)
+        self.per_client = max(1, size - 1)  # workers one client's queries may hold at once
         self.env = dict(os.environ)
         library = allocator_library(allocator)
         if library:
@@ -396,6 +404,7 @@ class Executor:
         self._waiting: collections.deque[tuple[asyncio.Future, int, str]] = collections.deque()  # (future, shape key, client)
         self._heavy_running = 0
         self._trial_running = 0
+        self._held: collections.Counter[str] = collections.Counter()  # workers each client's queries hold
         self._spawning: set[asyncio.Task] = set()
         self._closed = False
         self._started = False
@@ -535,7 +544,13 @@ class Executor:
         return shared if shared is not None and shared < HEAVY_AFTER else None
 
     def _role(self, key: int, client: str = "") -> str | None:
-        """How a query of shape ``key`` from ``client`` may run now, or None if it must wait."""
+        """How a query of shape ``key`` from ``client`` may run now, or None if it must wait.
+
+        One client holds at most ``size - 1`` workers, whatever its queries' roles (the eleventh #16
+        probe: two heavy queries and a third on trial from one address held every worker for 30 s; a
+        shape a client made light with a small variant would do the same with large ones)."""
+        if client and self._held[client] >= self.per_client:
+            return None
         heavy_free, trial_free = self._heavy_running < self.heavy_cap, self._trial_running == 0
         seconds = self._cost(key, client)
         if seconds is None:  # never seen: a heavy slot if one is free, else a short trial
@@ -544,11 +559,13 @@ class Executor:
             return "heavy" if heavy_free else None
         return "light"
 
-    def _assign(self, role: str) -> _Worker:
+    def _assign(self, role: str, client: str = "") -> _Worker:
         # Counted here, as the worker is handed out: a waiter resumes later, and a
         # dispatch in between must already see the slot taken.
         worker = self._idle.pop()
-        worker.role = role
+        worker.role, worker.client = role, client
+        if client:
+            self._held[client] += 1
         if role == "heavy":
             self._heavy_running += 1
         elif role == "trial":
@@ -560,14 +577,18 @@ class Executor:
             self._heavy_running -= 1
         elif worker.role == "trial":
             self._trial_running -= 1
-        worker.role = ""
+        if worker.client:
+            self._held[worker.client] -= 1
+            if self._held[worker.client] <= 0:
+                del self._held[worker.client]
+        worker.role, worker.client = "", ""
 
     async def _acquire(self, key: int, deadline: float, client: str = "") -> _Worker:
         if not self._started:
             raise StoreError("the query workers are not running", hint="start the app with its lifespan")
         role = self._role(key, client) if self._idle and not self._waiting else None
         if role is not None:
-            worker = self._assign(role)
+            worker = self._assign(role, client)
         else:
             if len(self._waiting) >= self.queue:
                 self.stats.busy_refusals += 1
@@ -634,7 +655,7 @@ class Executor:
             if role is None:
                 continue
             self._waiting.remove(entry)
-            fut.set_result(self._assign(role))
+            fut.set_result(self._assign(role, client))
 
     def _remember(self, key: int, seconds: float, client: str = "") -> None:
         """Note what a query of shape ``key`` cost, in the shape's history and in ``client``'s own."""
@@ -683,7 +704,7 @@ class Executor:
             # The budget starts when a worker takes the query; waiting for one
             # (behind slow queries, when all are busy) may take twice as long.
             worker = await self._acquire(key, started + QUEUE_WAIT * budget, client)
-            worker.key, worker.client, worker.started = key, client, loop.time()
+            worker.key, worker.started = key, loop.time()
             if meter is not None:
                 meter.start()  # the client's budget counts the query's time from now
             deadline = worker.started + budget
@@ -696,15 +717,26 @@ class Executor:
             except BaseException:
                 self._replace(worker)
                 raise
-            if frame is not None or trial_end >= deadline:
+            head = None
+            if frame is not None and frame[0] == wire.HEAD and trial_end < deadline:
+                # A trial covers the whole answer, not its first frame: the eleventh #16 probe's answers of
+                # 270 MB passed the trial with their first MiB and kept the light queries' worker for 30 s.
+                head = self._streamed(worker, frame[1], started, deadline, key, budget)
+                if await head.stream.spool.ended(trial_end):
+                    break
+                await head.stream.aclose()  # stops the worker; the spooled part is dropped
+            elif frame is not None or trial_end >= deadline:
                 break
             # Still running at the end of its trial: heavy. Stop it and queue it for a heavy slot.
             if meter is not None:
                 meter.pause()  # waiting again is free; the trial's time stays counted
             self._remember(key, TRIAL, client)
             self.stats.requeued += 1
-            self._replace(worker)
+            if head is None:
+                self._replace(worker)
         self.stats.queries += 1
+        if head is not None:
+            return head
         if frame is None:
             self._timed_out(worker, budget)
         kind, payload = frame
@@ -718,12 +750,7 @@ class Executor:
             return Answer(meta.form, meta.media_type, meta.rows, meta.truncated, body=complete.body,
                           seconds=seconds, worker=worker.pid, started=worker.started)
         if kind == wire.HEAD:
-            meta = wire.Meta.decode(payload)
-            seconds = loop.time() - started
-            answer = Answer(meta.form, meta.media_type, None, None, seconds=seconds, worker=worker.pid,
-                            started=worker.started)
-            answer.stream = _Stream(self, worker, answer, deadline, key, budget)
-            return answer
+            return self._streamed(worker, payload, started, deadline, key, budget)
         if kind == wire.ERROR:
             self._release(worker)
             error = wire.WireError.decode(payload).exception(query)
@@ -732,6 +759,15 @@ class Executor:
             raise error
         self._replace(worker)
         raise wire.WireError(wire.INTERNAL, f"unexpected frame {kind}").exception(query)
+
+    def _streamed(self, worker: _Worker, head: bytes, started: float, deadline: float, key: int,
+                  budget: float) -> Answer:
+        """The answer whose HEAD frame ``head`` just came: its body streams from the worker's spool."""
+        meta = wire.Meta.decode(head)
+        answer = Answer(meta.form, meta.media_type, None, None, seconds=asyncio.get_running_loop().time() - started,
+                        worker=worker.pid, started=worker.started)
+        answer.stream = _Stream(self, worker, answer, deadline, key, budget)
+        return answer
 
     async def _died(self, worker: _Worker) -> KGError:
         """What to tell the client when a worker died running its query: out of memory (an allocation over
