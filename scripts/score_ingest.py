@@ -43,6 +43,9 @@ KINDS = (
 ENTITY_KINDS = ("instrument", "organization", "event", "research", "ILO standard")
 ROLE_FAMILY = {"lead-issuer": "issuer", "co-issuer": "issuer", "adopter": "issuer", "approver": "issuer",
                "drafter": "issuer", "researcher": "researcher", "performer": "researcher"}
+# milestone types of the code list that the gold's event list lacks, as the gold writes them ("established and
+# operationalized a dedicated fund" is launched in the gold)
+MILESTONE_FAMILY = {"established": "launched"}
 EVENT_FAMILY = {"validation-workshop": "workshop", "course": "training", "webinar": "seminar"}
 # Group keys the gold writers coined where the scheme has a concept of its own.
 GROUP_SAME = {"vulnerable-populations": "vulnerable-groups", "job-seekers": "unemployed", "dependants": "survivors"}
@@ -119,6 +122,15 @@ def date_key(d) -> str | None:
     if isinstance(d, dict):
         d = d.get("value") or d.get("start")
     return str(d) if d is not None else None
+
+
+def same_event(gold_date: dict, milestone: dict) -> bool:
+    """A gold date that says what happened on it (adopted, signed...) is found only by a milestone of that
+    type: the right day with the wrong step would state what the text does not say."""
+    event = gold_date.get("event")
+    if not event:
+        return True
+    return MILESTONE_FAMILY.get(milestone.get("type"), milestone.get("type")) == MILESTONE_FAMILY.get(event, event)
 
 
 # -- what the ingest found --------------------------------------------------------------------------
@@ -302,15 +314,18 @@ def read_back(record_text: str, data: Path, key: str) -> dict:
         insts.append({
             "title": r["title"], "confidence": "fact", "spans": spans(facts, i),
             "names": [x["n"] for x in rows(facts, f"SELECT ?n WHERE {{ <{i}> skos:altLabel ?n }}")],
-            "milestones": [{"value": x["d"], "precision": PRECISION[x["t"].rsplit("#", 1)[-1]],
-                            "confidence": "fact"} for x in rows(facts, f"SELECT ?d (DATATYPE(?d) AS ?t) WHERE {{ <{i}> kg:milestone/kg:date ?d }}")],
+            "milestones": [{"type": tail(x["k"]), "value": x["d"], "precision": PRECISION[x["t"].rsplit("#", 1)[-1]],
+                            "confidence": "fact"} for x in rows(facts, f"""SELECT ?d (DATATYPE(?d) AS ?t) ?k WHERE {{
+                                <{i}> kg:milestone ?m . ?m kg:date ?d OPTIONAL {{ ?m kg:milestoneType ?k }} }}""")],
             "issuers": [{"org": x["o"], "role": tail(x["role"]), "confidence": "fact"} for x in
                         rows(facts, f"SELECT ?o ?role WHERE {{ <{i}> prov:qualifiedAttribution ?a . ?a prov:agent ?o ; prov:hadRole ?role }}")],
         })
     # a suggestion carries what the ingest read of it (dates, agents): found, as a suggestion
     for r in rows(sugg, """SELECT ?s ?name WHERE { ?s kg:suggestedKind kg:PolicyInstrument ; kg:suggestedName ?name }"""):
         insts.append({"title": r["name"], "confidence": "suggestion", "names": [], "spans": spans_sugg(sugg, r["s"]),
-                      "milestones": [{"value": x["d"], "precision": PRECISION[x["t"].rsplit("#", 1)[-1]], "confidence": "suggestion"}
+                      # the suggestion of an instrument carries its dates but not what happened on them: type None
+                      "milestones": [{"type": None, "value": x["d"], "precision": PRECISION[x["t"].rsplit("#", 1)[-1]],
+                                      "confidence": "suggestion"}
                                      for x in rows(sugg, f"SELECT ?d (DATATYPE(?d) AS ?t) WHERE {{ <{r['s']}> kg:suggestedDate ?d }}")],
                       "issuers": []})
     out["instruments"] = insts
@@ -464,7 +479,7 @@ def score(stem: str, gold: dict, got: dict, text: str, tallies: dict[str, Tally]
             found = None
             if hit:
                 for m in hit.get("milestones", []):
-                    if m["value"] == date_key(d) and m["precision"] == d.get("precision"):
+                    if m["value"] == date_key(d) and m["precision"] == d.get("precision") and same_event(d, m):
                         found = m["confidence"]
                         break
             count("instrument date", found, f"{g.get('title')!r} {d.get('event')} {date_key(d)}")
