@@ -893,3 +893,27 @@ def test_a_quarter_ends_a_name_and_mid_year_is_a_year(catalog, extractor):
     assert [(m.type, m.date.value) for m in x.instruments[0].milestones] == [("endorsed", "2020-07")]
     x = read("The National Social Protection Policy was adopted in mid-2021.", catalog, extractor)
     assert [(m.type, m.date.value) for m in x.instruments[0].milestones] == [("adopted", "2021")]
+
+
+def test_a_date_before_a_joined_predicate_is_the_first_verbs(catalog, extractor):
+    x = read("The Social Assistance Framework was in May 2018, and launched by the Government in March 2019.",
+             catalog, extractor)
+    [inst] = x.instruments
+    assert [(m.type, m.date.value) for m in inst.milestones] == [("launched", "2019-03")]
+    x = read("The Social Assistance Framework was drafted in May 2018, and launched by the Government.", catalog, extractor)
+    assert [(m.type, m.date.value) for m in x.instruments[0].milestones] == [("drafted", "2018-05")]
+    x = read("The Social Assistance Framework was drafted and launched in March 2019.", catalog, extractor)
+    assert {(m.type, m.date.value) for m in x.instruments[0].milestones} == {("drafted", "2019-03"), ("launched", "2019-03")}
+
+
+def test_a_donor_adjective_is_not_the_verb_of_the_works_subject(catalog, extractor):
+    x = read("Under the EU-funded project, the Ministry of Labour conducted a survey of informal workers.", catalog, extractor)
+    [r] = x.research
+    assert [p.org for p in r.performers] == ["ministry-of-labour"] and [f.org for f in r.funders] == ["EU"]
+
+
+def test_a_work_word_as_a_state_or_another_bodys_step_is_no_work(catalog, extractor):
+    assert read("The pension scheme is under review by the Ministry of Labour.", catalog, extractor).research == []
+    assert read("The Ministry submitted its comments for review by the Cabinet in 2021.", catalog, extractor).research == []
+    [r] = read("The Ministry of Labour conducted a review of the pension scheme.", catalog, extractor).research
+    assert r.kind == "review"

@@ -57,8 +57,15 @@ _COORDINATED_GROUP = re.compile(r"\b(?P<first>[a-z][\w\-]+)\s+(?:and|or)\s+(?P<s
 _COMMISSION = re.compile(r"\b(?P<verb>commissioned)\s+(?:the\s+)?$|\b(?P<verb2>commissioned|requested|asked|engaged|contracted|"
                          r"mandated|tasked|invited)\s+(?:the\s+)?(?P<rest>.{0,140}?)\s+to\s+(?:carry out|conduct|undertake|prepare|"
                          r"develop|do|perform|update|draft|produce)\b[^.;]*$", re.I)
-# Verbs whose subject did (or commissioned, or funded) the work named after them, in any tense
-_DOING = re.compile(r"\b(conduct(?:ed|s|ing)?|carr(?:ied|ies|ying|y)\s+out|undert(?:ook|akes|aking|aken|ake)|develop(?:ed|s|ing)?|"
+# A work word right after "under" names a state ("under review"), and after "for", "pending" with its "by" a step of
+# another body ("for review by the Cabinet"), not a piece of work: no article or other word stands between.
+_BARE_WORK = re.compile(r"\b(under|for|pending)\s+$", re.I)
+# Between a date and a verb: the verb opens a second predicate of the same subject ("…in 2016, and launched")
+_JOINED_PREDICATE = re.compile(r"\s*,\s*(?:and|but)\s+(?:(?:then|later|subsequently|was|were|has been|had been|also)\s+)*",
+                               re.I)
+# Verbs whose subject did (or commissioned, or funded) the work named after them, in any tense; not one hyphened to
+# the word before, an adjective ("Under the EU-funded project, the ILO conducted": the ILO's verb is "conducted")
+_DOING = re.compile(r"(?<![\w-])(conduct(?:ed|s|ing)?|carr(?:ied|ies|ying|y)\s+out|undert(?:ook|akes|aking|aken|ake)|develop(?:ed|s|ing)?|"
                     r"prepar(?:ed|es|ing|e)|produc(?:ed|es|ing|e)|complet(?:ed|es|ing|e)|finali[sz](?:ed|es|ing|e)|"
                     r"launch(?:ed|es|ing)|initiat(?:ed|es|ing|e)|led|leads|leading|did|perform(?:ed|s|ing)?|made|"
                     r"draft(?:ed|s|ing)|elaborat(?:ed|es|ing|e)|wrote|writes|authored|commission(?:ed|s|ing)|"
@@ -257,6 +264,10 @@ class Relations:
             dated = [x for x in dated if not (x.kind == "date" and self._inside_name(x.start, x.end, spans))]
             # "developed a strategic plan, launched on 1 July 2017": a date past another verb of its own is that verb's
             own = [x for x in dated if not (x.kind == "date" and self._other_verb_between(s, m, x))]
+            # "was developed in December 2016, and launched in February 2017": a date before ", and" closes the first
+            # of two joined predicates; the verb after it has its own date or none
+            own = [x for x in own if not (x.kind == "date" and x.end <= a and _JOINED_PREDICATE.fullmatch(
+                self.prose.verbatim[x.end:a]))]
             date = self._nearest_date(own, a, b, lo, hi, 90)
             close = date is not None and self._gap(date, a, b, spans) < 60
             if not close:  # "On 16 July 2021, ... issued": a date that opens the clause is its verbs'
@@ -770,6 +781,9 @@ class Relations:
                 continue  # "actuarial valuation model": a tool, not a study
             if title is None and kind == "report":
                 continue  # a report is what a study produced; the study is what the record names
+            bare = _BARE_WORK.search(self.prose.verbatim[max(s.start, a - 12):a]) if title is None else None
+            if bare and (bare.group(1).lower() == "under" or re.match(r"\s+by\b", s.text[m.end():])):
+                continue  # "the scheme is under review", "submitted for review by the Cabinet": a step, not a work
             named = self._named_before(s, spans, a, b) if title is None and m.group(0)[:1].islower() else None
             if title is not None:
                 if title.name.start in used_titles:
