@@ -413,7 +413,9 @@ def as_dicts(record, x) -> dict:
                     "text": e.evidence.text, "date": e.date.value if e.date else None, "place": e.place}
                    for e in x.events],
         "research": [{"kind": r.kind, "title": r.title, "confidence": r.confidence,
-                      "spans": [(r.evidence.start, r.evidence.end)], "text": r.evidence.text,
+                      # a suggestion's one target is its first mention; a fact is annotated with each
+                      "spans": [(e.start, e.end) for e in [r.evidence, *(r.mentions if r.confidence == "fact" else [])]],
+                      "text": r.evidence.text,
                       "performers": [p.org for p in r.performers], "commissioners": [p.org for p in r.commissioners],
                       "funders": [p.org for p in r.funders], "sample_size": r.sample_size} for r in x.research],
         "groups": [{"key": g.key, "confidence": "fact"} for g in x.groups],

@@ -917,3 +917,12 @@ def test_a_work_word_as_a_state_or_another_bodys_step_is_no_work(catalog, extrac
     assert read("The Ministry submitted its comments for review by the Cabinet in 2021.", catalog, extractor).research == []
     [r] = read("The Ministry of Labour conducted a review of the pension scheme.", catalog, extractor).research
     assert r.kind == "review"
+
+
+def test_a_study_said_twice_keeps_the_words_of_each_mention(catalog, extractor):
+    body = ("The ILO conducted an actuarial valuation of the pension fund in 2019. "
+            "The Board adopted new contribution rates. The actuarial valuation recommended a gradual increase.")
+    x = read(body, catalog, extractor)
+    [r] = x.research
+    assert [e.text for e in [r.evidence, *r.mentions]] == ["actuarial valuation", "actuarial valuation"]
+    assert len({e.start for e in [r.evidence, *r.mentions]}) == 2

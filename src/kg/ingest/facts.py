@@ -540,7 +540,8 @@ class _Writing:
             g.add((node, kg.country, URIRef(self.country.iri)))
         g.add((self.outcome, kg.supportedBy, node))
         g.add((node, kg.statedIn, self.source))
-        self.annotate(node, r.evidence, self.status(r.confidence, sid), label)
+        for ev in [r.evidence, *r.mentions]:
+            self.annotate(node, ev, self.status(r.confidence, sid), label)
 
 
 def _digest(*terms) -> str:

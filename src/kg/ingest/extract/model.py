@@ -154,6 +154,8 @@ class Research:
     confidence: str = FACT
     # Its agents are stated plainly ("conducted by", "provided technical support to complete"), not inferred.
     agents_stated: bool = False
+    # The words of its other mentions, merged into this one ("a review has been conducted" … "the review was prepared")
+    mentions: list[Evidence] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

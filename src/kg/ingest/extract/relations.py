@@ -797,6 +797,7 @@ class Relations:
                     and not re.search(r"\b(?:a|an|new|first|second)\s+\w*\s*$", before, re.I):
                 r = self._earlier(kind)
                 self._details(r, s, spans, a, b, lo, hi)
+                r.mentions.append(self.prose.evidence(a, b))
                 continue
             if named is not None:
                 ev = self.prose.evidence(named[0], b)
@@ -1354,6 +1355,7 @@ class Relations:
             for attr in ("title", "date", "topic", "sample_size", "sample"):
                 if getattr(target, attr) is None and getattr(r, attr) is not None:
                     setattr(target, attr, getattr(r, attr))
+            target.mentions += [r.evidence, *r.mentions]  # every passage that states it is its evidence
             if r.confidence == FACT:
                 target.confidence = FACT
         self.research = kept
