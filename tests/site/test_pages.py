@@ -634,3 +634,16 @@ def test_a_label_that_looks_like_a_formula_stays_text_in_the_spreadsheet() -> No
     assert [c.value for c in cells[1]] == ['=HYPERLINK("http://evil/","x")', 1] and cells[2][0].value == "+1"
     assert [c.data_type for c in cells[1]] == ["s", "n"], "text, not a formula ('f')"
     assert cells[3][0].value.startswith("bell ")
+
+
+def test_a_csv_cell_a_spreadsheet_would_read_as_a_formula_stays_text() -> None:
+    # The eleventh #16 probe: a partner's label '=HYPERLINK("http://evil/","x")' landed as is in /sdg-targets.csv.
+    import csv
+    import io
+
+    from kg.site.tables import Table, as_csv
+
+    table = Table("t", "T", ("label", "n"), [['=HYPERLINK("http://evil/","x")', 1], ["+1 on this", "-2"],
+                                             ["@SUM(A1)", "Ministry"]])
+    rows = list(csv.reader(io.StringIO(as_csv(table))))
+    assert rows[1:] == [["'=HYPERLINK(\"http://evil/\",\"x\")", "1"], ["'+1 on this", "-2"], ["'@SUM(A1)", "Ministry"]]

@@ -566,17 +566,17 @@ def test_many_values_on_one_body_add_rows_to_the_lists_and_never_multiply_them(c
     from kg import store as stores
     from kg.site import views
 
-    n = 12
+    n = 12  # acronyms and types; a country is one at most (core:CountryUseShape, the eleventh probe)
     body = "".join(f'<https://partner.example/body> <{BASE}def/kg#acronym> "B{k:02}" .\n'
                    f'<https://partner.example/body> <http://www.w3.org/ns/org#classification> <https://partner.example/t{k}> .\n'
-                   f'<https://partner.example/body> <{BASE}def/kg#country> <https://partner.example/c{k}> .\n'
                    for k in range(n))
+    body += f'<https://partner.example/body> <{BASE}def/kg#country> <https://partner.example/c0> .\n'
     body += '<https://partner.example/body> a <http://www.w3.org/ns/prov#Organization> .\n'
     r = client.put(url(), content=body, headers={**TTL, **auth(token)})
     assert r.status_code == 201, r.text
     ctx = views.Context(stores.open_store(project), project, None)
     rows = [row for row in ctx.rows("organization-list") if str(row["x"]) == "https://partner.example/body"]
-    assert len(rows) == 3 * n  # one row per value, not n ** 3
+    assert len(rows) == 2 * n + 1  # one row per value, not n ** 2
     page = client.get("/organizations", headers={"accept": "text/html"}).text
     assert page.count(">B00<") == 1 and "B01" not in page  # listed once, with one of its acronyms
 
@@ -731,6 +731,36 @@ def test_a_partners_label_never_renames_a_resource_the_data_names(client, token)
     assert "Aaa" in page
     outcome = client.get("/doc/outcome/chn302-2021-07-16", headers={"accept": "text/html"}).text
     assert "Partner programme" in outcome  # what only a partner names keeps the partner's name
+
+
+def test_a_partner_cannot_renumber_or_rename_an_sdg_target(client, token):
+    # The eleventh #16 probe: a partner's skos:notation "0.0" and second English text for target 1.3 came first
+    # on the dashboard, the outcomes list and facet, the CSVs and the SDG targets page. The UN's, one each.
+    target = "http://metadata.un.org/sdg/1.3"
+    skos = "http://www.w3.org/2004/02/skos/core#"
+    for triple in (f'<{target}> <{skos}notation> "0.0" .', f'<{target}> <{skos}prefLabel> "AAA"@en .'):
+        r = client.put(url(), content=triple.encode(), headers={**TTL, **auth(token)})
+        assert r.status_code == 422, (triple, r.text)
+    r = client.put(url(), content=f'<{target}> <{skos}prefLabel> "Mettre en place des systèmes"@fr .'.encode(),
+                   headers={**TTL, **auth(token)})
+    assert r.status_code == 201, r.text  # another language is another text
+
+
+def test_a_partner_cannot_give_another_partners_body_a_second_country(client, project, token):
+    # The eleventh #16 probe: ilo-bangkok's body, typed org:FormalOrganization only (no shape targeted it), got a
+    # second country from ilo-geneva's graph, and the organizations page listed it under that one.
+    bangkok = tokens.add(project, "ilo-bangkok-2", f"{BASE}graph/partner/ilo-bangkok-2/")[1]
+    body = f"{BASE}id/organization/pb-fund"
+    own = (f'<{body}> a <http://www.w3.org/ns/org#FormalOrganization> ; '
+           f'<http://www.w3.org/2000/01/rdf-schema#label> "PB Social Fund"@en ; '
+           f'<https://w3id.org/spkg/def/kg#country> <{BASE}id/country/chn> .')
+    r = client.put(url(f"{BASE}graph/partner/ilo-bangkok-2/fund"), content=own.encode(), headers={**TTL, **auth(bangkok)})
+    assert r.status_code == 201, r.text
+    second = f'<{body}> <https://w3id.org/spkg/def/kg#country> <{BASE}id/country/afg> .'
+    r = client.put(url(), content=second.encode(), headers={**TTL, **auth(token)})
+    assert r.status_code == 422 and "at most one country" in r.text, r.text
+    listing = client.get("/organizations?v=two-partners").text
+    assert "PB Social Fund" in listing and "Afghanistan" not in listing
 
 
 def test_a_partner_writing_past_its_pace_gets_429_with_retry_after_and_others_write_on(project, token):

@@ -4,8 +4,8 @@ Each list page (outcomes, organizations, instruments, SDG targets) has a :class:
 the same data the page shows (:mod:`kg.site.views`): labels, not IRIs, with each row's own IRI in
 a last column so that a row can be found again in the graph. :func:`as_csv` and :func:`as_xlsx`
 write it. The workbook is written by XlsxWriter, every text cell as a string (a label that starts
-with ``=`` stays text, never becomes a formula), with a header row that stays in view, filters,
-and a second sheet that says where the table came from.
+with ``=`` stays text, never becomes a formula; in the CSV such a text starts with an apostrophe),
+with a header row that stays in view, filters, and a second sheet that says where the table came from.
 
 No FastAPI here.
 """
@@ -76,11 +76,25 @@ def sdg_targets(data: dict) -> Table:
                      [t["code"], t["text"], _text(t["goal"]), t["outcomes"], t["iri"]] for t in targets])
 
 
+# A spreadsheet opening a CSV reads a cell that starts so as a formula (=HYPERLINK(...) from a partner's label
+# was one, in the eleventh #16 probe): such a text gets a leading apostrophe, which spreadsheets show as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(cell):
+    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
+        try:
+            float(cell)
+        except ValueError:
+            return "'" + cell
+    return cell
+
+
 def as_csv(table: Table) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(table.columns)
-    writer.writerows(table.rows)
+    writer.writerows([_as_text(cell) for cell in row] for row in table.rows)
     return out.getvalue()
 
 
