@@ -647,3 +647,40 @@ def test_a_csv_cell_a_spreadsheet_would_read_as_a_formula_stays_text() -> None:
                                              ["@SUM(A1)", "Ministry"]])
     rows = list(csv.reader(io.StringIO(as_csv(table))))
     assert rows[1:] == [["'=HYPERLINK(\"http://evil/\",\"x\")", "1"], ["'+1 on this", "-2"], ["'@SUM(A1)", "Ministry"]]
+
+
+def test_pages_are_made_on_the_clients_query_time_budget(real_settings) -> None:
+    # The eleventh #16 probe: a document of 5,200 partner links took 4.7 s a view, and six visitors on it
+    # slowed every other page; pages had no budget, unlike /sparql. A page is queries too.
+    from fastapi.testclient import TestClient
+
+    from kg.web.app import create_app
+
+    app = create_app(real_settings)
+    with TestClient(app) as c:
+        assert c.get("/doc/outcome/chn302-2021-07-16", headers={"accept": "text/html"}).status_code == 200
+        assert app.spkg.budget.used("testclient") > 0  # the page's time was charged
+        app.spkg.budget.charge("testclient", 10_000)
+        for accept in ("text/html", "text/turtle"):
+            r = c.get("/doc/outcome/chn302-2021-07-16?v=again", headers={"accept": accept})
+            assert r.status_code == 429 and int(r.headers["retry-after"]) > 0, accept
+
+
+def test_a_page_that_took_long_is_kept_for_the_next_visitor(real_settings, monkeypatch) -> None:
+    from fastapi.testclient import TestClient
+
+    from kg.publish import ld
+    from kg.web import caching
+    from kg.web.app import create_app
+
+    made = []
+    describe = ld.describe
+    monkeypatch.setattr(ld, "describe", lambda *a, **k: made.append(a[1]) or describe(*a, **k))
+    monkeypatch.setattr(caching, "COSTLY_PAGE", 0.0)  # as if every page were costly
+    with TestClient(create_app(real_settings)) as c:
+        first = c.get("/doc/outcome/chn302-2021-07-16?v=kept", headers={"accept": "text/html"})
+        again = c.get("/doc/outcome/chn302-2021-07-16?v=kept", headers={"accept": "text/html"})
+        assert first.status_code == again.status_code == 200 and first.text == again.text
+        assert len(made) == 1 and first.headers["etag"] == again.headers["etag"]
+        c.get("/doc/outcome/chn302-2021-07-16?v=kept", headers={"accept": "text/turtle"})
+        assert len(made) == 2  # another format is another body

@@ -18,6 +18,7 @@ from kg.site.state import Site
 from kg.sparql.catalogue import CannedQuery, load_catalogue
 from kg.store import VersionWatch, manifest_path
 from kg.web.answer_cache import AnswerCache
+from kg.web.caching import KeptPages
 from kg.web.metrics import Metrics
 
 
@@ -33,6 +34,8 @@ class Spkg:
         self.write_pace = WritePace(settings.partner_writes_per_minute) if settings.partner_writes_per_minute > 0 \
             else None
         self.metrics = Metrics(manifest_path(settings))
+        #: Pages that took long to make, for the next visitor of the same version (kg.web.caching).
+        self.kept_pages = KeptPages()
         self._lock = threading.Lock()
         self._site: Site | None = None
         self._catalogue: dict[str, CannedQuery] | None = None
