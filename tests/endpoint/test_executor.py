@@ -206,12 +206,34 @@ def test_one_client_holds_at_most_all_workers_but_one(kg_store):
                          what="two of its queries running, the third waiting")
         answer, rows = await _rows(ex, LIGHT, meter=Ticket(None, "198.51.100.7"))  # another client's lookup
         assert len(rows) == 2
+        ex._remember(query_key(LIGHT), 0.001, greedy)
+        assert ex._role(query_key(LIGHT), greedy) is None  # its light queries run: its lookup waits its turn
         for task in runs[:2]:
             await (await task).stream.aclose()
         third = await runs[2]  # a worker of its own came free: it runs
         await third.stream.aclose()
         assert not ex._held
     run(_with(kg_store, body, size=3, window=4096))
+
+
+def test_a_clients_lookup_does_not_wait_behind_its_own_aggregate(kg_store):
+    # With two workers a client may hold one; a light query of its own, when none runs, takes the other.
+    from kg.query.budget import Ticket
+
+    analyst = "192.0.2.5"
+
+    async def body(ex):
+        ex.stats.durations[query_key(CARTESIAN)] = HEAVY_AFTER * 10
+        heavy = asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=60.0,
+                                             meter=Ticket(None, analyst)))
+        await eventually(lambda: ex._held[analyst] == ex.per_client == 1, what="its aggregate running")
+        ex._remember(query_key(LIGHT), 0.001, analyst)
+        answer, rows = await _rows(ex, LIGHT, meter=Ticket(None, analyst))
+        assert len(rows) == 2 and not heavy.done()
+        heavy.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await heavy
+    run(_with(kg_store, body))
 
 
 def test_a_spray_of_new_shapes_forgets_the_least_recent_histories_only(monkeypatch):

@@ -405,6 +405,7 @@ class Executor:
         self._heavy_running = 0
         self._trial_running = 0
         self._held: collections.Counter[str] = collections.Counter()  # workers each client's queries hold
+        self._short_held: collections.Counter[str] = collections.Counter()  # of which light or on trial
         self._spawning: set[asyncio.Task] = set()
         self._closed = False
         self._started = False
@@ -548,9 +549,16 @@ class Executor:
 
         One client holds at most ``size - 1`` workers, whatever its queries' roles (the eleventh #16
         probe: two heavy queries and a third on trial from one address held every worker for 30 s; a
-        shape a client made light with a small variant would do the same with large ones)."""
-        if client and self._held[client] >= self.per_client:
-            return None
+        shape a client made light with a small variant would do the same with large ones), but for one
+        short query (light, or on its 0.25 s trial) when none of its short ones runs: its lookup does not
+        wait behind its own aggregate."""
+        role = self._role_by_cost(key, client)
+        if role is not None and client and self._held[client] >= self.per_client:
+            if role == "heavy" or self._short_held[client]:
+                return None
+        return role
+
+    def _role_by_cost(self, key: int, client: str) -> str | None:
         heavy_free, trial_free = self._heavy_running < self.heavy_cap, self._trial_running == 0
         seconds = self._cost(key, client)
         if seconds is None:  # never seen: a heavy slot if one is free, else a short trial
@@ -566,6 +574,8 @@ class Executor:
         worker.role, worker.client = role, client
         if client:
             self._held[client] += 1
+            if role != "heavy":
+                self._short_held[client] += 1
         if role == "heavy":
             self._heavy_running += 1
         elif role == "trial":
@@ -578,9 +588,10 @@ class Executor:
         elif worker.role == "trial":
             self._trial_running -= 1
         if worker.client:
-            self._held[worker.client] -= 1
-            if self._held[worker.client] <= 0:
-                del self._held[worker.client]
+            for held in (self._held, self._short_held) if worker.role != "heavy" else (self._held,):
+                held[worker.client] -= 1
+                if held[worker.client] <= 0:
+                    del held[worker.client]
         worker.role, worker.client = "", ""
 
     async def _acquire(self, key: int, deadline: float, client: str = "") -> _Worker:
