@@ -191,7 +191,7 @@ def describe(store: Store, iri: str, settings: Settings | None = None, *,
     """The document of ``iri``: own triples, incoming links, neighbours' labels."""
     subject = named_node(iri)
     base = settings.base if settings is not None else iris.DEFAULT_BASE
-    desc = Description(URIRef(iri), new_graph(base))
+    desc = Description(URIRef(iri), new_graph(base), partners=iris.partner_graphs(base))
     g, prov = desc.graph, desc.provenance
 
     def add(s: Node, p: Node, o: Node, graph: Node | None) -> None:
@@ -243,7 +243,6 @@ def describe(store: Store, iri: str, settings: Settings | None = None, *,
 
     neighbours = {n for t in g for n in t if isinstance(n, URIRef)}
     add_labels(store, g, neighbours, base)
-    desc.partners = iris.partner_graphs(base)
     desc.neighbour_types = types_of(store, neighbours - {desc.iri})
     return desc
 

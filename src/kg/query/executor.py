@@ -155,14 +155,34 @@ class Answer:
 
 # -- the connection to one worker ---------------------------------------------------
 
-class _Conn(asyncio.Protocol):
+class _Wakeable:
+    """Something a coroutine waits on until the event loop's callbacks :meth:`_wake` it, or a deadline."""
+
+    waiter: asyncio.Future | None = None
+
+    def _wake(self) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(None)
+
+    async def _sleep(self, deadline: float) -> None:
+        """Until woken or ``deadline`` (loop time), whichever comes first."""
+        loop = asyncio.get_running_loop()
+        self.waiter = fut = loop.create_future()
+        timer = loop.call_at(deadline, _wake_up, fut)
+        try:
+            await fut
+        finally:
+            timer.cancel()
+            self.waiter = None
+
+
+class _Conn(_Wakeable, asyncio.Protocol):
     """Frames from one worker's socket, handed to whoever waits for them."""
 
     def __init__(self) -> None:
         self.buf = bytearray()
         self.frames: collections.deque[tuple[int, bytes]] = collections.deque()
         self.held = 0
-        self.waiter: asyncio.Future | None = None
         self.transport: asyncio.Transport | None = None
         self.paused = False
         self.lost = False
@@ -207,25 +227,14 @@ class _Conn(asyncio.Protocol):
             self.sink.worker_lost()
         self._wake()
 
-    def _wake(self) -> None:
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_result(None)
-
     async def frame(self, deadline: float) -> tuple[int, bytes] | None:
         """The next frame; None when the deadline passes; EOFError if the worker died."""
         while not self.frames:
             if self.lost:
                 raise EOFError
-            loop = asyncio.get_running_loop()
-            if loop.time() >= deadline:
+            if asyncio.get_running_loop().time() >= deadline:
                 return None
-            self.waiter = fut = loop.create_future()
-            timer = loop.call_at(deadline, _wake_up, fut)
-            try:
-                await fut
-            finally:
-                timer.cancel()
-                self.waiter = None
+            await self._sleep(deadline)
         kind, payload = self.frames.popleft()
         self.held -= len(payload)
         if self.held < HIGH_WATER // 2:
@@ -233,7 +242,7 @@ class _Conn(asyncio.Protocol):
         return kind, payload
 
 
-class _Spool:
+class _Spool(_Wakeable):
     """A streamed answer's frames after its HEAD: the DATA the client has not taken yet (in memory up to
     HIGH_WATER bytes, then in a temporary file) and the frame that ended it.
 
@@ -250,7 +259,6 @@ class _Spool:
         self.written = self.taken = 0
         self.end: tuple[int, bytes] | None = None  # the END or ERROR frame, once it came
         self.lost = False                          # the worker died before its last frame
-        self.waiter: asyncio.Future | None = None
         conn.sink = self
         while conn.frames and conn.sink is self:  # frames that came with the HEAD
             kind, payload = conn.frames.popleft()
@@ -307,13 +315,7 @@ class _Spool:
         loop = asyncio.get_running_loop()
         if loop.time() >= deadline:
             return False
-        self.waiter = fut = loop.create_future()
-        timer = loop.call_at(deadline, _wake_up, fut)
-        try:
-            await fut
-        finally:
-            timer.cancel()
-            self.waiter = None
+        await self._sleep(deadline)
         return loop.time() < deadline or bool(self.unread) or self.end is not None
 
     async def ended(self, deadline: float) -> bool:
@@ -328,10 +330,6 @@ class _Spool:
         _Spool.spooled -= self.unread
         self.written = self.taken = 0
         self.file.close()
-
-    def _wake(self) -> None:
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_result(None)
 
 
 def _wake_up(fut: asyncio.Future) -> None:
@@ -809,7 +807,6 @@ class _Stream:
                  key: int, budget: float) -> None:
         self.executor, self.worker, self.answer = executor, worker, answer
         self.deadline, self.key, self.budget = deadline, key, budget
-        self.done = False        # the consumer is finished with it
         self.released = False    # the worker is back in the pool (or replaced)
         self.spool = _Spool(worker.conn, self._worker_done)
 
@@ -829,11 +826,15 @@ class _Stream:
         else:
             self.executor._replace(self.worker)
 
+    def _let_go(self) -> None:
+        """Stop taking the worker's frames: the caller hands the worker on (replaced, died, timed out)."""
+        self.released = True
+        self.spool.detach()
+
     def _give_up_worker(self) -> None:
         """Replace the worker if it is still writing this answer (the consumer went away or ran out of time)."""
         if not self.released:
-            self.released = True
-            self.spool.detach()
+            self._let_go()
             self.executor._replace(self.worker)
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
@@ -846,27 +847,22 @@ class _Stream:
                     continue
                 if spool.end is not None:
                     kind, payload = spool.end
-                    self.done = True
                     if kind == wire.ERROR:
                         raise wire.WireError.decode(payload).exception()
                     if kind != wire.END:
                         raise wire.WireError(wire.INTERNAL, f"unexpected frame {kind}").exception()
                     return
                 if spool.lost:
-                    self.done = self.released = True
-                    spool.detach()
+                    self._let_go()
                     raise await self.executor._died(self.worker) from None
                 if not await spool.wait(self.deadline):
-                    self.done = self.released = True
-                    spool.detach()
+                    self._let_go()
                     self.executor._timed_out(self.worker, self.budget)
         finally:
-            self.done = True
             self._give_up_worker()
             spool.close()
 
     async def aclose(self) -> None:
-        self.done = True
         self._give_up_worker()
         self.spool.close()
 
