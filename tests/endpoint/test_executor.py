@@ -216,6 +216,36 @@ def test_one_client_holds_at_most_all_workers_but_one(kg_store):
     run(_with(kg_store, body, size=3, window=4096))
 
 
+def test_light_queries_past_their_limit_leave_a_worker_for_lookups(kg_store, monkeypatch):
+    # The twelfth #16 probe: two addresses each made a new shape light with LIMIT 1, then sent two large variants;
+    # as light queries they took all three workers and another client's lookup waited 29 s. Past LIGHT_LIMIT a
+    # light query is heavy: two carry on in the heavy slots, the third is stopped and queued for one.
+    from kg.query.budget import Ticket
+
+    monkeypatch.setattr(executor, "_LIMITS", {**executor._LIMITS, "light": 0.5})
+    huge = f"SELECT * WHERE {{ GRAPH <{BIG}> {{ ?s ?p ?v . ?t ?q ?u . ?x ?y ?z }} }}"
+    primers = ("203.0.113.1", "203.0.113.2")
+
+    async def body(ex):
+        for client in primers:
+            ex._remember(query_key(huge), 0.001, client)  # its LIMIT 1 variant was light
+        ex._remember(query_key(LIGHT), 0.001)
+        runs = [asyncio.ensure_future(ex.run(huge, results_type=JSON, graph_type=None, limit=10**8, timeout=60.0,
+                                             meter=Ticket(None, client))) for client in primers for _ in range(2)]
+        await eventually(lambda: ex.stats.promoted == 2 and ex.stats.requeued == 1,
+                         what="two large queries moved to the heavy slots, the third stopped and queued")
+        answer, rows = await _rows(ex, LIGHT, meter=Ticket(None, "198.51.100.7"))  # another client's lookup
+        assert len(rows) == 2 and ex._heavy_running == ex.heavy_cap == 2
+        assert ex._cost(query_key(huge), primers[1]) >= HEAVY_AFTER  # its variants now wait for a heavy slot
+        assert ex.stats.restarts == 1  # the two moved on were not stopped: only the third's worker was replaced
+        for task in runs:
+            task.cancel()
+        for result in await asyncio.gather(*runs, return_exceptions=True):
+            if isinstance(result, executor.Answer):
+                await result.stream.aclose()
+    run(_with(kg_store, body, size=3, window=4096))
+
+
 def test_a_clients_lookup_does_not_wait_behind_its_own_aggregate(kg_store):
     # With two workers a client may hold one; a light query of its own, when none runs, takes the other.
     from kg.query.budget import Ticket

@@ -120,6 +120,7 @@ def test_the_query_workers_are_counted_by_state(small):
     states = {s: value(after, "spkg_query_workers", state=s) for s in ("idle", "light", "heavy", "trial", "starting")}
     assert sum(states.values()) == 2 and states["light"] == states["heavy"] == states["trial"] == 0
     assert ("spkg_queries_requeued_total", frozenset()) in after
+    assert ("spkg_queries_promoted_total", frozenset()) in after
 
 
 def test_labels_never_carry_a_raw_path(small):

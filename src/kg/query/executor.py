@@ -27,7 +27,12 @@ place. The caller gets :class:`~kg.errors.QueryTimeout`.
   heavy slot when one is free; otherwise it is *on trial* on the free worker:
   one at a time, and if it has not answered within :data:`TRIAL` seconds it
   is stopped, remembered as heavy and queued again for a heavy slot (else a
-  client's first burst of new aggregates would take every worker). Slots are
+  client's first burst of new aggregates would take every worker). A query
+  of a light shape gets :data:`LIGHT_LIMIT` seconds the same way (a shape
+  made light by a small variant would otherwise let its large ones take every
+  worker). Past its limit a query is heavy: it carries on in a heavy slot if
+  one is free, else it is stopped and queued for one; its answer is held
+  back until then, so a stopped query has sent nothing. Slots are
   counted when a worker is handed out, never later. At most ``queue``
   queries wait, each for at most :data:`QUEUE_WAIT` budgets; beyond that the
   answer is :class:`~kg.errors.ServerBusy` (503).
@@ -75,6 +80,7 @@ logger = logging.getLogger(__name__)
 HEAVY_AFTER = 0.1            # seconds: a query that cost this much last time is "heavy" (see Meta.cost)
 MAX_SHAPES = 16384           # histories kept (shapes, and shapes per client), the least recent forgotten first
 TRIAL = 0.25                 # seconds a never-seen query may hold the worker kept for light ones
+LIGHT_LIMIT = 2.0            # seconds a query of a shape known as light may run before it counts as heavy
 HIGH_WATER = 1024 * 1024     # bytes of DATA held in memory (more go to a spool file, or pause the worker)
 CHUNK = 64 * 1024            # bytes of a spooled answer handed to the HTTP layer at a time
 SPOOL_LIMIT = 256 * 1024 * 1024  # bytes spooled across all answers before slow readers slow their workers
@@ -365,7 +371,8 @@ class _Stats:
     timeouts: int = 0
     restarts: int = 0
     busy_refusals: int = 0
-    requeued: int = 0    # queries on trial stopped for running long, then queued as heavy
+    requeued: int = 0    # light queries and trials stopped past their limit, then queued as heavy
+    promoted: int = 0    # light queries and trials that ran past their limit in a free heavy slot
     out_of_memory: int = 0  # queries stopped for needing more memory than a worker may use
     durations: collections.OrderedDict[int, float] = field(default_factory=collections.OrderedDict)  # by key, least recent first
 
@@ -569,6 +576,10 @@ class Executor:
         # Counted here, as the worker is handed out: a waiter resumes later, and a
         # dispatch in between must already see the slot taken.
         worker = self._idle.pop()
+        self._count(worker, role, client)
+        return worker
+
+    def _count(self, worker: _Worker, role: str, client: str) -> None:
         worker.role, worker.client = role, client
         if client:
             self._held[client] += 1
@@ -578,7 +589,18 @@ class Executor:
             self._heavy_running += 1
         elif role == "trial":
             self._trial_running += 1
-        return worker
+
+    def _promote(self, worker: _Worker) -> bool:
+        """Move a light query or trial that ran past its limit into a free heavy slot, if its client may hold
+        one more heavy query; False when it must be stopped and queued instead."""
+        client = worker.client
+        if self._heavy_running >= self.heavy_cap or (client and self._held[client] > self.per_client):
+            return False
+        self._unassign(worker)
+        self._count(worker, "heavy", client)
+        self.stats.promoted += 1
+        self._dispatch()  # the client's short slot is free again
+        return True
 
     def _unassign(self, worker: _Worker) -> None:
         if worker.role == "heavy":
@@ -717,32 +739,37 @@ class Executor:
             if meter is not None:
                 meter.start()  # the client's budget counts the query's time from now
             deadline = worker.started + budget
-            trial_end = worker.started + TRIAL if worker.role == "trial" else deadline
+            # Light queries and trials have a limit (the twelfth #16 probe: two addresses each made a new shape
+            # light with LIMIT 1, then ran large variants of it as light queries on every worker).
+            limit = min(deadline, worker.started + _LIMITS.get(worker.role, budget))
             try:
                 worker.conn.transport.write(wire.frame(wire.JOB, job))
-                frame = await worker.conn.frame(min(deadline, trial_end))
-            except EOFError:
-                raise await self._died(worker) from None
             except BaseException:
                 self._replace(worker)
                 raise
+            frame = await self._frame(worker, limit)
             head = None
-            if frame is not None and frame[0] == wire.HEAD and trial_end < deadline:
-                # A trial covers the whole answer, not its first frame: the eleventh #16 probe's answers of
-                # 270 MB passed the trial with their first MiB and kept the light queries' worker for 30 s.
+            if frame is not None and frame[0] == wire.HEAD and limit < deadline:
+                # The limit covers the whole answer, not its first frame: the eleventh #16 probe's answers of
+                # 270 MB passed a trial with their first MiB and kept the light queries' worker for 30 s.
                 head = self._streamed(worker, frame[1], started, deadline, key, budget)
-                if await head.stream.spool.ended(trial_end):
+                if await head.stream.spool.ended(limit):
                     break
-                await head.stream.aclose()  # stops the worker; the spooled part is dropped
-            elif frame is not None or trial_end >= deadline:
+            elif frame is not None or limit >= deadline:
                 break
-            # Still running at the end of its trial: heavy. Stop it and queue it for a heavy slot.
+            # Still running at its limit: heavy. It carries on in a free heavy slot, else is stopped and queued.
+            self._remember(key, limit - worker.started, client)
+            if self._promote(worker):
+                if head is None:
+                    frame = await self._frame(worker, deadline)
+                break
             if meter is not None:
-                meter.pause()  # waiting again is free; the trial's time stays counted
-            self._remember(key, TRIAL, client)
+                meter.pause()  # waiting again is free; the time it ran stays counted
             self.stats.requeued += 1
             if head is None:
                 self._replace(worker)
+            else:
+                await head.stream.aclose()  # stops the worker; the spooled part is dropped
         self.stats.queries += 1
         if head is not None:
             return head
@@ -768,6 +795,17 @@ class Executor:
             raise error
         self._replace(worker)
         raise wire.WireError(wire.INTERNAL, f"unexpected frame {kind}").exception(query)
+
+    async def _frame(self, worker: _Worker, until: float) -> tuple[int, bytes] | None:
+        """The worker's next frame, or None if none came by ``until``; a worker that died or was given up is
+        replaced."""
+        try:
+            return await worker.conn.frame(until)
+        except EOFError:
+            raise await self._died(worker) from None
+        except BaseException:
+            self._replace(worker)
+            raise
 
     def _streamed(self, worker: _Worker, head: bytes, started: float, deadline: float, key: int,
                   budget: float) -> Answer:
@@ -870,6 +908,10 @@ class _Stream:
 # A query's shape: its text without IRIs, strings and numbers, so one query
 # template with different parameters counts as one (for "heavy" history).
 _SHAPE = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\b\d+(?:\.\d+)?\b")
+
+
+# How long a query of each role may run before it counts as heavy (see Executor.run); heavy ones: their budget.
+_LIMITS = {"trial": TRIAL, "light": LIGHT_LIMIT}
 
 
 def query_key(query: str) -> int:

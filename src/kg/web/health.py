@@ -39,6 +39,7 @@ async def health(request: Request) -> dict:
         "restarts": stats.restarts,
         "busy_refusals": stats.busy_refusals,
         "requeued": stats.requeued,
+        "promoted": stats.promoted,
     }
 
 

@@ -10,7 +10,8 @@ What is counted (all names start with ``spkg_``):
 * ``query_timeouts_total{route}`` — queries stopped at the time budget;
 * ``queries_rejected_total{route,reason}`` — refused queries, by :func:`reason`;
 * ``store_triples``, ``store_named_graphs`` — from the build manifest;
-* ``query_workers{state}``, ``query_worker_restarts_total``, ``queries_requeued_total``
+* ``query_workers{state}``, ``query_worker_restarts_total``, ``queries_requeued_total``,
+  ``queries_promoted_total``
   — the query worker pool (:mod:`kg.query.executor`): workers idle, running a light, heavy or
   on-trial query, or starting; restarts after a kill; never-seen queries stopped at the
   end of their trial and queued again as heavy.
@@ -170,8 +171,10 @@ def _workers(out: list[str], executor) -> None:
             [({"state": state}, n) for state, n in states.items()])
     _family(out, "query_worker_restarts_total", "counter", "Query workers killed (budget, abandoned stream, "
             "trial) and started again.", [({}, executor.stats.restarts)])
-    _family(out, "queries_requeued_total", "counter", "Never-seen queries stopped at the end of their trial "
-            "on the worker kept for light queries, then queued as heavy.", [({}, executor.stats.requeued)])
+    _family(out, "queries_requeued_total", "counter", "Light queries and never-seen ones on trial stopped at "
+            "their limit, no heavy slot being free, then queued as heavy.", [({}, executor.stats.requeued)])
+    _family(out, "queries_promoted_total", "counter", "Light queries and never-seen ones on trial that ran past "
+            "their limit in a free heavy slot.", [({}, executor.stats.promoted)])
 
 
 def _read_size(manifest: Path) -> tuple[int, int] | None:

@@ -345,7 +345,7 @@ def build(catalogue: Mapping[str, CannedQuery], *, title: str = "spkg", version:
                 "workers": {"type": "object",
                             "properties": {n: {"type": "integer"} for n in ("size", "alive", "idle")}},
                 **{n: {"type": "integer"} for n in ("queries", "timeouts", "restarts", "busy_refusals",
-                                                                    "requeued")}}},
+                                                                    "requeued", "promoted")}}},
             "SparqlResults": {"type": "object", "required": ["head"], "description": "SPARQL 1.1 Query Results "
                               "JSON: `results` for SELECT, `boolean` for ASK.", "properties": {
                 "head": {"type": "object"}, "results": {"type": "object", "required": ["bindings"]},
