@@ -575,7 +575,8 @@ def test_many_values_on_one_body_add_rows_to_the_lists_and_never_multiply_them(c
     r = client.put(url(), content=body, headers={**TTL, **auth(token)})
     assert r.status_code == 201, r.text
     ctx = views.Context(stores.open_store(project), project, None)
-    rows = [row for row in ctx.rows("organization-list") if str(row["x"]) == "https://partner.example/body"]
+    rows = [row for row in ctx.rows("organization-list")
+            if str(row["x"]) == "https://partner.example/body" and str(row["key"]) != "typed"]
     assert len(rows) == 2 * n + 1  # one row per value, not n ** 2
     page = client.get("/organizations", headers={"accept": "text/html"}).text
     assert page.count(">B00<") == 1 and "B01" not in page  # listed once, with one of its acronyms
@@ -767,6 +768,33 @@ def test_a_partner_cannot_give_another_partners_body_a_second_country(client, pr
     assert r.status_code == 422 and "at most one country" in r.text, r.text
     listing = client.get("/organizations?v=two-partners").text
     assert "PB Social Fund" in listing and "Afghanistan" not in listing
+
+
+def _row(client, path: str, key: str) -> str:
+    rows = [line for line in client.get(path).text.splitlines() if key in line]
+    assert len(rows) == 1, (path, rows)
+    return rows[0]
+
+
+def test_a_body_is_listed_with_its_owners_acronym_and_type_not_another_partners(client, project, token):
+    # The twelfth #16 probe: ilo-geneva's kg:acronym and org:classification on ilo-bangkok's body (typed
+    # org:FormalOrganization only, in bangkok's graph) became its Acronym and Type on /organizations and its CSV.
+    # A list shows what the body's own graphs say; another partner's statement stays a fact of its document.
+    bangkok = tokens.add(project, "ilo-bangkok-2", f"{BASE}graph/partner/ilo-bangkok-2/")[1]
+    body, kg = f"{BASE}id/organization/pb-q2", "https://w3id.org/spkg/def/kg#"
+    own = (f'<{body}> a <http://www.w3.org/ns/org#FormalOrganization> ; '
+           f'<http://www.w3.org/2000/01/rdf-schema#label> "PBQ Two"@en ; <{kg}acronym> "PBQ2" .')
+    r = client.put(url(f"{BASE}graph/partner/ilo-bangkok-2/q2"), content=own.encode(), headers={**TTL, **auth(bangkok)})
+    assert r.status_code == 201, r.text
+    theirs = (f'<{body}> <{kg}acronym> "0PAAC" ; '
+              f'<http://www.w3.org/ns/org#classification> <{BASE}id/organization-type/trade-union> .')
+    r = client.put(url(), content=theirs.encode(), headers={**TTL, **auth(token)})
+    assert r.status_code == 201, r.text
+    row = _row(client, "/organizations.csv?v=own-first", "pb-q2")
+    assert "PBQ2" in row and "0PAAC" not in row and "Trade union" not in row, row
+    page = client.get("/organizations?v=own-first", headers={"accept": "text/html"}).text
+    assert "PBQ2" in page and "0PAAC" not in page
+    assert "0PAAC" in client.get("/doc/organization/pb-q2", headers={"accept": "text/html"}).text
 
 
 def test_a_partner_writing_past_its_pace_gets_429_with_retry_after_and_others_write_on(project, token):

@@ -28,6 +28,7 @@ from kg.site.urls import FORMAT_LABELS, Urls
 from kg.site import worldmap
 from kg.sparql import files
 from kg.store import Store
+from kg.write import entailments
 
 PROV, ORG, SH = ld.PROV, ld.ORG, ld.SH
 ELI, SCHEMA, SDGO = iris.ELI, iris.SCHEMA, iris.SDGO
@@ -113,6 +114,37 @@ def values_by_subject(rows: Iterable[dict[str, Node]], subject: str) -> dict[Nod
         if "key" in r and r["value"] not in values[str(r["key"])]:
             values[str(r["key"])].append(r["value"])
     return out
+
+
+def own_values(ctx: Context, rows: Iterable[dict[str, Node]], subject: str) -> dict[Node, dict[str, list[Node]]]:
+    """:func:`values_by_subject` for rows that also give the graph of each value (``?g``) and, as ``?key``
+    "typed", the graphs that type the subject: each value own-first, as labels are (:func:`ld.add_labels`).
+
+    The project's graphs' values first; for a subject no project graph types, those of the partner graphs
+    that type it (the partner that made it); another partner's never: a list shows no source, so its
+    statement would read as the owner's (the twelfth #16 probe: a partner's acronym on another partner's body)."""
+    rows = list(rows)
+    partners, entailed = iris.partner_graphs(ctx.base), entailments.graph_iri(ctx.base)
+    typers: dict[Node, set[str]] = defaultdict(set)
+    for r in rows:
+        if str(r.get("key")) == "typed" and "g" in r:
+            typers[r[subject]].add(str(r["g"]))
+
+    def rank(r: dict[str, Node]) -> int | None:
+        graph = str(r.get("g", ""))
+        if not graph.startswith(partners):
+            return 0
+        ours = any(not t.startswith(partners) and t != entailed for t in typers[r[subject]])
+        return 1 if not ours and graph in typers[r[subject]] else None
+
+    ranked = [(r, rank(r) if "key" in r and str(r["key"]) != "typed" else None) for r in rows]
+    best: dict[tuple[Node, str], int] = {}
+    for r, k in ranked:
+        if k is not None:
+            best[r[subject], str(r["key"])] = min(k, best.get((r[subject], str(r["key"])), k))
+    # a row whose value is not shown still lists its subject
+    return values_by_subject((r if k is not None and k == best[r[subject], str(r["key"])] else {subject: r[subject]}
+                              for r, k in ranked), subject)
 
 
 def _shown(value: Literal | None) -> str | None:
@@ -578,7 +610,7 @@ def organizations_index(ctx: Context) -> dict:
     n_by = {r["org"]: as_int(r["n"]) for r in counts}
     joint = {r["x"] for r in rows if r["cls"] == ORG.OrganizationalCollaboration}
     picked = {x: {k: least(values[k]) for k in ("acronym", "type", "country")}
-              for x, values in values_by_subject(rows, "x").items()}
+              for x, values in own_values(ctx, rows, "x").items()}
     terms = ctx.terms(set(picked) | {v for p in picked.values() for v in p.values() if isinstance(v, URIRef)})
     items = sorted(({"org": terms.term(x), "acronym": str(p["acronym"]) if p["acronym"] is not None else None,
                      "type": terms.maybe(p["type"]),
