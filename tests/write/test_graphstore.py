@@ -797,6 +797,26 @@ def test_a_body_is_listed_with_its_owners_acronym_and_type_not_another_partners(
     assert "0PAAC" in client.get("/doc/organization/pb-q2", headers={"accept": "text/html"}).text
 
 
+def test_an_instrument_is_listed_with_its_owners_issuers_not_a_partners(client, token):
+    # The twelfth #16 probe: a partner's eli:passed_by on a project instrument listed the partner's body among its
+    # issuers on /instruments.csv ("PBQ Two; Sultan of Oman"). The data's issuers; a partner's on its own instrument.
+    # a0-…: before the data's issuers, so it would be the one an outcome's page shows
+    body, passed_by = f"{BASE}id/organization/a0-pa-q1", "http://data.europa.eu/eli/ontology#passed_by"
+    ttl = (f'<{body}> a <http://www.w3.org/ns/org#FormalOrganization> ; '
+           f'<http://www.w3.org/2000/01/rdf-schema#label> "PAQ One"@en .\n<{INSTRUMENT}> <{passed_by}> <{body}> .\n')
+    r = client.put(url(), content=ttl.encode(), headers={**TTL, **auth(token)})
+    assert r.status_code == 201, r.text
+    row = _row(client, "/instruments.csv?v=own-first", "chn-2021-07-16-guiding-opinions-new-employment-forms")
+    assert "PAQ One" not in row and "All-China Federation of Trade Unions" in row, row
+    page = client.get(f"/doc/instrument/{INSTRUMENT.rsplit('/', 1)[1]}", headers={"accept": "text/html"}).text
+    issued = page[page.index('id="issued-h"'):].split("</section>")[0]
+    assert "PAQ One" not in issued and "All-China Federation of Trade Unions" in issued, issued
+    assert "PAQ One" in page  # a fact of the instrument's document, with the partner's graph as its source
+    outcome = client.get("/doc/outcome/chn302-2021-07-16", headers={"accept": "text/html"}).text
+    shown = outcome[outcome.index("<dt>Issued by</dt>"):].split("</dd>")[0]  # the one issuer beside the instrument
+    assert "PAQ One" not in shown and "a0-pa-q1" not in shown, shown
+
+
 def test_a_partner_writing_past_its_pace_gets_429_with_retry_after_and_others_write_on(project, token):
     # The ninth #16 probe: one-triple writes back to back kept the site re-warming its pages (other clients'
     # median latency 2-5x); nothing limited how often a partner writes.

@@ -335,7 +335,7 @@ def outcome_panel(ctx: Context, o: URIRef) -> dict:
     events = sorted(acts, key=lambda a: (a["sort"] or "9999", a["activity"].text))
 
     inst: dict[Node, dict] = {}
-    for i, values in values_by_subject(instruments, "i").items():
+    for i, values in own_values(ctx, instruments, "i").items():
         date, kind, by = (least(values[k]) for k in ("date", "type", "by"))
         inst[i] = {"instrument": terms.term(i), "date": _shown(date),
                    "type": terms.maybe(kind),
@@ -450,18 +450,15 @@ def organization_panel(ctx: Context, org: URIRef) -> dict:
 
 def instrument_panel(ctx: Context, i: URIRef) -> dict:
     node = ox.NamedNode(str(i))
-    by = ctx.rows("instrument-page-issuers", i=node)
+    own = own_values(ctx, ctx.rows("instrument-page-issuers", i=node), "i").get(i, defaultdict(list))
     outs = ctx.rows("instrument-page-outcomes", i=node)
-    terms = ctx.terms({v for r in by + outs for v in r.values() if isinstance(v, URIRef)})
-    issuers: dict[Node, dict] = {}
-    for r in by:
-        b = issuers.setdefault(r["by"], {"body": terms.term(r["by"]), "members": [], "count": None})
-        if "member" in r and all(m.iri != str(r["member"]) for m in b["members"]):
-            b["members"].append(terms.term(r["member"]))
-        if "count" in r:
-            b["count"] = as_int(r["count"])
+    terms = ctx.terms(set(own["by"]) | {v for r in outs for v in r.values() if isinstance(v, URIRef)})
+    count = least(own["count"])
+    # members are not listed: the collaboration pattern that named them is deprecated
+    issuers = [{"body": terms.term(b), "members": [], "count": as_int(count) if count is not None else None}
+               for b in own["by"]]
     targets = _outcome_targets(ctx, {r["o"] for r in outs})
-    return {"issuers": list(issuers.values()),
+    return {"issuers": issuers,
             "outcomes": [{"outcome": terms.term(r["o"]), "date": fmt_literal(r["date"]) if "date" in r else None,
                           "targets": targets[r["o"]]} for r in outs]}
 
@@ -621,7 +618,7 @@ def organizations_index(ctx: Context) -> dict:
 
 
 def instruments_index(ctx: Context) -> dict:
-    values = values_by_subject(ctx.rows("instrument-list", whole=True), "i")
+    values = own_values(ctx, ctx.rows("instrument-list", whole=True), "i")
     counts = {r["i"]: as_int(r["n"]) for r in ctx.rows("instrument-outcome-counts", whole=True, aggregate=True)}
     # The list names a few issuers of each instrument, the instrument's page all of them: a partner's graph
     # can give one instrument hundreds, and the list must stay a list (the #16 probe: 867 KB, 9-12 s).
