@@ -130,12 +130,14 @@ def own_values(ctx: Context, rows: Iterable[dict[str, Node]], subject: str) -> d
         if str(r.get("key")) == "typed" and "g" in r:
             typers[r[subject]].add(str(r["g"]))
 
+    # the entailments graph types what the others type (a partner's body too), so it makes no one an owner
+    ours = {x for x, graphs in typers.items() if any(not g.startswith(partners) and g != entailed for g in graphs)}
+
     def rank(r: dict[str, Node]) -> int | None:
-        graph = str(r.get("g", ""))
+        graph = str(r["g"])
         if not graph.startswith(partners):
             return 0
-        ours = any(not t.startswith(partners) and t != entailed for t in typers[r[subject]])
-        return 1 if not ours and graph in typers[r[subject]] else None
+        return 1 if r[subject] not in ours and graph in typers[r[subject]] else None
 
     ranked = [(r, rank(r) if "key" in r and str(r["key"]) != "typed" else None) for r in rows]
     best: dict[tuple[Node, str], int] = {}
