@@ -121,8 +121,9 @@ def own_values(ctx: Context, rows: Iterable[dict[str, Node]], subject: str) -> d
     "typed", the graphs that type the subject: each value own-first, as labels are (:func:`ld.add_labels`).
 
     The project's graphs' values first; for a subject no project graph types, those of the partner graphs
-    that type it (the partner that made it); another partner's never: a list shows no source, so its
-    statement would read as the owner's (the twelfth #16 probe: a partner's acronym on another partner's body)."""
+    that type it (the partner that made it), none where they differ; another partner's never: a list shows no
+    source, so its statement would read as the owner's (the twelfth #16 probe: a partner's acronym on another
+    partner's body)."""
     rows = list(rows)
     partners, entailed = iris.partner_graphs(ctx.base), entailments.graph_iri(ctx.base)
     typers: dict[Node, set[str]] = defaultdict(set)
@@ -141,12 +142,22 @@ def own_values(ctx: Context, rows: Iterable[dict[str, Node]], subject: str) -> d
 
     ranked = [(r, rank(r) if "key" in r and str(r["key"]) != "typed" else None) for r in rows]
     best: dict[tuple[Node, str], int] = {}
+    theirs: dict[tuple[Node, str], dict[str, set[Node]]] = defaultdict(lambda: defaultdict(set))
     for r, k in ranked:
         if k is not None:
             best[r[subject], str(r["key"])] = min(k, best.get((r[subject], str(r["key"])), k))
+        if k == 1:
+            theirs[r[subject], str(r["key"])][str(r["g"])].add(r["value"])
+    # Partner graphs that type one subject and differ on a value: none of theirs is shown, since any partner
+    # may type another's body too, and its value would otherwise stand beside (or, sorting first, for) the owner's.
+    contested = {xk for xk, by_graph in theirs.items() if len({frozenset(vs) for vs in by_graph.values()}) > 1}
+
+    def shown(r: dict[str, Node], k: int | None) -> bool:
+        xk = (r[subject], str(r.get("key")))
+        return k is not None and k == best[xk] and not (k == 1 and xk in contested)
+
     # a row whose value is not shown still lists its subject
-    return values_by_subject((r if k is not None and k == best[r[subject], str(r["key"])] else {subject: r[subject]}
-                              for r, k in ranked), subject)
+    return values_by_subject((r if shown(r, k) else {subject: r[subject]} for r, k in ranked), subject)
 
 
 def _shown(value: Literal | None) -> str | None:
