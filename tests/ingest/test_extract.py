@@ -926,3 +926,65 @@ def test_a_study_said_twice_keeps_the_words_of_each_mention(catalog, extractor):
     [r] = x.research
     assert [e.text for e in [r.evidence, *r.mentions]] == ["actuarial valuation", "actuarial valuation"]
     assert len({e.start for e in [r.evidence, *r.mentions]}) == 2
+
+
+# -- round 12: dates of joined verbs, relative clauses, opening cues, donors named by their country ------------
+
+def test_a_date_before_and_is_the_first_verbs_when_the_second_has_its_own(catalog, extractor):
+    x = read("The Social Health Protection Strategy was validated at a national workshop in August 2021 and adopted by "
+             "the Government in January 2022.", catalog, extractor)
+    [inst] = x.instruments
+    assert [(m.type, m.date.value) for m in inst.milestones] == [("validated", "2021-08"), ("adopted", "2022-01")]
+    x = read("The Social Assistance Framework was drafted in May 2018 and launched by the Government.", catalog, extractor)
+    assert ("drafted", "2018-05") in [(m.type, m.date.value) for m in x.instruments[0].milestones]
+
+
+def test_a_date_in_a_relative_clause_is_its_own_verbs(catalog, extractor):
+    x = read("The ILO supported the Ministry in drafting the new Social Insurance Law, which was approved by the "
+             "Parliament in December 2021.", catalog, extractor)
+    [inst] = x.instruments
+    assert [(m.type, m.date.value) for m in inst.milestones] == [("approved", "2021-12")]
+
+
+def test_a_list_after_an_opening_cue_ends_before_the_clauses_subject(catalog, extractor):
+    x = read("With funding from the Government of Japan, the ILO and the National Social Security Fund carried out an "
+             "actuarial review of the pension scheme.", catalog, extractor)
+    [r] = x.research
+    assert [f.org for f in r.funders] == ["government-of-japan"]
+    assert [p.org for p in r.performers] == ["ILO", "national-social-security-fund"]
+    roles = _roles(read("With funding from the European Union, UNICEF and Sweden, the ILO conducted a mapping of social "
+                        "protection programmes.", catalog, extractor))
+    assert roles["UNICEF"] == ["funder"] and roles["government-swe"] == ["funder"]
+    roles = _roles(read("The study was funded by the EU, UNICEF and Sweden.", catalog, extractor))
+    assert roles["UNICEF"] == ["funder"] and roles["government-swe"] == ["funder"]
+
+
+def test_a_body_and_a_country_joined_are_two_names(catalog, extractor):
+    x = read("The survey was funded by UNICEF and Sweden.", catalog, extractor)
+    assert {"UNICEF", "government-swe"} <= set(x.organizations)
+    x = read("The Ministry of Labour and Social Security signed the agreement.", catalog, extractor)
+    assert list(x.organizations) == ["ministry-of-labour-and-social-security"]
+
+
+def test_a_country_named_as_donor_funds_the_work(catalog, extractor):
+    x = read("In 2020, with funding from Japan, the ILO and the Ministry of Labour carried out a survey.", catalog, extractor)
+    [r] = x.research
+    assert [f.org for f in r.funders] == ["government-jpn"]
+
+
+@pytest.mark.parametrize("sentence, performer", [
+    ("A study on the feasibility of extending coverage to informal workers was completed by the ILO in 2019.", "ILO"),
+    ("The World Bank funded a household survey, which was implemented by the National Statistics Office.",
+     "national-statistics-office"),
+])
+def test_the_by_phrase_of_a_work_names_who_did_it(catalog, extractor, sentence, performer):
+    [r] = read(sentence, catalog, extractor).research
+    assert [p.org for p in r.performers] == [performer] and r.confidence == "fact"
+
+
+def test_a_work_supported_and_done_by_another_is_the_others(catalog, extractor):
+    x = read("The ILO supported a review of the social security legislation conducted by the Ministry of Labour.",
+             catalog, extractor)
+    [r] = x.research
+    assert [p.org for p in r.performers] == ["ministry-of-labour"]
+    assert "researcher" not in _roles(x)["ILO"]

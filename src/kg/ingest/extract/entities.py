@@ -312,7 +312,10 @@ class Recognizer:
         joins.sort(key=lambda k: (low[k + 1] not in ("the", "la", "le", "el", "les", "los") and k + 1 not in starts, k))
         for k in joins:
             left, right = words[:k], words[k + 1:]
-            if self._complete(left) and self._complete(right):
+            if (self._complete(left) or self._country(left)) and (self._complete(right) or self._country(right)) \
+                    and not (self._country(left) and self._country(right)):
+                # "UNICEF and Sweden": a body and a country (a donor's government) are two names; two countries'
+                # names joined are left to the country rules ("Trinidad and Tobago")
                 r0 = k + 1
                 while r0 < len(words) - 1 and low[r0] in ("the", "la", "le", "el", "les", "los"):
                     r0 += 1  # "… and the World Food Programme": the article is not part of the name
@@ -351,6 +354,12 @@ class Recognizer:
             return True
         k = _past_number(tuple(words), hits[0][1])
         return k < len(words) and words[k].lower() in HEAD_FIRST
+
+    def _country(self, words: list[str]) -> bool:
+        """A country's name alone ("Sweden", "the Netherlands")."""
+        while words and words[0].lower() in ("the", "la", "le", "el"):
+            words = words[1:]
+        return bool(words) and norm(" ".join(words)) in self.lex.country_names
 
     def _place_like(self, words: list[str]) -> bool:
         return 1 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and not self.heads.find(tuple(words))

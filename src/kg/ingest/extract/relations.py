@@ -61,6 +61,11 @@ _COMMISSION = re.compile(r"\b(?P<verb>commissioned)\s+(?:the\s+)?$|\b(?P<verb2>c
 # another body ("for review by the Cabinet"), not a piece of work: no article or other word stands between.
 _BARE_WORK = re.compile(r"\b(under|for|pending)\s+$", re.I)
 # Between a date and a verb: the verb opens a second predicate of the same subject ("…in 2016, and launched")
+# What may stand before a cue that opens its sentence: "In 2020, with funding from …", "Also, in collaboration with …"
+_OPENING = re.compile(r"(?i)\s*(?:(?:also|moreover|furthermore|in addition|additionally|in\s+(?:\w+\s+)?(?:19|20)\d\d|"
+                      r"since\s+(?:19|20)\d\d)\s*,?\s*)?")
+_JOINED_BY_AND = re.compile(r"\s*(?:,\s*)?(?:and|but)\s+(?:(?:then|later|subsequently|was|were|has been|had been|also|"
+                            r"finally|eventually)\s+)*", re.I)
 _JOINED_PREDICATE = re.compile(r"\s*,\s*(?:and|but)\s+(?:(?:then|later|subsequently|was|were|has been|had been|also)\s+)*",
                                re.I)
 # Verbs whose subject did (or commissioned, or funded) the work named after them, in any tense; not one hyphened to
@@ -268,6 +273,11 @@ class Relations:
             # of two joined predicates; the verb after it has its own date or none
             own = [x for x in own if not (x.kind == "date" and x.end <= a and _JOINED_PREDICATE.fullmatch(
                 self.prose.verbatim[x.end:a]))]
+            # "was validated in August 2021 and adopted by the Government in January 2022": a date before "and" and a
+            # verb that has a date of its own after it is the first predicate's
+            if any(x.kind == "date" and b <= x.start < hi and self._gap(x, a, b, spans) < 60 for x in own):
+                own = [x for x in own if not (x.kind == "date" and x.end <= a and _JOINED_BY_AND.fullmatch(
+                    self.prose.verbatim[x.end:a]))]
             date = self._nearest_date(own, a, b, lo, hi, 90)
             close = date is not None and self._gap(date, a, b, spans) < 60
             if not close:  # "On 16 July 2021, ... issued": a date that opens the clause is its verbs'
@@ -328,9 +338,16 @@ class Relations:
     def _other_verb_between(self, s: Sentence, m: re.Match, date: Span) -> bool:
         """Another milestone verb stands between a verb and a date, and not joined to it ("developed and finalized in
         2019" is one date for both; "developed a plan, launched on 1 July" dates the launch)."""
+        a, b = s.start + m.start(), s.start + m.end()
+        if date.start >= b:
+            # "in drafting the Social Insurance Law, which was approved by Parliament in December 2021": a date in a
+            # relative clause with a verb of its own is that verb's
+            rel = re.search(r",\s*(?:which|that)\b", self.prose.verbatim[b:date.start])
+            if rel and any(not self._draft_adjective(o.group(0), o.end()) for o in
+                           self.milestone_re.finditer(self.prose.verbatim, b + rel.end(), date.start)):
+                return True
         if not re.search(r"(?:ed|en|ne)$", m.group(0).split()[0].lower()):
             return False  # "The amendments to the Law were approved in 2020": a noun, the other verb's subject, shares its date
-        a, b = s.start + m.start(), s.start + m.end()
         lo, hi = (b, date.start) if date.start >= b else (date.end, a)
         if date.end <= a and "," in self.prose.verbatim[date.end:a]:
             # "adopted by the Decree on 1 April 2020, was launched": the date closes a phrase with a verb of its own
@@ -564,7 +581,10 @@ class Relations:
             for m in self.role_re.finditer(s.text):
                 a, b = s.start + m.start(), s.start + m.end()
                 role = self.role_of[lex_key(m.group(0))]
-                for key, span in self._listed_after(spans, b, s.end, countries=role in ("funder", "partner")):
+                # a cue in the sentence's opening phrase: "With funding from Japan, the ILO and the Fund carried out"
+                opening = bool(_OPENING.fullmatch(s.text[:m.start()]))
+                for key, span in self._listed_after(spans, b, s.end, countries=role in ("funder", "partner"),
+                                                    opening=opening):
                     org = self.things.organizations.get(key)
                     if role == "funder" and "support" in m.group(0).lower() and org is not None and \
                             (self._is_ilo(key) or org.type == "un-agency"):
@@ -695,11 +715,15 @@ class Relations:
             for x in group:
                 self._role(x.ref, role, self.prose.evidence(x.start, at + v.end()), FACT)
 
-    def _listed_after(self, spans: list[Span], b: int, end: int, countries: bool = True) -> list[tuple[str, Span]]:
+    def _listed_after(self, spans: list[Span], b: int, end: int, countries: bool = True,
+                      opening: bool = False) -> list[tuple[str, Span]]:
         """The bodies (or countries, as their governments) listed right after a cue: "the Netherlands, Norway and the EU".
 
-        A country stands for its government only as a funder or partner: "delegates from Nepal" are not its government."""
+        A country stands for its government only as a funder or partner: "delegates from Nepal" are not its government.
+        A cue that opens its sentence ("With funding from Japan, the ILO and the Fund carried out …") ends at a comma when
+        the list would run on into the sentence's verb: the names after the comma are the clause's subject."""
         out: list[tuple[str, Span]] = []
+        commas: list[int] = []  # the items that follow a comma
         pos = b
         last_was_final = False  # the item after "and" ends the list
         for x in spans:
@@ -718,6 +742,8 @@ class Relations:
             if not ok or (out and last_was_final):
                 break
             last_was_final = bool(out) and re.search(r"\b(?:and|as well as)\b|&", gap, re.I) is not None
+            if out and "," in gap:
+                commas.append(len(out))
             if x.kind == "country":
                 key = self._country_body(x)
             else:
@@ -728,6 +754,8 @@ class Relations:
             # "Supported by the ILO, the National Statistics Office conducted …": a list ends with "and"; without it
             # the name after the comma starts the next clause
             return out[:1]
+        if opening and commas and last_was_final and not re.match(r"\s*[,;(]", self.prose.verbatim[pos:end]):
+            return out[:commas[0]]
         return out
 
     def _country_body(self, x: Span) -> str:
@@ -939,6 +967,7 @@ class Relations:
 
     def _details(self, r: Research, s: Sentence, spans: list[Span], a: int, b: int, lo: int, hi: int) -> None:
         text_before = self.prose.verbatim[lo:a]
+        supporter: RoleLink | None = None  # the subject of "supported a review", read as its performer for want of one
         # "X commissioned Y to carry out a research", "X requested the ILO to undertake an actuarial valuation"
         comm = _COMMISSION.search(text_before)
         orgs_before = [x for x in spans if x.kind == "org" and lo <= x.start and x.end <= a]
@@ -980,6 +1009,8 @@ class Relations:
                         if _SUPPORT_TO_DO.fullmatch(text_before[verb.end(1):]) or \
                                 _SUPPORT_THROUGH.fullmatch(text_before[verb.end(1):]):
                             r.agents_stated = True  # "provided technical support to complete a costing"
+                        else:
+                            supporter = r.performers[-1]
         elif s.section == "ilo_contribution" and _SUBJECTLESS.match(self.prose.verbatim[s.start:a]):
             # "Drafted technical note and various studies": the contribution's lines leave out their subject, the ILO
             ilo_key = next((k for k in self.things.organizations if self._is_ilo(k)), None)
@@ -1017,8 +1048,9 @@ class Relations:
                 r.agents_stated = True
         after = self.prose.verbatim[b:hi]
         # "carried out by the ILO and the World Bank", "a study by the ILO", "commissioned by the Ministry"
-        by = re.match(r"(?:[^.;]{0,60}?\b(?P<verb>conducted|carried out|undertaken|prepared|developed|done|performed|led|"
-                      r"written|authored|produced|completed|commissioned|jointly conducted|jointly undertaken)"
+        by = re.match(r"(?:[^.;]{0,100}?\b(?P<verb>conducted|carried out|undertaken|prepared|developed|done|performed|led|"
+                      r"written|authored|produced|completed|finali[sz]ed|implemented|executed|commissioned|jointly conducted|"
+                      r"jointly undertaken)"
                       r"(?:\s+(?:jointly|in|on|during|between)(?:\s+[^.;,]{1,25}?)?)?)?\s+by\s+(?:the\s+)?", after, re.I)
         if by:
             commissioned = (by.group("verb") or "").lower() == "commissioned"
@@ -1027,6 +1059,11 @@ class Relations:
             second = re.match(r"(?:\s*\([^()]{1,30}\))?\s*,?\s*(?:and\s+)?(?P<verb>conducted|carried out|undertaken|prepared|"
                               r"developed|performed|written|authored|produced|completed|commissioned|funded|financed)"
                               r"\s+by\s+(?:the\s+)?", self.prose.verbatim[listed[-1][1].end:hi], re.I) if listed else None
+            if listed and not commissioned and supporter is not None and all(x.ref != supporter.org for _, x in listed):
+                # "The ILO supported a review … conducted by the Ministry": the "by" phrase names who did it
+                r.performers.remove(supporter)
+                self.roles = [x for x in self.roles if not (x.org == supporter.org and x.role == "researcher"
+                                                            and x.evidence == supporter.evidence)]
             for _, x in listed:
                 if commissioned:
                     self._link(r.commissioners, x, "commissioner", a, b)
@@ -1153,7 +1190,9 @@ class Relations:
         out = []
         for r in self.roles:
             if r.role == role and s.start <= r.evidence.start < s.end:
-                span = next((x for x in spans if x.kind == "org" and x.ref == r.org), None)
+                # a country named as a donor ("with funding from Japan") stands for its government
+                span = next((x for x in spans if x.kind == "org" and x.ref == r.org or
+                             x.kind == "country" and x.ref and f"government-{x.ref.lower()}" == r.org), None)
                 if span is not None:
                     out.append((r.org, span))
         return out
