@@ -988,3 +988,38 @@ def test_a_work_supported_and_done_by_another_is_the_others(catalog, extractor):
     [r] = x.research
     assert [p.org for p in r.performers] == ["ministry-of-labour"]
     assert "researcher" not in _roles(x)["ILO"]
+
+
+@pytest.mark.parametrize("sentence, issuers", [
+    ("The Government adopted a National Employment Policy and a Social Protection Action Plan in 2019.", []),
+    ("The National Employment Policy and the Social Protection Action Plan were adopted by the Cabinet in 2019.",
+     ["cabinet"]),
+])
+def test_instruments_joined_by_and_share_the_verb_and_its_date(catalog, extractor, sentence, issuers):
+    x = read(sentence, catalog, extractor)
+    assert {i.title: [(m.type, m.date.value) for m in i.milestones] for i in x.instruments} == {
+        "National Employment Policy": [("adopted", "2019")], "Social Protection Action Plan": [("adopted", "2019")]}
+    assert all([p.org for p in i.issuers] == issuers for i in x.instruments)
+    x = read("The Cabinet adopted the National Employment Policy in 2019 and the Social Protection Action Plan in 2020.",
+             catalog, extractor)
+    assert {i.title: [m.date.value for m in i.milestones] for i in x.instruments}["National Employment Policy"] == ["2019"]
+    assert ("adopted", "2019") not in [(m.type, m.date.value) for i in x.instruments for m in i.milestones
+                                       if i.title == "Social Protection Action Plan"]
+
+
+def test_a_title_after_a_preposition_is_not_the_passive_verbs_object(catalog, extractor):
+    x = read("The Social Protection Action Plan was adopted in 2019 under the National Employment Policy and the Labour "
+             "Code.", catalog, extractor)
+    got = {i.title: [(m.type, m.date.value) for m in i.milestones] for i in x.instruments}
+    assert got["Social Protection Action Plan"] == [("adopted", "2019")]
+    assert got["National Employment Policy"] == [] and got["Labour Code"] == []
+
+
+@pytest.mark.parametrize("sentence, key", [
+    ("The scheme covers persons with special needs and their families.", "persons-with-disabilities"),
+    ("Benefits are paid to needy families.", "poor-households"),
+    ("The programme targets nomadic herders.", "herders"),
+    ("Social insurance covers employees of private enterprises.", "private-sector-workers"),
+])
+def test_more_words_of_the_population_groups(catalog, extractor, sentence, key):
+    assert key in [g.key for g in read(sentence, catalog, extractor).groups]

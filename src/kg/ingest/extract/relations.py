@@ -93,6 +93,8 @@ _PEOPLE_OF_BODY = (r"\s*(?:the\s+)?(?:\d[\d,]*\s+|some\s+|several\s+|senior\s+|k
 # on the basis of the policy paper", "regulations drafted in line with the Law"
 _NOT_OBJECT = re.compile(r"\b(?:on\s+the\s+basis\s+of|based\s+on|in\s+line\s+with|in\s+accordance\s+with|pursuant\s+to|"
                          r"in\s+conformity\s+with|consistent\s+with|as\s+provided\s+(?:for\s+)?(?:in|by)|under)\b", re.I)
+_PREPOSITION_BEFORE = re.compile(r"\b(?:by|through|under|in|with|of|for|to|from|on|at|into|within|per|towards?)\s+"
+                                 r"(?:the\s+|a\s+|an\s+|its\s+|their\s+)?$", re.I)
 _GENERIC_DET = re.compile(r"\b(?:this|that|these|those|the said|such|the|its|their)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -287,6 +289,7 @@ class Relations:
             if target is None:
                 continue
             inst: Instrument = target.ref
+            made_before = (len(inst.milestones), len(inst.issuers))
             passive = bool(_PASSIVE.search(self.prose.verbatim[max(s.start, a - 25):a])) or \
                 (target.end <= a and self.prose.verbatim[target.end:a].strip(" ,") == "")
             # "undertook an assessment of the establishment of the scheme": a noun has no subject of its own
@@ -330,6 +333,32 @@ class Relations:
                     self._role(key, "issuer" if r in ("lead-issuer", "co-issuer") else r, link.evidence, FACT)
                 if joint:
                     inst.issuer_count = joint
+            # "adopted the National Employment Policy and the Social Protection Action Plan in 2019", "The Policy and
+            # the Plan were adopted in 2019": instruments joined by "and" share the verb, its date and its agents
+            for other in self._coordinated(target, spans, lo, hi):
+                for ms in inst.milestones[made_before[0]:]:
+                    self._add_milestone(other.ref, Milestone(ms.type, ms.date, ms.evidence, ms.confidence, list(ms.by)))
+                for link in inst.issuers[made_before[1]:]:
+                    if not any(x.org == link.org and x.role == link.role for x in other.ref.issuers):
+                        other.ref.issuers.append(link)
+
+    def _coordinated(self, target: Span, spans: list[Span], lo: int, hi: int) -> list[Span]:
+        """The instruments joined to one by "and" (no date, verb or other word between them)."""
+        inst = [x for x in spans if x.kind == "instrument" and lo <= x.start and x.end <= hi]
+        out: list[Span] = []
+        k = next((i for i, x in enumerate(inst) if x is target), None)
+        if k is None:
+            return out
+        joint = r"\s*(?:\([^()]{1,30}\))?\s*,?\s*(?:and|as well as)\s+(?:the\s+|a\s+|an\s+|its\s+|their\s+)?"
+        for i in range(k + 1, len(inst)):  # after it
+            if not re.fullmatch(joint, self.prose.verbatim[inst[i - 1].end:inst[i].start], re.I):
+                break
+            out.append(inst[i])
+        for i in range(k - 1, -1, -1):  # before it
+            if not re.fullmatch(joint, self.prose.verbatim[inst[i].end:inst[i + 1].start], re.I):
+                break
+            out.append(inst[i])
+        return [x for x in out if x.ref is not target.ref]
 
     def _draft_adjective(self, word: str, end: int) -> bool:
         """"the draft Social Security Strategy": "draft" before a title is its adjective, no verb."""
@@ -432,8 +461,11 @@ class Relations:
                     participle, self.prose.verbatim[x.end:pick.start], re.I)), None)
                 if head is not None:
                     pick = head
+            # ("The Plan was adopted in 2019 under the National Policy": a title after a preposition is no object)
             if after and after[0].start - b <= 40 and pick.ref is not after[0].ref and \
-                    not self.prose.verbatim[b:after[0].start].strip().lower().startswith(("by", "through", "under")):
+                    not self.prose.verbatim[b:after[0].start].strip().lower().startswith(("by", "through", "under")) and \
+                    not _NOT_OBJECT.search(self.prose.verbatim[b:after[0].start]) and \
+                    not _PREPOSITION_BEFORE.search(self.prose.verbatim[b:after[0].start]):
                 return after[0]
             return pick
         if after and after[0].start - b <= 120 and not _NOT_OBJECT.search(self.prose.verbatim[b:after[0].start]):
