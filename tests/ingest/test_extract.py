@@ -1023,3 +1023,20 @@ def test_a_title_after_a_preposition_is_not_the_passive_verbs_object(catalog, ex
 ])
 def test_more_words_of_the_population_groups(catalog, extractor, sentence, key):
     assert key in [g.key for g in read(sentence, catalog, extractor).groups]
+
+
+def test_consultations_a_phrase_ends_with_are_how_a_thing_was_made(catalog, extractor):
+    x = read("Following tripartite consultations, the Government approved the National Social Protection Policy "
+             "Framework in March 2017.", catalog, extractor)
+    assert x.events == []
+    assert [e.kind for e in read("Following two consultations, the Government approved the National Social Protection "
+                                 "Policy Framework.", catalog, extractor).events] == ["consultation"]
+
+
+def test_a_list_ending_with_a_generic_item_keeps_its_bodies(catalog, extractor):
+    roles = _roles(read("The Steering Committee, composed of the Ministry of Labour, the Ministry of Finance and the social "
+                        "partners, oversaw the process.", catalog, extractor))
+    assert roles["ministry-of-labour"] == ["member"] and roles["ministry-of-finance"] == ["member"]
+    roles = _roles(read("Supported by the ILO, the National Statistics Office and partners conducted a survey of informal "
+                        "workers.", catalog, extractor))
+    assert roles["ILO"] == ["supporter"] and roles["national-statistics-office"] == ["researcher"]

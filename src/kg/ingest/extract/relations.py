@@ -782,12 +782,15 @@ class Relations:
                 key = x.ref
             out.append((key, x))
             pos = x.end
-        if len(out) > 1 and not last_was_final:
-            # "Supported by the ILO, the National Statistics Office conducted …": a list ends with "and"; without it
-            # the name after the comma starts the next clause
-            return out[:1]
-        if opening and commas and last_was_final and not re.match(r"\s*[,;(]", self.prose.verbatim[pos:end]):
+        runs_on = re.match(r"\s*,?\s*(?:and|as well as)\s+(?:the\s+|other\s+|several\s+|various\s+)?[a-z]",
+                           self.prose.verbatim[pos:end])
+        if opening and commas and (last_was_final or runs_on) and not re.match(r"\s*[,;(]", self.prose.verbatim[pos:end]):
             return out[:commas[0]]
+        if len(out) > 1 and not last_was_final and not runs_on:
+            # "Supported by the ILO, the National Statistics Office conducted …": a list ends with "and"; without it
+            # the name after the comma starts the next clause ("the Ministry of Labour, the Ministry of Finance and the
+            # social partners": a list whose last item is no body's name still ends with "and")
+            return out[:1]
         return out
 
     def _country_body(self, x: Span) -> str:
@@ -1260,9 +1263,11 @@ class Relations:
             if re.search(r"\bin\s+(?:close\s+|full\s+|extensive\s+)?$", s.text[:m.start()], re.I) \
                     and re.match(r"\s+with\b", s.text[m.end():]):
                 continue  # "developed in consultation with the social partners": how, not an event
+            # ("Following tripartite consultations, the Government approved …": the phrase may end there)
             if re.search(r"\b(?:after|following|through|via|based\s+on|thanks\s+to)\s+(?:[a-z\-]+\s+){0,2}$",
                          s.text[max(0, m.start() - 40):m.start()], re.I) and norm(m.group(0)).endswith("s") \
-                    and re.match(r"\s+(?:with|among|between)\b", s.text[m.end():]) and self.event_of.get(lex_key(m.group(0))) \
+                    and re.match(r"\s+(?:with|among|between)\b|\s*[,;]", s.text[m.end():]) \
+                    and self.event_of.get(lex_key(m.group(0))) \
                     and not re.search(r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[a-z\-]+\s+){0,2}$",
                                       s.text[max(0, m.start() - 40):m.start()], re.I):
                 continue  # "after extensive consultations with the social partners": how a thing was made, not one event
