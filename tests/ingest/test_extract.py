@@ -1040,3 +1040,11 @@ def test_a_list_ending_with_a_generic_item_keeps_its_bodies(catalog, extractor):
     roles = _roles(read("Supported by the ILO, the National Statistics Office and partners conducted a survey of informal "
                         "workers.", catalog, extractor))
     assert roles["ILO"] == ["supporter"] and roles["national-statistics-office"] == ["researcher"]
+
+
+def test_who_took_part_does_not_part_a_verb_from_its_date(catalog, extractor):
+    x = read("The Social Assistance Framework was developed by the Ministry of Labour through its Social Welfare Department "
+             "in consultation with social partners and with financial support of Irish Aid in December 2016.",
+             catalog, extractor)
+    [inst] = [i for i in x.instruments if i.title == "Social Assistance Framework"]
+    assert [(m.type, m.date.value, m.confidence) for m in inst.milestones] == [("developed", "2016-12", "fact")]

@@ -281,6 +281,10 @@ class Relations:
                 own = [x for x in own if not (x.kind == "date" and x.end <= a and _JOINED_BY_AND.fullmatch(
                     self.prose.verbatim[x.end:a]))]
             date = self._nearest_date(own, a, b, lo, hi, 90)
+            if date is None:  # a date past a long "by" or "with the support of" phrase: read as close as its gap says
+                later = self._nearest_date(own, a, b, b, hi, 160)
+                if later is not None and self._gap(later, a, b, spans) < 60 and not self._other_verb_between(s, m, later):
+                    date = later
             close = date is not None and self._gap(date, a, b, spans) < 60
             if not close:  # "On 16 July 2021, ... issued": a date that opens the clause is its verbs'
                 leading = self._leading_date(dated, lo, hi)
@@ -405,6 +409,10 @@ class Relations:
         for x in spans:
             if x.kind in ("org", "instrument") and lo <= x.start and x.end <= hi:
                 between = between.replace(x.text, " ")
+        if self.role_re is not None and date.start >= b:
+            # "developed by government through MCDSS in consultation with social partners and with financial support
+            # of Irish Aid in December 2016": the words that say who took part do not part a verb from its date
+            between = self.role_re.sub(" ", between)
         return len(re.sub(r"\([^()]{1,25}\)", " ", between))
 
     def _add_milestone(self, inst: Instrument, ms: Milestone) -> None:
