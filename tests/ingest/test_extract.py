@@ -1048,3 +1048,10 @@ def test_who_took_part_does_not_part_a_verb_from_its_date(catalog, extractor):
              catalog, extractor)
     [inst] = [i for i in x.instruments if i.title == "Social Assistance Framework"]
     assert [(m.type, m.date.value, m.confidence) for m in inst.milestones] == [("developed", "2016-12", "fact")]
+
+
+def test_a_donor_named_by_its_demonym_funds_the_work_of_its_clause(catalog, extractor):
+    x = read("The ILO undertook a study on the feasibility of extending social security to construction workers (under "
+             "the Japanese-funded project).", catalog, extractor)
+    [r] = x.research
+    assert [f.org for f in r.funders] == ["government-jpn"] and [p.org for p in r.performers] == ["ILO"]

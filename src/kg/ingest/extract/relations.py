@@ -1236,6 +1236,9 @@ class Relations:
                 # a country named as a donor ("with funding from Japan") stands for its government
                 span = next((x for x in spans if x.kind == "org" and x.ref == r.org or
                              x.kind == "country" and x.ref and f"government-{x.ref.lower()}" == r.org), None)
+                if span is None and r.org.startswith("government-"):
+                    # "under the German-funded Baldia Project": a donor named by its demonym has no name of its own here
+                    span = Span(r.evidence.start, r.evidence.end, "org", r.org, r.evidence.text)
                 if span is not None:
                     out.append((r.org, span))
         return out
