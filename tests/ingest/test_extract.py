@@ -1055,3 +1055,11 @@ def test_a_donor_named_by_its_demonym_funds_the_work_of_its_clause(catalog, extr
              "the Japanese-funded project).", catalog, extractor)
     [r] = x.research
     assert [f.org for f in r.funders] == ["government-jpn"] and [p.org for p in r.performers] == ["ILO"]
+
+
+def test_started_before_another_verb_launches_nothing(catalog, extractor):
+    x = read("In 2020, the Cabinet approved the Employment Injury Insurance Scheme, and the Social Security Board started "
+             "registering employers.", catalog, extractor)
+    assert [(m.type, m.date.value) for m in x.instruments[0].milestones] == [("approved", "2020")]
+    x = read("The Employment Injury Insurance Scheme started in January 2021.", catalog, extractor)
+    assert [(m.type, m.date.value) for m in x.instruments[0].milestones] == [("launched", "2021-01")]

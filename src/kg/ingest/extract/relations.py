@@ -258,6 +258,8 @@ class Relations:
             if self._inside_name(a, b, spans):
                 continue
             mtype = self.milestone_of[lex_key(m.group(0))]
+            if m.group(0).lower() == "started" and re.match(r"\s+(?:to\s+[a-z]+|[a-z]{3,}ing)\b", s.text[m.end():]):
+                continue  # "the Board started registering employers": another activity begins, nothing is launched
             if self._draft_adjective(m.group(0), b):
                 continue  # "validated the draft Social Security Strategy in March 2021": a draft's adjective, no verb
             lo, hi = self._clause(s, a)
