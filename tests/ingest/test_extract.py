@@ -1063,3 +1063,9 @@ def test_started_before_another_verb_launches_nothing(catalog, extractor):
     assert [(m.type, m.date.value) for m in x.instruments[0].milestones] == [("approved", "2020")]
     x = read("The Employment Injury Insurance Scheme started in January 2021.", catalog, extractor)
     assert [(m.type, m.date.value) for m in x.instruments[0].milestones] == [("launched", "2021-01")]
+
+
+def test_training_provided_to_a_number_of_people_is_an_event(catalog, extractor):
+    x = read("The ILO provided training to 35 staff of the Social Security Fund on the new IT system.", catalog, extractor)
+    assert [e.kind for e in x.events] == ["training"]
+    assert read("The ILO provided capacity building to the Ministry of Labour.", catalog, extractor).events == []

@@ -1320,7 +1320,11 @@ class Relations:
             generic = _GENERIC_DET.search(before) and not ordinal and title is None
             held = re.search(r"\b(?:organi[sz]ed|organi[sz]e|held|convened|hosted|facilitated|conducted|delivered|ran|"
                              r"carried out|co-organi[sz]ed|support(?:ed)? to|participated in|took part in|attended|during|coordination of)"
-                             r"\s+(?:\w+\s+){0,4}$", self.prose.verbatim[max(lo, a - 60):a], re.I)
+                             r"\s+(?:\w+\s+){0,4}$", self.prose.verbatim[max(lo, a - 60):a], re.I) or \
+                (re.search(r"\bprovided\s+(?:[a-z\-]+\s+)?$", self.prose.verbatim[max(lo, a - 40):a]) and
+                 re.match(r"\s+(?:to|for)\s+(?:[a-z]+\s+){0,2}?\d[\d,]*\s", self.prose.verbatim[b:hi]))
+            # ("provided training to 35 staff": given to a number of people; "provided capacity building to the Ministry"
+            # is support, no event)
             # "various seminars were facilitated", "A third ABND was organized": held, said after it
             held = held or re.match(r"[^.;]{0,40}?\b(?:was|were|had been|have been|has been)\s+(?:\w+ly\s+)?"
                                     r"(?:organi[sz]ed|held|convened|hosted|facilitated|conducted|delivered|provided|co-organi[sz]ed)\b",
