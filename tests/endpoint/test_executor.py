@@ -246,6 +246,70 @@ def test_light_queries_past_their_limit_leave_a_worker_for_lookups(kg_store, mon
     run(_with(kg_store, body, size=3, window=4096))
 
 
+def test_a_free_worker_goes_first_to_the_client_that_holds_fewest(kg_store, monkeypatch):
+    # The thirteenth #16 probe: one address made 14 shapes light with cheap variants, then sent the costly ones.
+    # Two ran in the heavy slots; the others took the last worker in turn, each for its limit, oldest first,
+    # and another client's lookup waited 28 s behind them. The lookup now goes before that client's next one.
+    from kg.query.budget import Ticket
+
+    monkeypatch.setattr(executor, "_LIMITS", {**executor._LIMITS, "light": 1.0})
+    greedy = "203.0.113.3"
+    shapes = [f"SELECT * WHERE {{ GRAPH <{BIG}> {{ ?s ?p ?v . ?t ?q ?u . ?x ?y ?z{i} }} }}" for i in range(6)]
+
+    async def body(ex):
+        for q in shapes:
+            ex._remember(query_key(q), 0.001, greedy)  # each made light by a cheap variant
+        ex._remember(query_key(LIGHT), 0.001)
+        runs = [asyncio.ensure_future(ex.run(q, results_type=JSON, graph_type=None, limit=10**8, timeout=60.0,
+                                             meter=Ticket(None, greedy))) for q in shapes]
+        await eventually(lambda: ex.stats.promoted == 2 and ex.stats.requeued >= 1,
+                         what="two in the heavy slots, the next ones stopped in turn on the last worker")
+        for _ in range(3):
+            stopped = ex.stats.requeued
+            answer, rows = await _rows(ex, LIGHT, meter=Ticket(None, "198.51.100.8"))
+            assert len(rows) == 2
+            # behind at most the one that held the last worker when it came, not the whole queue
+            assert ex.stats.requeued - stopped <= 1
+        for task in runs:
+            task.cancel()
+        for result in await asyncio.gather(*runs, return_exceptions=True):
+            if isinstance(result, executor.Answer):
+                await result.stream.aclose()
+    run(_with(kg_store, body, size=3, window=4096))
+
+
+def test_one_clients_queries_do_not_fill_the_queue_for_others(kg_store):
+    # The thirteenth #16 probe: one address's costly queries filled the wait queue, and every other client's
+    # lookup got a 503 while a worker sat idle. A lookup takes the idle worker; a heavy query of another
+    # client takes the place of the greedy client's newest.
+    from kg.query.budget import Ticket
+
+    greedy, other = "203.0.113.4", "198.51.100.9"
+
+    async def body(ex):
+        for client in (greedy, other):
+            ex._remember(query_key(CARTESIAN), HEAVY_AFTER * 10, client)
+        ex._remember(query_key(LIGHT), 0.001)
+        runs = [asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=60.0,
+                                             meter=Ticket(None, greedy))) for _ in range(5)]
+        await eventually(lambda: ex._heavy_running == 1 and len(ex._waiting) == ex.queue == 4 and ex.idle == 1,
+                         what="one running in the heavy slot, four filling the queue, a worker idle")
+        answer, rows = await _rows(ex, LIGHT, meter=Ticket(None, other))  # the idle worker: no queue
+        assert len(rows) == 2
+        mine = asyncio.ensure_future(ex.run(CARTESIAN, results_type=JSON, graph_type=None, timeout=60.0,
+                                            meter=Ticket(None, other)))
+        await eventually(lambda: any(task.done() for task in runs), what="the greedy client's newest dropped")
+        with pytest.raises(ServerBusy, match="the most"):
+            await runs[-1]
+        assert [e[2] for e in ex._waiting] == [greedy] * 3 + [other] and not mine.done()
+        with pytest.raises(ServerBusy, match="busy"):  # the greedy client's next: no room for it
+            await ex.run(CARTESIAN, results_type=JSON, graph_type=None, meter=Ticket(None, greedy))
+        for task in [*runs, mine]:
+            task.cancel()
+        await asyncio.gather(*runs, mine, return_exceptions=True)
+    run(_with(kg_store, body, queue=4))
+
+
 def test_a_clients_lookup_does_not_wait_behind_its_own_aggregate(kg_store):
     # With two workers a client may hold one; a light query of its own, when none runs, takes the other.
     from kg.query.budget import Ticket

@@ -33,9 +33,13 @@ place. The caller gets :class:`~kg.errors.QueryTimeout`.
   worker). Past its limit a query is heavy: it carries on in a heavy slot if
   one is free, else it is stopped and queued for one; its answer is held
   back until then, so a stopped query has sent nothing. Slots are
-  counted when a worker is handed out, never later. At most ``queue``
-  queries wait, each for at most :data:`QUEUE_WAIT` budgets; beyond that the
-  answer is :class:`~kg.errors.ServerBusy` (503).
+  counted when a worker is handed out, never later. A free worker goes to
+  the waiting query, of those that may run, whose client holds the fewest
+  workers (then the oldest), so one client's queue of queries does not keep
+  another's lookup waiting. At most ``queue`` queries wait, each for at most
+  :data:`QUEUE_WAIT` budgets; a full queue still takes a query from a client
+  with fewer waiting than the client with most, whose newest then gets
+  :class:`~kg.errors.ServerBusy` (503), as does any query beyond that.
 * The budget starts when a worker takes the query and covers streaming the
   answer too (a client that reads too slowly loses the rest of it).
 * Streaming: an answer larger than ``window`` comes as DATA frames into a
@@ -81,6 +85,7 @@ HEAVY_AFTER = 0.1            # seconds: a query that cost this much last time is
 MAX_SHAPES = 16384           # histories kept (shapes, and shapes per client), the least recent forgotten first
 TRIAL = 0.25                 # seconds a never-seen query may hold the worker kept for light ones
 LIGHT_LIMIT = 2.0            # seconds a query of a shape known as light may run before it counts as heavy
+BEYOND_CAP_LIMIT = 0.5       # seconds the one short query a client may run beyond its cap has (see Executor._role)
 HIGH_WATER = 1024 * 1024     # bytes of DATA held in memory (more go to a spool file, or pause the worker)
 CHUNK = 64 * 1024            # bytes of a spooled answer handed to the HTTP layer at a time
 SPOOL_LIMIT = 256 * 1024 * 1024  # bytes spooled across all answers before slow readers slow their workers
@@ -555,8 +560,8 @@ class Executor:
         One client holds at most ``size - 1`` workers, whatever its queries' roles (the eleventh #16
         probe: two heavy queries and a third on trial from one address held every worker for 30 s; a
         shape a client made light with a small variant would do the same with large ones), but for one
-        short query (light, or on its 0.25 s trial) when none of its short ones runs: its lookup does not
-        wait behind its own aggregate."""
+        short query (light, or on trial) when none of its short ones runs: its lookup does not wait behind
+        its own aggregate. That one has :data:`BEYOND_CAP_LIMIT` seconds (see run)."""
         role = self._role_by_cost(key, client)
         if role is not None and client and self._held[client] >= self.per_client:
             if role == "heavy" or self._short_held[client]:
@@ -617,11 +622,13 @@ class Executor:
     async def _acquire(self, key: int, deadline: float, client: str = "") -> _Worker:
         if not self._started:
             raise StoreError("the query workers are not running", hint="start the app with its lifespan")
-        role = self._role(key, client) if self._idle and not self._waiting else None
+        if self._idle and self._waiting:
+            self._dispatch()  # waiting queries that may run now go first; those left cannot use a free worker
+        role = self._role(key, client) if self._idle else None
         if role is not None:
             worker = self._assign(role, client)
         else:
-            if len(self._waiting) >= self.queue:
+            if len(self._waiting) >= self.queue and not self._make_room(client):
                 self.stats.busy_refusals += 1
                 raise ServerBusy(f"all {self.size} query workers are busy and {self.queue} queries are waiting",
                                  hint="try again in a moment")
@@ -671,22 +678,50 @@ class Executor:
         self._dispatch()
 
     def _dispatch(self) -> None:
-        """Hand idle workers to waiting queries, oldest first, heavy ones within their cap.
+        """Hand idle workers to waiting queries that may run now (heavy ones within their cap): first to the
+        clients that hold the fewest workers, then the oldest.
 
-        A waiter's role is decided now, not when it queued: its shape may have
-        been measured meanwhile.
+        The thirteenth #16 probe: oldest first, one address's queue of new shapes, each taking the last worker
+        in turn for its trial or light limit, kept another client's lookup waiting 16-28 s. A waiter's role is
+        decided now, not when it queued: its shape may have been measured meanwhile.
         """
-        for entry in list(self._waiting):
-            if not self._idle:
-                break
-            fut, key, client = entry
-            if fut.done():
-                continue
-            role = self._role(key, client)
-            if role is None:
-                continue
+        while self._idle:
+            best = None
+            for entry in self._waiting:
+                fut, key, client = entry
+                held = self._held[client] if client else 0
+                if fut.done() or (best is not None and held >= best[0]):
+                    continue
+                role = self._role(key, client)
+                if role is not None:
+                    best = (held, entry, role)
+                    if held == 0:
+                        break
+            if best is None:
+                return
+            _, entry, role = best
             self._waiting.remove(entry)
-            fut.set_result(self._assign(role, client))
+            entry[0].set_result(self._assign(role, entry[2]))
+
+    def _make_room(self, client: str) -> bool:
+        """Make room in the full queue for ``client``'s query if another client has more than one more query
+        waiting than it: that client's newest gets ServerBusy (the thirteenth #16 probe: one address's queries
+        filled the queue, and every other client's lookup got a 503)."""
+        counts = collections.Counter(c for fut, _, c in self._waiting if not fut.done())
+        if not counts:
+            return False
+        top, most = counts.most_common(1)[0]
+        if most <= counts[client] + 1:
+            return False
+        for entry in reversed(self._waiting):
+            if entry[2] == top and not entry[0].done():
+                self._waiting.remove(entry)
+                self.stats.busy_refusals += 1
+                entry[0].set_exception(ServerBusy(f"all {self.size} query workers are busy and this client has "
+                                                  f"the most of the {self.queue} queries waiting",
+                                                  hint="send fewer queries at once"))
+                return True
+        return False  # pragma: no cover - counts came from these entries
 
     def _remember(self, key: int, seconds: float, client: str = "") -> None:
         """Note what a query of shape ``key`` cost, in the shape's history and in ``client``'s own."""
@@ -741,7 +776,9 @@ class Executor:
             deadline = worker.started + budget
             # Light queries and trials have a limit (the twelfth #16 probe: two addresses each made a new shape
             # light with LIMIT 1, then ran large variants of it as light queries on every worker).
-            limit = min(deadline, worker.started + _LIMITS.get(worker.role, budget))
+            beyond_cap = client and self._held[client] > self.per_client  # its one short query beyond its cap
+            limit = min(deadline, worker.started + (BEYOND_CAP_LIMIT if beyond_cap else _LIMITS.get(worker.role,
+                                                                                                     budget)))
             try:
                 worker.conn.transport.write(wire.frame(wire.JOB, job))
             except BaseException:
