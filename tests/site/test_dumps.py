@@ -110,6 +110,23 @@ def test_dumps_are_reproducible(real_settings, latest, tmp_path) -> None:
     first = {f["latest"]: f["sha256"] for f in latest["files"]}
     for f in again["files"]:
         assert f["sha256"] == first[f["latest"]], f["name"]
+    # and nothing else is left: the N-Quads the store was read into once (as big as the store) is gone
+    listed = {f["name"] for f in again["files"]} | {f"spkg-{again['version']}.json", dumps.LATEST}
+    assert {p.name for p in tmp_path.iterdir()} == listed
+
+
+def test_a_triple_two_graphs_state_is_written_once_from_the_first(tmp_path) -> None:
+    ex = "http://example.org/"
+    both = ox.Triple(ox.NamedNode(f"{ex}s"), ox.NamedNode(f"{ex}p"), ox.Literal("in a and b"))
+    only = ox.Triple(ox.NamedNode(f"{ex}s"), ox.NamedNode(f"{ex}p"), ox.Literal("in b only"))
+    raw = ox.Store()
+    for t, g in ((both, "b"), (only, "b"), (both, "a")):
+        raw.add(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(f"{ex}{g}")))
+    repeated = dumps.duplicates(raw)
+    assert repeated == {both: f"{ex}a"}
+    nquads = tmp_path / "all.nq"
+    raw.dump(str(nquads), ox.RdfFormat.N_QUADS)
+    assert sorted(map(str, dumps.merged(nquads, repeated))) == sorted(map(str, (both, only)))
 
 
 def test_verify_finds_damage_and_prune_keeps_n_versions(built, tmp_path) -> None:

@@ -27,10 +27,12 @@ import gzip
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -83,9 +85,6 @@ DUMPS: tuple[Dump, ...] = (
     Dump("spkg-shapes.ttl", "The SHACL shapes the data is validated with, Turtle", "ttl", "text/turtle", "shapes"),
 )
 BY_KEY = {d.key: d for d in DUMPS}
-#: The N-Triples dump is written in the Turtle dump's pass over the store (the same triples, in the same
-#: order): merging the graphs is most of a dump's time, and is then done once for both.
-WRITTEN_WITH = {"spkg.nt.gz": "spkg.ttl"}
 
 #: Files that describe the dumps (not distributions themselves): stable name -> (media type, title).
 EXTRA = {
@@ -112,50 +111,62 @@ def extra_file_name(key: str, version: str) -> str:
     return f"spkg-{version}-{key}"
 
 
-def _graphs(store: Store, settings: Settings, part: str) -> list[str]:
-    names = [r["g"] for r in ld.rows(store, ld.query("named-graphs"))]
+def _graphs(names: list[str], settings: Settings, part: str) -> list[str]:
+    """Of the store's named graphs, those of ``part``, sorted."""
     if part == "all":
-        return sorted(str(g) for g in names)
+        return sorted(names)
     prefix = f"{settings.base}graph/{part}/"
-    return sorted(str(g) for g in names if str(g).startswith(prefix))
+    return sorted(g for g in names if g.startswith(prefix))
 
 
-# No ORDER BY: the store's index order is already stable for the same data (the same
-# bytes each time) and keeps a subject's triples in a graph together, which is what Turtle
-# needs. Sorting cost more than everything else: at 100,000 outcomes (5.4 million quads)
-# the sorted query had not answered after 14 minutes. No DISTINCT either: it keeps every
-# triple in memory (1.3 GB at 100,000 outcomes). The few triples that several graphs state
-# are asked for first (dump-duplicates.rq), and each is written from one graph only: memory
-# grows with those, not with the graph. (Looking each triple up in the other graphs instead
-# kept memory flat too, but took three times as long.)
+# How a release reads the store (#17). Reading the store is most of a dump's cost: at 10,000
+# outcomes one pass (Store.dump to N-Quads) takes 10 s of CPU, and parsing those N-Quads back
+# 1.4 s. So the store is read once, into an uncompressed N-Quads file beside the dumps, and
+# every merged dump (Turtle, N-Triples, JSON-LD) is written by parsing that file back: three
+# passes over the store became one. The file is gzipped into the N-Quads dump and deleted.
+#
+# No ORDER BY: the store's index order is already stable for the same data (the same bytes
+# each time) and keeps a subject's triples in a graph together, which is what Turtle needs.
+# Sorting cost more than everything else (at 100,000 outcomes the sorted query had not answered
+# after 14 minutes). No DISTINCT either: it keeps every triple in memory (1.3 GB at 100,000
+# outcomes). The few triples that several graphs state are asked for first
+# (dump-duplicates.rq), and each is written from one graph only: memory grows with those, not
+# with the graph.
 
 def duplicates(store: Store) -> dict[ox.Triple, str]:
     """The triples several named graphs state -> the name of the first of those graphs."""
     return {ox.Triple(row[0], row[1], row[2]): row[3].value for row in store.query(ld.query("dump-duplicates"))}
 
 
-def triples(store: Store, settings: Settings, part: str = "all",
-            repeated: dict[ox.Triple, str] | None = None) -> Iterator[ox.Triple]:
-    """The distinct triples of ``part`` (all named graphs merged), a graph's subject's together, in index order.
-
-    ``repeated``: :func:`duplicates` of the store, when the caller has it already."""
-    if part != "all":
-        graphs = [ox.NamedNode(g) for g in _graphs(store, settings, part)] or [ox.NamedNode("urn:x-spkg:none")]
-        for row in store.query(ld.query("dump-triples-of-graphs", graphs=graphs)):
-            yield ox.Triple(row[0], row[1], row[2])
-        return
-    repeated = duplicates(store) if repeated is None else repeated
-    for row in store.query(ld.query("dump-quads")):
-        t = ox.Triple(row[0], row[1], row[2])
-        if repeated and t in repeated and row[3].value != repeated[t]:
-            continue  # written from the first graph that states it
-        yield t
+def part_triples(store: Store, graphs: list[str]) -> Iterator[ox.Triple]:
+    """The distinct triples of ``graphs`` merged (a part: ontology, shapes), in index order."""
+    names = [ox.NamedNode(g) for g in graphs] or [ox.NamedNode("urn:x-spkg:none")]
+    for row in store.query(ld.query("dump-triples-of-graphs", graphs=names)):
+        yield ox.Triple(row[0], row[1], row[2])
 
 
 def quads(store: Store) -> Iterator[ox.Quad]:
     """Every quad, in index order."""
     for row in store.query(ld.query("dump-quads")):
         yield ox.Quad(row[0], row[1], row[2], row[3])
+
+
+def write_quads(store: Store, path: Path) -> None:
+    """Every quad of the store as N-Quads into ``path``: by the store's own writer where it has one
+    (no Python per quad), else asked for with SPARQL."""
+    if not store.dump_quads(str(path)):
+        ox.serialize(quads(store), str(path), ox.RdfFormat.N_QUADS)
+
+
+def merged(nquads: Path, repeated: dict[ox.Triple, str]) -> Iterator[ox.Triple]:
+    """The triples of the N-Quads file ``nquads`` (all named graphs merged), each once, in the file's order:
+    a triple that several graphs state (``repeated``, from :func:`duplicates`) from the first of them only."""
+    # lenient: the file is the store's own output, already valid; checking each IRI again costs time.
+    for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=True):
+        t = q.triple
+        if repeated and t in repeated and q.graph_name.value != repeated[t]:
+            continue  # written from the first graph that states it
+        yield t
 
 
 class _Counter:
@@ -180,45 +191,55 @@ def sha256_file(path: Path) -> str:
 def _opened(path: Path, dump: Dump) -> Iterator:
     with path.open("wb") as raw:
         if dump.gzip:
-            # mtime=0 and no file name: the same data gives the same bytes. Level 6 (zlib's own
-            # default, gzip's too) rather than Python's 9: most of the speed for a few % of size.
+            # mtime=0 and no file name: the same data gives the same bytes.
             with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as out:
                 yield out
         else:
             yield raw
 
 
-def _with_ntriples(items: Iterable[ox.Triple], out) -> Iterator[ox.Triple]:
-    """``items``, each also written to ``out`` as an N-Triples line (a term's str() is its N-Triples form)."""
-    lines = []
-    for t in items:
-        lines.append(f"{t} .\n")
-        if len(lines) == 10_000:
-            out.write("".join(lines).encode())
-            lines.clear()
-        yield t
-    out.write("".join(lines).encode())
-
-
-def _write_rdf(path: Path, items: Iterable, dump: Dump, settings: Settings,
-               ntriples: tuple[Path, Dump] | None = None) -> int:
-    """Write ``items`` as ``dump``; with ``ntriples``, the same items to that N-Triples file in the same pass."""
-    fmt = _OX_FORMATS[dump.fmt]
+def _write_rdf(path: Path, items: Iterable, dump: Dump, settings: Settings) -> int:
+    """Write ``items`` (triples) as ``dump``; their number."""
     prefixes = ld.prefixes(settings.base) if dump.fmt == "ttl" else None
-    with _opened(path, dump) as out, (_opened(*ntriples) if ntriples else nullcontext()) as side:
-        counter = _Counter(_with_ntriples(items, side) if side is not None else items)
-        ox.serialize(counter, out, fmt, prefixes=prefixes)
+    counter = _Counter(items)
+    with _opened(path, dump) as out:
+        ox.serialize(counter, out, _OX_FORMATS[dump.fmt], prefixes=prefixes)
     return counter.n
 
 
-def _write_quads(path: Path, store: Store, dump: Dump) -> int:
-    with _opened(path, dump) as out:
-        n = store.dump_quads(out)
-        if n is None:
-            counter = _Counter(quads(store))
-            ox.serialize(counter, out, _OX_FORMATS["nq"])
-            n = counter.n
+def _gzip_copy(source: Path, path: Path, dump: Dump) -> int:
+    """``source`` (N-Quads) gzipped into ``path``; its lines, which are its quads (N-Quads escapes newlines)."""
+    n = 0
+    with source.open("rb") as src, _opened(path, dump) as out:
+        while chunk := src.read(CHUNK):
+            n += chunk.count(b"\n")
+            out.write(chunk)
     return n
+
+
+# -- the second core ------------------------------------------------------------------------
+# Two whole-store queries do not depend on the dumps: the repeated triples (which the merged dumps
+# need) and the release index. They run in a second process, with its own read-only opening of
+# the store, while this one reads the store into N-Quads and writes the dumps.
+
+def _job(store: Store, base: str, job: str):
+    return duplicates(store) if job == "duplicates" else changes.index(store, base)
+
+
+def _job_in_worker(settings: Settings, job: str):
+    store = open_store(settings)
+    try:
+        return _job(store, settings.base, job)
+    finally:
+        store.close()
+
+
+def _start(pool: ProcessPoolExecutor | None, settings: Settings, store: Store, job: str) -> Future:
+    if pool is not None:
+        return pool.submit(_job_in_worker, settings, job)
+    done: Future = Future()
+    done.set_result(_job(store, settings.base, job))  # a store handed in: here, in turn
+    return done
 
 
 def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
@@ -234,33 +255,38 @@ def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
     own = store is None
     if own:
         store = open_store(settings)
+    # spawn, not fork: a forked child would share this process's open RocksDB handles.
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) if own else None
     try:
         files = []
-        repeated = duplicates(store)  # once for all the merged dumps
-        for dump in DUMPS:
-            if dump.key in WRITTEN_WITH:
-                continue  # written in its partner's pass
-            written = [dump, *(BY_KEY[k] for k, partner in WRITTEN_WITH.items() if partner == dump.key)]
-            tmps = {d.key: out_dir / f".{d.file_name(version.name)}.part-{os.getpid()}" for d in written}
-            try:
-                if dump.fmt == "nq":
-                    n = _write_quads(tmps[dump.key], store, dump)
-                else:
-                    side = next(((tmps[d.key], d) for d in written[1:]), None)
-                    n = _write_rdf(tmps[dump.key], triples(store, settings, dump.part, repeated), dump, settings,
-                                   side)
-                for d in written:
-                    os.replace(tmps[d.key], out_dir / d.file_name(version.name))
-            finally:
-                for tmp in tmps.values():
+        repeated_job = _start(pool, settings, store, "duplicates")
+        index_job = _start(pool, settings, store, "index")
+        named = [str(r["g"]) for r in ld.rows(store, ld.query("named-graphs"))]  # once: a whole-store query
+        nquads = out_dir / f".spkg-{version.name}.nq.part-{os.getpid()}"
+        try:
+            write_quads(store, nquads)  # the one pass over the store, see above
+            repeated = repeated_job.result()
+            for dump in DUMPS:
+                graphs = _graphs(named, settings, dump.part)
+                tmp = out_dir / f".{dump.file_name(version.name)}.part-{os.getpid()}"
+                try:
+                    if dump.fmt == "nq":
+                        n = _gzip_copy(nquads, tmp, dump)
+                    elif dump.part == "all":
+                        n = _write_rdf(tmp, merged(nquads, repeated), dump, settings)
+                    else:
+                        n = _write_rdf(tmp, part_triples(store, graphs), dump, settings)
+                    os.replace(tmp, out_dir / dump.file_name(version.name))
+                finally:
                     tmp.unlink(missing_ok=True)
-            for d in written:
-                name = d.file_name(version.name)
-                entry = _entry(out_dir / name, d.key, d.title, d.media_type, kind="distribution")
-                entry.update({"format": d.fmt, "part": d.part, "compression": "gzip" if d.gzip else None,
-                              "triples": n, "graphs": _graphs(store, settings, d.part)})
+                name = dump.file_name(version.name)
+                entry = _entry(out_dir / name, dump.key, dump.title, dump.media_type, kind="distribution")
+                entry.update({"format": dump.fmt, "part": dump.part, "compression": "gzip" if dump.gzip else None,
+                              "triples": n, "graphs": graphs})
                 files.append(entry)
-                say(f"wrote {name}: {n:,} {'quads' if d.fmt == 'nq' else 'triples'}, {entry['bytes']:,} bytes")
+                say(f"wrote {name}: {n:,} {'quads' if dump.fmt == 'nq' else 'triples'}, {entry['bytes']:,} bytes")
+        finally:
+            nquads.unlink(missing_ok=True)
 
         manifest = {
             "version": version.name,
@@ -271,7 +297,7 @@ def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
             "graphs": dict(build_manifest.get("graphs", {})),
             "files": files,
         }
-        _release_changes(settings, store, version.name, manifest, files, say)
+        _release_changes(settings, index_job.result(), version.name, manifest, files, say)
         from kg.publish import void as catalog
 
         graph = catalog.describe(store, settings, build_manifest, manifest)
@@ -291,6 +317,8 @@ def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
         _atomic_bytes(out_dir / LATEST, text.encode())
         say(f"wrote {len(files)} files of version {version.name} to {out_dir}")
     finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
         if own:
             store.close()
     removed = prune(settings, keep=keep)
@@ -299,11 +327,10 @@ def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
     return manifest
 
 
-def _release_changes(settings: Settings, store: Store, version: str, manifest: dict, files: list[dict],
+def _release_changes(settings: Settings, idx: dict, version: str, manifest: dict, files: list[dict],
                      say: Progress) -> None:
-    """The release's index of things, and what changed since the release before (kg.publish.changes)."""
+    """The release's index of things (``idx``: changes.index), and what changed since the release before."""
     out_dir = settings.dumps_dir
-    idx = changes.index(store, settings.base)
     name = extra_file_name("index", version)
     changes.write_index(out_dir / name, idx)
     media_type, title = EXTRA["index"]

@@ -42,8 +42,8 @@ class Store(Protocol):
         """Triples in all named graphs, counted per graph."""
         ...
 
-    def dump_quads(self, output) -> int | None:
-        """Every quad as N-Quads to ``output`` by the store itself; their number, or None if it cannot."""
+    def dump_quads(self, output) -> bool:
+        """Every quad as N-Quads to ``output`` (a path or a binary file) by the store itself; False if it cannot."""
         ...
 
     def named_graphs(self) -> list[str]:
@@ -100,10 +100,10 @@ class StoreAdapter:
     def triple_count(self) -> int:
         return len(self._s)
 
-    def dump_quads(self, output) -> int | None:
-        """Write every quad to ``output`` as N-Quads without Python touching each one, where the store can
-        (the embedded one does); the number written, or None when it cannot (then ask with SPARQL)."""
-        return None
+    def dump_quads(self, output) -> bool:
+        """Write every quad to ``output`` (a path or a binary file) as N-Quads without Python touching each
+        one, where the store can (the embedded one does); False when it cannot (then ask with SPARQL)."""
+        return False
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._s.named_graphs())
