@@ -218,12 +218,18 @@ def _gzip_copy(source: Path, path: Path, dump: Dump) -> int:
 
 
 # -- the second core ------------------------------------------------------------------------
-# Two whole-store queries do not depend on the dumps: the repeated triples (which the merged dumps
-# need) and the release index. They run in a second process, with its own read-only opening of
-# the store, while this one reads the store into N-Quads and writes the dumps.
+# Some whole-store queries do not depend on the dumps: the repeated triples (which the merged dumps
+# need), the release index and the VoID statistics. They run in a second process, with its own
+# read-only opening of the store, while this one reads the store into N-Quads and writes the dumps.
 
 def _job(store: Store, base: str, job: str):
-    return duplicates(store) if job == "duplicates" else changes.index(store, base)
+    if job == "duplicates":
+        return duplicates(store)
+    if job == "index":
+        return changes.index(store, base)
+    from kg.publish import void as catalog  # rdflib: only when asked
+
+    return catalog.statistics(store, base)
 
 
 def _job_in_worker(settings: Settings, job: str):
@@ -261,6 +267,7 @@ def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
         files = []
         repeated_job = _start(pool, settings, store, "duplicates")
         index_job = _start(pool, settings, store, "index")
+        stats_job = _start(pool, settings, store, "void")
         named = [str(r["g"]) for r in ld.rows(store, ld.query("named-graphs"))]  # once: a whole-store query
         nquads = out_dir / f".spkg-{version.name}.nq.part-{os.getpid()}"
         try:
@@ -300,7 +307,7 @@ def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
         _release_changes(settings, index_job.result(), version.name, manifest, files, say)
         from kg.publish import void as catalog
 
-        graph = catalog.describe(store, settings, build_manifest, manifest)
+        graph = catalog.describe(store, settings, build_manifest, manifest, stats_job.result())
         for key, fmt in (("void.ttl", "ttl"), ("void.jsonld", "jsonld")):
             name = extra_file_name(key, version.name)
             _atomic_bytes(out_dir / name, ld.serialize(graph, fmt, settings.base))

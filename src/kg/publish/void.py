@@ -108,9 +108,31 @@ def _merged_triples(dump_manifest: dict | None, version: str) -> int | None:
                  if f.get("part") == "all" and f.get("format") in ("ttl", "nt") and f.get("triples")), None)
 
 
-def describe(store: Store, settings: Settings, build_manifest: dict, dump_manifest: dict | None = None) -> Graph:
-    """The catalogue graph; distributions come from ``dump_manifest`` if it is of this version."""
+#: The VoID counts, each a query over the whole store.
+COUNTS = ("void-entity-count", "void-subject-count", "void-object-count", "void-property-count", "void-class-count")
+
+
+def statistics(store: Store, base: str) -> dict:
+    """What :func:`describe` asks the store (rdflib terms and numbers): a few whole-store counts, which
+    ``kg dump`` asks for in its second process while it writes the dumps."""
+    vocab = iris.vocab(base)
+    return {
+        "created": ld.rows(store, ld.query("ontology-created")),
+        "sources": ld.rows(store, ld.query("void-sources"), t=ld.named_node(f"{vocab}SourceRecord")),
+        "examples": ld.rows(store, ld.query("void-example-resources"), t=ld.named_node(f"{vocab}Outcome")),
+        "counts": {name: _count(store, name) for name in COUNTS},
+        "class_partitions": ld.rows(store, ld.query("void-class-partitions")),
+        "property_partitions": ld.rows(store, ld.query("void-property-partitions")),
+    }
+
+
+def describe(store: Store, settings: Settings, build_manifest: dict, dump_manifest: dict | None = None,
+             stats: dict | None = None) -> Graph:
+    """The catalogue graph; distributions come from ``dump_manifest`` if it is of this version.
+
+    ``stats``: :func:`statistics` of the store, when the caller has them already."""
     base = settings.base
+    stats = statistics(store, base) if stats is None else stats
     version = dataset_version(build_manifest)
     g = ld.new_graph(base)
     g.bind("sd", str(SD))
@@ -154,7 +176,7 @@ def describe(store: Store, settings: Settings, build_manifest: dict, dump_manife
     g.add((dataset, OWL.versionInfo, Literal(version.name)))
     g.add((dataset, DCAT_VERSION, Literal(version.name)))
     g.add((dataset, DCTERMS.identifier, Literal(version.content_hash)))
-    created = ld.rows(store, ld.query("ontology-created"))
+    created = stats["created"]
     g.add((dataset, DCTERMS.issued, created[0]["d"] if created else Literal(version.date, datatype=XSD.date)))
     g.add((dataset, DCTERMS.modified, modified))
     g.add((dataset, FOAF.homepage, home))
@@ -173,7 +195,7 @@ def describe(store: Store, settings: Settings, build_manifest: dict, dump_manife
     g.add((dataset, VOID.rootResource, URIRef(iris.ontology_iri(base))))
 
     # Sources: the records the outcomes were derived from, and the reference data.
-    for r in ld.rows(store, ld.query("void-sources"), t=ld.named_node(f"{iris.vocab(base)}SourceRecord")):
+    for r in stats["sources"]:
         g.add((dataset, DCTERMS.source, r["r"]))
     for iri, name, source_licence, note in SOURCES:
         s = URIRef(iri)
@@ -186,23 +208,24 @@ def describe(store: Store, settings: Settings, build_manifest: dict, dump_manife
             g.add((s, DCTERMS.bibliographicCitation, Literal(SDG_CITATION)))
 
     # Examples: the outcomes (a handful).
-    for r in ld.rows(store, ld.query("void-example-resources"), t=ld.named_node(f"{iris.vocab(base)}Outcome")):
+    for r in stats["examples"]:
         g.add((dataset, VOID.exampleResource, r["o"]))
 
     # -- VoID statistics --------------------------------------------------------------------------
     g.add((dataset, VOID.triples, _int(_merged_triples(dump_manifest, version.name)
                                        or _count(store, "void-triple-count"))))
-    g.add((dataset, VOID.entities, _int(_count(store, "void-entity-count"))))
-    g.add((dataset, VOID.distinctSubjects, _int(_count(store, "void-subject-count"))))
-    g.add((dataset, VOID.distinctObjects, _int(_count(store, "void-object-count"))))
-    g.add((dataset, VOID.properties, _int(_count(store, "void-property-count"))))
-    g.add((dataset, VOID.classes, _int(_count(store, "void-class-count"))))
-    for i, r in enumerate(ld.rows(store, ld.query("void-class-partitions"))):
+    counts = stats["counts"]
+    g.add((dataset, VOID.entities, _int(counts["void-entity-count"])))
+    g.add((dataset, VOID.distinctSubjects, _int(counts["void-subject-count"])))
+    g.add((dataset, VOID.distinctObjects, _int(counts["void-object-count"])))
+    g.add((dataset, VOID.properties, _int(counts["void-property-count"])))
+    g.add((dataset, VOID.classes, _int(counts["void-class-count"])))
+    for i, r in enumerate(stats["class_partitions"]):
         part = BNode(f"class{i}")
         g.add((dataset, VOID.classPartition, part))
         g.add((part, VOID["class"], r["c"]))
         g.add((part, VOID.entities, _int(int(r["n"]))))
-    for i, r in enumerate(ld.rows(store, ld.query("void-property-partitions"))):
+    for i, r in enumerate(stats["property_partitions"]):
         part = BNode(f"property{i}")
         g.add((dataset, VOID.propertyPartition, part))
         g.add((part, VOID.property, r["p"]))
