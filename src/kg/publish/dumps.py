@@ -17,7 +17,9 @@ puts, under ``settings.dumps_dir``::
     latest.json                     the manifest of the newest version
 
 Each file is written beside its final name and renamed into place, and
-``latest.json`` last, so a reader never sees half a version. Older versions
+``latest.json`` last, so a reader never sees half a version. While it writes, the
+folder also holds the whole store as uncompressed N-Quads (the store is read once, see
+"How a release reads the store" below): 2.4 GB at 100,000 outcomes, deleted at the end. Older versions
 beyond ``keep`` are deleted (only the files their manifests list).
 """
 
