@@ -14,7 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -35,12 +35,18 @@ DIGEST = "sum-blake2b-128"
 _LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 
-def index(store: Store, base: str) -> dict:
+def index(store: Store, base: str, nquads: Path | None = None) -> dict:
     """kind -> IRI -> [label, digest of the thing's own triples] for the release being written.
 
     The digest is the sum of the triples' hashes: the same whatever order the store gives them
     in, so the query needs no ORDER BY, and the memory is one number per thing, not its triples.
+
+    ``nquads``: every quad of the store as N-Quads (kg dump writes it anyway). The things' triples
+    are then read from that file instead of asked for (a pass over the store): the same digests,
+    for a third of the CPU.
     """
+    if nquads is not None:
+        return _index_of_file(store, base, nquads)
     out: dict = {"digest": DIGEST}
     for kind, cls in KINDS.items():
         cls = cls.replace("https://w3id.org/spkg/", base)
@@ -52,11 +58,45 @@ def index(store: Store, base: str) -> dict:
                                 substitutions={ox.Variable("cls"): ox.NamedNode(cls)})
         for subject, predicate, obj, _ in solutions:
             s = subject.value
-            sums[s] += int.from_bytes(hashlib.blake2b(f"{predicate} {obj}".encode(), digest_size=16).digest(), "big")
+            sums[s] += _hash(predicate, obj)
             if predicate.value == _LABEL and (s not in labels or obj.value < labels[s]):
                 labels[s] = obj.value  # the least of several: the same in any order
-        out[kind] = {s: [labels.get(s, s), f"{total % (1 << 128):032x}"[:16]] for s, total in sorted(sums.items())}
+        out[kind] = _digests(sums, labels)
     return out
+
+
+def _hash(predicate, obj) -> int:
+    return int.from_bytes(hashlib.blake2b(f"{predicate} {obj}".encode(), digest_size=16).digest(), "big")
+
+
+def _digests(sums: dict[str, int], labels: dict[str, str]) -> dict[str, list[str]]:
+    return {s: [labels.get(s, s), f"{total % (1 << 128):032x}"[:16]] for s, total in sorted(sums.items())}
+
+
+def _index_of_file(store: Store, base: str, nquads: Path) -> dict:
+    """:func:`index` from the N-Quads file: release-index-triples.rq gives each of a thing's quads
+    once per quad typing it (the union of the graphs keeps repeats), so each quad counts that often."""
+    kinds_of: dict[str, list[tuple[str, int]]] = defaultdict(list)  # thing -> [(kind, its typing quads)]
+    for kind, cls in KINDS.items():
+        cls = cls.replace("https://w3id.org/spkg/", base)
+        typed = Counter(row[0].value for row in store.query(ld.query("release-index-things"),
+                                                            substitutions={ox.Variable("cls"): ox.NamedNode(cls)}))
+        for s, times in typed.items():
+            kinds_of[s].append((kind, times))
+    sums: dict[str, dict[str, int]] = {kind: defaultdict(int) for kind in KINDS}
+    labels: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
+    for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS, lenient=True):
+        s = q.subject.value
+        of = kinds_of.get(s)
+        if of is None:
+            continue
+        h = _hash(q.predicate, q.object)
+        label = q.object.value if q.predicate.value == _LABEL else None
+        for kind, times in of:
+            sums[kind][s] += times * h
+            if label is not None and (s not in labels[kind] or label < labels[kind][s]):
+                labels[kind][s] = label
+    return {"digest": DIGEST, **{kind: _digests(sums[kind], labels[kind]) for kind in KINDS}}
 
 
 def write_index(path: Path, idx: dict) -> None:

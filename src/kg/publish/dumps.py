@@ -222,31 +222,33 @@ def _gzip_copy(source: Path, path: Path, dump: Dump) -> int:
 # -- the second core ------------------------------------------------------------------------
 # Some whole-store queries do not depend on the dumps: the repeated triples (which the merged dumps
 # need), the release index and the VoID statistics. They run in a second process, with its own
-# read-only opening of the store, while this one reads the store into N-Quads and writes the dumps.
+# read-only opening of the store, while this one reads the store into N-Quads and writes the dumps
+# (the index, once that file is there, reads its things' triples from it: see changes.index).
 
-def _job(store: Store, base: str, job: str):
+def _job(store: Store, base: str, job: str, nquads: Path | None = None):
     if job == "duplicates":
         return duplicates(store)
     if job == "index":
-        return changes.index(store, base)
+        return changes.index(store, base, nquads)
     from kg.publish import void as catalog  # rdflib: only when asked
 
     return catalog.statistics(store, base)
 
 
-def _job_in_worker(settings: Settings, job: str):
+def _job_in_worker(settings: Settings, job: str, nquads: Path | None):
     store = open_store(settings)
     try:
-        return _job(store, settings.base, job)
+        return _job(store, settings.base, job, nquads)
     finally:
         store.close()
 
 
-def _start(pool: ProcessPoolExecutor | None, settings: Settings, store: Store, job: str) -> Future:
+def _start(pool: ProcessPoolExecutor | None, settings: Settings, store: Store, job: str,
+           nquads: Path | None = None) -> Future:
     if pool is not None:
-        return pool.submit(_job_in_worker, settings, job)
+        return pool.submit(_job_in_worker, settings, job, nquads)
     done: Future = Future()
-    done.set_result(_job(store, settings.base, job))  # a store handed in: here, in turn
+    done.set_result(_job(store, settings.base, job, nquads))  # a store handed in: here, in turn
     return done
 
 
@@ -268,12 +270,12 @@ def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
     try:
         files = []
         repeated_job = _start(pool, settings, store, "duplicates")
-        index_job = _start(pool, settings, store, "index")
         stats_job = _start(pool, settings, store, "void")
         named = [str(r["g"]) for r in ld.rows(store, ld.query("named-graphs"))]  # once: a whole-store query
         nquads = out_dir / f".spkg-{version.name}.nq.part-{os.getpid()}"
         try:
             write_quads(store, nquads)  # the one pass over the store, see above
+            index_job = _start(pool, settings, store, "index", nquads)  # reads the file: done before it goes
             repeated = repeated_job.result()
             for dump in DUMPS:
                 graphs = _graphs(named, settings, dump.part)
@@ -294,6 +296,7 @@ def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
                               "triples": n, "graphs": graphs})
                 files.append(entry)
                 say(f"wrote {name}: {n:,} {'quads' if dump.fmt == 'nq' else 'triples'}, {entry['bytes']:,} bytes")
+            index = index_job.result()
         finally:
             nquads.unlink(missing_ok=True)
 
@@ -306,7 +309,7 @@ def write(settings: Settings, *, store: Store | None = None, keep: int = 3,
             "graphs": dict(build_manifest.get("graphs", {})),
             "files": files,
         }
-        _release_changes(settings, index_job.result(), version.name, manifest, files, say)
+        _release_changes(settings, index, version.name, manifest, files, say)
         from kg.publish import void as catalog
 
         graph = catalog.describe(store, settings, build_manifest, manifest, stats_job.result())
