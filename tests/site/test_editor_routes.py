@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import select
+import socket
+
 from kg.web import security
 
 KG = "https://w3id.org/spkg/def/kg#"
@@ -36,6 +39,70 @@ def test_labels_refuses_what_is_not_a_list_of_iris(client):
     assert client.post("/query/labels", json={"iris": "x"}).status_code == 400
     assert client.post("/query/labels", content=b"{").status_code == 400
     assert client.post("/query/labels", json={"iris": ["x"] * 1001}).status_code == 400
+
+
+def test_labels_refuses_a_body_over_its_cap_before_it_is_read(client):
+    from kg.web.openapi import LABELS_BODY_CAP
+
+    r = client.post("/query/labels", content=b" " * (LABELS_BODY_CAP + 1),
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 413 and r.json()["status"] == 413 and r.json()["ok"] is False, r.text
+    assert r.headers["connection"] == "close"
+
+
+def test_labels_stops_reading_a_chunked_body_once_it_passes_the_cap(live_site):
+    # The thirteenth #16 probe: a 50 MB body was read whole and parsed on the event loop (+1.2 GB, every
+    # route stalled 9 s). Sent chunked (no Content-Length), the answer must come long before the end.
+    from kg.web.openapi import LABELS_BODY_CAP
+
+    host, port = live_site.removeprefix("http://").split(":")
+    chunk = b"[]," * 20_000
+    frame = b"%x\r\n%s\r\n" % (len(chunk), chunk)
+    sent, most = 0, 40 * LABELS_BODY_CAP
+    with socket.create_connection((host, int(port))) as sock:
+        sock.sendall(f"POST /query/labels HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+                     "Transfer-Encoding: chunked\r\n\r\n".encode() + b'1\r\n{\r\n')
+        while sent < most and not select.select([sock], [], [], 0)[0]:
+            try:
+                sock.sendall(frame)
+            except OSError:  # the server answered and closed
+                break
+            sent += len(chunk)
+        if sent >= most:  # never answered: end the body so that the server answers at all
+            sock.sendall(b"0\r\n\r\n")
+        sock.settimeout(60)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            data = sock.recv(65536)
+            if not data:
+                break
+            answer += data
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:300]
+    assert sent < most, f"the server read {sent:,} bytes before it answered"
+
+
+def test_labels_says_what_is_wrong_with_json_nested_too_deep(client):
+    # The thirteenth #16 probe: 100,000 levels of lists were a RecursionError in the decoder, a 500.
+    r = client.post("/query/labels", content=b'{"iris": ' + b"[" * 100_000,
+                    headers={"content-type": "application/json"})
+    assert r.status_code == 400, r.text
+    assert r.json()["status"] == 400 and "nested too deep" in r.json()["error"]
+
+
+def test_labels_are_looked_up_on_the_clients_query_time_budget(real_settings):
+    # The thirteenth #16 probe: 1,000-IRI look-ups took 1.7 s each, charged to no one.
+    from fastapi.testclient import TestClient
+
+    from kg.web.app import create_app
+
+    app = create_app(real_settings)
+    with TestClient(app) as c:
+        asked = {"iris": ["https://w3id.org/spkg/id/organization/mohrss"]}
+        assert c.post("/query/labels", json=asked).status_code == 200
+        assert app.spkg.budget.used("testclient") > 0  # the look-up's time was charged
+        app.spkg.budget.charge("testclient", 10_000)
+        r = c.post("/query/labels", json=asked)
+        assert r.status_code == 429 and int(r.headers["retry-after"]) > 0 and r.json()["status"] == 429, r.text
 
 
 def test_the_server_table_shows_labels_beside_iris(client):

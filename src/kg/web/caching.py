@@ -21,6 +21,7 @@ and documents of :mod:`kg.web.pages` and :mod:`kg.web.dumps`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -220,16 +221,31 @@ def _produce(request: Request, produce: Callable[[neg.Format], bytes | str], cho
     """The body, made on the client's query-time budget (a page is queries too: the eleventh #16 probe's
     document of 5,200 partner links took 4.7 s a view, and six visitors slowed every other page); one that
     took long is kept for the next visitor of the same version and address."""
-    ticket = client_budget.admit(request.app.spkg.budget, request.scope)  # 429 past the budget
-    began = time.monotonic()
-    try:
+    with charged(request) as ticket:
         body = produce(chosen)
-    finally:
-        spent = time.monotonic() - began
-        ticket.settle(spent)
-    if spent >= COSTLY_PAGE:
+    if ticket.seconds >= COSTLY_PAGE:
         request.app.spkg.kept_pages.put(tag, body)
     return body
+
+
+class _Charge:
+    seconds = 0.0
+
+
+@contextlib.contextmanager
+def charged(request: Request):
+    """Work done in the HTTP process for a request, on its client's query-time budget as the workers'
+    time is: :class:`~kg.errors.BudgetExceeded` (429) before the block when the client is over it, and the
+    block's wall time charged when it ends (``as c``: ``c.seconds`` then). Pages, the editor's answers,
+    its labels."""
+    ticket = client_budget.admit(request.app.spkg.budget, request.scope)  # 429 past the budget
+    charge = _Charge()
+    began = time.monotonic()
+    try:
+        yield charge
+    finally:
+        charge.seconds = time.monotonic() - began
+        ticket.settle(charge.seconds)
 
 
 class KeptPages:
@@ -265,4 +281,4 @@ class KeptPages:
 COSTLY_PAGE = 0.25  # seconds: a body that took this long to make is kept (per version, address and format)
 
 __all__ = ["etag", "etag_bytes", "query_etag", "matches", "not_modified", "http_date", "validators", "raw_headers",
-           "site", "answer", "error", "NotFound", "REVALIDATE", "IMMUTABLE"]
+           "site", "answer", "charged", "error", "NotFound", "REVALIDATE", "IMMUTABLE"]

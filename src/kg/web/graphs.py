@@ -23,7 +23,6 @@ import weakref
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import ClientDisconnect
 from starlette.responses import Response, StreamingResponse
 
 from kg.query import budget
@@ -31,7 +30,7 @@ from kg.sparql import files
 from kg.write import parsing, partners as graphstore, tokens
 from kg.web import state
 from kg.errors import BadParameter, KGError, NotFound, UnsupportedMediaType, ValidationFailed
-from kg.web import caching
+from kg.web import bodies, caching
 from kg.web import errors as http_errors
 from kg.web import negotiation as neg
 
@@ -42,6 +41,7 @@ SPARQL = "kg.web"  # the package whose sparql/ folder holds the queries
 #: What a graph can be read as (triples only: no TriG or N-Quads).
 OFFERS = tuple(neg.BY_NAME[n] for n in ("ttl", "nt", "jsonld", "rdf"))
 REPORT_OFFERS = (neg.BY_NAME["jsonld"], neg.BY_NAME["ttl"])
+UPLOAD_HINT = "split the graph, or raise the max_upload_bytes setting"
 
 
 def _target(request: Request) -> str | None:
@@ -68,22 +68,8 @@ def _identity_coding(coding: str | None) -> None:
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
-    """The body, refused (413) once it passes ``limit`` bytes: Content-Length first, then as it arrives."""
-    length = request.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > limit:
-        raise graphstore.PayloadTooLarge(f"the body is {int(length):,} bytes; the limit is {limit:,}",
-                                         hint="split the graph, or raise the max_upload_bytes setting")
-    chunks, size = [], 0
-    try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise graphstore.PayloadTooLarge(f"the body is over the limit of {limit:,} bytes",
-                                                 hint="split the graph, or raise the max_upload_bytes setting")
-            chunks.append(chunk)
-    except ClientDisconnect:
-        raise http_errors.ClientGone("the client went away before it had sent the whole body") from None
-    return b"".join(chunks)
+    """The body, refused (413, a partner's "payload too large") once it passes ``limit`` bytes."""
+    return await bodies.read_capped(request, limit, too_large=graphstore.PayloadTooLarge, hint=UPLOAD_HINT)
 
 
 def _failure(exc: KGError, request: Request) -> Response:

@@ -16,12 +16,16 @@ from typing import Any
 
 from kg.sparql.catalogue import M49_REGIONS, PARAM_TYPES, CannedQuery, Param
 
-__all__ = ["MAX_OFFSET", "build", "param_schema"]
+__all__ = ["LABELS_BODY_CAP", "MAX_LABELLED", "MAX_OFFSET", "build", "param_schema"]
 
 OPENAPI_VERSION = "3.1.0"
 
 #: The largest ``offset`` a canned query takes (:mod:`kg.web.canned` checks it).
 MAX_OFFSET = 10**9
+#: IRIs per ``POST /query/labels`` (:mod:`kg.web.editor` checks it): a page of YASR's table shows far fewer.
+MAX_LABELLED = 1000
+#: Bytes of a ``POST /query/labels`` body: 1,000 IRIs of about 1,000 characters each.
+LABELS_BODY_CAP = 1 << 20
 
 #: JSON Schema ``format`` of the parameter types that have one.
 _FORMATS = {"date": "date", "iri": "iri", "integer": None}
@@ -156,6 +160,7 @@ _PAGE_ERRORS = {"400": _page_error("The path or a parameter cannot be right."), 
 
 
 def _hand_written(result_limit: int) -> dict[str, dict]:
+    labels_bytes, labels_max = LABELS_BODY_CAP, MAX_LABELLED
     sparql_params = [
         {"name": "query", "in": "query", "required": False, "description": "The SPARQL query (SELECT, ASK, "
          "CONSTRUCT, DESCRIBE). Without it: the service description, or the query page for browsers.",
@@ -292,6 +297,26 @@ def _hand_written(result_limit: int) -> dict[str, dict]:
             [{"name": "query", "in": "query", "required": False, "schema": {"type": "string"}},
              {"name": "name", "in": "query", "required": False, "description": "A canned query to run with a form.",
               "schema": {"type": "string"}}], editor_errors), "operationId": "editor"}},
+        "/query/labels": {"post": {
+            "operationId": "editorLabels", "summary": "Labels and pages of IRIs (the query editor's table)",
+            "description": f"The label (where the graph has one) and the page on this site of each IRI sent; "
+                           f"strings that are no IRI are left out. At most {labels_max} IRIs in a body of at "
+                           f"most {labels_bytes:,} bytes; the time it takes counts against the client's query "
+                           "time, as a query's does.",
+            "tags": ["sparql"],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["iris"], "properties": {"iris": {
+                    "type": "array", "maxItems": labels_max, "items": {"type": "string", "format": "iri"}}}}}}},
+            "responses": {"200": {"description": "By IRI: its label (null without one) and its page.",
+                                  "content": {"application/json": {"schema": {
+                                      "type": "object", "additionalProperties": {
+                                          "type": "object", "required": ["label", "page"], "properties": {
+                                              "label": {"type": ["string", "null"]},
+                                              "page": {"type": "string"}}}}}}},
+                          "400": _error("Not JSON, or not an object with a list of at most "
+                                        f"{labels_max} strings under `iris`."),
+                          "413": _error(f"A body over {labels_bytes:,} bytes, refused as soon as it passes that."),
+                          "429": _ERRORS["429"], "503": _error("The store cannot be read just now.")}}},
         "/": {"get": {**_simple("The dashboard", "Counts and charts, computed once per dataset version; a client "
                                 "that asks for RDF is sent to the dataset's description.",
                                 {"text/html": "the page"}, ["pages"],
