@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import select
 import socket
+import time
 
 from kg.web import security
 
@@ -109,6 +110,52 @@ def test_the_server_table_shows_labels_beside_iris(client):
     query = "SELECT ?o WHERE { VALUES ?o { <https://w3id.org/spkg/id/organization/mohrss> } }"
     text = client.get("/query", params={"query": query}).text
     assert '<span class="iri-label">Ministry of Human Resources and Social Security</span>' in text
+
+
+WIDE = ("SELECT " + " ".join(f"?v{i}" for i in range(60)) + " WHERE { ?s a ?t . "
+        + " ".join(f"BIND(?s AS ?v{i})" for i in range(60)) + " } LIMIT 1000")
+
+
+def test_the_server_table_is_bounded_in_bytes_with_the_whole_answer_to_download(client):
+    # The thirteenth #16 probe: 60 IRI columns x 1,000 rows made a 9.2 MB page (2 s of the HTTP process).
+    from kg.web.editor import PAGE_TABLE_BYTES
+
+    r = client.get("/query", params={"query": WIDE}, headers={"accept": "text/html"})
+    assert r.status_code == 200, r.text[:300]
+    assert len(r.content) < 3 * PAGE_TABLE_BYTES, f"the page is {len(r.content):,} bytes"
+    assert "cut at" in r.text and 'data-format="csv"' in r.text  # says so, and the whole answer is a link away
+
+
+def test_the_server_table_shows_the_start_of_a_long_literal(client):
+    from kg.web.editor import CELL_CHARS
+
+    query = ('SELECT ?k ?x WHERE { VALUES ?k { 1 2 } BIND("' + "a" * 64 + '" AS ?a0) '
+             + " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(8)) + " BIND(?a8 AS ?x) }")
+    r = client.get("/query", params={"query": query}, headers={"accept": "text/html"})
+    assert r.status_code == 200, r.text[:300]
+    assert "a" * CELL_CHARS + "…" in r.text and "a" * (CELL_CHARS + 1) not in r.text
+
+
+def test_the_editor_s_table_is_made_on_the_clients_query_time_budget(real_settings, monkeypatch):
+    # The thirteenth #16 probe: parsing an answer, its labels and the page were charged to no one (only the
+    # worker's time was), so one address made 24 pages of 9-16 MB without a 429.
+    from fastapi.testclient import TestClient
+
+    from kg.web import editor
+    from kg.web.app import create_app
+
+    made = editor._add_labels
+
+    def costly(*args):  # as a wide table's labels and cells cost: a second of this process
+        time.sleep(1.0)
+        return made(*args)
+
+    monkeypatch.setattr(editor, "_add_labels", costly)
+    app = create_app(real_settings.replace(client_query_seconds=2.0))  # drains 1/30 s a second: no matter here
+    with TestClient(app) as c:
+        query = "SELECT ?o WHERE { VALUES ?o { <https://w3id.org/spkg/id/organization/mohrss> } }"
+        assert c.get("/query", params={"query": query}, headers={"accept": "text/html"}).status_code == 200
+        assert app.spkg.budget.used("testclient") >= 0.9
 
 
 def test_the_editor_page_allows_one_more_stylesheet_and_no_other_page_does(client):

@@ -233,19 +233,23 @@ class _Charge:
 
 
 @contextlib.contextmanager
-def charged(request: Request):
+def charged(request: Request, *, admit: bool = True):
     """Work done in the HTTP process for a request, on its client's query-time budget as the workers'
     time is: :class:`~kg.errors.BudgetExceeded` (429) before the block when the client is over it, and the
     block's wall time charged when it ends (``as c``: ``c.seconds`` then). Pages, the editor's answers,
-    its labels."""
-    ticket = client_budget.admit(request.app.spkg.budget, request.scope)  # 429 past the budget
+    its labels. ``admit=False``: charged only, for the last part of a request already admitted (its page)."""
+    budget = request.app.spkg.budget
+    ticket = client_budget.admit(budget, request.scope) if admit else None  # 429 past the budget
     charge = _Charge()
     began = time.monotonic()
     try:
         yield charge
     finally:
         charge.seconds = time.monotonic() - began
-        ticket.settle(charge.seconds)
+        if ticket is not None:
+            ticket.settle(charge.seconds)
+        elif budget is not None:
+            budget.charge(client_budget.client_key(request.scope), charge.seconds)
 
 
 class KeptPages:
