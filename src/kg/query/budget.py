@@ -238,6 +238,19 @@ def current() -> Ticket | None:
 
 
 @contextlib.contextmanager
+def counting(ticket: Ticket):
+    """Make ``ticket`` :func:`current` in the block, for work that runs queries of its own (a page's
+    aggregates): the executor starts it when a worker takes one, so their time counts while they run;
+    the caller settles it. Threads and tasks started from the block (a page's queries reach the event loop
+    by ``run_coroutine_threadsafe``) carry it with the rest of the context."""
+    token = _CURRENT.set(ticket)
+    try:
+        yield ticket
+    finally:
+        _CURRENT.reset(token)
+
+
+@contextlib.contextmanager
 def metered(budget: Budget | None, scope, timeout: float):
     """Admit a query from ``scope`` and charge it when the block ends.
 

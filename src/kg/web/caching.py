@@ -237,13 +237,19 @@ def charged(request: Request, *, admit: bool = True):
     """Work done in the HTTP process for a request, on its client's query-time budget as the workers'
     time is: :class:`~kg.errors.BudgetExceeded` (429) before the block when the client is over it, and the
     block's wall time charged when it ends (``as c``: ``c.seconds`` then). Pages, the editor's answers,
-    its labels. ``admit=False``: charged only, for the last part of a request already admitted (its page)."""
+    its labels. Queries the block runs (``Context.bounded``) are the client's: the executor counts their worker
+    time against the budget while they run. ``admit=False``: charged only, for the last part of a request
+    already admitted (its page)."""
     budget = request.app.spkg.budget
     ticket = client_budget.admit(budget, request.scope) if admit else None  # 429 past the budget
     charge = _Charge()
     began = time.monotonic()
     try:
-        yield charge
+        if ticket is not None:
+            with client_budget.counting(ticket):  # queries run in the block are the client's (/search's)
+                yield charge
+        else:
+            yield charge
     finally:
         charge.seconds = time.monotonic() - began
         if ticket is not None:
