@@ -429,6 +429,9 @@ def test_etag_and_conditional_get(client, real_settings, path: str, headers: dic
     assert client.get(path, headers={**headers, "if-none-match": '"other"'}).status_code == 200
     since = client.get(path, headers={**headers, "if-modified-since": r.headers["last-modified"]})
     assert since.status_code == 304
+    # A date past the server's clock is invalid and ignored (RFC 9110 13.1.3; thirteenth #16 probe, C1).
+    future = client.get(path, headers={**headers, "if-modified-since": "Fri, 31 Dec 9999 23:59:59 GMT"})
+    assert future.status_code == 200 and future.content
 
 
 def test_etags_differ_by_format_and_version(client) -> None:

@@ -106,7 +106,7 @@ def http_date(dt: datetime) -> str:
 def not_modified(headers: Mapping[str, str], current_etag: str, last_modified: datetime | None) -> bool:
     """Whether a GET/HEAD with these (lower-case) headers gets 304.
 
-    If-None-Match wins; If-Modified-Since counts only without it.
+    If-None-Match wins; If-Modified-Since counts only without it, and only with a date not in the future.
     """
     inm = headers.get("if-none-match")
     if inm is not None:
@@ -119,6 +119,8 @@ def not_modified(headers: Mapping[str, str], current_etag: str, last_modified: d
             return False
         if since.tzinfo is None:
             since = since.replace(tzinfo=timezone.utc)
+        if since > datetime.now(timezone.utc):  # RFC 9110 13.1.3: a date past the server's clock is invalid
+            return False
         return last_modified.replace(microsecond=0) <= since
     return False
 
