@@ -96,7 +96,7 @@ def test_labels_are_looked_up_on_the_clients_query_time_budget(real_settings):
 
     from kg.web.app import create_app
 
-    app = create_app(real_settings)
+    app = create_app(real_settings.replace(client_query_seconds=1.0))  # drains 1/60 s a second: a look-up's ms stay
     with TestClient(app) as c:
         asked = {"iris": ["https://w3id.org/spkg/id/organization/mohrss"]}
         assert c.post("/query/labels", json=asked).status_code == 200
@@ -151,7 +151,7 @@ def test_the_editor_s_table_is_made_on_the_clients_query_time_budget(real_settin
         return made(*args)
 
     monkeypatch.setattr(editor, "_add_labels", costly)
-    app = create_app(real_settings.replace(client_query_seconds=2.0))  # drains 1/30 s a second: no matter here
+    app = create_app(real_settings.replace(client_query_seconds=1.0))  # drains 1/60 s a second: no matter here
     with TestClient(app) as c:
         query = "SELECT ?o WHERE { VALUES ?o { <https://w3id.org/spkg/id/organization/mohrss> } }"
         assert c.get("/query", params={"query": query}, headers={"accept": "text/html"}).status_code == 200
