@@ -194,13 +194,13 @@ async def change(request: Request) -> Response:
         # The body is read before the write waits its turn (a slow upload holds no turn; the fifth #16 probe
         # held both with 600 B/s), and parsed in its turn (a waiting write holds bytes, not triples).
         body = await _read_body(request, settings.max_upload_bytes) if request.method != "DELETE" else None
-        async with graphstore.waiting_turn(partner.name):
+        async with graphstore.waiting_turn(partner.name) as deadline:
             if body is not None:
                 # In a process of its own: a body that crashes or blows up the parser costs this request only.
                 triples = await parsing.parse_isolated(body, content_type, graph)
                 body = None
             result = await run_in_threadpool(graphstore.write_in_turn, settings, request.method, graph, partner,
-                                             triples)
+                                             triples, deadline)
     except ValidationFailed as e:
         return _invalid(e, request)
     except KGError as e:
