@@ -77,7 +77,7 @@ def update_store(settings: Settings, graphs: Mapping[str, str | list[ox.Triple] 
             totals.append(with_entailments(n))
             _write_manifest(settings, manifest, counts, totals[0], records, names, note, tmp)
 
-        _replace_embedded(settings, names, {**triples, **added}, finish)
+        _replace_embedded(settings, names, {**triples, **added}, finish, manifest.get("graphs", {}).get(entailed))
         total = totals[0]
     say(f"store updated: {len(graphs)} graph(s) replaced, {len(added)} added to, {total:,} triples in all "
         f"({time.perf_counter() - started:.2f}s)")
@@ -136,21 +136,34 @@ def _replace_external(settings: Settings, graphs: Mapping[str, list[ox.Triple] |
 
 
 def _replace_embedded(settings: Settings, names: list[str], triples: Mapping[str, list[ox.Triple]],
-                      write_manifest: Callable) -> None:
+                      write_manifest: Callable, entailed_before: int | None = None) -> None:
     """A checkpoint copy of the store with the graphs ``names`` replaced (the others of ``triples`` are added
-    to), swapped in with its manifest."""
+    to), swapped in with its manifest. ``entailed_before``: the triples of the entailments graph, as the
+    manifest counts them."""
     with swap.staged(settings) as (tmp, tmp_manifest):
         reader = ox.Store.read_only(str(settings.store_dir))
         reader.backup(str(tmp))
         del reader  # RocksDB is released when the last reference goes
         store = ox.Store(str(tmp))
+        # The ontology's axioms unchanged (a partner cannot write them), only what the changed triples imply
+        # can change: the entailments are brought up to date for those, not made again for the whole store.
+        ontology = f"{settings.base}graph/ontology/"  # where entailment-axioms.rq reads the axioms
+        whole = any(g.startswith(ontology) for g in [*names, *triples])
+        changed: list[ox.Triple] = []
         for g in names:  # the copy is private until swapped in: no transaction needed
             node = ox.NamedNode(g)
             if store.contains_named_graph(node):
+                if not whole:
+                    changed += (ox.Triple(q.subject, q.predicate, q.object)
+                                for q in store.quads_for_pattern(None, None, None, node))
                 store.remove_graph(node)
         store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
                           for g, ts in triples.items() for t in ts)
-        entailed = entailments.materialise(store, settings.base)
+        if whole:
+            entailed = entailments.materialise(store, settings.base)
+        else:
+            entailed = entailments.update(store, settings.base, [*changed, *(t for ts in triples.values() for t in ts)],
+                                          entailed_before if isinstance(entailed_before, int) else None)
         store.flush()
         del store
         write_manifest(tmp_manifest, entailed)
