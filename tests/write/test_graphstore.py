@@ -1005,3 +1005,19 @@ def test_a_write_waits_at_most_plan_wait_in_all_then_503_and_nothing_written(cli
     assert client.get(url()).status_code == 404
     assert not project.partners_dir.exists() or not list(project.partners_dir.rglob("*.nq"))
     assert client.put(url(), content=NOTE, headers={**TTL, **auth(token)}).status_code == 201
+
+
+def test_the_organizations_list_reads_each_body_once_whatever_its_classes(client, project, token):
+    # The thirteenth #16 probe (W2): with a partner's 12,000 organizations, the list's query gave each body once
+    # per class it has (org:FormalOrganization, and org:Organization and prov:Organization the entailments add)
+    # and a row per type in the entailments graph: 127,762 rows, 10-20 s for the first visitor after each write.
+    from kg.site.state import Site
+
+    body = (f'<{BASE}id/organization/geneva-body> a <http://www.w3.org/ns/org#FormalOrganization> ;\n'
+            f'  <https://w3id.org/spkg/def/kg#country> <{BASE}id/country/chn> .\n')
+    assert client.put(url(), content=body, headers={**TTL, **auth(token)}).status_code == 201
+    rows = [r for r in Site(project).context().rows("organization-list", whole=True)
+            if str(r["x"]) == f"{BASE}id/organization/geneva-body"]
+    assert sorted(str(r.get("key")) for r in rows) == ["country", "typed"], rows
+    page = client.get("/organizations", headers={"accept": "text/html"}).text
+    assert "geneva-body" in page

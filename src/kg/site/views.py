@@ -618,7 +618,7 @@ def organizations_index(ctx: Context) -> dict:
     rows = ctx.rows("organization-list", whole=True)
     counts = ctx.rows("organization-outcome-counts", whole=True, aggregate=True)
     n_by = {r["org"]: as_int(r["n"]) for r in counts}
-    joint = {r["x"] for r in rows if r["cls"] == ORG.OrganizationalCollaboration}
+    joint = {r["x"] for r in rows if str(r.get("joint")) == "true"}
     picked = {x: {k: least(values[k]) for k in ("acronym", "type", "country")}
               for x, values in own_values(ctx, rows, "x").items()}
     terms = ctx.terms(set(picked) | {v for p in picked.values() for v in p.values() if isinstance(v, URIRef)})
