@@ -1021,3 +1021,17 @@ def test_the_organizations_list_reads_each_body_once_whatever_its_classes(client
     assert sorted(str(r.get("key")) for r in rows) == ["country", "typed"], rows
     page = client.get("/organizations", headers={"accept": "text/html"}).text
     assert "geneva-body" in page
+
+
+def test_a_store_replaced_within_the_second_is_a_new_version():
+    # A partner write and a kg build of the same files in one second made the same dataset version (date,
+    # content hash, built_at to the second): the query workers kept the store they had opened, whose files
+    # the build had replaced ("Sst file size mismatch", a 500). Each new store is a second past the last.
+    from datetime import datetime, timezone
+
+    from kg.store.manifest import next_built_at
+
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    assert next_built_at({"built_at": now}) > now
+    assert next_built_at({"built_at": "2999-01-01T00:00:00+00:00"}) == "2999-01-01T00:00:01+00:00"
+    assert next_built_at(None) >= now and next_built_at({"built_at": "not a date"}) >= now

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from importlib import metadata
 from pathlib import Path
 
@@ -40,6 +40,23 @@ def read_manifest(settings: Settings) -> dict | None:
         return json.loads(manifest_path(settings).read_text())
     except FileNotFoundError:
         return None
+
+
+def next_built_at(previous: dict | None) -> str:
+    """``built_at`` for a new store: now, to the second, and later than the store it replaces.
+
+    A version is its date, content hash and ``built_at``: a partner write and a `kg build` of the same files in
+    one second made the same version, so readers kept the store they had opened (its files replaced:
+    "Sst file size mismatch"). One second past the last one then."""
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    try:
+        last = datetime.fromisoformat((previous or {})["built_at"])
+        last = (last if last.tzinfo else last.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    except (KeyError, TypeError, ValueError):
+        last = None
+    if last is not None and now <= last:
+        now = last.replace(microsecond=0) + timedelta(seconds=1)
+    return now.isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

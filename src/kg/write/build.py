@@ -21,7 +21,6 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,7 +28,8 @@ import pyoxigraph as ox
 from kg.config import Settings
 from kg.errors import ValidationFailed
 from kg.rdf import sources as src
-from kg.store import graph_counts, manifest_path, package_version, swap
+from kg.store import graph_counts, manifest_path, package_version, read_manifest, swap
+from kg.store.manifest import next_built_at
 from kg.validate import Report, stored, validate_files
 from kg.write import entailments
 
@@ -105,7 +105,7 @@ def _manifest(settings: Settings, files: list[src.Source], counts: dict[str, int
               validate: bool, content_hash: str) -> dict:
     manifest = {
         "spkg_version": package_version(),
-        "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "built_at": next_built_at(read_manifest(settings)),  # later than the store it replaces
         "base": settings.base,
         "content_hash": content_hash,
         "triples": total,

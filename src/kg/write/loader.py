@@ -19,7 +19,6 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
 
 import pyoxigraph as ox
 
@@ -27,6 +26,7 @@ from kg.config import Settings
 from kg.rdf import iris
 from kg.rdf import sources as src
 from kg.store import manifest_path, read_manifest, swap
+from kg.store.manifest import next_built_at
 from kg.write import entailments
 
 logger = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def _write_manifest(settings: Settings, manifest: dict, counts: dict[str, int], 
                     names: list[str], note: Mapping | None, tmp=None) -> None:
     """Update ``manifest`` in place and write it (to ``tmp``, for the caller to swap in, or in place)."""
     files = src.discover(settings)
-    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    now = next_built_at(manifest)  # the manifest of the store replaced
     manifest.update({
         "built_at": now,  # the store in place is a new one: HTTP Last-Modified follows it
         "content_hash": src.dataset_hash(settings, files),
