@@ -537,6 +537,9 @@ def test_writes_worked_out_at_once_are_bounded_and_a_write_past_the_wait_is_503(
     slots = threading.BoundedSemaphore(1)
     monkeypatch.setattr(graphstore, "PLANNING", slots)
     monkeypatch.setattr(graphstore, "PLAN_WAIT", 0.2)
+    small = threading.BoundedSemaphore(1)
+    small.acquire()  # the small writes' turn is taken too
+    monkeypatch.setattr(graphstore, "SMALL_TURN", small)
     from kg.write import parsing
 
     parsed = []
@@ -1035,3 +1038,27 @@ def test_a_store_replaced_within_the_second_is_a_new_version():
     assert next_built_at({"built_at": now}) > now
     assert next_built_at({"built_at": "2999-01-01T00:00:00+00:00"}) == "2999-01-01T00:00:01+00:00"
     assert next_built_at(None) >= now and next_built_at({"built_at": "not a date"}) >= now
+
+
+def test_a_small_put_gets_a_turn_of_its_own_when_both_turns_are_taken(client, project, token, monkeypatch):
+    # The thirteenth #16 probe (W5): with two partners' 1.6 MB graphs in both turns, a third partner's
+    # one-triple write waited for one of them to be worked out (75 s). A PUT of a small body has a turn of
+    # its own; a larger body still waits (and, past PLAN_WAIT, gets 503 with nothing written).
+    import threading
+
+    slots = threading.BoundedSemaphore(2)
+    monkeypatch.setattr(graphstore, "PLANNING", slots)
+    monkeypatch.setattr(graphstore, "PLAN_WAIT", 1.0)
+    slots.acquire()
+    slots.acquire()  # two other writes are being worked out
+    try:
+        r = client.put(url(), content=NOTE, headers={**TTL, **auth(token)})
+        assert r.status_code == 201, r.text
+        monkeypatch.setattr(graphstore, "SMALL_BODY", len(NOTE.encode()) - 1)
+        big = client.put(url(GENEVA + "big"), content=NOTE, headers={**TTL, **auth(token)})
+        assert big.status_code == 503 and int(big.headers["retry-after"]) >= 1, big.text
+        assert client.get(url(GENEVA + "big")).status_code == 404
+    finally:
+        slots.release()
+        slots.release()
+    assert len(fetch(client)) == 1

@@ -194,7 +194,8 @@ async def change(request: Request) -> Response:
         # The body is read before the write waits its turn (a slow upload holds no turn; the fifth #16 probe
         # held both with 600 B/s), and parsed in its turn (a waiting write holds bytes, not triples).
         body = await _read_body(request, settings.max_upload_bytes) if request.method != "DELETE" else None
-        async with graphstore.waiting_turn(partner.name) as deadline:
+        small = request.method == "PUT" and len(body or b"") <= graphstore.SMALL_BODY
+        async with graphstore.waiting_turn(partner.name, small) as deadline:
             if body is not None:
                 # In a process of its own: a body that crashes or blows up the parser costs this request only.
                 triples = await parsing.parse_isolated(body, content_type, graph)

@@ -77,6 +77,10 @@ OPERATIONS = ("PUT", "POST", "DELETE")
 #: turn, at most PLAN_WAIT seconds, with their bodies read but not parsed (:func:`waiting_turn`).
 PLANNING = threading.BoundedSemaphore(2)
 _PARTNERS_IN_TURN: set[str] = set()  # partners with a write in its turn (changed on the event loop only)
+#: One more turn, for a PUT of a small body when both turns are taken: a one-triple write waited behind two
+#: partners' 1.6 MB graphs for as long as one took to work out (thirteenth #16 probe, W5: 75 s).
+SMALL_TURN = threading.BoundedSemaphore(1)
+SMALL_BODY = 64 * 1024  # bytes
 PLAN_WAIT = 60.0  # seconds a write waits in all: for its turn, then for the write lock (others' commits)
 _KEPT_TURNS = 1000  # partners whose last turn is remembered (for turns in rotation)
 _TURN_POLL = 0.05  # seconds between looks at a free turn, for a write waiting on the event loop
@@ -367,10 +371,10 @@ def _busy() -> ServerBusy:
 
 
 class _Waiter:
-    __slots__ = ("partner", "seq")
+    __slots__ = ("partner", "seq", "small")
 
-    def __init__(self, partner: str, seq: int) -> None:
-        self.partner, self.seq = partner, seq
+    def __init__(self, partner: str, seq: int, small: bool = False) -> None:
+        self.partner, self.seq, self.small = partner, seq, small
 
 
 _WAITING: list[_Waiter] = []  # writes waiting for a turn, in the order they came (event loop only)
@@ -378,27 +382,35 @@ _LAST_TURN: dict[str, int] = {}  # partner -> the number of its last turn (event
 _COUNTER = itertools.count()
 
 
-def _next_in_line() -> _Waiter | None:
+def _next_in_line(small: bool = False) -> _Waiter | None:
     """The waiting write whose partner has had a turn least lately (then the one that came first), among
-    partners with no write in its turn: a partner writing back to back does not keep another out (W5)."""
-    ready = [w for w in _WAITING if w.partner not in _PARTNERS_IN_TURN]
+    partners with no write in its turn: a partner writing back to back does not keep another out (W5).
+    ``small``: among the small writes only (for :data:`SMALL_TURN`)."""
+    ready = [w for w in _WAITING if w.partner not in _PARTNERS_IN_TURN and (w.small or not small)]
     return min(ready, key=lambda w: (_LAST_TURN.get(w.partner, -1), w.seq), default=None)
 
 
 @asynccontextmanager
-async def waiting_turn(partner: str):
+async def waiting_turn(partner: str, small: bool = False):
     """A turn among the PLANNING writes, waited for on the event loop (no thread held while waiting), one
     per partner: a partner's second write waits for its first, so that one partner cannot hold every turn.
-    Turns go round the partners (:func:`_next_in_line`), not to whichever write looks first.
+    Turns go round the partners (:func:`_next_in_line`), not to whichever write looks first. A ``small``
+    write (a PUT of at most :data:`SMALL_BODY` bytes) may take :data:`SMALL_TURN` when both are taken.
     The server reads a body before it waits (a slow upload holds no turn) and parses it in its turn.
 
     Yields the write's deadline (``time.monotonic()``): what it waits for after its turn (the write lock)
     counts against the same :data:`PLAN_WAIT` (:func:`write_in_turn`)."""
     deadline = time.monotonic() + PLAN_WAIT
-    me = _Waiter(partner, next(_COUNTER))
+    me = _Waiter(partner, next(_COUNTER), small)
     _WAITING.append(me)
     try:
-        while _next_in_line() is not me or not PLANNING.acquire(blocking=False):
+        while True:
+            if _next_in_line() is me and PLANNING.acquire(blocking=False):
+                turn = PLANNING
+                break
+            if small and _next_in_line(small=True) is me and SMALL_TURN.acquire(blocking=False):
+                turn = SMALL_TURN
+                break
             if time.monotonic() >= deadline:
                 raise _busy()
             await asyncio.sleep(_TURN_POLL)
@@ -413,7 +425,7 @@ async def waiting_turn(partner: str):
         yield deadline
     finally:
         _PARTNERS_IN_TURN.discard(partner)
-        PLANNING.release()
+        turn.release()
 
 
 def write_in_turn(settings: Settings, operation: str, graph_iri: str, partner: Partner,
