@@ -206,8 +206,15 @@ async def change(request: Request) -> Response:
         return _invalid(e, request)
     except KGError as e:
         return _failure(e, request)
-    # This process's query workers reopen now; other processes follow the manifest.
-    state.of(request).executor.refresh()
+    # This process's query workers reopen now; other processes follow the manifest. What they reopen is
+    # remembered: a `kg build` after this write, before any read, must make them reopen again (with no
+    # version seen yet, the next read took the workers for fresh and read the replaced store's files).
+    executor = state.of(request).executor
+    executor.refresh()
+    try:
+        _SEEN[executor] = caching.site(request).version()
+    except KGError:  # no store to read: the next read finds out
+        _SEEN.pop(executor, None)
     headers = {"x-kg-triples": str(result.after), "x-kg-activity": result.activity}
     if result.created:
         from urllib.parse import quote
