@@ -53,6 +53,15 @@ async def _rows(ex, query, **kw):
     return answer, json.loads(body)["results"]["bindings"]
 
 
+async def _stop(runs):
+    """Cancel queries still waiting or running; close the streams of those answered."""
+    for task in runs:
+        task.cancel()
+    for result in await asyncio.gather(*runs, return_exceptions=True):
+        if isinstance(result, executor.Answer):
+            await result.stream.aclose()
+
+
 def test_runs_a_query_and_reports_rows(kg_store):
     async def body(ex):
         answer, rows = await _rows(ex, LIGHT)
@@ -238,11 +247,7 @@ def test_light_queries_past_their_limit_leave_a_worker_for_lookups(kg_store, mon
         assert len(rows) == 2 and ex._heavy_running == ex.heavy_cap == 2
         assert ex._cost(query_key(huge), primers[1]) >= HEAVY_AFTER  # its variants now wait for a heavy slot
         assert ex.stats.restarts == 1  # the two moved on were not stopped: only the third's worker was replaced
-        for task in runs:
-            task.cancel()
-        for result in await asyncio.gather(*runs, return_exceptions=True):
-            if isinstance(result, executor.Answer):
-                await result.stream.aclose()
+        await _stop(runs)
     run(_with(kg_store, body, size=3, window=4096))
 
 
@@ -270,11 +275,7 @@ def test_a_free_worker_goes_first_to_the_client_that_holds_fewest(kg_store, monk
             assert len(rows) == 2
             # behind at most the one that held the last worker when it came, not the whole queue
             assert ex.stats.requeued - stopped <= 1
-        for task in runs:
-            task.cancel()
-        for result in await asyncio.gather(*runs, return_exceptions=True):
-            if isinstance(result, executor.Answer):
-                await result.stream.aclose()
+        await _stop(runs)
     run(_with(kg_store, body, size=3, window=4096))
 
 

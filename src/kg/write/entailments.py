@@ -207,32 +207,29 @@ class _Rules:
             self.back.setdefault(q, []).append(p)
 
     def implied(self, t: ox.Triple) -> list[ox.Triple]:
-        s, p, o = t.subject, t.predicate.value, t.object
-        if not isinstance(s, ox.NamedNode):
-            return []
-        out = []
-        if p == _TYPE and isinstance(o, ox.NamedNode):
-            out += [ox.Triple(s, t.predicate, ox.NamedNode(d)) for d in self.supers.get(o.value, ())]
-        if not isinstance(o, ox.BlankNode):
-            out += [ox.Triple(s, ox.NamedNode(q), o) for q in self.up.get(p, ())]
-        if isinstance(o, ox.NamedNode):
-            out += [ox.Triple(o, ox.NamedNode(q), s) for q in self.across.get(p, ())]
-        return out
+        """The triples ``t``, stated, implies."""
+        return _follow(t, self.supers, self.up, self.across)
 
     def sources(self, d: ox.Triple) -> list[ox.Triple]:
         """The triples that, stated, imply ``d``."""
-        s, q, o = d.subject, d.predicate.value, d.object
-        if not isinstance(s, ox.NamedNode):
-            return []
-        out = []
-        if q == _TYPE and isinstance(o, ox.NamedNode):
-            out += [ox.Triple(s, d.predicate, ox.NamedNode(c)) for c in self.subs.get(o.value, ())]
-        if not isinstance(o, ox.BlankNode):
-            out += [ox.Triple(s, ox.NamedNode(p), o) for p in self.down.get(q, ())]
-        if isinstance(o, ox.NamedNode):
-            out += [ox.Triple(o, ox.NamedNode(p), s) for p in self.back.get(q, ())]
-        return out
+        return _follow(d, self.subs, self.down, self.back)
 
+
+def _follow(t: ox.Triple, classes: dict[str, list[str]], properties: dict[str, list[str]],
+            inverses: dict[str, list[str]]) -> list[ox.Triple]:
+    """``t``'s neighbours one step along the class, property and inverse maps (upwards: what it implies;
+    downwards: what implies it)."""
+    s, p, o = t.subject, t.predicate.value, t.object
+    if not isinstance(s, ox.NamedNode):
+        return []
+    out = []
+    if p == _TYPE and isinstance(o, ox.NamedNode):
+        out += [ox.Triple(s, t.predicate, ox.NamedNode(c)) for c in classes.get(o.value, ())]
+    if not isinstance(o, ox.BlankNode):
+        out += [ox.Triple(s, ox.NamedNode(q), o) for q in properties.get(p, ())]
+    if isinstance(o, ox.NamedNode):
+        out += [ox.Triple(o, ox.NamedNode(q), s) for q in inverses.get(p, ())]
+    return out
 
 _TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
